@@ -1,0 +1,3 @@
+from timbalans.cli import main
+
+main()

@@ -1,0 +1,610 @@
+"""Validation of a raw data set into typed frames, vectorised over whole columns.
+
+Guarantees:
+
+* every value of every row is checked (type, allowed values, range), every row's intervals,
+  and every reference to another table (in this set or already stored, given as ``Known``);
+* every problem is reported with file, row (1 = header), column, the value found and what was
+  expected; nothing stops at the first problem;
+* when there is no problem, ``Dataset.frames`` holds one typed frame per table with the dtypes
+  of ``schema.frame_schema`` plus ``_row`` (the row number in the file).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from timbalans.ingest import messages as msg
+from timbalans.ingest.accounts import account_categories
+from timbalans.ingest.problems import Problem, sort_problems
+from timbalans.ingest.read import RawDataset, RawFile
+from timbalans.ingest.schema import (
+    MONTHLY_FORMS,
+    TABLE_ORDER,
+    TABLES,
+    TIMESTAMP,
+    TZ,
+    Column,
+    frame_schema,
+)
+
+ROW = "_row"
+ERR = "_err_"
+
+DATE_RE = r"^\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00(?:\.0+)?)?)?$"
+TS_RE = r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$"
+TIME_RE = r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$"
+NUMBER_RE = r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)$"
+INTEGER_RE = r"^[-+]?\d+(?:\.0*)?$"
+MONTH_RE = r"^(\d{4}-(?:0[1-9]|1[0-2]))(?:-01(?:[ T]00:00(?::00)?)?)?$"
+YES = ("yes", "ja", "true", "1", "y", "j")
+NO = ("no", "nej", "false", "0", "n")
+
+
+@dataclass
+class Known:
+    """What is already stored, for references: empty frames in file mode."""
+
+    units: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema={"unit_id": pl.String, "cost_center": pl.String})
+    )
+    cases: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema={"case_id": pl.String, "unit_id": pl.String})
+    )
+    employees: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema={"employee_id": pl.String, "unit_id": pl.String})
+    )
+    employments: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(
+            schema={"employee_id": pl.String, "valid_from": pl.Date, "valid_to": pl.Date}
+        )
+    )
+    accounts: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(
+            schema={"account": pl.String, "category": pl.String, "structural": pl.Boolean}
+        )
+    )
+
+
+@dataclass
+class Dataset:
+    files: dict[str, RawFile]
+    frames: dict[str, pl.DataFrame]
+    problems: list[Problem]
+    notes: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def rows(self) -> int:
+        return sum(f.height for f in self.frames.values())
+
+
+def validate(raw: RawDataset, known: Known | None = None) -> Dataset:
+    """Parse and check every table of ``raw``; references may point to ``known`` rows."""
+    known = known or Known()
+    problems = list(raw.problems)
+    frames: dict[str, pl.DataFrame] = {}
+    for table in TABLE_ORDER:
+        if table in raw.files:
+            frames[table] = _parse_table(raw.files[table], problems)
+    _check_references(raw, frames, known, problems)
+    return Dataset(raw.files, frames, sort_problems(problems), list(raw.notes))
+
+
+# ---------------------------------------------------------------- values
+
+
+def _as_string(frame: pl.DataFrame, name: str) -> pl.Expr:
+    """The column as stripped strings; typed parquet columns are written the canonical way."""
+    dtype = frame.schema[name]
+    col = pl.col(name)
+    if isinstance(dtype, pl.Datetime):
+        if dtype.time_zone:
+            col = col.dt.convert_time_zone(TZ).dt.replace_time_zone(None)
+        return col.dt.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(dtype, pl.Date):
+        return col.dt.strftime("%Y-%m-%d")
+    if dtype == pl.Boolean:
+        return pl.when(col).then(pl.lit("yes")).otherwise(pl.lit("no"))
+    if dtype != pl.String:
+        return col.cast(pl.String)
+    return col.str.strip_chars()
+
+
+def _number_text(v: pl.Expr) -> pl.Expr:
+    return (
+        v.str.replace_all(r"[\s\u00a0\u202f]", "")
+        .str.replace("\u2212", "-")
+        .str.replace("%", "")
+        .str.replace(",", ".")
+    )
+
+
+def _fmt_number(x: float | None) -> str:
+    if x is None:
+        return ""
+    return f"{x:g}".replace(".", ",")
+
+
+def _value_msg(template: str, v: pl.Expr, **fixed: str) -> pl.Expr:
+    """A message with the found value substituted, as a polars expression."""
+    before, after = template.format(value="\x00", **fixed).split("\x00")
+    return pl.concat_str([pl.lit(before), v, pl.lit(after)])
+
+
+def _parse_column(col: Column, v: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """(parsed value, error message or null) for one column of raw strings ``v``."""
+    present = v.is_not_null() & (v != "")
+    if col.kind in ("text", "account"):
+        parsed = pl.when(present).then(v)
+        error = pl.lit(None, pl.String)
+        if col.kind == "account":
+            first = v.str.extract(r"^(\d+)\s*-\s*(\d+)$", 1)
+            last = v.str.extract(r"^(\d+)\s*-\s*(\d+)$", 2)
+            bad = (
+                first.is_not_null()
+                & (first.str.len_chars() == last.str.len_chars())
+                & (first > last)
+            )
+            error = pl.when(bad).then(_value_msg(msg.BAD_ACCOUNT_RANGE, v))
+            parsed = pl.when(present).then(v.str.replace_all(r"\s", ""))
+    elif col.kind == "enum":
+        lookup = {c.lower(): c for c in col.choices}
+        parsed = v.str.to_lowercase().replace_strict(lookup, default=None, return_dtype=pl.String)
+        error = _value_msg(msg.BAD_CHOICE, v, choices=", ".join(col.choices))
+    elif col.kind == "date":
+        parsed = (
+            pl.when(v.str.contains(DATE_RE))
+            .then(v.str.slice(0, 10))
+            .str.to_date("%Y-%m-%d", strict=False)
+        )
+        error = _value_msg(msg.BAD_DATE, v)
+    elif col.kind == "month":
+        parsed = v.str.extract(MONTH_RE, 1)
+        error = _value_msg(msg.BAD_MONTH, v)
+    elif col.kind == "yesno":
+        low = v.str.to_lowercase()
+        parsed = (
+            pl.when(low.is_in(YES)).then(pl.lit(True)).when(low.is_in(NO)).then(pl.lit(False))
+        )
+        error = _value_msg(msg.BAD_YESNO, v)
+    elif col.kind in ("decimal", "percent", "integer"):
+        text = _number_text(v)
+        pattern = INTEGER_RE if col.kind == "integer" else NUMBER_RE
+        number = pl.when(text.str.contains(pattern)).then(text).cast(pl.Float64, strict=False)
+        parsed = number.round(0).cast(pl.Int64) if col.kind == "integer" else number
+        error = _value_msg(msg.BAD_INTEGER if col.kind == "integer" else msg.BAD_NUMBER, v)
+        if col.minimum is not None or col.maximum is not None:
+            too_low = number < col.minimum if col.minimum is not None else pl.lit(False)
+            too_high = number > col.maximum if col.maximum is not None else pl.lit(False)
+            if col.maximum is not None:
+                range_msg = _value_msg(
+                    msg.OUT_OF_RANGE,
+                    v,
+                    minimum=_fmt_number(col.minimum if col.minimum is not None else 0),
+                    maximum=_fmt_number(col.maximum),
+                )
+            else:
+                range_msg = _value_msg(msg.BELOW_MINIMUM, v, minimum=_fmt_number(col.minimum))
+            error = (
+                pl.when(number.is_null())
+                .then(error)
+                .when(too_low | too_high)
+                .then(range_msg)
+            )
+            return pl.when(present).then(parsed), pl.when(present).then(error)
+    else:  # timestamps are parsed per table (an end may be a time of day only)
+        raise ValueError(col.kind)
+    error = pl.when(present & parsed.is_null()).then(error) if col.kind != "account" else error
+    return pl.when(present).then(parsed), error
+
+
+def _naive_timestamp(v: pl.Expr) -> pl.Expr:
+    """'YYYY-MM-DD HH:MM[:SS]' -> naive Datetime, null when malformed."""
+    date = v.str.extract(TS_RE, 1)
+    hour = v.str.extract(TS_RE, 2).str.zfill(2)
+    minute = v.str.extract(TS_RE, 3)
+    second = v.str.extract(TS_RE, 4).fill_null("00")
+    text = pl.concat_str([date, pl.lit(" "), hour, pl.lit(":"), minute, pl.lit(":"), second])
+    return text.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False, time_unit="us")
+
+
+def _localize(naive: pl.Expr) -> pl.Expr:
+    # An ambiguous wall time (the repeated hour in October) is read as its first occurrence.
+    return naive.dt.replace_time_zone(TZ, ambiguous="earliest", non_existent="null")
+
+
+# ---------------------------------------------------------------- tables
+
+
+def _parse_table(raw: RawFile, problems: list[Problem]) -> pl.DataFrame:
+    spec = TABLES[raw.table]
+    frame = raw.frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+    strings = {
+        c.name: (_as_string(frame, c.name) if c.name in frame.columns else pl.lit(None, pl.String))
+        for c in spec.columns
+    }
+    frame = frame.select(ROW, *[e.alias(n) for n, e in strings.items()])
+
+    parsed: dict[str, pl.Expr] = {}
+    errors: dict[str, pl.Expr] = {}
+    for col in spec.columns:
+        v = pl.col(col.name)
+        present = v.is_not_null() & (v != "")
+        if col.kind not in ("timestamp", "date_or_timestamp"):
+            value, error = _parse_column(col, v)
+        else:
+            value, error = _parse_time_column(raw.table, col, frame)
+        if col.required:
+            error = pl.when(~present).then(pl.lit(msg.VALUE_MISSING)).otherwise(error)
+        if col.default is not None:
+            value = value.fill_null(pl.lit(col.default))
+        parsed[col.name] = value
+        errors[col.name] = error
+
+    out = frame.with_columns(
+        *[e.alias(ERR + n) for n, e in errors.items()],
+        *[p.alias("_p_" + n) for n, p in parsed.items()],
+    )
+    if raw.table == "absences":
+        out = out.with_columns(
+            (
+                pl.col("start").str.contains(DATE_RE) & pl.col("end").str.contains(DATE_RE)
+            ).alias("_p_whole_days")
+        )
+    typed = out.select(
+        ROW,
+        *[pl.col("_p_" + n).alias(n) for n in frame_schema(raw.table)],
+        *[pl.col(ERR + n) for n in errors],
+    ).cast({n: t for n, t in frame_schema(raw.table).items()})
+    typed = _row_rules(raw.table, typed, out)
+    _collect(raw, typed, problems)
+    return typed.select(ROW, *frame_schema(raw.table).keys())
+
+
+def _parse_time_column(table: str, col: Column, frame: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
+    v = pl.col(col.name)
+    present = v.is_not_null() & (v != "")
+    naive = _naive_timestamp(v)
+    if col.kind == "date_or_timestamp":
+        as_date = pl.when(v.str.contains(DATE_RE)).then(v.str.slice(0, 10)).str.to_date(
+            "%Y-%m-%d", strict=False
+        )
+        day = as_date.cast(pl.Datetime("us"))
+        if col.name == "end":  # a date end is inclusive: the absence lasts to the next midnight
+            day = day.dt.offset_by("1d")
+        naive = pl.coalesce(day, naive)
+        bad = msg.BAD_DATE_OR_TIMESTAMP
+    elif col.name == "end":
+        # An end given as a time of day only belongs to the start's day, or the next day
+        # when it is not after the start (the shift crosses midnight).
+        start_naive = _naive_timestamp(pl.col("start"))
+        time_only = v.str.contains(TIME_RE)
+        same_day = pl.concat_str(
+            [start_naive.dt.strftime("%Y-%m-%d"), pl.lit(" "), v.str.zfill(5)]
+        )
+        on_start_day = _naive_timestamp(same_day)
+        rolled = (
+            pl.when(on_start_day <= start_naive)
+            .then(on_start_day.dt.offset_by("1d"))
+            .otherwise(on_start_day)
+        )
+        naive = pl.when(time_only).then(rolled).otherwise(naive)
+        bad = msg.BAD_END_TIME
+    else:
+        bad = msg.BAD_TIMESTAMP
+    local = _localize(naive)
+    error = (
+        pl.when(present & naive.is_null())
+        .then(_value_msg(bad, v))
+        .when(present & local.is_null())
+        .then(_value_msg(msg.NONEXISTENT_TIME, v))
+    )
+    return pl.when(present).then(local), error
+
+
+def _row_rules(table: str, typed: pl.DataFrame, raw_strings: pl.DataFrame) -> pl.DataFrame:
+    """Rules between columns of one row; only where the columns themselves parsed."""
+    s = raw_strings.select(ROW, *[pl.col(c).alias("_s_" + c) for c in TABLES[table].names])
+    df = typed.join(s, on=ROW, how="left")
+    rules: list[tuple[str, pl.Expr]] = []
+
+    def later(end: str, start: str, template: str) -> tuple[str, pl.Expr]:
+        return (
+            end,
+            pl.when(pl.col(end).is_not_null() & pl.col(start).is_not_null())
+            .then(
+                pl.when(
+                    pl.col(end) <= pl.col(start)
+                    if template == msg.END_NOT_AFTER_START
+                    else pl.col(end) < pl.col(start)
+                ).then(
+                    pl.concat_str(
+                        [
+                            pl.lit(template.split("{value}")[0]),
+                            pl.col("_s_" + end),
+                            pl.lit(template.split("{value}")[1].split("{start}")[0]),
+                            pl.col("_s_" + start),
+                            pl.lit(template.split("{start}")[1]),
+                        ]
+                    )
+                )
+            ),
+        )
+
+    if table in ("shifts", "worked", "absences"):
+        rules.append(later("end", "start", msg.END_NOT_AFTER_START))
+    if table in ("shifts", "worked"):
+        minutes = (pl.col("end") - pl.col("start")).dt.total_minutes()
+        rules.append(
+            (
+                "break_minutes",
+                pl.when(pl.col("break_minutes") >= minutes).then(
+                    pl.concat_str(
+                        [
+                            pl.lit(msg.BREAK_TOO_LONG.split("{value}")[0]),
+                            pl.col("break_minutes").cast(pl.String),
+                            pl.lit(msg.BREAK_TOO_LONG.split("{value}")[1].split("{minutes}")[0]),
+                            minutes.cast(pl.String),
+                            pl.lit(msg.BREAK_TOO_LONG.split("{minutes}")[1]),
+                        ]
+                    )
+                ),
+            )
+        )
+    if table == "cases":
+        rules.append(later("end_date", "start_date", msg.DATE_BEFORE_START))
+    if table in ("decisions", "employments"):
+        rules.append(later("valid_to", "valid_from", msg.DATE_BEFORE_START))
+    if table == "decisions":
+        over = pl.col("double_hours_per_week") > pl.col("hours_per_week")
+        rules.append(
+            (
+                "double_hours_per_week",
+                pl.when(over).then(
+                    pl.concat_str(
+                        [
+                            pl.lit(msg.DOUBLE_OVER_TOTAL.split("{value}")[0]),
+                            pl.col("_s_double_hours_per_week"),
+                            pl.lit(msg.DOUBLE_OVER_TOTAL.split("{value}")[1].split("{total}")[0]),
+                            pl.col("_s_hours_per_week"),
+                            pl.lit("; förväntat högst "),
+                            pl.col("_s_hours_per_week"),
+                            pl.lit("."),
+                        ]
+                    )
+                ),
+            )
+        )
+    if table == "employments":
+        monthly = pl.col("form").is_in(MONTHLY_FORMS)
+        for name, label in (("employment_rate", "sysselsättningsgrad"), ("monthly_salary", "månadslön")):
+            rules.append(
+                (
+                    name,
+                    pl.when(monthly & pl.col("_s_" + name).is_null()).then(
+                        pl.lit(msg.MONTHLY_NEEDS.format(label=label))
+                    ),
+                )
+            )
+        rules.append(
+            (
+                "hourly_wage",
+                pl.when((pl.col("form") == "hourly") & pl.col("_s_hourly_wage").is_null()).then(
+                    pl.lit(msg.HOURLY_NEEDS)
+                ),
+            )
+        )
+    spec = TABLES[table]
+    if spec.key:
+        rules.extend(_duplicate_key_rules(spec.key, df))
+    if not rules:
+        return typed
+    # A rule only fires where its own column parsed cleanly.
+    exprs = [
+        pl.coalesce(pl.col(ERR + column), rule).alias(ERR + column) for column, rule in rules
+    ]
+    # Several rules may target one column; apply them in order.
+    for expr in exprs:
+        df = df.with_columns(expr)
+    return df.select(typed.columns)
+
+
+def _duplicate_key_rules(key: tuple[str, ...], df: pl.DataFrame) -> list[tuple[str, pl.Expr]]:
+    first = pl.col(ROW).min().over(list(key))
+    dup = pl.all_horizontal([pl.col(k).is_not_null() for k in key]) & (pl.col(ROW) != first)
+    label = " och ".join(TABLES_LABEL.get(k, k) for k in key)
+    template = msg.DUPLICATE_KEY.format(key=label, other="\x00")
+    before, after = template.split("\x00")
+    return [
+        (
+            key[-1],
+            pl.when(dup).then(pl.concat_str([pl.lit(before), first.cast(pl.String), pl.lit(after)])),
+        )
+    ]
+
+
+TABLES_LABEL = {
+    "unit_id": "enhet",
+    "case_id": "ärende",
+    "employee_id": "anställningsnummer",
+    "valid_from": "startdatum",
+    "account": "konto",
+}
+
+
+def _collect(raw: RawFile, typed: pl.DataFrame, problems: list[Problem]) -> None:
+    err_cols = [c for c in typed.columns if c.startswith(ERR)]
+    long = (
+        typed.select(ROW, *err_cols)
+        .unpivot(index=ROW, variable_name="column", value_name="message")
+        .drop_nulls("message")
+        .sort(ROW, "column")
+    )
+    problems.extend(
+        Problem(raw.name, row, column[len(ERR) :], message)
+        for row, column, message in long.iter_rows()
+    )
+
+
+# ---------------------------------------------------------------- references
+
+
+@dataclass(frozen=True)
+class _Ref:
+    table: str
+    column: str
+    target: str  # table the value must exist in
+    target_column: str
+    what: str
+    expected: str
+
+
+REFERENCES = (
+    _Ref("cases", "unit_id", "units", "unit_id", "enheten", "en enhet i units"),
+    _Ref("decisions", "case_id", "cases", "case_id", "ärendet", "ett ärende i cases"),
+    _Ref("employees", "unit_id", "units", "unit_id", "enheten", "en enhet i units"),
+    _Ref("employments", "employee_id", "employees", "employee_id", "medarbetaren", "en medarbetare i employees"),
+    _Ref("shifts", "case_id", "cases", "case_id", "ärendet", "ett ärende i cases"),
+    _Ref("shifts", "employee_id", "employees", "employee_id", "medarbetaren", "en medarbetare i employees"),
+    _Ref("worked", "case_id", "cases", "case_id", "ärendet", "ett ärende i cases"),
+    _Ref("worked", "employee_id", "employees", "employee_id", "medarbetaren", "en medarbetare i employees"),
+    _Ref("absences", "employee_id", "employees", "employee_id", "medarbetaren", "en medarbetare i employees"),
+    _Ref("ledger", "case_id", "cases", "case_id", "ärendet", "ett ärende i cases"),
+    _Ref("fk_reports", "case_id", "cases", "case_id", "ärendet", "ett ärende i cases"),
+)
+
+
+def _known_values(
+    target: str, column: str, frames: dict[str, pl.DataFrame], known: Known
+) -> pl.Series:
+    stored: pl.DataFrame = getattr(known, target)
+    parts = [stored.get_column(column).cast(pl.String)]
+    if target in frames:
+        parts.append(frames[target].get_column(column).cast(pl.String))
+    return pl.concat(parts).drop_nulls().unique()
+
+
+def _check_references(
+    raw: RawDataset, frames: dict[str, pl.DataFrame], known: Known, problems: list[Problem]
+) -> None:
+    for ref in REFERENCES:
+        if ref.table not in frames:
+            continue
+        values = _known_values(ref.target, ref.target_column, frames, known)
+        file_name = raw.files[ref.target].name if ref.target in raw.files else f"{ref.target}.csv"
+        _missing(
+            raw.files[ref.table].name,
+            frames[ref.table],
+            ref.column,
+            values,
+            lambda v, r=ref, f=file_name: msg.UNKNOWN_REFERENCE.format(
+                what=r.what, value=v, file=f, expected=r.expected
+            ),
+            problems,
+        )
+    if "ledger" in frames:
+        ledger = frames["ledger"]
+        centers = _known_values("units", "cost_center", frames, known)
+        _missing(
+            raw.files["ledger"].name,
+            ledger,
+            "cost_center",
+            centers,
+            lambda v: msg.UNKNOWN_COST_CENTER.format(value=v),
+            problems,
+        )
+        accounts = pl.concat(
+            [
+                known.accounts.select("account", "category", "structural"),
+                *(
+                    [frames["accounts"].select("account", "category", "structural")]
+                    if "accounts" in frames
+                    else []
+                ),
+            ]
+        ).unique("account", keep="last")
+        mapped = account_categories(ledger.get_column("account").drop_nulls().unique(), accounts)
+        unmapped = mapped.filter(pl.col("category").is_null()).get_column("account")
+        bad = ledger.filter(pl.col("account").is_in(unmapped.implode()))
+        problems.extend(
+            Problem(raw.files["ledger"].name, row, "account", msg.UNMAPPED_ACCOUNT.format(value=a))
+            for row, a in bad.select(ROW, "account").iter_rows()
+        )
+    if "employments" in frames:
+        _employment_overlaps(raw.files["employments"].name, frames["employments"], known, problems)
+
+
+def _missing(
+    file: str,
+    frame: pl.DataFrame,
+    column: str,
+    values: pl.Series,
+    message: Callable[[str], str],
+    problems: list[Problem],
+) -> None:
+    bad = frame.filter(
+        pl.col(column).is_not_null() & ~pl.col(column).is_in(values.implode())
+    ).select(ROW, column)
+    problems.extend(Problem(file, row, column, message(v)) for row, v in bad.iter_rows())
+
+
+def _employment_overlaps(
+    file: str, employments: pl.DataFrame, known: Known, problems: list[Problem]
+) -> None:
+    """Two employments of one employee may not overlap; stored ones replaced by key excepted."""
+    mine = employments.filter(pl.col("valid_from").is_not_null()).select(
+        "employee_id", "valid_from", "valid_to", ROW
+    )
+    stored = known.employments.join(
+        mine.select("employee_id", "valid_from"), on=["employee_id", "valid_from"], how="anti"
+    ).with_columns(pl.lit(None, pl.Int64).alias(ROW))
+    both = pl.concat([mine, stored.select(mine.columns)]).sort("employee_id", "valid_from", ROW)
+    far = pl.date(9999, 12, 31)
+    row, row_o = pl.col(ROW), pl.col(ROW + "_o")
+    pairs = (
+        both.join(both, on="employee_id", suffix="_o")
+        .filter(
+            row.is_not_null()
+            # a pair of rows of this file is reported once, on the later row
+            & (row_o.is_null() | (row_o < row))
+            & (pl.col("valid_from") <= pl.col("valid_to_o").fill_null(far))
+            & (pl.col("valid_from_o") <= pl.col("valid_to").fill_null(far))
+        )
+        .sort(ROW, "valid_from_o")
+    )
+    for rec in pairs.iter_rows(named=True):
+        where = (
+            msg.OVERLAP_IN_FILE.format(row=rec[ROW + "_o"])
+            if rec[ROW + "_o"] is not None
+            else msg.OVERLAP_STORED
+        )
+        problems.append(
+            Problem(
+                file,
+                rec[ROW],
+                "valid_from",
+                msg.EMPLOYMENT_OVERLAP.format(
+                    start=rec["valid_from"],
+                    end=rec["valid_to"] or msg.OPEN_END,
+                    other_start=rec["valid_from_o"],
+                    other_end=rec["valid_to_o"] or msg.OPEN_END,
+                    where=where,
+                    employee=rec["employee_id"],
+                ),
+            )
+        )
+
+
+def frames_without_rows(dataset: Dataset) -> dict[str, pl.DataFrame]:
+    """The typed frames without the ``_row`` helper column."""
+    return {t: f.drop(ROW) for t, f in dataset.frames.items()}
+
+
+__all__ = ["TIMESTAMP", "Dataset", "Known", "frames_without_rows", "validate"]

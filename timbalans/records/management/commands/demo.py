@@ -1,0 +1,58 @@
+"""timbalans demo: generate the demo department, import it for real, print a login, serve."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from timbalans.generator import generate
+from timbalans.records.selectors import import_batch_list
+from timbalans.records.services import import_batch_apply, import_dataset_validate
+
+DEMO_USER = "demo"
+
+
+class Command(BaseCommand):
+    help = "Skapa demoavdelningen, importera den och starta webbappen."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--until", type=date.fromisoformat, default=None)
+        parser.add_argument("--no-serve", action="store_true")
+        parser.add_argument("--addr", default="127.0.0.1:8000")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", verbosity=0)
+        until = options["until"] or date.today()  # noqa: DTZ011 - the demo runs to today
+        out = settings.DATA_DIR / f"demo-{until.isoformat()}-seed{options['seed']}"
+        if not (out / "units.csv").exists():
+            self.stdout.write(f"Skapar demoavdelningen i {out} ...")
+            generate(out, scale="department", seed=options["seed"], until=until)
+        applied = [b for b in import_batch_list() if b.status == "applied"]
+        if any(b.source == str(out) for b in applied):
+            self.stdout.write("Demodata är redan importerad.")
+        else:
+            dataset = import_dataset_validate(source=out)
+            if not dataset.ok:
+                for problem in dataset.problems[:50]:
+                    self.stderr.write(str(problem))
+                raise SystemExit(1)
+            batch = import_batch_apply(dataset=dataset, source=str(out))
+            self.stdout.write(f"Import {batch.pk}: {dataset.rows} rader.")
+        password = secrets.token_urlsafe(9)
+        user, _ = get_user_model().objects.get_or_create(username=DEMO_USER)
+        user.is_staff = True
+        user.is_superuser = True
+        user.set_password(password)
+        user.save()
+        self.stdout.write("")
+        self.stdout.write(f"Inloggning: användare {DEMO_USER}, lösenord {password}")
+        self.stdout.write(f"Webbappen: http://{options['addr']}/")
+        if not options["no_serve"]:
+            call_command("serve", addr=options["addr"])

@@ -1,0 +1,57 @@
+"""timbalans import PATH [--dry-run]: validate and import a canonical data set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from timbalans.ingest import messages as msg
+from timbalans.records.services import import_batch_apply, import_dataset_validate
+
+
+class Command(BaseCommand):
+    help = "Importera ett kanoniskt dataset (mapp, .zip eller fil). Allt eller inget."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", type=Path)
+        parser.add_argument("--dry-run", action="store_true", help="validera, spara ingenting")
+        parser.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["path"]
+        dataset = import_dataset_validate(source=path)
+        for note in dataset.notes:
+            self.stdout.write(note)
+        if not dataset.ok:
+            for problem in dataset.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(msg.REJECTED.format(count=len(dataset.problems)), returncode=1)
+        files = len(dataset.files)
+        if options["dry_run"]:
+            self.stdout.write(msg.DRY_RUN_OK.format(rows=dataset.rows, files=files))
+            return
+        with tqdm(
+            total=dataset.rows,
+            unit=" rader",
+            desc="Import",
+            disable=True if options["no_progress"] else None,
+        ) as bar:
+
+            def progress(step: str, rows: int) -> None:
+                if step.endswith(":rows"):
+                    bar.update(rows)
+                elif step not in ("shifts", "worked", "absences", "ledger", "fk_reports"):
+                    bar.update(rows)
+
+            batch = import_batch_apply(dataset=dataset, source=str(path), progress=progress)
+        self.stdout.write(msg.APPLIED.format(number=batch.pk, rows=dataset.rows, files=files))
+        for table, rows in batch.rows.items():
+            extra = ""
+            if table in batch.replaced:
+                extra = f" (ersatte {batch.replaced[table]})"
+            elif table in batch.changed:
+                extra = f" (nya eller ändrade {batch.changed[table]})"
+            self.stdout.write(f"  {table}: {rows}{extra}")

@@ -1,0 +1,24 @@
+"""timbalans undo-import N: undo the newest import exactly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from timbalans.ingest import messages as msg
+from timbalans.records.services import UndoRefused, import_batch_undo
+
+
+class Command(BaseCommand):
+    help = "Ångra en import (den senaste som gäller)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("number", type=int)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            batch = import_batch_undo(number=options["number"])
+        except UndoRefused as exc:
+            raise CommandError(str(exc), returncode=1) from exc
+        self.stdout.write(msg.UNDONE.format(number=batch.pk))

@@ -1,0 +1,283 @@
+"""The canonical tables of ``spec/data.md`` and the import batches that wrote them.
+
+Reference tables (units, cases, decisions, employees, employments, accounts) are upserted by
+their keys; every change is kept in ``RecordChange`` so an import can be undone. Time tables
+(shifts, worked, absences, ledger, fk_reports) are never updated in place: a newer import marks
+the rows it replaces with ``replaced_by`` and adds its own, so the current state is the rows
+with ``replaced_by`` empty and undo only has to flip that mark back.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from timbalans.ingest import schema as s
+
+
+def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(v, v) for v in values]
+
+
+class ImportBatch(models.Model):
+    class Status(models.TextChoices):
+        APPLIED = "applied", "genomförd"
+        UNDONE = "undone", "ångrad"
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by_name = models.CharField(max_length=150, blank=True)
+    source = models.CharField(max_length=500)
+    files = models.JSONField(default=list)  # [{name, table, format, sha256, rows}]
+    rows = models.JSONField(default=dict)  # table -> rows written
+    replaced = models.JSONField(default=dict)  # table -> rows replaced (time tables)
+    changed = models.JSONField(default=dict)  # table -> reference rows created or updated
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.APPLIED)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by_name = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "import"
+        verbose_name_plural = "importer"
+
+    def __str__(self) -> str:
+        return f"Import {self.pk}"
+
+    @property
+    def number(self) -> int:
+        return int(self.pk)
+
+
+class RecordChange(models.Model):
+    """One reference row created or updated by a batch, with its values before."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="changes")
+    table = models.CharField(max_length=20)
+    row_id = models.BigIntegerField()
+    before = models.JSONField(null=True)  # null: the batch created the row
+
+    class Meta:
+        indexes = [models.Index(fields=["batch", "table"])]
+
+
+class Unit(models.Model):
+    unit_id = models.CharField(max_length=50, unique=True)
+    name = models.CharField(max_length=200)
+    cost_center = models.CharField(max_length=50, db_index=True)
+    department = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.name}"
+
+
+class Case(models.Model):
+    case_id = models.CharField(max_length=50, unique=True)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cases")
+    service = models.CharField(max_length=20, choices=_choices(s.SERVICES))
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    label = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="case_end_after_start",
+            ),
+            models.CheckConstraint(condition=Q(service__in=s.SERVICES), name="case_service_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.case_id
+
+
+class Decision(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="decisions")
+    payer = models.CharField(max_length=10, choices=_choices(s.PAYERS))
+    hours_per_week = models.DecimalField(max_digits=8, decimal_places=2)
+    double_hours_per_week = models.DecimalField(max_digits=8, decimal_places=2, null=True)
+    valid_from = models.DateField()
+    valid_to = models.DateField()
+    period_start = models.DateField()
+    period_months = models.PositiveSmallIntegerField(default=6)
+    hourly_rate = models.DecimalField(max_digits=10, decimal_places=2, null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "valid_from"], name="decision_key"),
+            models.CheckConstraint(
+                condition=Q(valid_to__gte=F("valid_from")), name="decision_to_after_from"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_months__gte=1) & Q(period_months__lte=6),
+                name="decision_period_months_1_6",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__gte=0) & Q(hours_per_week__lte=168),
+                name="decision_hours_in_week",
+            ),
+            models.CheckConstraint(
+                condition=Q(double_hours_per_week__isnull=True)
+                | Q(double_hours_per_week__lte=F("hours_per_week")),
+                name="decision_double_within_granted",
+            ),
+            models.CheckConstraint(condition=Q(payer__in=s.PAYERS), name="decision_payer_valid"),
+        ]
+
+
+class Employee(models.Model):
+    employee_id = models.CharField(max_length=50, unique=True)
+    name = models.CharField(max_length=200, blank=True)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="employees")
+
+    def __str__(self) -> str:
+        return self.employee_id
+
+
+class Employment(models.Model):
+    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="employments")
+    form = models.CharField(max_length=20, choices=_choices(s.FORMS))
+    employment_rate = models.DecimalField(max_digits=6, decimal_places=2, null=True)
+    full_time_hours_per_week = models.DecimalField(max_digits=6, decimal_places=2, default=40)
+    monthly_salary = models.DecimalField(max_digits=12, decimal_places=2, null=True)
+    hourly_wage = models.DecimalField(max_digits=10, decimal_places=2, null=True)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=_choices(s.EMPLOYMENT_STATUSES), default="ordinary"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "valid_from"], name="employment_key"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="employment_to_after_from",
+            ),
+            models.CheckConstraint(
+                condition=Q(employment_rate__isnull=True)
+                | (Q(employment_rate__gte=0) & Q(employment_rate__lte=100)),
+                name="employment_rate_percent",
+            ),
+            models.CheckConstraint(condition=Q(form__in=s.FORMS), name="employment_form_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=s.EMPLOYMENT_STATUSES), name="employment_status_valid"
+            ),
+        ]
+
+
+class Account(models.Model):
+    account = models.CharField(max_length=50, unique=True)  # an account or a range 5010-5099
+    category = models.CharField(max_length=30, choices=_choices(s.CATEGORIES))
+    structural = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(category__in=s.CATEGORIES), name="account_category_valid"
+            )
+        ]
+
+
+class TimeRow(models.Model):
+    """A row of a time table, written by one batch and possibly replaced by a later one."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="+")
+    replaced_by = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    month = models.CharField(max_length=7)  # local YYYY-MM of the start; the replacement unit
+
+    class Meta:
+        abstract = True
+
+
+def _interval_constraints(prefix: str) -> list[models.BaseConstraint]:
+    return [
+        models.CheckConstraint(condition=Q(end__gt=F("start")), name=f"{prefix}_end_after_start"),
+        models.CheckConstraint(condition=Q(break_minutes__gte=0), name=f"{prefix}_break_positive"),
+    ]
+
+
+class Shift(TimeRow):
+    shift_id = models.CharField(max_length=50, blank=True)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    employee = models.ForeignKey(Employee, null=True, on_delete=models.PROTECT, related_name="+")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    break_minutes = models.IntegerField(default=0)
+    kind = models.CharField(max_length=10, choices=_choices(s.SHIFT_KINDS), default="assistance")
+
+    class Meta:
+        constraints = _interval_constraints("shift")
+        indexes = [
+            models.Index(fields=["case", "start"], name="shift_case_start"),
+            models.Index(fields=["month", "case"], name="shift_month_case"),
+            models.Index(fields=["employee", "start"], name="shift_employee_start"),
+        ]
+
+
+class Worked(TimeRow):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="+")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    break_minutes = models.IntegerField(default=0)
+    time_type = models.CharField(max_length=20, choices=_choices(s.TIME_TYPES))
+
+    class Meta:
+        constraints = _interval_constraints("worked")
+        indexes = [
+            models.Index(fields=["case", "start"], name="worked_case_start"),
+            models.Index(fields=["month", "case"], name="worked_month_case"),
+            models.Index(fields=["employee", "start"], name="worked_employee_start"),
+        ]
+
+
+class Absence(TimeRow):
+    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="+")
+    start = models.DateTimeField()
+    end = models.DateTimeField()  # exclusive; a whole-day range ends at 00:00 the day after
+    whole_days = models.BooleanField(default=True)
+    type = models.CharField(max_length=12, choices=_choices(s.ABSENCE_TYPES))
+    extent_percent = models.DecimalField(max_digits=6, decimal_places=2, default=100)
+    hours = models.DecimalField(max_digits=10, decimal_places=2, null=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="absence_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(extent_percent__gte=0) & Q(extent_percent__lte=100),
+                name="absence_extent_percent",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["employee", "start"], name="absence_employee_start"),
+            models.Index(fields=["month", "employee"], name="absence_month_employee"),
+        ]
+
+
+class LedgerEntry(TimeRow):
+    cost_center = models.CharField(max_length=50)
+    case = models.ForeignKey(Case, null=True, on_delete=models.PROTECT, related_name="+")
+    account = models.CharField(max_length=50)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    text = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["case", "month"], name="ledger_case_month"),
+            models.Index(fields=["month", "cost_center"], name="ledger_month_center"),
+        ]
+
+
+class FkReport(TimeRow):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    reported_hours = models.DecimalField(max_digits=10, decimal_places=2)
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "month"], name="fkreport_case_month")]

@@ -1,0 +1,489 @@
+"""Writes to the canonical tables: applying and undoing import batches.
+
+Guarantees:
+
+* ``import_batch_apply`` writes a validated data set in one transaction: all or nothing.
+  Reference tables are upserted by key (each created or changed row is remembered); for each
+  time table, the active rows of the months the file has rows in, for the units in it, are
+  marked replaced by the new batch before its rows are added. Importing the same set twice
+  gives the same active state.
+* ``import_batch_undo`` undoes the newest applied batch exactly: its rows go, the rows it
+  replaced are active again and every reference row it created or changed is as before.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from timbalans.ingest import messages as msg
+from timbalans.ingest.read import read_dataset
+from timbalans.ingest.schema import TABLE_ORDER
+from timbalans.ingest.validate import Dataset, validate
+from timbalans.records import models as m
+from timbalans.records.selectors import known_references
+
+Progress = Callable[[str, int], None]  # (step, rows done in this step)
+
+REFERENCE_MODELS: dict[str, type[models.Model]] = {
+    "units": m.Unit,
+    "cases": m.Case,
+    "decisions": m.Decision,
+    "employees": m.Employee,
+    "employments": m.Employment,
+    "accounts": m.Account,
+}
+TIME_MODELS: dict[str, type[m.TimeRow]] = {
+    "shifts": m.Shift,
+    "worked": m.Worked,
+    "absences": m.Absence,
+    "ledger": m.LedgerEntry,
+    "fk_reports": m.FkReport,
+}
+CHUNK = 50_000
+
+
+class ImportRejected(Exception):
+    """The data set has problems; nothing was written."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        super().__init__(msg.REJECTED.format(count=len(dataset.problems)))
+        self.dataset = dataset
+
+
+class UndoRefused(Exception):
+    pass
+
+
+def import_dataset_validate(*, source: Any) -> Dataset:
+    """Read a folder, .zip or file and validate it against what is stored."""
+    return validate(read_dataset(source), known_references())
+
+
+def user_label(user: Any = None) -> str:
+    if user is not None and getattr(user, "is_authenticated", False):
+        return str(user.get_username())
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "okänd"
+
+
+def import_batch_apply(
+    *,
+    dataset: Dataset,
+    source: str,
+    user: Any = None,
+    progress: Progress | None = None,
+) -> m.ImportBatch:
+    """Write a validated data set as a new batch. Raises ``ImportRejected`` on problems."""
+    if not dataset.ok:
+        raise ImportRejected(dataset)
+    with transaction.atomic():
+        batch = m.ImportBatch.objects.create(
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+            created_by_name=user_label(user),
+            source=source,
+            files=[
+                {
+                    "name": f.name,
+                    "table": f.table,
+                    "format": f.format,
+                    "sha256": f.sha256,
+                    "rows": f.rows,
+                }
+                for f in dataset.files.values()
+            ],
+        )
+        rows: dict[str, int] = {}
+        changed: dict[str, int] = {}
+        replaced: dict[str, int] = {}
+        for table in TABLE_ORDER:
+            if table not in dataset.frames:
+                continue
+            frame = dataset.frames[table].drop("_row")
+            if table in REFERENCE_MODELS:
+                changed[table] = _upsert(batch, table, frame)
+            else:
+                replaced[table] = _replace_scope(batch, table, frame)
+                _insert_time_rows(batch, table, frame, progress)
+            rows[table] = frame.height
+            if progress:
+                progress(table, frame.height)
+        batch.rows = rows
+        batch.changed = changed
+        batch.replaced = replaced
+        batch.save(update_fields=["rows", "changed", "replaced"])
+    return batch
+
+
+# ---------------------------------------------------------------- reference tables
+
+
+def _pk_map(model: type[models.Model], key: str, values: Iterable[str]) -> dict[str, int]:
+    wanted = list(set(values))
+    result: dict[str, int] = {}
+    for i in range(0, len(wanted), 5000):
+        result.update(
+            model.objects.filter(**{f"{key}__in": wanted[i : i + 5000]}).values_list(key, "pk")
+        )
+    return result
+
+
+def _dec(value: float | None, places: int = 2) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(str(round(value, places))).quantize(Decimal(10) ** -places)
+
+
+def _field_values(table: str, rec: dict[str, Any], fks: dict[str, dict[str, int]]) -> dict[str, Any]:
+    """Model field values (attname -> value) for one parsed row."""
+    if table == "units":
+        return {
+            "unit_id": rec["unit_id"],
+            "name": rec["name"],
+            "cost_center": rec["cost_center"],
+            "department": rec["department"] or "",
+        }
+    if table == "cases":
+        return {
+            "case_id": rec["case_id"],
+            "unit_id": fks["units"][rec["unit_id"]],
+            "service": rec["service"],
+            "start_date": rec["start_date"],
+            "end_date": rec["end_date"],
+            "label": rec["label"] or "",
+        }
+    if table == "decisions":
+        return {
+            "case_id": fks["cases"][rec["case_id"]],
+            "payer": rec["payer"],
+            "hours_per_week": _dec(rec["hours_per_week"]),
+            "double_hours_per_week": _dec(rec["double_hours_per_week"]),
+            "valid_from": rec["valid_from"],
+            "valid_to": rec["valid_to"],
+            "period_start": rec["period_start"],
+            "period_months": rec["period_months"],
+            "hourly_rate": _dec(rec["hourly_rate"]),
+        }
+    if table == "employees":
+        return {
+            "employee_id": rec["employee_id"],
+            "name": rec["name"] or "",
+            "unit_id": fks["units"][rec["unit_id"]],
+        }
+    if table == "employments":
+        return {
+            "employee_id": fks["employees"][rec["employee_id"]],
+            "form": rec["form"],
+            "employment_rate": _dec(rec["employment_rate"]),
+            "full_time_hours_per_week": _dec(rec["full_time_hours_per_week"]),
+            "monthly_salary": _dec(rec["monthly_salary"]),
+            "hourly_wage": _dec(rec["hourly_wage"]),
+            "valid_from": rec["valid_from"],
+            "valid_to": rec["valid_to"],
+            "status": rec["status"],
+        }
+    if table == "accounts":
+        return {
+            "account": rec["account"],
+            "category": rec["category"],
+            "structural": bool(rec["structural"]),
+        }
+    raise KeyError(table)
+
+
+KEY_FIELDS: dict[str, tuple[str, ...]] = {
+    "units": ("unit_id",),
+    "cases": ("case_id",),
+    "decisions": ("case_id", "valid_from"),
+    "employees": ("employee_id",),
+    "employments": ("employee_id", "valid_from"),
+    "accounts": ("account",),
+}
+
+
+def _snapshot(obj: models.Model) -> dict[str, Any]:
+    """JSON-able field values of a row, for undo."""
+    out: dict[str, Any] = {}
+    for f in obj._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        value = getattr(obj, f.attname)
+        if isinstance(value, Decimal):
+            value = str(value)
+        elif isinstance(value, date):
+            value = value.isoformat()
+        out[f.attname] = value
+    return out
+
+
+def _restore_value(model: type[models.Model], attname: str, value: Any) -> Any:
+    field = next(f for f in model._meta.concrete_fields if f.attname == attname)
+    if value is None:
+        return None
+    return field.to_python(value)
+
+
+def _upsert(batch: m.ImportBatch, table: str, frame: pl.DataFrame) -> int:
+    model = REFERENCE_MODELS[table]
+    fks: dict[str, dict[str, int]] = {}
+    if table in ("cases", "employees"):
+        fks["units"] = _pk_map(m.Unit, "unit_id", frame.get_column("unit_id").to_list())
+    if table == "decisions":
+        fks["cases"] = _pk_map(m.Case, "case_id", frame.get_column("case_id").to_list())
+    if table == "employments":
+        fks["employees"] = _pk_map(
+            m.Employee, "employee_id", frame.get_column("employee_id").to_list()
+        )
+    key = KEY_FIELDS[table]
+    incoming = [_field_values(table, rec, fks) for rec in frame.iter_rows(named=True)]
+    key_attnames = key  # the row values use attnames, so a foreign key compares by pk
+    existing: dict[tuple[Any, ...], models.Model] = {}
+    first = key_attnames[0]
+    values = list({v[first] for v in incoming})
+    for i in range(0, len(values), 5000):
+        for obj in model.objects.filter(**{f"{first}__in": values[i : i + 5000]}):
+            existing[tuple(getattr(obj, a) for a in key_attnames)] = obj
+    to_create: list[models.Model] = []
+    to_update: list[models.Model] = []
+    changes: list[m.RecordChange] = []
+    update_fields: set[str] = set()
+    for vals in incoming:
+        k = tuple(vals[a] for a in key_attnames)
+        obj = existing.get(k)
+        if obj is None:
+            to_create.append(model(**vals))
+            continue
+        before = _snapshot(obj)
+        diff = {a: v for a, v in vals.items() if getattr(obj, a) != v}
+        if not diff:
+            continue
+        changes.append(m.RecordChange(batch=batch, table=table, row_id=obj.pk, before=before))
+        for a, v in diff.items():
+            setattr(obj, a, v)
+            update_fields.add(a)
+        to_update.append(obj)
+    created = model.objects.bulk_create(to_create, batch_size=2000)
+    if connection.features.can_return_rows_from_bulk_create:
+        created_ids = [o.pk for o in created]
+    else:  # look the new rows up by their keys
+        created_ids = [
+            model.objects.get(**{a: getattr(o, a) for a in key_attnames}).pk for o in created
+        ]
+    changes.extend(
+        m.RecordChange(batch=batch, table=table, row_id=pk, before=None) for pk in created_ids
+    )
+    if to_update:
+        model.objects.bulk_update(to_update, sorted(update_fields), batch_size=2000)
+    m.RecordChange.objects.bulk_create(changes, batch_size=5000)
+    return len(changes)
+
+
+# ---------------------------------------------------------------- time tables
+
+
+def _local_month(col: str) -> pl.Expr:
+    return pl.col(col).dt.strftime("%Y-%m")
+
+
+def _with_month(table: str, frame: pl.DataFrame) -> pl.DataFrame:
+    if table in ("ledger", "fk_reports"):
+        return frame
+    return frame.with_columns(_local_month("start").alias("month"))
+
+
+def _replace_scope(batch: m.ImportBatch, table: str, frame: pl.DataFrame) -> int:
+    """Mark the active rows that this file covers (its months × its units) as replaced."""
+    model = TIME_MODELS[table]
+    frame = _with_month(table, frame)
+    months = sorted(frame.get_column("month").unique().to_list())
+    if not months:
+        return 0
+    active = model.objects.filter(replaced_by__isnull=True, month__in=months)
+    if table in ("shifts", "worked", "fk_reports"):
+        cases = frame.get_column("case_id").unique().to_list()
+        scoped = active.filter(case__unit_id__in=_unit_pks(m.Case, "case_id", cases))
+    elif table == "absences":
+        employees = frame.get_column("employee_id").unique().to_list()
+        scoped = active.filter(employee__unit_id__in=_unit_pks(m.Employee, "employee_id", employees))
+    else:  # ledger: by cost center
+        centers = frame.get_column("cost_center").unique().to_list()
+        scoped = active.filter(cost_center__in=centers)
+    return scoped.update(replaced_by=batch)
+
+
+def _unit_pks(model: type[models.Model], key: str, values: list[str]) -> list[int]:
+    """The units (pks) of the cases or employees with these codes."""
+    units: set[int] = set()
+    for i in range(0, len(values), 5000):
+        units.update(
+            model.objects.filter(**{f"{key}__in": values[i : i + 5000]})
+            .values_list("unit_id", flat=True)
+            .distinct()
+        )
+    return sorted(units)
+
+
+def _utc_text(col: str, postgres: bool) -> pl.Expr:
+    fmt = "%Y-%m-%d %H:%M:%S+00:00" if postgres else "%Y-%m-%d %H:%M:%S"
+    return pl.col(col).dt.convert_time_zone("UTC").dt.strftime(fmt)
+
+
+def _time_rows(table: str, frame: pl.DataFrame, batch_id: int, postgres: bool) -> tuple[list[str], pl.DataFrame]:
+    """(db columns, frame in that order) for the insert of one time table."""
+    frame = _with_month(table, frame).with_columns(pl.lit(batch_id).alias("batch_id"))
+    if "case_id" in frame.columns:
+        cases = _pk_map(m.Case, "case_id", frame.get_column("case_id").drop_nulls().to_list())
+        frame = frame.with_columns(
+            pl.col("case_id").replace_strict(cases, default=None, return_dtype=pl.Int64).alias("case_pk")
+        )
+    if "employee_id" in frame.columns:
+        employees = _pk_map(
+            m.Employee, "employee_id", frame.get_column("employee_id").drop_nulls().to_list()
+        )
+        frame = frame.with_columns(
+            pl.col("employee_id")
+            .replace_strict(employees, default=None, return_dtype=pl.Int64)
+            .alias("employee_pk")
+        )
+    if table in ("shifts", "worked", "absences"):
+        frame = frame.with_columns(_utc_text("start", postgres), _utc_text("end", postgres))
+    cols: dict[str, pl.Expr]
+    if table == "shifts":
+        cols = {
+            "shift_id": pl.col("shift_id").fill_null(""),
+            "case_id": pl.col("case_pk"),
+            "employee_id": pl.col("employee_pk"),
+            "start": pl.col("start"),
+            "end": pl.col("end"),
+            "break_minutes": pl.col("break_minutes"),
+            "kind": pl.col("kind"),
+        }
+    elif table == "worked":
+        cols = {
+            "case_id": pl.col("case_pk"),
+            "employee_id": pl.col("employee_pk"),
+            "start": pl.col("start"),
+            "end": pl.col("end"),
+            "break_minutes": pl.col("break_minutes"),
+            "time_type": pl.col("time_type"),
+        }
+    elif table == "absences":
+        cols = {
+            "employee_id": pl.col("employee_pk"),
+            "start": pl.col("start"),
+            "end": pl.col("end"),
+            "whole_days": pl.col("whole_days"),
+            "type": pl.col("type"),
+            "extent_percent": pl.col("extent_percent").round(2),
+            "hours": pl.col("hours").round(2),
+        }
+    elif table == "ledger":
+        cols = {
+            "cost_center": pl.col("cost_center"),
+            "case_id": pl.col("case_pk"),
+            "account": pl.col("account"),
+            "amount": pl.col("amount").round(2),
+            "text": pl.col("text").fill_null(""),
+        }
+    else:
+        cols = {"case_id": pl.col("case_pk"), "reported_hours": pl.col("reported_hours").round(2)}
+    out = frame.select(
+        pl.col("batch_id"),
+        pl.lit(None, pl.Int64).alias("replaced_by_id"),
+        pl.col("month"),
+        *[e.alias(n) for n, e in cols.items()],
+    )
+    return out.columns, out
+
+
+def _insert_time_rows(
+    batch: m.ImportBatch, table: str, frame: pl.DataFrame, progress: Progress | None
+) -> None:
+    model = TIME_MODELS[table]
+    postgres = connection.vendor == "postgresql"
+    columns, out = _time_rows(table, frame, batch.pk, postgres)
+    db_table = model._meta.db_table
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    for offset in range(0, out.height, CHUNK):
+        chunk = out.slice(offset, CHUNK)
+        _bulk_insert(db_table, quoted, len(columns), chunk.iter_rows())
+        if progress:
+            progress(table + ":rows", chunk.height)
+
+
+def _bulk_insert(db_table: str, quoted_columns: str, width: int, rows: Iterable[Sequence[Any]]) -> None:
+    """The fastest plain insert each database offers, inside the current transaction."""
+    connection.ensure_connection()
+    raw = connection.connection
+    assert raw is not None
+    if connection.vendor == "postgresql":
+        with raw.cursor() as cur, cur.copy(
+            f"COPY {connection.ops.quote_name(db_table)} ({quoted_columns}) FROM STDIN"  # noqa: S608
+        ) as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        placeholders = ", ".join(["%s" if connection.vendor != "sqlite" else "?"] * width)
+        cur = raw.cursor()
+        try:
+            cur.executemany(
+                f"INSERT INTO {connection.ops.quote_name(db_table)} ({quoted_columns}) "  # noqa: S608
+                f"VALUES ({placeholders})",
+                rows,
+            )
+        finally:
+            cur.close()
+
+
+# ---------------------------------------------------------------- undo
+
+
+def import_batch_undo(*, number: int, user: Any = None) -> m.ImportBatch:
+    """Undo the newest applied batch exactly; refuse any other."""
+    with transaction.atomic():
+        batch = m.ImportBatch.objects.select_for_update().filter(pk=number).first()
+        if batch is None:
+            raise UndoRefused(msg.UNDO_MISSING.format(number=number))
+        if batch.status == m.ImportBatch.Status.UNDONE:
+            raise UndoRefused(msg.UNDO_ALREADY.format(number=number))
+        later = (
+            m.ImportBatch.objects.filter(status=m.ImportBatch.Status.APPLIED, pk__gt=batch.pk)
+            .order_by("-pk")
+            .first()
+        )
+        if later is not None:
+            raise UndoRefused(msg.UNDO_NOT_LATEST.format(number=number, later=later.pk))
+        for model in TIME_MODELS.values():
+            qs = model.objects.filter(batch=batch)
+            qs._raw_delete(qs.db)
+            model.objects.filter(replaced_by=batch).update(replaced_by=None)
+        for table in reversed(TABLE_ORDER):
+            if table not in REFERENCE_MODELS:
+                continue
+            ref_model = REFERENCE_MODELS[table]
+            changes = list(batch.changes.filter(table=table))
+            created = [c.row_id for c in changes if c.before is None]
+            for i in range(0, len(created), 5000):
+                ref_model.objects.filter(pk__in=created[i : i + 5000]).delete()
+            for change in changes:
+                if change.before is not None:
+                    ref_model.objects.filter(pk=change.row_id).update(
+                        **{
+                            a: _restore_value(ref_model, a, v)
+                            for a, v in change.before.items()
+                        }
+                    )
+        batch.status = m.ImportBatch.Status.UNDONE
+        batch.undone_at = timezone.now()
+        batch.undone_by_name = user_label(user)
+        batch.save(update_fields=["status", "undone_at", "undone_by_name"])
+    return batch
