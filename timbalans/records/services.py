@@ -272,12 +272,8 @@ def _upsert(batch: m.ImportBatch, table: str, frame: pl.DataFrame) -> int:
             update_fields.add(a)
         to_update.append(obj)
     created = model.objects.bulk_create(to_create, batch_size=2000)
-    if connection.features.can_return_rows_from_bulk_create:
-        created_ids = [o.pk for o in created]
-    else:  # look the new rows up by their keys
-        created_ids = [
-            model.objects.get(**{a: getattr(o, a) for a in key_attnames}).pk for o in created
-        ]
+    # SQLite ≥ 3.35 and PostgreSQL return the new primary keys from a bulk insert.
+    created_ids = [int(o.pk) for o in created]
     changes.extend(
         m.RecordChange(batch=batch, table=table, row_id=pk, before=None) for pk in created_ids
     )

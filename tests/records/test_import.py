@@ -1,0 +1,230 @@
+"""Import into the database: all or nothing, idempotent, month replacement, undo."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.builders import BASE, write_set
+from timbalans.records import models as m
+from timbalans.records import services
+from timbalans.records.selectors import record_counts
+from timbalans.records.services import (
+    ImportRejected,
+    UndoRefused,
+    import_batch_apply,
+    import_batch_undo,
+    import_dataset_validate,
+)
+
+pytestmark = pytest.mark.django_db
+
+W_HEAD = "case_id;employee_id;start;end;break_minutes;time_type\n"
+
+
+def apply(path):
+    return import_batch_apply(dataset=import_dataset_validate(source=path), source=str(path))
+
+
+def snapshot():
+    """Every stored row of every canonical table, comparable across imports."""
+    out = {}
+    for model in (
+        m.Unit, m.Case, m.Decision, m.Employee, m.Employment, m.Account,
+        m.Shift, m.Worked, m.Absence, m.LedgerEntry, m.FkReport,
+    ):
+        fields = [f.attname for f in model._meta.concrete_fields if f.attname not in ("id",)]
+        qs = model.objects.all()
+        if hasattr(model, "replaced_by"):
+            qs = qs.filter(replaced_by__isnull=True)
+            fields = [f for f in fields if f not in ("batch_id", "replaced_by_id")]
+        out[model.__name__] = sorted(tuple(str(v) for v in row) for row in qs.values_list(*fields))
+    return out
+
+
+def test_it_writes_every_row_and_records_the_batch(dataset_dir):
+    batch = apply(dataset_dir)
+    assert batch.rows == {
+        "units": 2, "cases": 2, "decisions": 2, "employees": 2, "employments": 2,
+        "accounts": 2, "worked": 3, "ledger": 2,
+    }
+    assert record_counts()["worked"] == 3
+    assert sorted(f["name"] for f in batch.files) == sorted(f"{t}.csv" for t in BASE)
+    assert all(len(f["sha256"]) == 64 for f in batch.files)
+    w = m.Worked.objects.get(case__case_id="51357")
+    # 22:00 local (CET, UTC+1) is 21:00 UTC; the end 07:00 is the next morning
+    assert w.start == datetime(2025, 1, 11, 21, 0, tzinfo=UTC)
+    assert w.end == datetime(2025, 1, 12, 6, 0, tzinfo=UTC)
+    assert w.month == "2025-01"
+    assert m.LedgerEntry.objects.get(account="3010").amount == Decimal("-1000.50")
+    assert m.Decision.objects.get(case__case_id="51470").double_hours_per_week == Decimal("10.00")
+
+
+def test_the_same_set_twice_gives_the_same_state(dataset_dir):
+    apply(dataset_dir)
+    first = snapshot()
+    second_batch = apply(dataset_dir)
+    assert snapshot() == first
+    assert second_batch.replaced == {"worked": 3, "ledger": 2}
+    assert second_batch.changed == {
+        "units": 0, "cases": 0, "decisions": 0, "employees": 0, "employments": 0, "accounts": 0
+    }
+
+
+def test_a_newer_month_replaces_that_month_of_that_unit_only(dataset_dir, tmp_path):
+    apply(dataset_dir)
+    correction = tmp_path / "corr"
+    correction.mkdir()
+    (correction / "worked.csv").write_text(
+        W_HEAD + "51470;E1;2025-01-10 08:00;2025-01-10 12:00;0;ordinary\n", encoding="utf-8"
+    )
+    batch = apply(correction)
+    assert batch.replaced == {"worked": 1}
+    active = sorted(
+        (w.case.case_id, w.month, w.start.isoformat())
+        for w in m.Worked.objects.filter(replaced_by__isnull=True)
+    )
+    assert active == [
+        ("51357", "2025-01", "2025-01-11T21:00:00+00:00"),  # other unit: kept
+        ("51470", "2025-01", "2025-01-10T07:00:00+00:00"),  # the correction (08:00 CET)
+        ("51470", "2025-02", "2025-02-10T06:00:00+00:00"),  # other month: kept
+    ]
+
+
+def test_undo_brings_back_exactly_the_state_before(dataset_dir, tmp_path):
+    apply(dataset_dir)
+    before = snapshot()
+    changed = write_set(
+        tmp_path / "changed",
+        units="unit_id;name;cost_center\n81515;PA Norr (nytt namn);81515\n81516;PA Syd;81516\n",
+        cases=BASE["cases"] + "51463;81515;assistans_sfb;2025-01-01;;Ärende C\n",
+        worked=W_HEAD + "51463;E1;2025-01-20 07:00;2025-01-20 15:00;30;overtime_simple\n",
+    )
+    batch = apply(changed)
+    assert snapshot() != before
+    assert m.Unit.objects.get(unit_id="81515").name == "PA Norr (nytt namn)"
+    import_batch_undo(number=batch.pk)
+    assert snapshot() == before
+    assert m.ImportBatch.objects.get(pk=batch.pk).status == "undone"
+
+
+def test_undo_of_an_older_batch_is_refused_with_the_reason(dataset_dir):
+    first = apply(dataset_dir)
+    second = apply(dataset_dir)
+    with pytest.raises(UndoRefused) as exc:
+        import_batch_undo(number=first.pk)
+    assert str(exc.value) == (
+        f"Import {first.pk} kan inte ångras eftersom den senare importen {second.pk} gäller; "
+        "ångra den först."
+    )
+    import_batch_undo(number=second.pk)
+    import_batch_undo(number=first.pk)
+    assert record_counts() == dict.fromkeys(record_counts(), 0)
+
+
+def test_a_rejected_set_changes_nothing_and_the_command_fails(dataset_dir, tmp_path, capsys):
+    apply(dataset_dir)
+    before = snapshot()
+    broken = write_set(
+        tmp_path / "broken",
+        worked=W_HEAD + "51470;E1;2025-01-10 07:00;2025-01-10 16:00;0;vila\n",
+    )
+    with pytest.raises(CommandError) as exc:
+        call_command("import", str(broken), "--no-progress")
+    assert exc.value.returncode == 1
+    assert str(exc.value) == "Importen avvisades: 1 problem. Ingenting har ändrats."
+    assert 'worked.csv, rad 2, kolumn "time_type"' in capsys.readouterr().err
+    assert snapshot() == before
+    assert m.ImportBatch.objects.count() == 1
+
+
+def test_dry_run_writes_nothing(dataset_dir, capsys):
+    call_command("import", str(dataset_dir), "--dry-run")
+    assert "Provkörningen gick igenom: 17 rader i 8 filer." in capsys.readouterr().out
+    assert m.ImportBatch.objects.count() == 0
+    assert m.Unit.objects.count() == 0
+
+
+def test_a_failure_while_writing_rolls_everything_back(dataset_dir, monkeypatch):
+    apply(dataset_dir)
+    before = snapshot()
+    real = services._insert_time_rows
+
+    def fail_on_ledger(batch, table, frame, progress):
+        if table == "ledger":
+            raise RuntimeError("disk full")
+        real(batch, table, frame, progress)
+
+    monkeypatch.setattr(services, "_insert_time_rows", fail_on_ledger)
+    changed = write_set(
+        dataset_dir.parent / "changed",
+        units="unit_id;name;cost_center\n81515;Nytt namn;81515\n81516;PA Syd;81516\n",
+    )
+    with pytest.raises(RuntimeError):
+        apply(changed)
+    assert snapshot() == before
+    assert m.ImportBatch.objects.count() == 1
+
+
+def test_rejected_apply_raises_without_writing(tmp_path):
+    broken = write_set(tmp_path / "b", units="unit_id;name\n1;x\n")
+    with pytest.raises(ImportRejected):
+        apply(broken)
+    assert m.ImportBatch.objects.count() == 0
+
+
+def test_undo_command_and_batches_command(dataset_dir, capsys):
+    call_command("import", str(dataset_dir), "--no-progress")
+    number = m.ImportBatch.objects.get().pk
+    call_command("batches")
+    out = capsys.readouterr().out
+    assert "genomförd" in out and "units.csv  2 rader  sha256" in out
+    call_command("undo_import", str(number))
+    assert f"Import {number} är ångrad." in capsys.readouterr().out
+    with pytest.raises(CommandError) as exc:
+        call_command("undo_import", str(number))
+    assert str(exc.value) == f"Import {number} är redan ångrad."
+
+
+TABLE_NAMES = sorted(BASE)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    table=st.sampled_from(TABLE_NAMES),
+    garbage=st.one_of(
+        st.binary(max_size=300),
+        st.text(max_size=300).map(lambda t: t.encode("utf-8")),
+        st.lists(
+            st.lists(st.text(alphabet=";,\"\n x0123456789-:.åäö", max_size=12), max_size=8),
+            max_size=6,
+        ).map(lambda rows: "\n".join(";".join(r) for r in rows).encode("utf-8")),
+    ),
+    cut=st.integers(min_value=0, max_value=400),
+)
+def test_corrupt_files_of_any_shape_never_change_the_database(
+    dataset_dir, tmp_path_factory, table, garbage, cut
+):
+    if not m.ImportBatch.objects.exists():
+        apply(dataset_dir)
+    before = snapshot()
+    d = write_set(tmp_path_factory.mktemp("corrupt"))
+    original = (d / f"{table}.csv").read_bytes()
+    # a file cut short and garbage appended, plus a row that is always invalid
+    (d / f"{table}.csv").write_bytes(original[:cut] + garbage)
+    with (d / "worked.csv").open("a", encoding="utf-8") as f:
+        f.write("51470;E1;2025-01-10 07:00;2025-01-10 16:00;0;trasig\n")
+    dataset = import_dataset_validate(source=d)
+    assert not dataset.ok
+    with pytest.raises(ImportRejected):
+        import_batch_apply(dataset=dataset, source=str(d))
+    assert snapshot() == before
