@@ -1,0 +1,1 @@
+"""Core tests: pure functions over polars frames; no database and no Django settings needed."""
