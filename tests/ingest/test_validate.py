@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 import xlsxwriter
 
-from tests.builders import BASE, write_set
+from tests.builders import write_set
 from timbalans.ingest.read import read_dataset
 from timbalans.ingest.validate import Known, validate
 
@@ -177,7 +177,7 @@ BROKEN = [
         "E1;monthly_temporary;75;30000;;2024-01-01;2024-12-31\n"
         "E1;monthly_permanent;75;30000;;2024-12-01;\nE2;hourly;;;180;2024-01-01;\n",
         'employments.csv, rad 3, kolumn "valid_from": anställningen 2024-12-01–tills vidare '
-        "överlappar anställningen 2024-01-01–2024-12-31 på rad 2 för medarbetare \"E1\"; "
+        'överlappar anställningen 2024-01-01–2024-12-31 på rad 2 för medarbetare "E1"; '
         "förväntat högst en anställning åt gången.",
     ),
     (
@@ -384,8 +384,16 @@ def test_parquet_is_read(tmp_path):
 
 
 def test_references_may_point_to_stored_rows(tmp_path):
-    d = write_set(tmp_path / "s", units=None, cases=None, decisions=None, employees=None,
-                  employments=None, accounts=None, ledger=None)
+    d = write_set(
+        tmp_path / "s",
+        units=None,
+        cases=None,
+        decisions=None,
+        employees=None,
+        employments=None,
+        accounts=None,
+        ledger=None,
+    )
     problems = validate(read_dataset(d)).problems
     assert [(p.row, p.column) for p in problems] == [
         (row, column) for row in (2, 3, 4) for column in ("case_id", "employee_id")

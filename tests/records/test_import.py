@@ -35,8 +35,17 @@ def snapshot():
     """Every stored row of every canonical table, comparable across imports."""
     out = {}
     for model in (
-        m.Unit, m.Case, m.Decision, m.Employee, m.Employment, m.Account,
-        m.Shift, m.Worked, m.Absence, m.LedgerEntry, m.FkReport,
+        m.Unit,
+        m.Case,
+        m.Decision,
+        m.Employee,
+        m.Employment,
+        m.Account,
+        m.Shift,
+        m.Worked,
+        m.Absence,
+        m.LedgerEntry,
+        m.FkReport,
     ):
         fields = [f.attname for f in model._meta.concrete_fields if f.attname not in ("id",)]
         qs = model.objects.all()
@@ -50,8 +59,14 @@ def snapshot():
 def test_it_writes_every_row_and_records_the_batch(dataset_dir):
     batch = apply(dataset_dir)
     assert batch.rows == {
-        "units": 2, "cases": 2, "decisions": 2, "employees": 2, "employments": 2,
-        "accounts": 2, "worked": 3, "ledger": 2,
+        "units": 2,
+        "cases": 2,
+        "decisions": 2,
+        "employees": 2,
+        "employments": 2,
+        "accounts": 2,
+        "worked": 3,
+        "ledger": 2,
     }
     assert record_counts()["worked"] == 3
     assert sorted(f["name"] for f in batch.files) == sorted(f"{t}.csv" for t in BASE)
@@ -72,7 +87,12 @@ def test_the_same_set_twice_gives_the_same_state(dataset_dir):
     assert snapshot() == first
     assert second_batch.replaced == {"worked": 3, "ledger": 2}
     assert second_batch.changed == {
-        "units": 0, "cases": 0, "decisions": 0, "employees": 0, "employments": 0, "accounts": 0
+        "units": 0,
+        "cases": 0,
+        "decisions": 0,
+        "employees": 0,
+        "employments": 0,
+        "accounts": 0,
     }
 
 
@@ -205,7 +225,7 @@ TABLE_NAMES = sorted(BASE)
         st.binary(max_size=300),
         st.text(max_size=300).map(lambda t: t.encode("utf-8")),
         st.lists(
-            st.lists(st.text(alphabet=";,\"\n x0123456789-:.åäö", max_size=12), max_size=8),
+            st.lists(st.text(alphabet=';,"\n x0123456789-:.åäö', max_size=12), max_size=8),
             max_size=6,
         ).map(lambda rows: "\n".join(";".join(r) for r in rows).encode("utf-8")),
     ),

@@ -80,7 +80,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "timbalans.sqlite3",
+            "NAME": str(DATA_DIR / "timbalans.sqlite3"),
             "OPTIONS": {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;"},
         }
     }

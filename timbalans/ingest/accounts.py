@@ -19,7 +19,9 @@ def account_categories(accounts: pl.Series, mapping: pl.DataFrame) -> pl.DataFra
         pl.col("account").str.extract(RANGE_RE, 1).alias("_first"),
         pl.col("account").str.extract(RANGE_RE, 2).alias("_last"),
     )
-    by_exact = wanted.join(exact.select("account", "category", "structural"), on="account", how="left")
+    by_exact = wanted.join(
+        exact.select("account", "category", "structural"), on="account", how="left"
+    )
     in_range = (
         wanted.join(ranges, how="cross", suffix="_r")
         .filter(
@@ -30,11 +32,8 @@ def account_categories(accounts: pl.Series, mapping: pl.DataFrame) -> pl.DataFra
         .group_by("account", maintain_order=True)
         .agg(pl.col("category").first().alias("_rc"), pl.col("structural").first().alias("_rs"))
     )
-    return (
-        by_exact.join(in_range, on="account", how="left")
-        .select(
-            "account",
-            pl.coalesce("category", "_rc").alias("category"),
-            pl.coalesce("structural", "_rs").alias("structural"),
-        )
+    return by_exact.join(in_range, on="account", how="left").select(
+        "account",
+        pl.coalesce("category", "_rc").alias("category"),
+        pl.coalesce("structural", "_rs").alias("structural"),
     )

@@ -23,7 +23,9 @@ BAD_XLSX = "filen är inte en läsbar Excel-fil; förväntat en .xlsx-fil med ru
 BAD_PARQUET = "filen är inte en läsbar Parquet-fil."
 BAD_CSV = "filen går inte att läsa som CSV ({detail}); förväntat samma antal fält på varje rad."
 NO_HEADER = "rubrikraden saknas; förväntat kolumnnamnen på första raden."
-DUPLICATE_COLUMN = 'kolumnen "{column}" förekommer två gånger (även som "{other}"); förväntat en gång.'
+DUPLICATE_COLUMN = (
+    'kolumnen "{column}" förekommer två gånger (även som "{other}"); förväntat en gång.'
+)
 MISSING_COLUMN = "kolumnen saknas; den är obligatorisk i den här tabellen."
 
 # A value
@@ -46,21 +48,23 @@ NONEXISTENT_TIME = (
 )
 BAD_NUMBER = 'värdet "{value}" är inte ett tal; förväntat t.ex. 1234,50 eller 1 234,50.'
 BAD_INTEGER = 'värdet "{value}" är inte ett heltal; förväntat t.ex. 30.'
-OUT_OF_RANGE = 'värdet "{value}" ligger utanför det tillåtna; förväntat från {minimum} till {maximum}.'
+OUT_OF_RANGE = (
+    'värdet "{value}" ligger utanför det tillåtna; förväntat från {minimum} till {maximum}.'
+)
 BELOW_MINIMUM = 'värdet "{value}" är för litet; förväntat minst {minimum}.'
 BAD_CHOICE = 'värdet "{value}" är inte tillåtet; förväntat ett av: {choices}.'
 BAD_MONTH = 'värdet "{value}" är inte en månad; förväntat ÅÅÅÅ-MM, t.ex. 2025-03.'
 BAD_YESNO = 'värdet "{value}" är inte ja eller nej; förväntat yes, no, ja eller nej.'
-BAD_ACCOUNT_RANGE = (
-    'kontointervallet "{value}" slutar före sin början; förväntat t.ex. 5010-5099.'
-)
+BAD_ACCOUNT_RANGE = 'kontointervallet "{value}" slutar före sin början; förväntat t.ex. 5010-5099.'
 
 # A row
 END_NOT_AFTER_START = (
     'slutet "{value}" ligger inte efter starten "{start}"; förväntat ett senare slut '
     "(ett pass över midnatt anges med datum, eller med bara klockslag på sluttiden)."
 )
-DATE_BEFORE_START = 'datumet "{value}" ligger före startdatumet "{start}"; förväntat samma dag eller senare.'
+DATE_BEFORE_START = (
+    'datumet "{value}" ligger före startdatumet "{start}"; förväntat samma dag eller senare.'
+)
 BREAK_TOO_LONG = (
     'rasten "{value}" minuter är lika lång som passet eller längre ({minutes} minuter); '
     "förväntat en kortare rast."
@@ -71,9 +75,7 @@ DOUBLE_OVER_TOTAL = (
 )
 MONTHLY_NEEDS = "värde saknas; en månadsavlönad anställning måste ha {label}."
 HOURLY_NEEDS = "värde saknas; en timavlönad anställning måste ha timlön."
-DUPLICATE_KEY = (
-    "raden har samma {key} som rad {other}; förväntat en rad per {key}."
-)
+DUPLICATE_KEY = "raden har samma {key} som rad {other}; förväntat en rad per {key}."
 
 # References between tables
 UNKNOWN_REFERENCE = (
@@ -89,7 +91,7 @@ UNMAPPED_ACCOUNT = (
     "mappar till en kategori."
 )
 EMPLOYMENT_OVERLAP = (
-    'anställningen {start}–{end} överlappar anställningen {other_start}–{other_end} {where} '
+    "anställningen {start}–{end} överlappar anställningen {other_start}–{other_end} {where} "
     'för medarbetare "{employee}"; förväntat högst en anställning åt gången.'
 )
 OVERLAP_IN_FILE = "på rad {row}"
@@ -101,8 +103,7 @@ REJECTED = "Importen avvisades: {count} problem. Ingenting har ändrats."
 DRY_RUN_OK = "Provkörningen gick igenom: {rows} rader i {files} filer. Ingenting har sparats."
 APPLIED = "Import {number} är sparad: {rows} rader i {files} filer."
 UNDO_NOT_LATEST = (
-    "Import {number} kan inte ångras eftersom den senare importen {later} gäller; "
-    "ångra den först."
+    "Import {number} kan inte ångras eftersom den senare importen {later} gäller; ångra den först."
 )
 UNDO_ALREADY = "Import {number} är redan ångrad."
 UNDO_MISSING = "Det finns ingen import med nummer {number}."

@@ -49,13 +49,17 @@ class Known:
     """What is already stored, for references: empty frames in file mode."""
 
     units: pl.DataFrame = field(
-        default_factory=lambda: pl.DataFrame(schema={"unit_id": pl.String, "cost_center": pl.String})
+        default_factory=lambda: pl.DataFrame(
+            schema={"unit_id": pl.String, "cost_center": pl.String}
+        )
     )
     cases: pl.DataFrame = field(
         default_factory=lambda: pl.DataFrame(schema={"case_id": pl.String, "unit_id": pl.String})
     )
     employees: pl.DataFrame = field(
-        default_factory=lambda: pl.DataFrame(schema={"employee_id": pl.String, "unit_id": pl.String})
+        default_factory=lambda: pl.DataFrame(
+            schema={"employee_id": pl.String, "unit_id": pl.String}
+        )
     )
     employments: pl.DataFrame = field(
         default_factory=lambda: pl.DataFrame(
@@ -141,6 +145,8 @@ def _value_msg(template: str, v: pl.Expr, **fixed: str) -> pl.Expr:
 def _parse_column(col: Column, v: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """(parsed value, error message or null) for one column of raw strings ``v``."""
     present = v.is_not_null() & (v != "")
+    parsed: pl.Expr
+    error: pl.Expr
     if col.kind in ("text", "account"):
         parsed = pl.when(present).then(v)
         error = pl.lit(None, pl.String)
@@ -170,9 +176,7 @@ def _parse_column(col: Column, v: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
         error = _value_msg(msg.BAD_MONTH, v)
     elif col.kind == "yesno":
         low = v.str.to_lowercase()
-        parsed = (
-            pl.when(low.is_in(YES)).then(pl.lit(True)).when(low.is_in(NO)).then(pl.lit(False))
-        )
+        parsed = pl.when(low.is_in(YES)).then(pl.lit(True)).when(low.is_in(NO)).then(pl.lit(False))
         error = _value_msg(msg.BAD_YESNO, v)
     elif col.kind in ("decimal", "percent", "integer"):
         text = _number_text(v)
@@ -192,12 +196,7 @@ def _parse_column(col: Column, v: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
                 )
             else:
                 range_msg = _value_msg(msg.BELOW_MINIMUM, v, minimum=_fmt_number(col.minimum))
-            error = (
-                pl.when(number.is_null())
-                .then(error)
-                .when(too_low | too_high)
-                .then(range_msg)
-            )
+            error = pl.when(number.is_null()).then(error).when(too_low | too_high).then(range_msg)
             return pl.when(present).then(parsed), pl.when(present).then(error)
     else:  # timestamps are parsed per table (an end may be a time of day only)
         raise ValueError(col.kind)
@@ -254,9 +253,9 @@ def _parse_table(raw: RawFile, problems: list[Problem]) -> pl.DataFrame:
     )
     if raw.table == "absences":
         out = out.with_columns(
-            (
-                pl.col("start").str.contains(DATE_RE) & pl.col("end").str.contains(DATE_RE)
-            ).alias("_p_whole_days")
+            (pl.col("start").str.contains(DATE_RE) & pl.col("end").str.contains(DATE_RE)).alias(
+                "_p_whole_days"
+            )
         )
     typed = out.select(
         ROW,
@@ -273,8 +272,10 @@ def _parse_time_column(table: str, col: Column, frame: pl.DataFrame) -> tuple[pl
     present = v.is_not_null() & (v != "")
     naive = _naive_timestamp(v)
     if col.kind == "date_or_timestamp":
-        as_date = pl.when(v.str.contains(DATE_RE)).then(v.str.slice(0, 10)).str.to_date(
-            "%Y-%m-%d", strict=False
+        as_date = (
+            pl.when(v.str.contains(DATE_RE))
+            .then(v.str.slice(0, 10))
+            .str.to_date("%Y-%m-%d", strict=False)
         )
         day = as_date.cast(pl.Datetime("us"))
         if col.name == "end":  # a date end is inclusive: the absence lasts to the next midnight
@@ -286,9 +287,7 @@ def _parse_time_column(table: str, col: Column, frame: pl.DataFrame) -> tuple[pl
         # when it is not after the start (the shift crosses midnight).
         start_naive = _naive_timestamp(pl.col("start"))
         time_only = v.str.contains(TIME_RE)
-        same_day = pl.concat_str(
-            [start_naive.dt.strftime("%Y-%m-%d"), pl.lit(" "), v.str.zfill(5)]
-        )
+        same_day = pl.concat_str([start_naive.dt.strftime("%Y-%m-%d"), pl.lit(" "), v.str.zfill(5)])
         on_start_day = _naive_timestamp(same_day)
         rolled = (
             pl.when(on_start_day <= start_naive)
@@ -318,8 +317,7 @@ def _row_rules(table: str, typed: pl.DataFrame, raw_strings: pl.DataFrame) -> pl
     def later(end: str, start: str, template: str) -> tuple[str, pl.Expr]:
         return (
             end,
-            pl.when(pl.col(end).is_not_null() & pl.col(start).is_not_null())
-            .then(
+            pl.when(pl.col(end).is_not_null() & pl.col(start).is_not_null()).then(
                 pl.when(
                     pl.col(end) <= pl.col(start)
                     if template == msg.END_NOT_AFTER_START
@@ -384,7 +382,10 @@ def _row_rules(table: str, typed: pl.DataFrame, raw_strings: pl.DataFrame) -> pl
         )
     if table == "employments":
         monthly = pl.col("form").is_in(MONTHLY_FORMS)
-        for name, label in (("employment_rate", "sysselsättningsgrad"), ("monthly_salary", "månadslön")):
+        for name, label in (
+            ("employment_rate", "sysselsättningsgrad"),
+            ("monthly_salary", "månadslön"),
+        ):
             rules.append(
                 (
                     name,
@@ -407,9 +408,7 @@ def _row_rules(table: str, typed: pl.DataFrame, raw_strings: pl.DataFrame) -> pl
     if not rules:
         return typed
     # A rule only fires where its own column parsed cleanly.
-    exprs = [
-        pl.coalesce(pl.col(ERR + column), rule).alias(ERR + column) for column, rule in rules
-    ]
+    exprs = [pl.coalesce(pl.col(ERR + column), rule).alias(ERR + column) for column, rule in rules]
     # Several rules may target one column; apply them in order.
     for expr in exprs:
         df = df.with_columns(expr)
@@ -425,7 +424,9 @@ def _duplicate_key_rules(key: tuple[str, ...], df: pl.DataFrame) -> list[tuple[s
     return [
         (
             key[-1],
-            pl.when(dup).then(pl.concat_str([pl.lit(before), first.cast(pl.String), pl.lit(after)])),
+            pl.when(dup).then(
+                pl.concat_str([pl.lit(before), first.cast(pl.String), pl.lit(after)])
+            ),
         )
     ]
 
@@ -470,12 +471,40 @@ REFERENCES = (
     _Ref("cases", "unit_id", "units", "unit_id", "enheten", "en enhet i units"),
     _Ref("decisions", "case_id", "cases", "case_id", "ärendet", "ett ärende i cases"),
     _Ref("employees", "unit_id", "units", "unit_id", "enheten", "en enhet i units"),
-    _Ref("employments", "employee_id", "employees", "employee_id", "medarbetaren", "en medarbetare i employees"),
+    _Ref(
+        "employments",
+        "employee_id",
+        "employees",
+        "employee_id",
+        "medarbetaren",
+        "en medarbetare i employees",
+    ),
     _Ref("shifts", "case_id", "cases", "case_id", "ärendet", "ett ärende i cases"),
-    _Ref("shifts", "employee_id", "employees", "employee_id", "medarbetaren", "en medarbetare i employees"),
+    _Ref(
+        "shifts",
+        "employee_id",
+        "employees",
+        "employee_id",
+        "medarbetaren",
+        "en medarbetare i employees",
+    ),
     _Ref("worked", "case_id", "cases", "case_id", "ärendet", "ett ärende i cases"),
-    _Ref("worked", "employee_id", "employees", "employee_id", "medarbetaren", "en medarbetare i employees"),
-    _Ref("absences", "employee_id", "employees", "employee_id", "medarbetaren", "en medarbetare i employees"),
+    _Ref(
+        "worked",
+        "employee_id",
+        "employees",
+        "employee_id",
+        "medarbetaren",
+        "en medarbetare i employees",
+    ),
+    _Ref(
+        "absences",
+        "employee_id",
+        "employees",
+        "employee_id",
+        "medarbetaren",
+        "en medarbetare i employees",
+    ),
     _Ref("ledger", "case_id", "cases", "case_id", "ärendet", "ett ärende i cases"),
     _Ref("fk_reports", "case_id", "cases", "case_id", "ärendet", "ett ärende i cases"),
 )
@@ -499,14 +528,14 @@ def _check_references(
             continue
         values = _known_values(ref.target, ref.target_column, frames, known)
         file_name = raw.files[ref.target].name if ref.target in raw.files else f"{ref.target}.csv"
+        template = msg.UNKNOWN_REFERENCE.replace("{what}", ref.what)
+        template = template.replace("{file}", file_name).replace("{expected}", ref.expected)
         _missing(
             raw.files[ref.table].name,
             frames[ref.table],
             ref.column,
             values,
-            lambda v, r=ref, f=file_name: msg.UNKNOWN_REFERENCE.format(
-                what=r.what, value=v, file=f, expected=r.expected
-            ),
+            template.format,
             problems,
         )
     if "ledger" in frames:
@@ -517,7 +546,7 @@ def _check_references(
             ledger,
             "cost_center",
             centers,
-            lambda v: msg.UNKNOWN_COST_CENTER.format(value=v),
+            msg.UNKNOWN_COST_CENTER.format,
             problems,
         )
         accounts = pl.concat(
@@ -546,13 +575,13 @@ def _missing(
     frame: pl.DataFrame,
     column: str,
     values: pl.Series,
-    message: Callable[[str], str],
+    message: Callable[..., str],
     problems: list[Problem],
 ) -> None:
     bad = frame.filter(
         pl.col(column).is_not_null() & ~pl.col(column).is_in(values.implode())
     ).select(ROW, column)
-    problems.extend(Problem(file, row, column, message(v)) for row, v in bad.iter_rows())
+    problems.extend(Problem(file, row, column, message(value=v)) for row, v in bad.iter_rows())
 
 
 def _employment_overlaps(

@@ -63,6 +63,9 @@ class RecordChange(models.Model):
     class Meta:
         indexes = [models.Index(fields=["batch", "table"])]
 
+    def __str__(self) -> str:
+        return f"{self.table} {self.row_id} (import {self.batch_id})"
+
 
 class Unit(models.Model):
     unit_id = models.CharField(max_length=50, unique=True)
@@ -128,6 +131,9 @@ class Decision(models.Model):
             models.CheckConstraint(condition=Q(payer__in=s.PAYERS), name="decision_payer_valid"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.payer} {self.valid_from}–{self.valid_to}"
+
 
 class Employee(models.Model):
     employee_id = models.CharField(max_length=50, unique=True)
@@ -169,6 +175,9 @@ class Employment(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.form} från {self.valid_from}"
+
 
 class Account(models.Model):
     account = models.CharField(max_length=50, unique=True)  # an account or a range 5010-5099
@@ -181,6 +190,9 @@ class Account(models.Model):
                 condition=Q(category__in=s.CATEGORIES), name="account_category_valid"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.category}"
 
 
 class TimeRow(models.Model):
@@ -220,6 +232,9 @@ class Shift(TimeRow):
             models.Index(fields=["employee", "start"], name="shift_employee_start"),
         ]
 
+    def __str__(self) -> str:
+        return f"pass {self.case_id} {self.start:%Y-%m-%d %H:%M}"
+
 
 class Worked(TimeRow):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
@@ -236,6 +251,9 @@ class Worked(TimeRow):
             models.Index(fields=["month", "case"], name="worked_month_case"),
             models.Index(fields=["employee", "start"], name="worked_employee_start"),
         ]
+
+    def __str__(self) -> str:
+        return f"utfall {self.case_id} {self.start:%Y-%m-%d %H:%M}"
 
 
 class Absence(TimeRow):
@@ -260,6 +278,9 @@ class Absence(TimeRow):
             models.Index(fields=["month", "employee"], name="absence_month_employee"),
         ]
 
+    def __str__(self) -> str:
+        return f"frånvaro {self.employee_id} {self.type} {self.start:%Y-%m-%d}"
+
 
 class LedgerEntry(TimeRow):
     cost_center = models.CharField(max_length=50)
@@ -274,6 +295,9 @@ class LedgerEntry(TimeRow):
             models.Index(fields=["month", "cost_center"], name="ledger_month_center"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.month} {self.cost_center} {self.account} {self.amount}"
+
 
 class FkReport(TimeRow):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
@@ -281,3 +305,6 @@ class FkReport(TimeRow):
 
     class Meta:
         indexes = [models.Index(fields=["case", "month"], name="fkreport_case_month")]
+
+    def __str__(self) -> str:
+        return f"tidredovisning {self.case_id} {self.month}"

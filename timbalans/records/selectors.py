@@ -28,7 +28,9 @@ def known_references() -> Known:
             orient="row",
         ),
         employments=pl.DataFrame(
-            list(m.Employment.objects.values_list("employee__employee_id", "valid_from", "valid_to")),
+            list(
+                m.Employment.objects.values_list("employee__employee_id", "valid_from", "valid_to")
+            ),
             schema={"employee_id": pl.String, "valid_from": pl.Date, "valid_to": pl.Date},
             orient="row",
         ),
@@ -67,7 +69,7 @@ def record_counts() -> dict[str, int]:
 
 def unit_case_counts() -> list[dict[str, object]]:
     return list(
-        m.Unit.objects.annotate(n_cases=Count("cases")).values(
-            "unit_id", "name", "cost_center", "n_cases"
-        ).order_by("unit_id")
+        m.Unit.objects.annotate(n_cases=Count("cases"))
+        .values("unit_id", "name", "cost_center", "n_cases")
+        .order_by("unit_id")
     )

@@ -40,7 +40,7 @@ REFERENCE_MODELS: dict[str, type[models.Model]] = {
     "employments": m.Employment,
     "accounts": m.Account,
 }
-TIME_MODELS: dict[str, type[m.TimeRow]] = {
+TIME_MODELS: dict[str, type[models.Model]] = {
     "shifts": m.Shift,
     "worked": m.Worked,
     "absences": m.Absence,
@@ -132,7 +132,9 @@ def _pk_map(model: type[models.Model], key: str, values: Iterable[str]) -> dict[
     result: dict[str, int] = {}
     for i in range(0, len(wanted), 5000):
         result.update(
-            model.objects.filter(**{f"{key}__in": wanted[i : i + 5000]}).values_list(key, "pk")
+            model._default_manager.filter(**{f"{key}__in": wanted[i : i + 5000]}).values_list(
+                key, "pk"
+            )
         )
     return result
 
@@ -143,7 +145,9 @@ def _dec(value: float | None, places: int = 2) -> Decimal | None:
     return Decimal(str(round(value, places))).quantize(Decimal(10) ** -places)
 
 
-def _field_values(table: str, rec: dict[str, Any], fks: dict[str, dict[str, int]]) -> dict[str, Any]:
+def _field_values(
+    table: str, rec: dict[str, Any], fks: dict[str, dict[str, int]]
+) -> dict[str, Any]:
     """Model field values (attname -> value) for one parsed row."""
     if table == "units":
         return {
@@ -250,7 +254,7 @@ def _upsert(batch: m.ImportBatch, table: str, frame: pl.DataFrame) -> int:
     first = key_attnames[0]
     values = list({v[first] for v in incoming})
     for i in range(0, len(values), 5000):
-        for obj in model.objects.filter(**{f"{first}__in": values[i : i + 5000]}):
+        for obj in model._default_manager.filter(**{f"{first}__in": values[i : i + 5000]}):
             existing[tuple(getattr(obj, a) for a in key_attnames)] = obj
     to_create: list[models.Model] = []
     to_update: list[models.Model] = []
@@ -258,27 +262,27 @@ def _upsert(batch: m.ImportBatch, table: str, frame: pl.DataFrame) -> int:
     update_fields: set[str] = set()
     for vals in incoming:
         k = tuple(vals[a] for a in key_attnames)
-        obj = existing.get(k)
-        if obj is None:
+        found = existing.get(k)
+        if found is None:
             to_create.append(model(**vals))
             continue
-        before = _snapshot(obj)
-        diff = {a: v for a, v in vals.items() if getattr(obj, a) != v}
+        before = _snapshot(found)
+        diff = {a: v for a, v in vals.items() if getattr(found, a) != v}
         if not diff:
             continue
-        changes.append(m.RecordChange(batch=batch, table=table, row_id=obj.pk, before=before))
+        changes.append(m.RecordChange(batch=batch, table=table, row_id=found.pk, before=before))
         for a, v in diff.items():
-            setattr(obj, a, v)
+            setattr(found, a, v)
             update_fields.add(a)
-        to_update.append(obj)
-    created = model.objects.bulk_create(to_create, batch_size=2000)
+        to_update.append(found)
+    created = model._default_manager.bulk_create(to_create, batch_size=2000)
     # SQLite ≥ 3.35 and PostgreSQL return the new primary keys from a bulk insert.
     created_ids = [int(o.pk) for o in created]
     changes.extend(
         m.RecordChange(batch=batch, table=table, row_id=pk, before=None) for pk in created_ids
     )
     if to_update:
-        model.objects.bulk_update(to_update, sorted(update_fields), batch_size=2000)
+        model._default_manager.bulk_update(to_update, sorted(update_fields), batch_size=2000)
     m.RecordChange.objects.bulk_create(changes, batch_size=5000)
     return len(changes)
 
@@ -303,13 +307,15 @@ def _replace_scope(batch: m.ImportBatch, table: str, frame: pl.DataFrame) -> int
     months = sorted(frame.get_column("month").unique().to_list())
     if not months:
         return 0
-    active = model.objects.filter(replaced_by__isnull=True, month__in=months)
+    active = model._default_manager.filter(replaced_by__isnull=True, month__in=months)
     if table in ("shifts", "worked", "fk_reports"):
         cases = frame.get_column("case_id").unique().to_list()
         scoped = active.filter(case__unit_id__in=_unit_pks(m.Case, "case_id", cases))
     elif table == "absences":
         employees = frame.get_column("employee_id").unique().to_list()
-        scoped = active.filter(employee__unit_id__in=_unit_pks(m.Employee, "employee_id", employees))
+        scoped = active.filter(
+            employee__unit_id__in=_unit_pks(m.Employee, "employee_id", employees)
+        )
     else:  # ledger: by cost center
         centers = frame.get_column("cost_center").unique().to_list()
         scoped = active.filter(cost_center__in=centers)
@@ -321,7 +327,7 @@ def _unit_pks(model: type[models.Model], key: str, values: list[str]) -> list[in
     units: set[int] = set()
     for i in range(0, len(values), 5000):
         units.update(
-            model.objects.filter(**{f"{key}__in": values[i : i + 5000]})
+            model._default_manager.filter(**{f"{key}__in": values[i : i + 5000]})
             .values_list("unit_id", flat=True)
             .distinct()
         )
@@ -333,13 +339,17 @@ def _utc_text(col: str, postgres: bool) -> pl.Expr:
     return pl.col(col).dt.convert_time_zone("UTC").dt.strftime(fmt)
 
 
-def _time_rows(table: str, frame: pl.DataFrame, batch_id: int, postgres: bool) -> tuple[list[str], pl.DataFrame]:
+def _time_rows(
+    table: str, frame: pl.DataFrame, batch_id: int, postgres: bool
+) -> tuple[list[str], pl.DataFrame]:
     """(db columns, frame in that order) for the insert of one time table."""
     frame = _with_month(table, frame).with_columns(pl.lit(batch_id).alias("batch_id"))
     if "case_id" in frame.columns:
         cases = _pk_map(m.Case, "case_id", frame.get_column("case_id").drop_nulls().to_list())
         frame = frame.with_columns(
-            pl.col("case_id").replace_strict(cases, default=None, return_dtype=pl.Int64).alias("case_pk")
+            pl.col("case_id")
+            .replace_strict(cases, default=None, return_dtype=pl.Int64)
+            .alias("case_pk")
         )
     if "employee_id" in frame.columns:
         employees = _pk_map(
@@ -416,15 +426,20 @@ def _insert_time_rows(
             progress(table + ":rows", chunk.height)
 
 
-def _bulk_insert(db_table: str, quoted_columns: str, width: int, rows: Iterable[Sequence[Any]]) -> None:
+def _bulk_insert(
+    db_table: str, quoted_columns: str, width: int, rows: Iterable[Sequence[Any]]
+) -> None:
     """The fastest plain insert each database offers, inside the current transaction."""
     connection.ensure_connection()
     raw = connection.connection
     assert raw is not None
     if connection.vendor == "postgresql":
-        with raw.cursor() as cur, cur.copy(
-            f"COPY {connection.ops.quote_name(db_table)} ({quoted_columns}) FROM STDIN"  # noqa: S608
-        ) as copy:
+        with (
+            raw.cursor() as cur,
+            cur.copy(
+                f"COPY {connection.ops.quote_name(db_table)} ({quoted_columns}) FROM STDIN"
+            ) as copy,
+        ):
             for row in rows:
                 copy.write_row(row)
     else:
@@ -459,9 +474,9 @@ def import_batch_undo(*, number: int, user: Any = None) -> m.ImportBatch:
         if later is not None:
             raise UndoRefused(msg.UNDO_NOT_LATEST.format(number=number, later=later.pk))
         for model in TIME_MODELS.values():
-            qs = model.objects.filter(batch=batch)
+            qs = model._default_manager.filter(batch=batch)
             qs._raw_delete(qs.db)
-            model.objects.filter(replaced_by=batch).update(replaced_by=None)
+            model._default_manager.filter(replaced_by=batch).update(replaced_by=None)
         for table in reversed(TABLE_ORDER):
             if table not in REFERENCE_MODELS:
                 continue
@@ -469,14 +484,11 @@ def import_batch_undo(*, number: int, user: Any = None) -> m.ImportBatch:
             changes = list(batch.changes.filter(table=table))
             created = [c.row_id for c in changes if c.before is None]
             for i in range(0, len(created), 5000):
-                ref_model.objects.filter(pk__in=created[i : i + 5000]).delete()
+                ref_model._default_manager.filter(pk__in=created[i : i + 5000]).delete()
             for change in changes:
                 if change.before is not None:
-                    ref_model.objects.filter(pk=change.row_id).update(
-                        **{
-                            a: _restore_value(ref_model, a, v)
-                            for a, v in change.before.items()
-                        }
+                    ref_model._default_manager.filter(pk=change.row_id).update(
+                        **{a: _restore_value(ref_model, a, v) for a, v in change.before.items()}
                     )
         batch.status = m.ImportBatch.Status.UNDONE
         batch.undone_at = timezone.now()

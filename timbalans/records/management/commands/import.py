@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from timbalans.ingest import messages as msg
+from timbalans.ingest.schema import TIME_TABLES
 from timbalans.records.services import import_batch_apply, import_dataset_validate
 
 
@@ -41,9 +42,8 @@ class Command(BaseCommand):
         ) as bar:
 
             def progress(step: str, rows: int) -> None:
-                if step.endswith(":rows"):
-                    bar.update(rows)
-                elif step not in ("shifts", "worked", "absences", "ledger", "fk_reports"):
+                # time tables report their rows chunk by chunk (":rows"); the others at once
+                if step.endswith(":rows") or step not in TIME_TABLES:
                     bar.update(rows)
 
             batch = import_batch_apply(dataset=dataset, source=str(path), progress=progress)
