@@ -1,0 +1,61 @@
+"""File mode and database mode give identical frames."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from tests.builders import write_set
+from timbalans.figures.frames import DataError, Frames, frames_from_files
+from timbalans.records.selectors import frames_load
+from timbalans.records.services import import_batch_apply, import_dataset_validate
+
+ABSENCES = (
+    "employee_id;start;end;type;extent_percent;hours\n"
+    "E1;2025-02-03;2025-02-04;sick;100;\n"
+    "E1;2025-03-03 07:00;2025-03-03 12:00;child_care;50;2,5\n"
+)
+SHIFTS = (
+    "shift_id;case_id;employee_id;start;end;break_minutes;kind\n"
+    "P1;51470;E1;2025-01-10 07:00;2025-01-10 16:00;60;assistance\n"
+    ";51470;;2025-01-10 22:00;07:00;0;on_call\n"
+)
+
+
+def sort_all(frames: Frames) -> dict[str, pl.DataFrame]:
+    return {t: f.sort(f.columns, nulls_last=True) for t, f in frames.as_dict().items()}
+
+
+@pytest.mark.django_db
+def test_file_mode_and_database_mode_give_identical_frames(tmp_path):
+    d = write_set(tmp_path / "s", absences=ABSENCES, shifts=SHIFTS)
+    import_batch_apply(dataset=import_dataset_validate(source=d), source=str(d))
+    from_files = sort_all(frames_from_files(d))
+    from_db = sort_all(frames_load())
+    for table, frame in from_files.items():
+        assert_frame_equal(from_db[table], frame, check_exact=False, abs_tol=1e-9), table
+    assert from_files["shifts"].height == 2
+
+
+@pytest.mark.django_db
+def test_scoping_keeps_only_the_units_cases_and_their_staff(tmp_path):
+    d = write_set(tmp_path / "s", absences=ABSENCES, shifts=SHIFTS)
+    import_batch_apply(dataset=import_dataset_validate(source=d), source=str(d))
+    for frames in (frames_load(units={"81516"}), frames_from_files(d).scoped(units={"81516"})):
+        assert frames.units["unit_id"].to_list() == ["81516"]
+        assert frames.cases["case_id"].to_list() == ["51357"]
+        assert frames.worked["case_id"].to_list() == ["51357"]
+        assert frames.employees["employee_id"].to_list() == ["E2"]
+        assert frames.absences.height == 0
+        assert frames.ledger.height == 0  # both ledger rows are booked on 81515
+
+
+def test_invalid_files_raise_with_the_problems(tmp_path):
+    d = write_set(tmp_path / "s", units="unit_id;name\n1;x\n")
+    with pytest.raises(DataError) as exc:
+        frames_from_files(d)
+    assert (
+        'units.csv, rad 1, kolumn "cost_center": kolumnen saknas; den är obligatorisk i den här '
+        "tabellen." in exc.value.problems
+    )

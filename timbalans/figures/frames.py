@@ -1,0 +1,114 @@
+"""The input of every figure: the canonical tables as typed polars frames.
+
+Two ways in, one shape out: ``frames_from_files`` (canonical files, no database) and the
+database selector ``timbalans.records.selectors.frames_load``. Both give ``Frames`` whose tables
+have exactly the columns and dtypes of ``timbalans.ingest.schema.frame_schema``, and both are
+limited to what a user may see with ``Frames.scoped``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import polars as pl
+
+from timbalans.ingest.read import read_dataset
+from timbalans.ingest.schema import TABLE_ORDER, empty_frame, frame_schema
+from timbalans.ingest.validate import validate
+
+
+@dataclass(frozen=True)
+class Frames:
+    units: pl.DataFrame
+    cases: pl.DataFrame
+    decisions: pl.DataFrame
+    employees: pl.DataFrame
+    employments: pl.DataFrame
+    accounts: pl.DataFrame
+    shifts: pl.DataFrame
+    worked: pl.DataFrame
+    absences: pl.DataFrame
+    ledger: pl.DataFrame
+    fk_reports: pl.DataFrame
+
+    @classmethod
+    def from_dict(cls, tables: dict[str, pl.DataFrame]) -> Frames:
+        """Frames from any subset of tables; absent ones are empty, columns in schema order."""
+        out = {}
+        for name in TABLE_ORDER:
+            schema = frame_schema(name)
+            frame = tables.get(name)
+            out[name] = (
+                empty_frame(name)
+                if frame is None
+                else frame.select([pl.col(c).cast(t) for c, t in schema.items()])
+            )
+        return cls(**out)
+
+    def as_dict(self) -> dict[str, pl.DataFrame]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def scoped(self, *, units: set[str] | None = None, cases: set[str] | None = None) -> Frames:
+        """Only what concerns the given units and cases (None: no limit).
+
+        Kept: the units; their cases (and of those, ``cases`` when given); the cases'
+        decisions, shifts, worked time, ledger rows and time reports; the unit's own ledger
+        rows (no case) when no case limit is given; employees whose home unit is kept or who
+        worked or are planned in a kept case, with their employments and absences.
+        """
+        if units is None and cases is None:
+            return self
+        unit_f = self.units if units is None else self.units.filter(pl.col("unit_id").is_in(list(units)))
+        case_f = self.cases.filter(pl.col("unit_id").is_in(unit_f["unit_id"].implode()))
+        if cases is not None:
+            case_f = case_f.filter(pl.col("case_id").is_in(list(cases)))
+        keep_cases = case_f["case_id"].implode()
+        in_cases = pl.col("case_id").is_in(keep_cases)
+        worked = self.worked.filter(in_cases)
+        shifts = self.shifts.filter(in_cases)
+        employee_ids = pl.concat(
+            [
+                self.employees.filter(pl.col("unit_id").is_in(unit_f["unit_id"].implode()))[
+                    "employee_id"
+                ],
+                worked["employee_id"],
+                shifts["employee_id"].drop_nulls(),
+            ]
+        ).unique()
+        in_employees = pl.col("employee_id").is_in(employee_ids.implode())
+        centers = unit_f["cost_center"].implode()
+        ledger = self.ledger.filter(
+            in_cases | (pl.col("case_id").is_null() & pl.col("cost_center").is_in(centers))
+            if cases is None
+            else in_cases
+        )
+        return Frames(
+            units=unit_f,
+            cases=case_f,
+            decisions=self.decisions.filter(in_cases),
+            employees=self.employees.filter(in_employees),
+            employments=self.employments.filter(in_employees),
+            accounts=self.accounts,
+            shifts=shifts,
+            worked=worked,
+            absences=self.absences.filter(in_employees),
+            ledger=ledger,
+            fk_reports=self.fk_reports.filter(in_cases),
+        )
+
+
+class DataError(Exception):
+    """The files are not a valid canonical data set; ``problems`` says why."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(f"{len(problems)} problem i datasetet")
+        self.problems = problems
+
+
+def frames_from_files(path: Path | str) -> Frames:
+    """Read and validate a canonical data set from files: the no-database mode."""
+    dataset = validate(read_dataset(path))
+    if not dataset.ok:
+        raise DataError([str(p) for p in dataset.problems])
+    return Frames.from_dict({t: f.drop("_row") for t, f in dataset.frames.items()})
