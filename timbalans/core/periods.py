@@ -1,0 +1,360 @@
+"""Settlement periods (avräkningsperioder) and granted hours, from the decisions frame.
+
+Input: a decisions frame as parsed (``timbalans.ingest.schema``): ``case_id``, ``payer``
+(``FK``/``KOMMUN``), ``hours_per_week``, ``double_hours_per_week`` (null = 0), ``valid_from``,
+``valid_to`` (inclusive), ``period_start``, ``period_months`` (null = 6); ``hourly_rate`` is
+carried along where present. Dates are ``pl.Date``.
+
+**Granted hours** (spec, figures.md): a period's granted hours are the sum over the case's
+decisions of ``hours_per_week × (days of the decision's validity inside the period) / 7``; the
+same with ``double_hours_per_week`` for granted double hours. Overlapping decisions of one case
+both count (the importer keys decisions by (case_id, valid_from); a new decision is expected to
+end the old one's validity). :func:`granted_hours_by_month` applies the same days/7 rule to
+calendar months. Because the rule is additive over days, the granted hours of consecutive
+periods (or months) add up to the granted hours of their union, exactly.
+
+**The period chain: the rules chosen here.** The spec says settlement periods of a decision run
+from ``period_start`` in steps of ``period_months`` calendar months. A case can have several
+decisions, each with its own ``period_start``/``period_months``; the case's periods are:
+
+1. *Grid.* Decision *i* defines the grid of dates ``period_start + k × period_months`` months,
+   for every integer *k* (so the grid also extends backwards). Months are added to the anchor
+   with the day clamped to the month's length (2025-01-31 + 1 month = 2025-02-28, + 2 months =
+   2025-03-31), always counted from the anchor.
+2. *Same chain continues.* A decision whose grid is the grid of the decision before it (same
+   ``period_months``, and each ``period_start`` lies on the other's grid) does not start
+   anything: the periods run on across the change of decision, and a period with two decisions
+   gets the sum of their day-weighted parts. This is the ordinary case of a decision changing
+   the hours mid-period.
+3. *A new chain begins* when a decision's grid differs from the previous decision's. It takes
+   over at its *begin*: its own ``period_start`` if that is on or after its ``valid_from`` (the
+   days in between still belong to the running period of the old chain, which is extended or
+   clipped to end the day before); otherwise the last grid date on or before its
+   ``valid_from`` (its period containing ``valid_from``; the old chain's running period is
+   clipped to end the day before). A begin is never earlier than the previous chain's begin (if
+   it would be, the previous chain is superseded entirely and the new chain's first period
+   starts at the previous begin).
+4. *Coverage.* A case's periods cover exactly the days from its first decision's
+   ``valid_from`` to its last ``valid_to`` (the maximum): the first period starts at the first
+   ``valid_from`` (clipped if the grid started earlier, a short first period if the grid
+   starts later), and the last period ends at the last ``valid_to`` (clipped; a case that ends
+   mid-period ends its period there). Gaps between decisions stay inside their periods (with
+   no granted days for the gap); a period with no decision day at all (only possible inside a
+   long gap) is kept with granted 0 and payer null, so work done in it is not lost.
+
+So every period is one period of the grid in force, possibly clipped; no period is longer than
+``period_months`` of its chain; the periods of a case are contiguous and never overlap.
+
+**Payer** of a period: the payer of the decisions with at least one valid day in it, or
+``mixed`` when they differ (null when there are none).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+FK = "FK"
+KOMMUN = "KOMMUN"
+MIXED = "mixed"
+DEFAULT_PERIOD_MONTHS = 6
+
+PERIOD_SCHEMA = {
+    "case_id": pl.String(),
+    "period_start": pl.Date(),
+    "period_end": pl.Date(),
+    "payer": pl.String(),
+    "granted_hours": pl.Float64(),
+    "granted_double_hours": pl.Float64(),
+}
+
+
+# --------------------------------------------------------------------------- date arithmetic
+
+
+def month_index(date: pl.Expr) -> pl.Expr:
+    """Expression: months since year 0 (``year × 12 + month − 1``), Int64."""
+    return date.dt.year().cast(pl.Int64) * 12 + date.dt.month().cast(pl.Int64) - 1
+
+
+def add_months(date: pl.Expr, months: pl.Expr) -> pl.Expr:
+    """Expression: ``date`` plus ``months`` calendar months, the day clamped to the month end.
+
+    Always computed from ``date`` (2025-01-31 + 1 = 2025-02-28, 2025-01-31 + 2 = 2025-03-31).
+    """
+    target = month_index(date) + months
+    first = pl.date(target // 12, target % 12 + 1, 1)
+    day = pl.min_horizontal(date.dt.day(), first.dt.month_end().dt.day())
+    return first + pl.duration(days=day.cast(pl.Int64) - 1)
+
+
+def _on_grid(anchor: pl.Expr, step: pl.Expr, x: pl.Expr) -> pl.Expr:
+    n = month_index(x) - month_index(anchor)
+    return ((n % step) == 0) & (add_months(anchor, n) == x)
+
+
+def _days_between(first: pl.Expr, last: pl.Expr) -> pl.Expr:
+    """Inclusive count of days from ``first`` to ``last`` (0 when last < first)."""
+    n = (last - first).dt.total_days() + 1
+    return pl.when(n > 0).then(n).otherwise(0)
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+def normalize_decisions(decisions: pl.DataFrame) -> pl.DataFrame:
+    """Decisions with defaults applied, sorted by case and ``valid_from``.
+
+    ``period_months`` null -> 6, ``double_hours_per_week`` null/absent -> 0.0; optional
+    ``hourly_rate`` added as null when absent. Raises ``ValueError`` for a decision whose
+    ``valid_to`` is before its ``valid_from`` or whose ``period_months`` is not positive.
+    """
+    d = decisions
+    if "double_hours_per_week" not in d.columns:
+        d = d.with_columns(double_hours_per_week=pl.lit(None, pl.Float64))
+    if "period_months" not in d.columns:
+        d = d.with_columns(period_months=pl.lit(None, pl.Int64))
+    if "hourly_rate" not in d.columns:
+        d = d.with_columns(hourly_rate=pl.lit(None, pl.Float64))
+    d = d.with_columns(
+        pl.col("case_id").cast(pl.String),
+        pl.col("payer").cast(pl.String),
+        pl.col("hours_per_week").cast(pl.Float64),
+        pl.col("double_hours_per_week").cast(pl.Float64).fill_null(0.0),
+        pl.col("valid_from").cast(pl.Date),
+        pl.col("valid_to").cast(pl.Date),
+        pl.col("period_start").cast(pl.Date),
+        pl.col("period_months").cast(pl.Int64).fill_null(DEFAULT_PERIOD_MONTHS),
+        pl.col("hourly_rate").cast(pl.Float64),
+    ).sort("case_id", "valid_from")
+    bad = d.filter((pl.col("valid_to") < pl.col("valid_from")) | (pl.col("period_months") < 1))
+    if bad.height:
+        rows = ", ".join(f"{r['case_id']} {r['valid_from']}" for r in bad.head(5).to_dicts())
+        raise ValueError(f"decisions with valid_to before valid_from or period_months < 1: {rows}")
+    return d
+
+
+def period_boundaries(decisions: pl.DataFrame) -> pl.DataFrame:
+    """Per case the sorted distinct boundary dates: ``case_id``, ``boundary`` (``pl.Date``).
+
+    Each period starts at a boundary and ends the day before the next one; the last boundary
+    is the day after the case's last ``valid_to``. See the module docstring for the rules.
+    """
+    d = normalize_decisions(decisions)
+    a, m, vf = pl.col("period_start"), pl.col("period_months"), pl.col("valid_from")
+    prev_a = a.shift(1).over("case_id")
+    prev_m = m.shift(1).over("case_id")
+    first_of_case = pl.int_range(pl.len()).over("case_id") == 0
+    same_chain = (m == prev_m) & _on_grid(prev_a, m, a) & _on_grid(a, m, prev_a)
+    k = (month_index(vf) - month_index(a)) // m
+    grid_at_k = add_months(a, k * m)
+    last_grid_le_vf = pl.when(grid_at_k <= vf).then(grid_at_k).otherwise(add_months(a, (k - 1) * m))
+    raw_begin = pl.when(first_of_case).then(vf).when(a >= vf).then(a).otherwise(last_grid_le_vf)
+    d = d.with_columns(
+        coverage_end=pl.col("valid_to").max().over("case_id") + pl.duration(days=1),
+        new_chain=first_of_case | ~same_chain.fill_null(False),
+        raw_begin=raw_begin,
+    )
+    segments = (
+        d.filter("new_chain")
+        .with_columns(begin=pl.col("raw_begin").cum_max().over("case_id"))
+        .with_columns(
+            seg_end=pl.col("begin").shift(-1).over("case_id").fill_null(pl.col("coverage_end"))
+        )
+        .with_columns(seg_end=pl.min_horizontal("seg_end", "coverage_end"))
+        .filter(pl.col("begin") < pl.col("seg_end"))
+    )
+    k_lo = (month_index(pl.col("begin")) - month_index(a)) // m
+    k_hi = (month_index(pl.col("seg_end")) - month_index(a)) // m + 1
+    grid = (
+        segments.select(
+            "case_id",
+            "period_start",
+            "period_months",
+            "begin",
+            "seg_end",
+            pl.int_ranges(k_lo, k_hi + 1).alias("k"),
+        )
+        .explode("k")
+        .select("case_id", "begin", "seg_end", add_months(a, pl.col("k") * m).alias("boundary"))
+        .filter((pl.col("boundary") > pl.col("begin")) & (pl.col("boundary") < pl.col("seg_end")))
+    )
+    return (
+        pl.concat(
+            [
+                segments.select("case_id", pl.col("begin").alias("boundary")),
+                grid.select("case_id", "boundary"),
+                d.group_by("case_id").agg(pl.col("coverage_end").first().alias("boundary")),
+            ]
+        )
+        .unique()
+        .sort("case_id", "boundary")
+    )
+
+
+def _period_frame(decisions: pl.DataFrame) -> pl.DataFrame:
+    return (
+        period_boundaries(decisions)
+        .with_columns(period_end=pl.col("boundary").shift(-1).over("case_id") - pl.duration(days=1))
+        .drop_nulls("period_end")
+        .select("case_id", pl.col("boundary").alias("period_start"), "period_end")
+    )
+
+
+def period_decisions(decisions: pl.DataFrame) -> pl.DataFrame:
+    """Each decision's part of each settlement period of its case.
+
+    One row per (period, decision) with at least one valid day in the period: ``case_id``,
+    ``period_start``, ``period_end``, ``valid_from`` (the decision's key), ``payer``,
+    ``hourly_rate``, ``days`` (the decision's valid days inside the period), ``granted_hours``
+    (``hours_per_week × days / 7``) and ``granted_double_hours``. Sorted by case, period,
+    decision. Summing it per period gives :func:`settlement_periods`' granted columns.
+    """
+    d = normalize_decisions(decisions)
+    periods = _period_frame(d)
+    return _decision_parts(periods, d)
+
+
+def _decision_parts(periods: pl.DataFrame, d: pl.DataFrame) -> pl.DataFrame:
+    days = _days_between(
+        pl.max_horizontal("period_start", "valid_from"),
+        pl.min_horizontal("period_end", "valid_to"),
+    )
+    return (
+        periods.join(
+            d.select(
+                "case_id",
+                "valid_from",
+                "valid_to",
+                "payer",
+                "hourly_rate",
+                "hours_per_week",
+                "double_hours_per_week",
+            ),
+            on="case_id",
+            how="inner",
+        )
+        .with_columns(days=days)
+        .filter(pl.col("days") > 0)
+        .select(
+            "case_id",
+            "period_start",
+            "period_end",
+            "valid_from",
+            "payer",
+            "hourly_rate",
+            "days",
+            (pl.col("hours_per_week") * pl.col("days") / 7).alias("granted_hours"),
+            (pl.col("double_hours_per_week") * pl.col("days") / 7).alias("granted_double_hours"),
+        )
+        .sort("case_id", "period_start", "valid_from")
+    )
+
+
+def _payer_agg() -> pl.Expr:
+    n = pl.col("payer").drop_nulls().n_unique()
+    return (
+        pl.when(n == 1)
+        .then(pl.col("payer").drop_nulls().first())
+        .when(n > 1)
+        .then(pl.lit(MIXED))
+        .otherwise(pl.lit(None, pl.String))
+        .alias("payer")
+    )
+
+
+def settlement_periods(decisions: pl.DataFrame) -> pl.DataFrame:
+    """The settlement periods of every case, with payer and granted hours.
+
+    Returns ``case_id``, ``period_start``, ``period_end`` (inclusive), ``payer`` (``FK``,
+    ``KOMMUN``, ``mixed``; null without decision days), ``granted_hours``,
+    ``granted_double_hours`` (``Float64``), sorted by case and period. Periods follow the chain
+    rules of the module docstring.
+    """
+    d = normalize_decisions(decisions)
+    periods = _period_frame(d)
+    parts = _decision_parts(periods, d)
+    agg = parts.group_by("case_id", "period_start").agg(
+        _payer_agg(),
+        pl.col("granted_hours").sum(),
+        pl.col("granted_double_hours").sum(),
+    )
+    return (
+        periods.join(agg, on=["case_id", "period_start"], how="left")
+        .with_columns(pl.col("granted_hours", "granted_double_hours").fill_null(0.0))
+        .select(list(PERIOD_SCHEMA))
+        .cast(PERIOD_SCHEMA)  # type: ignore[arg-type]
+        .sort("case_id", "period_start")
+    )
+
+
+def granted_hours_by_month(decisions: pl.DataFrame) -> pl.DataFrame:
+    """Granted hours per case and calendar month by the days/7 rule.
+
+    Returns ``case_id``, ``month`` (``YYYY-MM``), ``payer`` (as for periods), ``granted_hours``,
+    ``granted_double_hours``: one row per case and month with at least one valid day, sorted.
+    """
+    d = normalize_decisions(decisions)
+    months = (
+        d.with_columns(
+            month_start=pl.date_ranges(
+                pl.col("valid_from").dt.month_start(),
+                pl.col("valid_to").dt.month_start(),
+                interval="1mo",
+            )
+        )
+        .explode("month_start")
+        .with_columns(
+            days=_days_between(
+                pl.max_horizontal("month_start", "valid_from"),
+                pl.min_horizontal(pl.col("month_start").dt.month_end(), "valid_to"),
+            )
+        )
+        .filter(pl.col("days") > 0)
+    )
+    return (
+        months.group_by("case_id", "month_start")
+        .agg(
+            _payer_agg(),
+            (pl.col("hours_per_week") * pl.col("days") / 7).sum().alias("granted_hours"),
+            (pl.col("double_hours_per_week") * pl.col("days") / 7)
+            .sum()
+            .alias("granted_double_hours"),
+        )
+        .sort("case_id", "month_start")
+        .select(
+            "case_id",
+            pl.col("month_start").dt.strftime("%Y-%m").alias("month"),
+            "payer",
+            "granted_hours",
+            "granted_double_hours",
+        )
+    )
+
+
+def periods_overlapping(periods: pl.DataFrame, first: dt.date, last: dt.date) -> pl.DataFrame:
+    """The periods that overlap the date range ``[first, last]`` (inclusive dates).
+
+    The spec's row selection for period tables: by default ``first = last = D``, the periods
+    that contain D.
+    """
+    return periods.filter(
+        (pl.col("period_start") <= pl.lit(last, pl.Date))
+        & (pl.col("period_end") >= pl.lit(first, pl.Date))
+    )
+
+
+__all__ = [
+    "FK",
+    "KOMMUN",
+    "MIXED",
+    "add_months",
+    "granted_hours_by_month",
+    "month_index",
+    "normalize_decisions",
+    "period_boundaries",
+    "period_decisions",
+    "periods_overlapping",
+    "settlement_periods",
+]
