@@ -59,7 +59,9 @@ class Frames:
         """
         if units is None and cases is None:
             return self
-        unit_f = self.units if units is None else self.units.filter(pl.col("unit_id").is_in(list(units)))
+        unit_f = (
+            self.units if units is None else self.units.filter(pl.col("unit_id").is_in(list(units)))
+        )
         case_f = self.cases.filter(pl.col("unit_id").is_in(unit_f["unit_id"].implode()))
         if cases is not None:
             case_f = case_f.filter(pl.col("case_id").is_in(list(cases)))

@@ -38,7 +38,9 @@ class FigureSettings:
         return out
 
 
-def settings_from_mapping(data: dict[str, Any], *, source: str, base: FigureSettings | None = None) -> FigureSettings:
+def settings_from_mapping(
+    data: dict[str, Any], *, source: str, base: FigureSettings | None = None
+) -> FigureSettings:
     """Settings from a TOML-shaped mapping; unknown keys are an error naming the key."""
     flat: dict[str, Any] = {}
     for key, value in data.items():

@@ -11,3 +11,28 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
 for model in (m.Unit, m.Case, m.Decision, m.Employee, m.Employment, m.Account):
     admin.site.register(model)
+
+
+@admin.register(m.Setting)
+class SettingAdmin(admin.ModelAdmin):
+    """Settings are changed through the service, so every change is recorded."""
+
+    list_display = ("key", "value", "changed_at", "changed_by_name")
+    readonly_fields = ("changed_at", "changed_by_name")
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        from timbalans.records.services import setting_update
+
+        saved = setting_update(key=obj.key, value=obj.value, user=request.user)
+        obj.pk = saved.pk
+
+
+@admin.register(m.SettingChange)
+class SettingChangeAdmin(admin.ModelAdmin):
+    list_display = ("changed_at", "changed_by_name", "key", "old", "new")
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

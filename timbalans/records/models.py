@@ -308,3 +308,31 @@ class FkReport(TimeRow):
 
     def __str__(self) -> str:
         return f"tidredovisning {self.case_id} {self.month}"
+
+
+class Setting(models.Model):
+    """A figure setting changed from its default (see timbalans/figures/defaults.toml)."""
+
+    key = models.CharField(max_length=100, unique=True)
+    value = models.JSONField()
+    changed_at = models.DateTimeField(auto_now=True)
+    changed_by_name = models.CharField(max_length=150, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value}"
+
+
+class SettingChange(models.Model):
+    """Who changed a setting, when, from what to what."""
+
+    key = models.CharField(max_length=100)
+    old = models.JSONField(null=True)
+    new = models.JSONField(null=True)
+    changed_at = models.DateTimeField(auto_now_add=True)
+    changed_by_name = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["-changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.old} -> {self.new}"

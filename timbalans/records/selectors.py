@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import Count
 
 from timbalans.figures.frames import Frames
+from timbalans.figures.settings import FigureSettings, load_settings, settings_from_mapping
 from timbalans.ingest.validate import Known
 from timbalans.records import models as m
 
@@ -79,7 +80,6 @@ def unit_case_counts() -> list[dict[str, object]]:
 
 # ---------------------------------------------------------------- frames for the figures
 
-_ACTIVE = "replaced_by_id IS NULL"
 _FRAME_SQL: dict[str, str] = {
     "units": "SELECT u.unit_id, u.name, u.cost_center, u.department FROM records_unit u",
     "cases": (
@@ -102,28 +102,28 @@ _FRAME_SQL: dict[str, str] = {
     ),
     "accounts": "SELECT a.account, a.category, a.structural FROM records_account a",
     "shifts": (
-        "SELECT s.shift_id, c.case_id, e.employee_id, s.start, s.\"end\", s.break_minutes, s.kind "
+        'SELECT s.shift_id, c.case_id, e.employee_id, s.start, s."end", s.break_minutes, s.kind '
         "FROM records_shift s JOIN records_case c ON c.id = s.case_id "
-        "LEFT JOIN records_employee e ON e.id = s.employee_id WHERE s." + _ACTIVE
+        "LEFT JOIN records_employee e ON e.id = s.employee_id WHERE s.replaced_by_id IS NULL"
     ),
     "worked": (
-        "SELECT c.case_id, e.employee_id, w.start, w.\"end\", w.break_minutes, w.time_type "
+        'SELECT c.case_id, e.employee_id, w.start, w."end", w.break_minutes, w.time_type '
         "FROM records_worked w JOIN records_case c ON c.id = w.case_id "
-        "JOIN records_employee e ON e.id = w.employee_id WHERE w." + _ACTIVE
+        "JOIN records_employee e ON e.id = w.employee_id WHERE w.replaced_by_id IS NULL"
     ),
     "absences": (
-        "SELECT e.employee_id, a.start, a.\"end\", a.type, a.extent_percent, a.hours, "
+        'SELECT e.employee_id, a.start, a."end", a.type, a.extent_percent, a.hours, '
         "a.whole_days FROM records_absence a JOIN records_employee e ON e.id = a.employee_id "
-        "WHERE a." + _ACTIVE
+        "WHERE a.replaced_by_id IS NULL"
     ),
     "ledger": (
         "SELECT l.month, l.cost_center, c.case_id, l.account, l.amount, l.text "
         "FROM records_ledgerentry l LEFT JOIN records_case c ON c.id = l.case_id "
-        "WHERE l." + _ACTIVE
+        "WHERE l.replaced_by_id IS NULL"
     ),
     "fk_reports": (
         "SELECT c.case_id, f.month, f.reported_hours FROM records_fkreport f "
-        "JOIN records_case c ON c.id = f.case_id WHERE f." + _ACTIVE
+        "JOIN records_case c ON c.id = f.case_id WHERE f.replaced_by_id IS NULL"
     ),
 }
 
@@ -145,7 +145,9 @@ def _read_table(table: str) -> pl.DataFrame:
         current = raw.schema[name]
         if isinstance(dtype, pl.Datetime):
             if current == pl.String:  # SQLite: naive UTC text
-                col = col.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us").dt.replace_time_zone("UTC")
+                col = col.str.to_datetime(
+                    "%Y-%m-%d %H:%M:%S%.f", time_unit="us"
+                ).dt.replace_time_zone("UTC")
             elif isinstance(current, pl.Datetime) and current.time_zone is None:
                 col = col.dt.replace_time_zone("UTC")
             col = col.dt.convert_time_zone(TZ).dt.cast_time_unit("us")
@@ -159,4 +161,17 @@ def _read_table(table: str) -> pl.DataFrame:
 
 def frames_load(*, units: set[str] | None = None, cases: set[str] | None = None) -> Frames:
     """The canonical tables in force, as frames, limited to the given units and cases."""
-    return Frames.from_dict({t: _read_table(t) for t in _FRAME_SQL}).scoped(units=units, cases=cases)
+    return Frames.from_dict({t: _read_table(t) for t in _FRAME_SQL}).scoped(
+        units=units, cases=cases
+    )
+
+
+def figure_settings_load() -> FigureSettings:
+    """The shipped defaults with the department's changes from the database."""
+    settings = load_settings()
+    changed = dict(m.Setting.objects.values_list("key", "value"))
+    if not changed:
+        return settings
+    latest = m.Setting.objects.order_by("-changed_at").first()
+    source = f"databas (ändrad {latest.changed_at:%Y-%m-%d})" if latest else "databas"
+    return settings_from_mapping(changed, source=source, base=settings)

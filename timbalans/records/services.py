@@ -495,3 +495,34 @@ def import_batch_undo(*, number: int, user: Any = None) -> m.ImportBatch:
         batch.undone_by_name = user_label(user)
         batch.save(update_fields=["status", "undone_at", "undone_by_name"])
     return batch
+
+
+# ---------------------------------------------------------------- settings
+
+
+def setting_update(*, key: str, value: Any, user: Any = None) -> m.Setting:
+    """Change one figure setting, recording who, when, old and new. Validates the key."""
+    from dataclasses import asdict
+
+    from timbalans.figures.settings import FigureSettings, settings_from_mapping
+
+    settings_from_mapping({key: value}, source="kontroll")  # raises on unknown key or bad value
+    default = asdict(FigureSettings()).get(key)
+    with transaction.atomic():
+        setting = m.Setting.objects.select_for_update().filter(key=key).first()
+        old = setting.value if setting else default
+        if setting is None:
+            setting = m.Setting(key=key)
+        setting.value = value
+        setting.changed_by_name = user_label(user)
+        setting.save()
+        m.SettingChange.objects.create(
+            key=key, old=_jsonable(old), new=value, changed_by_name=user_label(user)
+        )
+    return setting
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): v for k, v in value.items()}
+    return value

@@ -1,0 +1,82 @@
+"""Building blocks shared by the figure tables (spec/figures.md, "Shared rules")."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from timbalans.core.intervals import split_at_as_of, split_at_months
+from timbalans.figures.settings import FigureSettings
+
+COUNTED_1_TO_1 = ("ordinary", "additional", "overtime_simple", "overtime_qualified")
+OVERTIME_TYPES = ("overtime_simple", "overtime_qualified")
+
+
+def counting_factor(settings: FigureSettings, time_type: str = "time_type") -> pl.Expr:
+    """How much one worked hour of each type counts toward granted hours."""
+    t = pl.col(time_type)
+    return (
+        pl.when(t.is_in(COUNTED_1_TO_1))
+        .then(pl.lit(1.0))
+        .when(t == "on_call")
+        .then(pl.lit(settings.on_call_factor))
+        .when(t == "standby")
+        .then(pl.lit(settings.standby_factor))
+        .otherwise(pl.lit(0.0))
+    )
+
+
+def worked_pieces(worked: pl.DataFrame, as_of: dt.date, settings: FigureSettings) -> pl.DataFrame:
+    """Worked time up to D 24:00, split at month boundaries.
+
+    Adds ``hours`` (real time minus the proportional break), ``counted_hours`` (hours × the
+    type's counting factor) and ``month``; pieces after D are dropped.
+    """
+    pieces = split_at_as_of(worked, as_of)
+    pieces = pieces.filter(~pl.col("after_as_of")).drop("after_as_of")
+    pieces = split_at_months(pieces)
+    return pieces.with_columns((pl.col("hours") * counting_factor(settings)).alias("counted_hours"))
+
+
+def planned_pieces(
+    shifts: pl.DataFrame, as_of: dt.date, *, kinds: tuple[str, ...] = ("assistance",)
+) -> pl.DataFrame:
+    """Planned shifts of the given kinds, split at D 24:00 and at month boundaries.
+
+    Adds ``hours``, ``month`` and ``after_as_of`` (the piece is still plan on D).
+    """
+    pieces = shifts.filter(pl.col("kind").is_in(kinds))
+    pieces = split_at_as_of(pieces, as_of)
+    return split_at_months(pieces)
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def months_between(first: dt.date, last: dt.date) -> list[str]:
+    """The months ``YYYY-MM`` from the month of ``first`` to the month of ``last``."""
+    out: list[str] = []
+    y, m = first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def month_first_last(month: str) -> tuple[dt.date, dt.date]:
+    y, m = int(month[:4]), int(month[5:7])
+    first = dt.date(y, m, 1)
+    nxt = dt.date(y + 1, 1, 1) if m == 12 else dt.date(y, m + 1, 1)
+    return first, nxt - dt.timedelta(days=1)
+
+
+def hourly_cost_basis() -> pl.Expr:
+    """Monthly employees' hourly cost basis = monthly_salary / (full-time h/week × 52 / 12)."""
+    return pl.col("monthly_salary") / (pl.col("full_time_hours_per_week") * 52 / 12)
+
+
+def pct(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
+    """100 × n / d, null when d is 0 or null."""
+    return pl.when(denominator != 0).then(100 * numerator / denominator).otherwise(None)

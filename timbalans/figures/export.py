@@ -1,0 +1,121 @@
+"""Writing a figure table as JSON, CSV or XLSX, the same everywhere (CLI, web, reports).
+
+* JSON: a list of objects keyed by the column names; dates as ISO strings, numbers as numbers,
+  empty (null, NaN) as null.
+* CSV: UTF-8, `,`-separated, the column names as header.
+* XLSX: Swedish headers and number formats, and a sheet naming the settings used.
+Text that a spreadsheet would run as a formula (starting with =, +, -, @) is neutralised.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from datetime import date, datetime, time
+from typing import Any
+
+import polars as pl
+import xlsxwriter
+
+from timbalans.figures.labels import column_format, column_label
+
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def safe_text(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def to_records(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    return [{k: _json_value(v) for k, v in row.items()} for row in frame.iter_rows(named=True)]
+
+
+def to_json(frame: pl.DataFrame) -> bytes:
+    return json.dumps(to_records(frame), ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def to_csv(frame: pl.DataFrame) -> bytes:
+    text_cols = [c for c, t in frame.schema.items() if t == pl.String]
+    out = (
+        frame.with_columns(
+            pl.when(pl.col(c).str.starts_with(s) for s in FORMULA_START)
+            .then(pl.lit("'") + pl.col(c))
+            .otherwise(pl.col(c))
+            .alias(c)
+            for c in text_cols
+        )
+        if text_cols
+        else frame
+    )
+    out = out.with_columns(
+        pl.when(pl.col(c).is_nan()).then(None).otherwise(pl.col(c)).alias(c)
+        for c, t in out.schema.items()
+        if t in (pl.Float64, pl.Float32)
+    )
+    return out.write_csv(date_format="%Y-%m-%d").encode("utf-8")
+
+
+def to_xlsx(
+    sheets: dict[str, pl.DataFrame], *, settings: dict[str, Any] | None = None, title: str = ""
+) -> bytes:
+    """One sheet per table (sheet name -> frame), Swedish headers, and the settings used."""
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "nan_inf_to_errors": False})
+    header = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1})
+    formats = {
+        "hours": wb.add_format({"num_format": "# ##0.00"}),
+        "pct": wb.add_format({"num_format": "0.0"}),
+        "sek": wb.add_format({"num_format": "# ##0"}),
+        "count": wb.add_format({"num_format": "0"}),
+        "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
+        "text": None,
+    }
+    for sheet_name, frame in sheets.items():
+        ws = wb.add_worksheet(sheet_name[:31])
+        for j, name in enumerate(frame.columns):
+            ws.write_string(0, j, column_label(name), header)
+            kind = column_format(name, frame.schema[name])
+            ws.set_column(j, j, 14 if kind != "text" else 12, formats[kind])
+        ws.freeze_panes(1, 0)
+        for i, row in enumerate(frame.iter_rows(), start=1):
+            for j, value in enumerate(row):
+                if value is None or (isinstance(value, float) and not math.isfinite(value)):
+                    continue
+                if isinstance(value, bool):
+                    ws.write_string(i, j, "ja" if value else "nej")
+                elif isinstance(value, str):
+                    ws.write_string(i, j, value)
+                elif isinstance(value, datetime):
+                    ws.write_datetime(i, j, value.replace(tzinfo=None), formats["date"])
+                elif isinstance(value, date):
+                    # Excel has no time zones: a date is written as its naive midnight.
+                    ws.write_datetime(i, j, datetime.combine(value, time()), formats["date"])
+                else:
+                    ws.write_number(i, j, value)
+        if frame.width:
+            ws.autofilter(0, 0, max(frame.height, 1), frame.width - 1)
+    if settings is not None:
+        ws = wb.add_worksheet("Inställningar")
+        ws.write_string(0, 0, "Inställning", header)
+        ws.write_string(0, 1, "Värde", header)
+        ws.set_column(0, 0, 32)
+        ws.set_column(1, 1, 40)
+        if title:
+            ws.write_string(1, 0, "Tabell")
+            ws.write_string(1, 1, title)
+        for i, (key, value) in enumerate(settings.items(), start=2):
+            ws.write_string(i, 0, key)
+            ws.write_string(
+                i, 1, json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+            )
+    wb.close()
+    return buffer.getvalue()

@@ -1,0 +1,93 @@
+"""Swedish labels and spreadsheet formats of the figure columns (spec/figures.md names)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+LABELS: dict[str, str] = {
+    "case_id": "Ärende",
+    "unit_id": "Enhet",
+    "employee_id": "Anställningsnummer",
+    "month": "Månad",
+    "period_start": "Period från",
+    "period_end": "Period till",
+    "payer": "Betalare",
+    "granted_hours": "Beviljade timmar",
+    "planned_hours": "Planerade timmar",
+    "worked_hours": "Utförda timmar",
+    "planned_remaining_hours": "Planerade återstående timmar",
+    "forecast_hours": "Prognos timmar",
+    "forecast_deviation_hours": "Prognosavvikelse timmar",
+    "forecast_deviation_pct": "Prognosavvikelse %",
+    "remaining_granted_hours": "Återstående beviljade timmar",
+    "weeks_remaining": "Veckor kvar",
+    "required_hours_per_week": "Behov timmar per vecka",
+    "status": "Status",
+    "is_closed": "Avslutad",
+    "unpaid_hours": "Obetalda timmar",
+    "worked_concurrent_hours": "Samtidig utförd tid (timmar)",
+    "planned_concurrent_hours": "Samtidig planerad tid (timmar)",
+    "granted_double_hours": "Beviljad dubbelbemanning (timmar)",
+    "excess_worked_hours": "Övertäckning utförd (timmar)",
+    "excess_planned_hours": "Övertäckning planerad (timmar)",
+    "contracted_hours": "Avtalad tid (timmar)",
+    "absence_hours": "Frånvaro (timmar)",
+    "available_hours": "Tillgänglig tid (timmar)",
+    "worked_ordinary_hours": "Utförd ordinarie tid (timmar)",
+    "unused_hours": "Outnyttjad tid (timmar)",
+    "unused_cost": "Outnyttjad tid (kr)",
+    "hourly_staff_hours": "Timavlönade (timmar)",
+    "additional_hours": "Mertid (timmar)",
+    "overtime_hours": "Övertid (timmar)",
+    "substitutable_hours": "Ersättningsbara timmar",
+    "overtime_cost": "Övertid (kr)",
+    "additional_cost": "Mertid (kr)",
+    "hourly_staff_cost": "Timavlönade (kr)",
+    "baseline_overtime_hours": "Övertid jämförelseår (timmar)",
+    "overtime_change_pct": "Förändring övertid %",
+    "ytd_overtime_hours": "Övertid hittills i år (timmar)",
+    "ytd_baseline_hours": "Övertid jämförelseår hittills (timmar)",
+    "ytd_change_pct": "Förändring hittills i år %",
+    "goal_change_pct": "Mål förändring %",
+    "on_track": "I fas med målet",
+    "ordinary_hours": "Ordinarie tid (timmar)",
+    "sick_hours": "Sjukfrånvaro (timmar)",
+    "sick_rate_pct": "Sjukfrånvaro %",
+    "short_sick_hours": "Korttidssjukfrånvaro dag 1–14 (timmar)",
+    "long_sick_hours": "Långtidssjukfrånvaro dag 15– (timmar)",
+    "long60_sick_hours": "Sjukfrånvaro dag 60– (timmar)",
+    "replacement_ordinary_hours": "Ersättning ordinarie (timmar)",
+    "replacement_hourly_hours": "Ersättning timavlönade (timmar)",
+    "replacement_overtime_hours": "Ersättning övertid/mertid (timmar)",
+    "sick_pay_cost": "Sjuklön inkl. PO (kr)",
+    "sick_hours_12m": "Sjukfrånvaro 12 mån (timmar)",
+    "occasions_12m": "Sjuktillfällen 12 mån",
+    "flag_repeated": "Upprepad korttidsfrånvaro",
+    "current_spell_days": "Pågående sjukperiod (dagar)",
+}
+
+PCT_SUFFIX = "_pct"
+SEK_SUFFIXES = ("_cost", "revenue", "result", "_base", "effect_low", "effect_high")
+
+
+def column_label(name: str) -> str:
+    if name in LABELS:
+        return LABELS[name]
+    if name.startswith("cost_"):
+        return "Kostnad " + name.removeprefix("cost_").replace("_", " ")
+    return name.replace("_", " ").capitalize()
+
+
+def column_format(name: str, dtype: pl.DataType) -> str:
+    """hours | pct | sek | count | date | text."""
+    if dtype == pl.Date or isinstance(dtype, pl.Datetime):
+        return "date"
+    if dtype == pl.String or dtype == pl.Boolean:
+        return "text"
+    if name.endswith(PCT_SUFFIX) or name.endswith("_share"):
+        return "pct"
+    if name.startswith("cost") or name.endswith(SEK_SUFFIXES) or "cost" in name:
+        return "sek"
+    if dtype.is_integer():
+        return "count"
+    return "hours"
