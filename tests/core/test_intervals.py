@@ -366,3 +366,26 @@ def test_period_pieces_stay_inside_their_period(rows, month_steps):
     untagged = out.filter(pl.col("period_start").is_null())
     first = dt.datetime(starts[0].year, starts[0].month, 1, tzinfo=ZONE)
     assert (untagged["end"] <= first).all()
+
+
+def test_an_hours_data_column_cannot_be_overwritten_by_elapsed_time():
+    df = local(
+        pl.DataFrame({"start": ["2025-01-31 00:00"], "end": ["2025-02-02 00:00"], "hours": [8.0]}),
+        "start",
+        "end",
+    )
+    with pytest.raises(ValueError, match="overwrite"):
+        split_at_months(df, break_col=None, proportional=["hours"])
+
+
+def test_utc_zoned_input_comes_back_in_local_time_and_is_cut_at_local_midnight():
+    df = pl.DataFrame(
+        {
+            "start": [dt.datetime(2025, 1, 31, 19, tzinfo=dt.UTC)],  # 20:00 local
+            "end": [dt.datetime(2025, 2, 1, 3, tzinfo=dt.UTC)],  # 04:00 local
+        }
+    ).with_columns(pl.col("start", "end").cast(pl.Datetime("ns", "UTC")))
+    out = split_at_months(df)
+    assert out.schema["start"] == TIMESTAMP
+    assert wall(out, "start") == ["2025-01-31 20:00", "2025-02-01 00:00"]
+    assert out["hours"].to_list() == [4.0, 4.0]

@@ -19,10 +19,15 @@ What this module guarantees:
   whatever the cuts. Splitting again, at other instants, gives the same pieces and breaks as
   splitting once at all of them.
 * **Output shape.** Every input column is kept, in its order; ``start``/``end`` become the
-  piece's bounds; the break column and the ``proportional`` columns become ``Float64`` (their
-  share of the piece); ``hours`` (``Float64``) is added (or overwritten). Rows stay in input
-  order, and the pieces of one row are consecutive and in time order. Rows with a null
-  ``start`` or ``end`` are kept unsplit with null ``hours``.
+  piece's bounds, as ``TIMESTAMP`` (any zoned input is converted; naive input is refused); the
+  break column and the ``proportional`` columns become ``Float64`` (their share of the
+  piece); ``hours`` (``Float64``) is added, or recomputed when the frame already has it from an
+  earlier split. Rows stay in input order, and the pieces of one row are consecutive and in
+  time order. Rows with a null ``start`` or ``end`` are kept unsplit with null ``hours``.
+* **Absences** carry their own ``hours`` (authoritative absent hours). Split them with
+  ``break_col=None, proportional=["hours"], hours_col="elapsed_hours"``: the given hours are
+  shared out in proportion and the elapsed time goes to another column. Naming a
+  ``proportional`` column as ``hours_col`` is refused, so data is never overwritten.
 * **Months, periods, as-of.** :func:`split_at_months` cuts at local midnight on the first of
   every month and tags each piece with its month ``YYYY-MM``; :func:`split_at_periods` cuts at
   the settlement-period boundaries of the row's case and tags each piece with the
@@ -123,6 +128,7 @@ def with_hours(
     """``frame`` with ``hours_col`` = elapsed hours − break (no splitting).
 
     ``break_col`` may be None or absent from the frame (no break)."""
+    _check_zoned(frame, (start, end))
     names = frame.collect_schema().names()
     bcol = break_col if break_col is not None and break_col in names else None
     return frame.with_columns(hours_expr(start, end, bcol).alias(hours_col))
@@ -222,14 +228,24 @@ def _prepare(
     end: str,
     break_col: str | None,
     proportional: Sequence[str],
+    hours_col: str,
 ) -> tuple[pl.LazyFrame, str | None]:
     _check_zoned(frame, (start, end))
     names = frame.collect_schema().names()
     for c in proportional:
         if c not in names:
             raise KeyError(f"proportional column {c!r} is not in the frame")
+    if hours_col in proportional or hours_col == break_col:
+        # e.g. absences carry their own ``hours``: it must not be overwritten by elapsed time.
+        raise ValueError(
+            f"hours_col {hours_col!r} would overwrite a data column; choose another name"
+        )
     bcol = break_col if break_col is not None and break_col in names else None
-    lf = frame.lazy().with_row_index(_ROW)
+    lf = (
+        frame.lazy()
+        .with_columns(pl.col(start, end).dt.convert_time_zone(TZ).dt.cast_time_unit("us"))
+        .with_row_index(_ROW)
+    )
     return lf, bcol
 
 
@@ -263,17 +279,16 @@ def split_at(
     docstring for the guarantees.
     """
     keys = [by] if isinstance(by, str) else list(by)
-    lf, bcol = _prepare(frame, start, end, break_col, proportional)
+    lf, bcol = _prepare(frame, start, end, break_col, proportional, hours_col)
     rows = lf.select(_ROW, *keys, start, end)
 
     if isinstance(cuts, pl.Expr):
         if keys:
             raise ValueError("by= is only meaningful with a frame of cuts")
         cut_long = lf.select(_ROW, cuts.alias(_CUT))
-        dtype = cut_long.collect_schema()[_CUT]
-        if isinstance(dtype, pl.List):
+        if isinstance(cut_long.collect_schema()[_CUT], pl.List):
             cut_long = cut_long.explode(_CUT)
-            dtype = dtype.inner
+        dtype = cut_long.collect_schema()[_CUT]
         cut_long = cut_long.drop_nulls(_CUT).with_columns(_as_timestamp(pl.col(_CUT), dtype))
     else:
         if isinstance(cuts, pl.DataFrame):
@@ -293,7 +308,7 @@ def split_at(
             else:
                 values = list(cuts)
                 series = pl.Series(_CUT, values) if values else pl.Series(_CUT, [], TIMESTAMP)
-            if series.dtype == pl.Datetime and series.dtype.time_zone is None:  # type: ignore[union-attr]
+            if isinstance(series.dtype, pl.Datetime) and series.dtype.time_zone is None:
                 raise TypeError("cut instants must be timezone-aware")
             table = pl.DataFrame({_CUT: series})
         table = (
@@ -364,7 +379,7 @@ def split_at_months(
     The month of a piece is the local month of its start; since no piece crosses a month
     boundary, the whole piece lies in that month.
     """
-    lf, bcol = _prepare(frame, start, end, break_col, proportional)
+    lf, bcol = _prepare(frame, start, end, break_col, proportional, hours_col)
     first = pl.col(start).dt.date().dt.month_start()
     last = last_local_date(end).dt.month_start()
     cut_long = (
@@ -504,7 +519,7 @@ def _tag_periods(frame: Frame, periods: pl.DataFrame, keys: list[str], start: st
         .select(_ROW, "period_start", "period_end")
     )
     out = lf.join(tagged, on=_ROW, how="left", maintain_order="left").drop(_ROW)
-    return _collect_like(frame, out)  # type: ignore[return-value]
+    return _collect_like(frame, out)
 
 
 __all__ = [
