@@ -23,6 +23,14 @@ class FigureSettings:
     overtime_goal_pct: dict[int, float] = field(default_factory=lambda: {2026: -50.0})
     repeated_occasions: int = 6
     window_months: int = 12
+    # Economics. Example values to confirm for the department's own agreement and year:
+    # PO-pålägg (SKR 2023: 44.53 %), overtime factors on the hourly cost basis, holiday pay for
+    # hourly staff (semesterlagen 12 %), qualifying deduction = % of an average week's sick pay.
+    social_fee_rate: float = 0.4453
+    overtime_factor_simple: float = 1.8
+    overtime_factor_qualified: float = 2.0
+    holiday_pay_rate: float = 0.12
+    qualifying_deduction_pct_of_week: float = 20.0
     source: str = "standard"
 
     def baseline_for(self, year: int) -> int:
