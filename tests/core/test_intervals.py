@@ -1,5 +1,6 @@
 import datetime as dt
 
+import numpy as np
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -16,8 +17,11 @@ from timbalans.core.intervals import (
     split_at_periods,
     with_hours,
 )
+from timbalans.core.periods import add_months
 
 from ._util import local, shifts, wall
+
+D = dt.date
 
 # ------------------------------------------------------------------ hours of one interval
 
@@ -389,3 +393,66 @@ def test_utc_zoned_input_comes_back_in_local_time_and_is_cut_at_local_midnight()
     assert out.schema["start"] == TIMESTAMP
     assert wall(out, "start") == ["2025-01-31 20:00", "2025-02-01 00:00"]
     assert out["hours"].to_list() == [4.0, 4.0]
+
+
+def test_split_at_periods_keeps_null_rows_untagged():
+    df = shifts(("A", "2025-06-30 20:00", "2025-07-01 04:00", 0)).vstack(
+        pl.DataFrame(
+            {"case_id": ["A"], "start": [None], "end": [None], "break_minutes": [0]},
+            schema={
+                "case_id": pl.String,
+                "start": TIMESTAMP,
+                "end": TIMESTAMP,
+                "break_minutes": pl.Int64,
+            },
+        )
+    )
+    out = split_at_periods(df, PERIODS)
+    assert out["period_start"].to_list() == [D(2025, 1, 1), D(2025, 7, 1), None]
+    assert out["hours"].to_list() == [4.0, 4.0, None]
+
+
+def test_a_larger_frame_keeps_every_hour_through_all_splits():
+    # 200 000 shifts over two years for 500 cases, with 3-month periods offset per case.
+    n = 200_000
+    rng = np.random.default_rng(7)
+    start_min = rng.integers(0, 2 * 365 * 24 * 60, n)
+    length_min = rng.choice([480, 540, 600, 1440, 3 * 1440], n)
+    base = pl.lit(dt.datetime(2024, 1, 1, tzinfo=ZONE))
+    df = pl.DataFrame(
+        {
+            "case_id": (rng.integers(0, 500, n)).astype(str),
+            "s": start_min,
+            "d": length_min,
+            "break_minutes": rng.integers(0, 60, n),
+        }
+    ).select(
+        "case_id",
+        (base + pl.duration(minutes=pl.col("s"))).alias("start"),
+        (base + pl.duration(minutes=pl.col("s") + pl.col("d"))).alias("end"),
+        "break_minutes",
+    )
+    cases = pl.DataFrame({"case_id": [str(i) for i in range(500)]})
+    periods = (
+        cases.join(pl.DataFrame({"k": list(range(-1, 10))}), how="cross")
+        .with_columns(
+            period_start=pl.date(2024, 1, 1).dt.offset_by("0mo")
+            + pl.duration(days=pl.col("case_id").cast(pl.Int64) % 28)
+        )
+        .with_columns(
+            period_start=add_months(pl.col("period_start"), pl.col("k") * 3),
+        )
+        .with_columns(
+            period_end=add_months(pl.col("period_start"), pl.lit(3)) - pl.duration(days=1)
+        )
+        .select("case_id", "period_start", "period_end")
+    )
+    out = split_at_as_of(split_at_periods(split_at_months(df), periods), dt.date(2025, 3, 15))
+    assert out["hours"].sum() == pytest.approx(with_hours(df)["hours"].sum(), rel=1e-12)
+    assert out["period_start"].null_count() == 0
+    assert out.height > n
+    # every piece lies in its month and its period
+    assert (out["month"] == out["start"].dt.strftime("%Y-%m")).all()
+    ps = out["period_start"].cast(pl.Datetime("us")).dt.replace_time_zone(TZ)
+    pe = (out["period_end"] + dt.timedelta(days=1)).cast(pl.Datetime("us")).dt.replace_time_zone(TZ)
+    assert ((out["start"] >= ps) & (out["end"] <= pe)).all()

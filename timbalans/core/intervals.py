@@ -168,32 +168,27 @@ def _apply_cuts(
     proportional: Sequence[str],
     hours_col: str,
 ) -> pl.LazyFrame:
-    """Cut the rows of ``lf`` (which has ``_ROW``) at ``cuts`` (``_ROW``, ``_CUT``).
+    """Cut the rows of ``lf`` (which has ``_ROW``) at ``cuts``.
 
-    ``cuts`` may hold cuts outside their interval and duplicates; only distinct cuts strictly
-    inside ``(start, end)`` are used.
+    ``cuts`` has ``_ROW``, the row's ``start`` and ``end`` and ``_CUT``; it may hold cuts
+    outside their interval and duplicates: only distinct cuts strictly inside ``(start, end)``
+    are used. Carrying the bounds in ``cuts`` keeps the full frame out of every join but the
+    last one.
     """
-    bounds = lf.select(_ROW, start, end)
     inside = (
-        cuts.join(bounds, on=_ROW, how="inner")
-        .filter((pl.col(_CUT) > pl.col(start)) & (pl.col(_CUT) < pl.col(end)))
-        .select(_ROW, _CUT)
-        .unique()
+        cuts.filter((pl.col(_CUT) > pl.col(start)) & (pl.col(_CUT) < pl.col(end)))
+        .select(_ROW, start, end, _CUT)
+        .unique(subset=[_ROW, _CUT])
     )
     # Piece starts of every cut row: its own start and each cut; the piece ends at the next
     # piece start, the last one at the row's end.
-    cut_rows = inside.select(_ROW).unique()
     pieces = (
         pl.concat(
             [
-                bounds.join(cut_rows, on=_ROW, how="semi").select(
-                    _ROW, pl.col(start).alias(_PSTART)
-                ),
-                inside.select(_ROW, pl.col(_CUT).alias(_PSTART)),
+                inside.unique(subset=[_ROW]).select(_ROW, pl.col(start).alias(_PSTART), end),
+                inside.select(_ROW, pl.col(_CUT).alias(_PSTART), end),
             ]
         )
-        .join(bounds.select(_ROW, end), on=_ROW, how="left")
-        # (joins do not keep order in polars 2: sort after joining, before shifting)
         .sort(_ROW, _PSTART)
         .with_columns(pl.col(_PSTART).shift(-1).over(_ROW).fill_null(pl.col(end)).alias(_PEND))
         .select(_ROW, _PSTART, _PEND)
@@ -285,7 +280,7 @@ def split_at(
     if isinstance(cuts, pl.Expr):
         if keys:
             raise ValueError("by= is only meaningful with a frame of cuts")
-        cut_long = lf.select(_ROW, cuts.alias(_CUT))
+        cut_long = lf.select(_ROW, start, end, cuts.alias(_CUT))
         if isinstance(cut_long.collect_schema()[_CUT], pl.List):
             cut_long = cut_long.explode(_CUT)
         dtype = cut_long.collect_schema()[_CUT]
@@ -357,7 +352,7 @@ def _cuts_from_table(
     )
     joined = probe.join(table, on=keys, how="inner") if keys else probe.join(table, how="cross")
     return joined.filter((pl.col(_CUT) > pl.col(start)) & (pl.col(_CUT) < pl.col(end))).select(
-        _ROW, _CUT
+        _ROW, start, end, _CUT
     )
 
 
@@ -388,6 +383,8 @@ def split_at_months(
         .filter((pl.col(end) > pl.col(start)) & (first < last))
         .select(
             _ROW,
+            start,
+            end,
             pl.date_ranges(first.dt.offset_by("1mo"), last, interval="1mo").alias(_CUT),
         )
         .explode(_CUT)
@@ -503,10 +500,12 @@ def _tag_periods(frame: Frame, periods: pl.DataFrame, keys: list[str], start: st
         )
         .sort(_PSTART)
     )
+    # The as-of join is one-to-one with its left side, so after sorting back into row order
+    # the tags line up with the frame and are attached side by side (no join on 25M rows).
+    inside = pl.col(start) < pl.col(_PEND)
     tagged = (
         lf.select(_ROW, *keys, start)
-        .drop_nulls([start, *keys])
-        .sort(start)
+        .sort(start, nulls_last=True)
         .join_asof(
             table,
             left_on=start,
@@ -515,10 +514,15 @@ def _tag_periods(frame: Frame, periods: pl.DataFrame, keys: list[str], start: st
             strategy="backward",
             check_sortedness=False,
         )
-        .filter(pl.col(start) < pl.col(_PEND))
-        .select(_ROW, "period_start", "period_end")
+        .select(
+            _ROW,
+            pl.when(inside).then(pl.col("period_start")).alias("period_start"),
+            pl.when(inside).then(pl.col("period_end")).alias("period_end"),
+        )
+        .sort(_ROW)
+        .drop(_ROW)
     )
-    out = lf.join(tagged, on=_ROW, how="left", maintain_order="left").drop(_ROW)
+    out = pl.concat([lf.drop(_ROW), tagged], how="horizontal")
     return _collect_like(frame, out)
 
 
