@@ -1,0 +1,558 @@
+"""Staff time and cost rules shared by the capacity, overtime and absence tables.
+
+One place for every rule the three tables have in common (spec/figures.md, "capacity",
+"overtime", "absence"), so that "as in capacity" means the same code:
+
+* **Employment in force on a day.** An employment row is valid from ``valid_from`` to
+  ``valid_to`` inclusive (null = open). Monthly forms are ``monthly_permanent`` and
+  ``monthly_temporary``. When several rows are in force on one day, the monthly one wins, then
+  the one with the latest ``valid_from`` (:func:`employment_on`).
+* **Contracted hours** of an employee in a month (:func:`contracted_by_month`) =
+  Σ over the monthly rows of employment_rate/100 × full_time_hours_per_week × days employed in
+  the month / 7. The month's **hourly cost basis** is the day-weighted mean over those rows of
+  monthly_salary / (full_time_hours_per_week × 52 / 12) (one row: simply its basis).
+* **Absence hours** per absence row and day (:func:`absence_day_hours`), the rule of
+  capacity's ``absence_hours``:
+
+  1. ``hours`` given: those hours, shared over the row's days in proportion to elapsed time;
+  2. else, when the employee has at least one planned ``assistance`` shift overlapping the
+     row: the planned hours inside the absence (break in proportion) × extent;
+  3. else: contracted hours per calendar day (Σ rate/100 × full_time_hours_per_week / 7 of the
+     monthly rows in force that day; 0 on a day without one) × days × extent, where a part of a
+     day counts as its wall-clock fraction of 24 h (06:00–12:00 = 0.25 day).
+
+  Which branch applies is decided once per absence row, over the whole row.
+* **Worked time by category** (:func:`worked_classified`): every worked piece (split at months
+  and D 24:00) falls in exactly one category, by the employment in force on the piece's start
+  date and its time type: ``hourly`` (any time type of an hourly-paid employee), ``ordinary``
+  (monthly-paid, type ordinary), ``additional``, ``overtime`` (simple or qualified, not
+  hourly-paid), ``other`` (on call/standby of the monthly-paid, ordinary time with no
+  employment in force). So an hour is never counted both as hourly staff and as overtime.
+  Its cost, before social fees: additional = basis × hours; overtime = basis × hours × the
+  type's factor; hourly = hourly_wage × (1 + holiday pay rate) × counted hours (on call and
+  standby at their counting factor). Time with no employment in force has no cost basis.
+
+Everything is vectorised: intervals of two frames are matched through the local days they
+touch (an equi-join on key and day), never by a Python loop or an unrestricted cross join.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import polars as pl
+
+from timbalans.core.intervals import (
+    last_local_date,
+    local_date,
+    local_midnight,
+    split_at,
+)
+from timbalans.figures.common import (
+    OVERTIME_TYPES,
+    hourly_cost_basis,
+    month_first_last,
+    planned_pieces,
+    worked_pieces,
+)
+from timbalans.figures.frames import Frames
+from timbalans.figures.settings import FigureSettings
+from timbalans.ingest.schema import MONTHLY_FORMS, TIMESTAMP
+
+FAR_FUTURE = dt.date(9999, 12, 31)
+_US_PER_HOUR = 3_600_000_000
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def months_frame(months: Sequence[str]) -> pl.DataFrame:
+    """``month`` (YYYY-MM), ``first`` and ``last`` (inclusive ``pl.Date``) of each month."""
+    bounds = [month_first_last(m) for m in months]
+    return pl.DataFrame(
+        {
+            "month": list(months),
+            "first": [b[0] for b in bounds],
+            "last": [b[1] for b in bounds],
+        },
+        schema={"month": pl.String, "first": pl.Date, "last": pl.Date},
+    )
+
+
+def midnight(day: dt.date) -> pl.Expr:
+    """Literal: local midnight at the start of ``day``."""
+    return local_midnight(pl.lit(day, pl.Date))
+
+
+def overlapping(frame: pl.DataFrame, first: dt.date, last: dt.date) -> pl.DataFrame:
+    """Rows of an interval frame that overlap the local days ``first``..``last``."""
+    return frame.filter(
+        (pl.col("start") < midnight(last + dt.timedelta(days=1)))
+        & (pl.col("end") > midnight(first))
+    )
+
+
+def _days_between(first: pl.Expr, last: pl.Expr) -> pl.Expr:
+    """Inclusive count of days from ``first`` to ``last``; 0 when ``last < first``."""
+    n = (last - first).dt.total_days() + 1
+    return pl.when(n > 0).then(n).otherwise(0)
+
+
+def _midnights_inside() -> pl.Expr:
+    """Per row: the local midnights strictly inside ``[start, end)`` (as dates)."""
+    return pl.date_ranges(
+        local_date("start") + pl.duration(days=1), last_local_date("end"), interval="1d"
+    )
+
+
+def split_at_days(frame: pl.DataFrame, **kwargs: object) -> pl.DataFrame:
+    """``split_at`` at every local midnight inside each interval; adds ``date`` (local)."""
+    out = split_at(frame, _midnights_inside(), **kwargs)  # type: ignore[arg-type]
+    return out.with_columns(local_date("start").alias("date"))
+
+
+def interval_pairs(
+    left: pl.DataFrame,
+    right: pl.DataFrame,
+    *,
+    on: Sequence[str],
+    left_id: str,
+    right_id: str,
+) -> pl.DataFrame:
+    """Pairs of overlapping intervals with equal ``on`` keys, and their overlap.
+
+    Both frames have ``start``/``end`` (``TIMESTAMP``, half-open) and their id column. Returns
+    ``left_id``, ``right_id``, ``ov_start``, ``ov_end`` for every pair whose overlap is not
+    empty. Matching goes through the local days each interval touches (an equi-join), so the
+    cost grows with the intervals' length in days, not with the product of the frames.
+    """
+    keys = list(on)
+
+    def days(frame: pl.DataFrame, ident: str) -> pl.LazyFrame:
+        return (
+            frame.lazy()
+            .select(
+                *keys,
+                ident,
+                pl.date_ranges(local_date("start"), last_local_date("end"), interval="1d").alias(
+                    "__day"
+                ),
+            )
+            .explode("__day")
+            .drop_nulls("__day")
+        )
+
+    pairs = (
+        days(left, left_id)
+        .join(days(right, right_id), on=[*keys, "__day"], how="inner")
+        .select(left_id, right_id)
+        .unique()
+    )
+    lbounds = left.lazy().select(
+        left_id, pl.col("start").alias("__ls"), pl.col("end").alias("__le")
+    )
+    rbounds = right.lazy().select(
+        right_id, pl.col("start").alias("__rs"), pl.col("end").alias("__re")
+    )
+    return (
+        pairs.join(lbounds, on=left_id)
+        .join(rbounds, on=right_id)
+        .with_columns(
+            pl.when(pl.col("__ls") > pl.col("__rs"))
+            .then(pl.col("__ls"))
+            .otherwise(pl.col("__rs"))
+            .alias("ov_start"),
+            pl.when(pl.col("__le") < pl.col("__re"))
+            .then(pl.col("__le"))
+            .otherwise(pl.col("__re"))
+            .alias("ov_end"),
+        )
+        .filter(pl.col("ov_end") > pl.col("ov_start"))
+        .select(left_id, right_id, "ov_start", "ov_end")
+        .collect()
+    )
+
+
+def _share(start: str, end: str, whole_start: str, whole_end: str) -> pl.Expr:
+    """Elapsed time of [start, end) as a share of [whole_start, whole_end)."""
+    part = (pl.col(end) - pl.col(start)).dt.total_microseconds().cast(pl.Float64)
+    whole = (pl.col(whole_end) - pl.col(whole_start)).dt.total_microseconds().cast(pl.Float64)
+    return pl.when(whole > 0).then(part / whole).otherwise(0.0)
+
+
+# --------------------------------------------------------------------------- employments
+
+
+def employments(frames: Frames) -> pl.DataFrame:
+    """Employment rows with ``valid_to`` filled (open = far future) and derived columns.
+
+    Adds ``is_monthly``, ``cost_basis`` (hourly cost basis, monthly rows only) and
+    ``contracted_per_day`` (rate/100 × full-time hours per week / 7, monthly rows only).
+    """
+    e = frames.employments
+    monthly = pl.col("form").is_in(list(MONTHLY_FORMS))
+    return e.with_columns(
+        pl.col("valid_to").fill_null(FAR_FUTURE),
+        pl.col("full_time_hours_per_week").fill_null(40.0),
+    ).with_columns(
+        monthly.alias("is_monthly"),
+        pl.when(monthly).then(hourly_cost_basis()).alias("cost_basis"),
+        pl.when(monthly)
+        .then(
+            pl.col("employment_rate").fill_null(0.0) / 100 * pl.col("full_time_hours_per_week") / 7
+        )
+        .otherwise(0.0)
+        .alias("contracted_per_day"),
+    )
+
+
+def employment_on(frames: Frames, frame: pl.DataFrame, *, date_col: str = "date") -> pl.DataFrame:
+    """``frame`` (with ``employee_id`` and a ``pl.Date`` column) with the employment in force.
+
+    Adds ``form_class`` (``monthly``/``hourly``, null when no row is in force), ``cost_basis``,
+    ``hourly_wage``, ``employment_rate``, ``full_time_hours_per_week``. One employment per
+    row of ``frame``: the monthly one first, then the latest ``valid_from``. Row order kept.
+    """
+    e = employments(frames).select(
+        "employee_id",
+        pl.col("valid_from").alias("__vf"),
+        pl.col("valid_to").alias("__vt"),
+        "is_monthly",
+        "cost_basis",
+        "hourly_wage",
+        "employment_rate",
+        "full_time_hours_per_week",
+    )
+    lf = frame.lazy().with_row_index("__er")
+    chosen = (
+        lf.select("__er", "employee_id", date_col)
+        .join(e.lazy(), on="employee_id", how="inner")
+        .filter((pl.col("__vf") <= pl.col(date_col)) & (pl.col(date_col) <= pl.col("__vt")))
+        .sort(["__er", "is_monthly", "__vf"], descending=[False, True, True])
+        .unique("__er", keep="first")
+        .select(
+            "__er",
+            pl.when(pl.col("is_monthly"))
+            .then(pl.lit("monthly"))
+            .otherwise(pl.lit("hourly"))
+            .alias("form_class"),
+            "cost_basis",
+            "hourly_wage",
+            "employment_rate",
+            "full_time_hours_per_week",
+        )
+    )
+    drop = [
+        c
+        for c in (
+            "form_class",
+            "cost_basis",
+            "hourly_wage",
+            "employment_rate",
+            "full_time_hours_per_week",
+        )
+        if c in frame.columns
+    ]
+    return (
+        lf.drop(drop)
+        .join(chosen, on="__er", how="left", maintain_order="left")
+        .drop("__er")
+        .collect()
+    )
+
+
+def contracted_by_month(
+    frames: Frames, months: Sequence[str], *, until: dt.date | None = None
+) -> pl.DataFrame:
+    """Contracted hours and cost basis per monthly-paid employee and month.
+
+    Returns ``employee_id``, ``month``, ``employed_days``, ``contracted_hours``,
+    ``cost_basis`` (day-weighted mean over the month's monthly rows). ``until``: count only
+    days up to and including that date (facts up to D). Only employee-months with at least one
+    day counted are listed.
+    """
+    e = employments(frames).filter(pl.col("is_monthly"))
+    m = months_frame(months)
+    if until is not None:
+        m = m.with_columns(pl.min_horizontal("last", pl.lit(until, pl.Date)).alias("last"))
+    parts = (
+        e.join(m, how="cross")
+        .with_columns(
+            _days_between(
+                pl.max_horizontal("first", "valid_from"), pl.min_horizontal("last", "valid_to")
+            ).alias("days")
+        )
+        .filter(pl.col("days") > 0)
+    )
+    return (
+        parts.group_by("employee_id", "month")
+        .agg(
+            pl.col("days").sum().alias("employed_days"),
+            (pl.col("contracted_per_day") * pl.col("days")).sum().alias("contracted_hours"),
+            ((pl.col("cost_basis") * pl.col("days")).sum() / pl.col("days").sum()).alias(
+                "cost_basis"
+            ),
+        )
+        .sort("employee_id", "month")
+    )
+
+
+def employee_months(
+    frames: Frames, months: Sequence[str], *, until: dt.date | None = None
+) -> pl.DataFrame:
+    """The monthly-paid employees of the visible units, per month they are employed in.
+
+    :func:`contracted_by_month` with the employee's home ``unit_id``, limited to the units of
+    ``frames.units`` (an employee of another unit who worked in a visible case is not listed).
+    """
+    units = frames.units["unit_id"].implode()
+    home = frames.employees.select("employee_id", "unit_id").filter(pl.col("unit_id").is_in(units))
+    return contracted_by_month(frames, months, until=until).join(
+        home, on="employee_id", how="inner"
+    )
+
+
+# --------------------------------------------------------------------------- absences
+
+
+ABSENCE_DAY_SCHEMA = {
+    "employee_id": pl.String(),
+    "absence_row": pl.UInt32(),
+    "type": pl.String(),
+    "date": pl.Date(),
+    "month": pl.String(),
+    "start": TIMESTAMP,
+    "end": TIMESTAMP,
+    "rule": pl.String(),
+    "hours": pl.Float64(),
+}
+
+
+def absence_day_hours(
+    frames: Frames,
+    first: dt.date,
+    last: dt.date,
+    *,
+    types: Sequence[str] | None = None,
+) -> pl.DataFrame:
+    """Absence hours per absence row and local day, for the days ``first``..``last``.
+
+    One row per piece of an absence row inside one local day: ``employee_id``,
+    ``absence_row`` (the row's position in ``frames.absences``), ``type``, ``date``, ``month``,
+    ``start``/``end`` of the piece, ``rule`` (``given``, ``planned`` or ``contracted``: the
+    branch of the module docstring's rule that applied to the row) and ``hours``. ``types``
+    limits the absence types (None: all).
+    """
+    if last < first:
+        return pl.DataFrame(schema=ABSENCE_DAY_SCHEMA)
+    absences = frames.absences.with_row_index("absence_row")
+    if types is not None:
+        absences = absences.filter(pl.col("type").is_in(list(types)))
+    absences = overlapping(absences, first, last).filter(pl.col("end") > pl.col("start"))
+    if absences.height == 0:
+        return pl.DataFrame(schema=ABSENCE_DAY_SCHEMA)
+
+    # Branch 2: the employee's planned assistance shifts inside each absence row.
+    shifts = frames.shifts.filter(
+        (pl.col("kind") == "assistance") & pl.col("employee_id").is_not_null()
+    ).with_row_index("shift_row")
+    pairs = interval_pairs(
+        absences, shifts, on=["employee_id"], left_id="absence_row", right_id="shift_row"
+    )
+    inside = (
+        pairs.join(
+            shifts.select(
+                "shift_row",
+                pl.col("start").alias("s_start"),
+                pl.col("end").alias("s_end"),
+                pl.col("break_minutes").cast(pl.Float64).fill_null(0.0),
+            ),
+            on="shift_row",
+        )
+        .with_columns(
+            (pl.col("break_minutes") * _share("ov_start", "ov_end", "s_start", "s_end")).alias(
+                "break_minutes"
+            )
+        )
+        .select(
+            "absence_row",
+            pl.col("ov_start").alias("start"),
+            pl.col("ov_end").alias("end"),
+            "break_minutes",
+        )
+    )
+    with_plan = inside.select("absence_row").unique().with_columns(pl.lit(True).alias("has_plan"))
+    planned = (
+        split_at_days(inside)
+        .group_by("absence_row", "date")
+        .agg(pl.col("hours").sum().alias("planned_hours"))
+    )
+
+    # Every absence row cut into its days; given hours shared in proportion to elapsed time.
+    pieces = split_at_days(
+        absences.select(
+            "employee_id",
+            "absence_row",
+            "type",
+            "start",
+            "end",
+            pl.col("extent_percent").fill_null(100.0),
+            pl.col("hours").alias("given_hours"),
+        ),
+        break_col=None,
+        proportional=["given_hours"],
+        hours_col="elapsed_hours",
+    ).filter((pl.col("date") >= pl.lit(first, pl.Date)) & (pl.col("date") <= pl.lit(last, pl.Date)))
+
+    # Branch 3: contracted hours per calendar day of the monthly rows in force that day.
+    e = employments(frames).filter(pl.col("is_monthly"))
+    per_day = (
+        pieces.select("absence_row", "employee_id", "date")
+        .unique()
+        .join(
+            e.select("employee_id", "valid_from", "valid_to", "contracted_per_day"),
+            on="employee_id",
+        )
+        .filter((pl.col("valid_from") <= pl.col("date")) & (pl.col("date") <= pl.col("valid_to")))
+        .group_by("absence_row", "date")
+        .agg(pl.col("contracted_per_day").sum())
+    )
+    wall_days = (
+        pl.col("end").dt.replace_time_zone(None) - pl.col("start").dt.replace_time_zone(None)
+    ).dt.total_microseconds().cast(pl.Float64) / (24 * _US_PER_HOUR)
+    extent = pl.col("extent_percent") / 100
+    out = (
+        pieces.join(with_plan, on="absence_row", how="left")
+        .join(planned, on=["absence_row", "date"], how="left")
+        .join(per_day, on=["absence_row", "date"], how="left")
+        .with_columns(
+            pl.when(pl.col("given_hours").is_not_null())
+            .then(pl.lit("given"))
+            .when(pl.col("has_plan").fill_null(False))
+            .then(pl.lit("planned"))
+            .otherwise(pl.lit("contracted"))
+            .alias("rule")
+        )
+        .with_columns(
+            pl.when(pl.col("rule") == "given")
+            .then(pl.col("given_hours"))
+            .when(pl.col("rule") == "planned")
+            .then(pl.col("planned_hours").fill_null(0.0) * extent)
+            .otherwise(pl.col("contracted_per_day").fill_null(0.0) * wall_days * extent)
+            .alias("hours"),
+            pl.col("date").dt.strftime("%Y-%m").alias("month"),
+        )
+    )
+    return out.select(list(ABSENCE_DAY_SCHEMA)).cast(ABSENCE_DAY_SCHEMA)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- worked time
+
+
+def overtime_factor(settings: FigureSettings) -> pl.Expr:
+    t = pl.col("time_type")
+    return (
+        pl.when(t == "overtime_simple")
+        .then(pl.lit(settings.overtime_factor_simple))
+        .when(t == "overtime_qualified")
+        .then(pl.lit(settings.overtime_factor_qualified))
+        .otherwise(pl.lit(None, pl.Float64))
+    )
+
+
+def worked_classified(
+    frames: Frames,
+    as_of: dt.date,
+    settings: FigureSettings,
+    first: dt.date,
+    last: dt.date,
+) -> pl.DataFrame:
+    """Worked pieces up to D 24:00 in the days ``first``..``last``, by category, with cost.
+
+    One row per piece (split at months and D 24:00): the worked columns, ``month``, ``date``
+    (local date of the piece's start), ``hours``, ``counted_hours``, ``case_unit_id`` (the
+    case's unit), ``form_class``, ``cost_basis``, ``hourly_wage``, ``category``
+    (``ordinary``/``additional``/``overtime``/``hourly``/``other``) and ``cost`` (before
+    social fees; null for ``ordinary``/``other`` and without a cost basis or wage).
+    """
+    worked = overlapping(frames.worked, first, last)
+    pieces = worked_pieces(worked, as_of, settings)
+    pieces = pieces.with_columns(local_date("start").alias("date")).filter(
+        (pl.col("date") >= pl.lit(first, pl.Date)) & (pl.col("date") <= pl.lit(last, pl.Date))
+    )
+    pieces = employment_on(frames, pieces).join(
+        frames.cases.select("case_id", pl.col("unit_id").alias("case_unit_id")),
+        on="case_id",
+        how="left",
+    )
+    t = pl.col("time_type")
+    form = pl.col("form_class")
+    category = (
+        pl.when(form == "hourly")
+        .then(pl.lit("hourly"))
+        .when((t == "ordinary") & (form == "monthly"))
+        .then(pl.lit("ordinary"))
+        .when(t == "additional")
+        .then(pl.lit("additional"))
+        .when(t.is_in(list(OVERTIME_TYPES)))
+        .then(pl.lit("overtime"))
+        .otherwise(pl.lit("other"))
+    )
+    cost = (
+        pl.when(pl.col("category") == "additional")
+        .then(pl.col("cost_basis") * pl.col("hours"))
+        .when(pl.col("category") == "overtime")
+        .then(pl.col("cost_basis") * pl.col("hours") * overtime_factor(settings))
+        .when(pl.col("category") == "hourly")
+        .then(pl.col("hourly_wage") * (1 + settings.holiday_pay_rate) * pl.col("counted_hours"))
+        .otherwise(pl.lit(None, pl.Float64))
+    )
+    return pieces.with_columns(category.alias("category")).with_columns(cost.alias("cost"))
+
+
+def planned_after_as_of(
+    frames: Frames, as_of: dt.date, first: dt.date, last: dt.date
+) -> pl.DataFrame:
+    """Booked planned ``assistance`` hours after D 24:00 per employee and month.
+
+    ``employee_id``, ``month``, ``planned_hours`` (only days ``first``..``last``).
+    """
+    shifts = overlapping(frames.shifts.filter(pl.col("employee_id").is_not_null()), first, last)
+    pieces = planned_pieces(shifts, as_of)
+    return (
+        pieces.filter(pl.col("after_as_of"))
+        .with_columns(local_date("start").alias("date"))
+        .filter(
+            (pl.col("date") >= pl.lit(first, pl.Date)) & (pl.col("date") <= pl.lit(last, pl.Date))
+        )
+        .group_by("employee_id", "month")
+        .agg(pl.col("hours").sum().alias("planned_hours"))
+    )
+
+
+def unit_month_grid(frames: Frames, months: Sequence[str]) -> pl.DataFrame:
+    """Every visible unit × every requested month: ``unit_id``, ``month``."""
+    return (
+        frames.units.select("unit_id")
+        .unique()
+        .join(pl.DataFrame({"month": list(months)}, schema={"month": pl.String}), how="cross")
+        .sort("unit_id", "month")
+    )
+
+
+__all__ = [
+    "absence_day_hours",
+    "contracted_by_month",
+    "employee_months",
+    "employment_on",
+    "employments",
+    "interval_pairs",
+    "months_frame",
+    "overlapping",
+    "overtime_factor",
+    "planned_after_as_of",
+    "split_at_days",
+    "unit_month_grid",
+    "worked_classified",
+]
