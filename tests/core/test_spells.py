@@ -179,3 +179,17 @@ def test_no_sick_rows_give_empty_frames():
     assert with_hours(absences(("E", "2025-03-03", "2025-03-05")), break_col=None)[
         "hours"
     ].to_list() == [72.0]
+
+
+def test_date_columns_with_an_inclusive_end_are_accepted():
+    df = pl.DataFrame(
+        {
+            "employee_id": ["E", "E"],
+            "start": [D(2025, 3, 3), D(2025, 3, 6)],
+            "end": [D(2025, 3, 5), D(2025, 3, 6)],
+            "type": ["sick", "sick"],
+        }
+    )
+    s = sick_spells(df)
+    assert spans(s) == [("2025-03-03", "2025-03-06")]
+    assert s["days"].to_list() == [4]
