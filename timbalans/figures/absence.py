@@ -1,0 +1,399 @@
+"""absence (sjukfrånvaro): one row per unit and month; absence-employees: one row per employee.
+
+spec/figures.md "absence". Facts up to D 24:00 only: sick time, worked time and contracted
+time after D do not count (a month after D has zeros). The hour rules shared with capacity
+are in :mod:`timbalans.figures.staff`; spells, sick-pay day numbers (5-day rule) and occasions
+come from :mod:`timbalans.core.spells`.
+
+Unit rows (the unit's monthly-paid employees, by home unit):
+
+* ordinary_hours = contracted hours (Σ rate/100 × full-time h/week × days employed / 7), over
+  the days up to D, so the rate of the month in progress compares like with like;
+* sick_hours = Σ sick absence hours up to D by capacity's rule (hours given; else planned
+  hours inside × extent; else contracted hours per calendar day × days × extent);
+* sick_rate_pct = 100 × sick_hours / ordinary_hours;
+* short / long / long60: the sick hours of each day by the day's number in its sick-pay
+  period (1–14 / 15 on / 60 on). Day numbers follow the 5-day rule: a spell starting within 5
+  days of the previous one's end continues its numbering (``core.spells``);
+* replacement_*_hours: worked time of other employees in the same case during the sick
+  employees' lost planned shifts, i.e. their planned ``assistance`` shifts ∩ their sick
+  absence, up to D. Lost intervals of the unit's sick employees in one case are merged first,
+  so one worked hour is counted once even when two colleagues are sick on the same shift; the
+  work of the sick employees themselves in that merged interval does not count. By the
+  worker's category that day (``staff.worked_classified``): monthly-paid ordinary time →
+  ``replacement_ordinary_hours``; any time of hourly-paid staff (counted hours) →
+  ``replacement_hourly_hours``; overtime or additional hours → ``replacement_overtime_hours``.
+  On call / standby of the monthly-paid is not replacement. The row is the sick employee's
+  home unit's, whatever unit the worker or the case belongs to;
+* sick_pay_cost = (Σ over sick days 1–14 of 0.8 × hourly cost basis × sick hours of the day
+  − the qualifying deduction) × (1 + social fee rate).
+
+**Qualifying deduction** (karensavdrag), once per sick-pay period (a spell continuing the
+previous period by the 5-day rule has none of its own):
+deduction = ``qualifying_deduction_pct_of_week``/100 × an average week's sick pay
+= 20 % × 0.8 × hourly cost basis × employment_rate/100 × full_time_hours_per_week,
+with the employment in force on the period's first sick day. It is taken from the period's
+sick pay day by day in date order until used up, never more than the period's sick pay (so a
+one-day spell often costs nothing). The cost basis of each day is that of the employment in
+force that day. The law's cap of 10 deductions per 12 months is not applied.
+
+absence-employees (restricted: health data): every employee of the visible units with a sick
+spell in the window of ``window_months`` (12) months ending D. ``sick_hours_12m`` by the rule
+above (all employment forms; an hourly-paid employee's sick hours come from planned shifts or
+given hours); ``occasions_12m`` = spells starting in the window; ``flag_repeated`` =
+occasions_12m ≥ ``repeated_occasions`` (6); ``current_spell_days`` = calendar days from the
+start of the spell that covers D through D (0 when none does; the spell, not the sick-pay
+period).
+
+Where the spec is silent, also: overlapping sick rows each count their own hours (the spec's
+rule is per absence row), while spells merge them; partial sick leave loses the whole planned
+shift for replacement purposes (the spec's "during the planned shifts").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from timbalans.core.spells import occasions_in_window, sick_days, sick_spells
+from timbalans.figures.common import month_first_last, months_between, pct
+from timbalans.figures.frames import Frames
+from timbalans.figures.registry import FigureRequest
+from timbalans.figures.settings import FigureSettings
+from timbalans.figures.staff import (
+    absence_day_hours,
+    employee_months,
+    employment_on,
+    interval_pairs,
+    midnight,
+    overlapping,
+    unit_month_grid,
+    worked_classified,
+)
+
+COLUMNS = (
+    "unit_id",
+    "month",
+    "ordinary_hours",
+    "sick_hours",
+    "sick_rate_pct",
+    "short_sick_hours",
+    "long_sick_hours",
+    "long60_sick_hours",
+    "replacement_ordinary_hours",
+    "replacement_hourly_hours",
+    "replacement_overtime_hours",
+    "sick_pay_cost",
+)
+EMPLOYEE_COLUMNS = (
+    "employee_id",
+    "unit_id",
+    "sick_hours_12m",
+    "occasions_12m",
+    "flag_repeated",
+    "current_spell_days",
+)
+KEY = ["unit_id", "month"]
+EMP_KEY = ["employee_id", "month"]
+SICK = ("sick",)
+SICK_PAY_SHARE = 0.8  # sjuklönelagen: 80 % of the pay lost on days 1-14
+SICK_PAY_DAYS = 14
+LONG_FROM_DAY = 15
+LONG60_FROM_DAY = 60
+_PERIOD = ["employee_id", "sick_period_no"]
+_REPLACEMENT = {
+    "ordinary": "replacement_ordinary_hours",
+    "hourly": "replacement_hourly_hours",
+    "additional": "replacement_overtime_hours",
+    "overtime": "replacement_overtime_hours",
+}
+
+
+def spells_up_to(frames: Frames, as_of: dt.date) -> pl.DataFrame:
+    """Sick spells from the sick rows that started by D 24:00 (``core.spells.sick_spells``)."""
+    rows = frames.absences.filter(
+        pl.col("type").is_in(list(SICK))
+        & (pl.col("start") < midnight(as_of + dt.timedelta(days=1)))
+    )
+    return sick_spells(rows)
+
+
+def sick_day_hours(
+    frames: Frames, days: pl.DataFrame, first: dt.date, last: dt.date
+) -> pl.DataFrame:
+    """Sick hours per absence row and day (``staff.absence_day_hours``) with day numbers."""
+    return absence_day_hours(frames, first, last, types=SICK).join(
+        days.select("employee_id", "date", "sick_period_no", "day_number"),
+        on=["employee_id", "date"],
+        how="left",
+    )
+
+
+def sick_pay(
+    frames: Frames,
+    days: pl.DataFrame,
+    first: dt.date,
+    last: dt.date,
+    settings: FigureSettings,
+) -> pl.DataFrame:
+    """Sick pay after the qualifying deduction, before social fees, per employee and month.
+
+    ``employee_id``, ``month``, ``sick_pay`` for the days ``first``..``last``. The deduction is
+    computed over the whole sick-pay period, also its days before ``first``.
+    """
+    pay_days = days.filter(pl.col("day_number") <= SICK_PAY_DAYS)
+    periods = (
+        pay_days.filter(
+            (pl.col("date") >= pl.lit(first, pl.Date)) & (pl.col("date") <= pl.lit(last, pl.Date))
+        )
+        .select(_PERIOD)
+        .unique()
+    )
+    empty = pl.DataFrame(
+        schema={"employee_id": pl.String, "month": pl.String, "sick_pay": pl.Float64}
+    )
+    if periods.height == 0:
+        return empty
+    period_days = pay_days.join(periods, on=_PERIOD, how="semi")
+    pay_first = period_days["date"].min()
+    assert isinstance(pay_first, dt.date)
+    hours = sick_day_hours(frames, days, pay_first, last).join(periods, on=_PERIOD, how="semi")
+    hours = employment_on(frames, hours.filter(pl.col("day_number") <= SICK_PAY_DAYS))
+    week_share = settings.qualifying_deduction_pct_of_week / 100
+    first_days = employment_on(
+        frames,
+        period_days.group_by(_PERIOD).agg(pl.col("date").min()),
+    ).select(
+        *_PERIOD,
+        (
+            week_share
+            * SICK_PAY_SHARE
+            * pl.col("cost_basis")
+            * pl.col("employment_rate")
+            / 100
+            * pl.col("full_time_hours_per_week")
+        )
+        .fill_null(0.0)
+        .alias("deduction"),
+    )
+    paid = (
+        hours.with_columns(
+            (SICK_PAY_SHARE * pl.col("cost_basis") * pl.col("hours")).fill_null(0.0).alias("pay")
+        )
+        .join(first_days, on=_PERIOD, how="left")
+        .sort([*_PERIOD, "date", "absence_row"])
+        .with_columns(
+            pl.min_horizontal(pl.col("pay").cum_sum().over(_PERIOD), pl.col("deduction")).alias(
+                "deducted_cum"
+            )
+        )
+        .with_columns(
+            (
+                pl.col("pay")
+                - (
+                    pl.col("deducted_cum")
+                    - pl.col("deducted_cum").shift(1).over(_PERIOD).fill_null(0.0)
+                )
+            ).alias("net")
+        )
+    )
+    return (
+        paid.filter(pl.col("date") >= pl.lit(first, pl.Date))
+        .group_by(EMP_KEY)
+        .agg(pl.col("net").sum().alias("sick_pay"))
+    )
+
+
+def lost_shift_blocks(
+    frames: Frames, staff: pl.DataFrame, first: dt.date, last: dt.date
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The sick employees' lost planned time, merged per (home unit, case).
+
+    Returns ``blocks`` (``block``, ``unit_id``, ``case_id``, ``start``, ``end``) and
+    ``members`` (``block``, ``employee_id``: the sick employees whose lost time is in it).
+    ``staff``: the employee-months of the monthly-paid (``employee_id``, ``month``,
+    ``unit_id``); lost time counts in the month it starts.
+    """
+    sick = (
+        overlapping(frames.absences.filter(pl.col("type").is_in(list(SICK))), first, last)
+        .with_row_index("absence_row")
+        .filter(pl.col("end") > pl.col("start"))
+    )
+    shifts = frames.shifts.filter(
+        (pl.col("kind") == "assistance") & pl.col("employee_id").is_not_null()
+    ).with_row_index("shift_row")
+    lo, hi = midnight(first), midnight(last + dt.timedelta(days=1))
+    lost = (
+        interval_pairs(
+            sick, shifts, on=["employee_id"], left_id="absence_row", right_id="shift_row"
+        )
+        .join(shifts.select("shift_row", "employee_id", "case_id"), on="shift_row")
+        .with_columns(
+            pl.when(pl.col("ov_start") < lo).then(lo).otherwise(pl.col("ov_start")).alias("start"),
+            pl.when(pl.col("ov_end") > hi).then(hi).otherwise(pl.col("ov_end")).alias("end"),
+        )
+        .filter(pl.col("end") > pl.col("start"))
+        .with_columns(pl.col("start").dt.strftime("%Y-%m").alias("month"))
+        .join(staff.select("employee_id", "month", "unit_id"), on=EMP_KEY, how="inner")
+        .sort("unit_id", "case_id", "start")
+    )
+    group = ["unit_id", "case_id"]
+    prev_end = pl.col("end").cum_max().shift(1).over(group)
+    lost = lost.with_columns(
+        (prev_end.is_null() | (pl.col("start") > prev_end)).cast(pl.Int64).alias("new")
+    ).with_columns(pl.col("new").cum_sum().over(group).alias("block_no"))
+    blocks = (
+        lost.group_by(*group, "block_no")
+        .agg(pl.col("start").min(), pl.col("end").max())
+        .sort(*group, "block_no")
+        .with_row_index("block")
+    )
+    members = (
+        lost.join(blocks.select("block", *group, "block_no"), on=[*group, "block_no"])
+        .select("block", "employee_id")
+        .unique()
+    )
+    blocks = blocks.select("block", *group, "start", "end")
+    return blocks, members
+
+
+def replacement_hours(
+    frames: Frames,
+    staff: pl.DataFrame,
+    worked: pl.DataFrame,
+    first: dt.date,
+    last: dt.date,
+) -> pl.DataFrame:
+    """Replacement hours per (sick employee's) unit and month, by category."""
+    blocks, members = lost_shift_blocks(frames, staff, first, last)
+    pieces = (
+        worked.filter(
+            pl.col("category").is_in(list(_REPLACEMENT))
+            & pl.col("case_id").is_in(blocks["case_id"].unique().implode())
+        )
+        .with_row_index("piece")
+        .select(
+            "piece", "case_id", "employee_id", "start", "end", "month", "category", "counted_hours"
+        )
+    )
+    pairs = interval_pairs(pieces, blocks, on=["case_id"], left_id="piece", right_id="block")
+    share = (pl.col("ov_end") - pl.col("ov_start")).dt.total_microseconds().cast(pl.Float64) / (
+        pl.col("end") - pl.col("start")
+    ).dt.total_microseconds().cast(pl.Float64)
+    return (
+        pairs.join(pieces, on="piece")
+        .join(members, on=["block", "employee_id"], how="anti")
+        .join(blocks.select("block", "unit_id"), on="block")
+        .with_columns(
+            (pl.col("counted_hours") * share).alias("hours"),
+            pl.col("category").replace_strict(_REPLACEMENT).alias("column"),
+        )
+        .group_by(KEY)
+        .agg(
+            [
+                pl.col("hours").filter(pl.col("column") == name).sum().alias(name)
+                for name in dict.fromkeys(_REPLACEMENT.values())
+            ]
+        )
+    )
+
+
+def absence(frames: Frames, req: FigureRequest) -> pl.DataFrame:
+    s = req.settings
+    months = months_between(req.date_from, req.date_to)
+    first = month_first_last(months[0])[0]
+    last = min(month_first_last(months[-1])[1], req.as_of)  # facts up to D
+    staff = employee_months(frames, months, until=req.as_of)
+    ordinary = staff.group_by(KEY).agg(pl.col("contracted_hours").sum().alias("ordinary_hours"))
+    grid = unit_month_grid(frames, months)
+    table = grid.join(ordinary, on=KEY, how="left")
+    if last >= first:
+        days = sick_days(spells_up_to(frames, req.as_of))
+        n = pl.col("day_number")
+        sick = (
+            sick_day_hours(frames, days, first, last)
+            .join(staff.select(*EMP_KEY, "unit_id"), on=EMP_KEY, how="inner")
+            .group_by(KEY)
+            .agg(
+                pl.col("hours").sum().alias("sick_hours"),
+                pl.col("hours").filter(n < LONG_FROM_DAY).sum().alias("short_sick_hours"),
+                pl.col("hours").filter(n >= LONG_FROM_DAY).sum().alias("long_sick_hours"),
+                pl.col("hours").filter(n >= LONG60_FROM_DAY).sum().alias("long60_sick_hours"),
+            )
+        )
+        pay = (
+            sick_pay(frames, days, first, last, s)
+            .join(staff.select(*EMP_KEY, "unit_id"), on=EMP_KEY, how="inner")
+            .group_by(KEY)
+            .agg((pl.col("sick_pay").sum() * (1 + s.social_fee_rate)).alias("sick_pay_cost"))
+        )
+        worked = worked_classified(frames, req.as_of, s, first, last)
+        replaced = replacement_hours(frames, staff, worked, first, last)
+        table = (
+            table.join(sick, on=KEY, how="left")
+            .join(replaced, on=KEY, how="left")
+            .join(pay, on=KEY, how="left")
+        )
+    missing = [c for c in COLUMNS if c not in table.columns and c != "sick_rate_pct"]
+    table = table.with_columns(pl.lit(0.0).alias(c) for c in missing)
+    filled = [c for c in COLUMNS if c not in KEY and c != "sick_rate_pct"]
+    return (
+        table.with_columns(pl.col(filled).fill_null(0.0))
+        .with_columns(pct(pl.col("sick_hours"), pl.col("ordinary_hours")).alias("sick_rate_pct"))
+        .select(COLUMNS)
+        .sort(KEY)
+    )
+
+
+def window_start(as_of: dt.date, months: int) -> dt.date:
+    """First day of the ``months`` months ending D: (D − months, day clamped) + 1 day."""
+    index = as_of.year * 12 + as_of.month - 1 - months
+    year, month = divmod(index, 12)
+    last = month_first_last(f"{year:04d}-{month + 1:02d}")[1]
+    return dt.date(year, month + 1, min(as_of.day, last.day)) + dt.timedelta(days=1)
+
+
+def absence_employees(frames: Frames, req: FigureRequest) -> pl.DataFrame:
+    s = req.settings
+    d = req.as_of
+    first = window_start(d, s.window_months)
+    spells = spells_up_to(frames, d)
+    units = frames.units["unit_id"].implode()
+    home = frames.employees.select("employee_id", "unit_id").filter(pl.col("unit_id").is_in(units))
+    in_window = (
+        spells.filter(
+            (pl.col("end") >= pl.lit(first, pl.Date)) & (pl.col("start") <= pl.lit(d, pl.Date))
+        )
+        .select("employee_id")
+        .unique()
+    )
+    hours = (
+        absence_day_hours(frames, first, d, types=SICK)
+        .group_by("employee_id")
+        .agg(pl.col("hours").sum().alias("sick_hours_12m"))
+    )
+    occasions = occasions_in_window(spells, first, d).rename({"occasions": "occasions_12m"})
+    current = spells.filter(
+        (pl.col("start") <= pl.lit(d, pl.Date)) & (pl.col("end") >= pl.lit(d, pl.Date))
+    ).select(
+        "employee_id",
+        ((pl.lit(d, pl.Date) - pl.col("start")).dt.total_days() + 1).alias("current_spell_days"),
+    )
+    return (
+        home.join(in_window, on="employee_id", how="semi")
+        .join(hours, on="employee_id", how="left")
+        .join(occasions, on="employee_id", how="left")
+        .join(current, on="employee_id", how="left")
+        .with_columns(
+            pl.col("sick_hours_12m").fill_null(0.0),
+            pl.col("occasions_12m").fill_null(0).cast(pl.Int64),
+            pl.col("current_spell_days").fill_null(0).cast(pl.Int64),
+        )
+        .with_columns((pl.col("occasions_12m") >= s.repeated_occasions).alias("flag_repeated"))
+        .select(EMPLOYEE_COLUMNS)
+        .sort("unit_id", "employee_id")
+    )
+
+
+__all__ = ["COLUMNS", "EMPLOYEE_COLUMNS", "absence", "absence_employees"]
