@@ -332,3 +332,37 @@ def test_social_fee_rate_is_a_setting():
     )
     r = table_rows(req)["U1", "2026-03"]
     assert r["unused_cost"] == pytest.approx(25320.0)
+
+
+def test_part_days_clock_changes_and_given_hours_across_months():
+    # E2:
+    # * child care 24 March 08:00-14:00, no shift inside (rule 3): a quarter of a calendar
+    #   day, 40/7 × 6/24 = 10/7
+    # * leave on 29 March, the day summer time starts: it overlaps the planned night shift
+    #   28 March 22:00 - 29 March 07:00 (rule 2), whose part 00:00-07:00 is 6 real hours
+    #   (the clock jumps from 02:00 to 03:00) × 100 % = 6
+    # * 10 h given for 31 March - 1 April: shared by elapsed time, 5 h in each month
+    # * leave on 25 October, the day winter time starts (25 real hours), no shift (rule 3):
+    #   one calendar day, 40/7
+    extra = [
+        {
+            "employee_id": "E2",
+            "start": "2026-03-24 08:00",
+            "end": "2026-03-24 14:00",
+            "type": "child_care",
+        },
+        days("E2", "2026-03-29", "2026-03-29", "leave"),
+        days("E2", "2026-03-31", "2026-04-01", "other", hours=10.0),
+        days("E2", "2026-10-25", "2026-10-25", "leave"),
+    ]
+    f = the_frames()
+    f = replace(f, absences=pl.concat([f.absences, table("absences", extra)]))
+    req = FigureRequest.make(D, date_from=date(2026, 3, 1), date_to=date(2026, 10, 31))
+    per = {
+        (r["employee_id"], r["month"]): r
+        for r in capacity_by_employee(f, req).iter_rows(named=True)
+    }
+    assert per["E2", "2026-03"]["absence_hours"] == pytest.approx(8 + 80 / 7 + 10 / 7 + 6 + 5)
+    assert per["E2", "2026-04"]["absence_hours"] == pytest.approx(200 / 7 + 5)
+    assert per["E2", "2026-10"]["absence_hours"] == pytest.approx(40 / 7)
+    assert per["E2", "2026-10"]["contracted_hours"] == pytest.approx(40 * 31 / 7)
