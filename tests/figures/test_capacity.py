@@ -366,3 +366,47 @@ def test_part_days_clock_changes_and_given_hours_across_months():
     assert per["E2", "2026-04"]["absence_hours"] == pytest.approx(200 / 7 + 5)
     assert per["E2", "2026-10"]["absence_hours"] == pytest.approx(40 / 7)
     assert per["E2", "2026-10"]["contracted_hours"] == pytest.approx(40 * 31 / 7)
+
+
+def test_the_employment_in_force_on_a_day_monthly_first_then_the_latest():
+    from timbalans.figures.staff import employment_on
+
+    f = frames(
+        employments=[
+            {
+                "employee_id": "A",
+                "form": "hourly",
+                "hourly_wage": 100.0,
+                "valid_from": "2025-01-01",
+            },
+            {
+                "employee_id": "A",
+                "form": "monthly_permanent",
+                "employment_rate": 50.0,
+                "monthly_salary": 26000.0,
+                "valid_from": "2025-03-01",
+                "valid_to": "2025-03-31",
+            },
+            {
+                "employee_id": "A",
+                "form": "monthly_temporary",
+                "employment_rate": 60.0,
+                "monthly_salary": 31200.0,
+                "valid_from": "2025-03-15",
+                "valid_to": "2025-03-31",
+            },
+        ]
+    )
+    days = pl.DataFrame(
+        {
+            "employee_id": ["A", "A", "A", "B"],
+            "date": [date(2025, 2, 1), date(2025, 3, 2), date(2025, 3, 20), date(2025, 3, 2)],
+        }
+    )
+    out = employment_on(f, days).select("form_class", "cost_basis", "hourly_wage").rows()
+    assert out == [
+        ("hourly", None, 100.0),
+        ("monthly", 150.0, None),  # 26 000 / 173.33
+        ("monthly", 180.0, None),  # the later of two monthly rows: 31 200 / 173.33
+        (None, None, None),  # no employment in force
+    ]

@@ -229,8 +229,8 @@ def employment_on(frames: Frames, frame: pl.DataFrame, *, date_col: str = "date"
         lf.select("__er", "employee_id", date_col)
         .join(e.lazy(), on="employee_id", how="inner")
         .filter((pl.col("__vf") <= pl.col(date_col)) & (pl.col(date_col) <= pl.col("__vt")))
-        .sort(["__er", "is_monthly", "__vf"], descending=[False, True, True])
-        .unique("__er", keep="first")
+        .group_by("__er")
+        .agg(pl.all().sort_by(["is_monthly", "__vf"], descending=[True, True]).first())
         .select(
             "__er",
             pl.when(pl.col("is_monthly"))
