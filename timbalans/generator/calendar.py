@@ -99,8 +99,8 @@ class Calendar:
         rate[night] = np.maximum(rate[night], r["night"])
         # Weekend and other red days: from 19:00 the day before to 07:00 the day after.
         red = self.red_day
-        red_prev = np.r_[False, red[:-1]]
-        red_next = np.r_[red[1:], False]
+        red_prev = np.r_[self._is_red(-1), red[:-1]]
+        red_next = np.r_[red[1:], self._is_red(self.grid_days)]
         weekend = red[d] | (red_prev[d] & (hod < 7)) | (red_next[d] & (hod >= 19))
         rate[weekend] = np.maximum(rate[weekend], r["weekend"])
         # Storhelg: from 18:00 the day before the anchor day to 07:00 the next weekday after.
@@ -114,10 +114,7 @@ class Calendar:
         for a in anchors:
             lo = (a - 1) * 24 + 18
             e = a + 1
-            while e < self.grid_days + 7 and (
-                (e < self.grid_days and self.red_day[e])
-                or (e >= self.grid_days and (self.start + timedelta(days=e)).weekday() >= 5)
-            ):
+            while self._is_red(e):
                 e += 1
             hi = e * 24 + 7
             storhelg[max(lo, 0) : max(min(hi, hours), 0)] = True
@@ -125,6 +122,10 @@ class Calendar:
         rate[storhelg & night] = r["storhelg_night"]
         self.ob_rate_hour = rate
         self._ob_cum_hour = np.r_[0.0, np.cumsum(rate)]
+
+    def _is_red(self, day: int) -> bool:
+        d = self.start + timedelta(days=day)
+        return d.weekday() >= 5 or d in self.holidays
 
     def ob_amount(self, start_min: np.ndarray, end_min: np.ndarray) -> np.ndarray:
         """OB SEK for wall-clock intervals (minutes since the start), before breaks."""

@@ -40,8 +40,8 @@ UNIT_AREAS = ("Norr", "Syd", "Öst", "Väst", "Centrum", "Söder", "Väster", "�
 WORST_CASES: tuple[tuple[str, float], ...] = (
     ("51470", 1.00),
     ("51357", 0.82),
-    ("51463", 0.64),
-    ("51451", 0.47),
+    ("51463", 0.66),
+    ("51451", 0.53),
 )
 # Upper bound of the problem level of any other case (keeps the named four on top).
 MAX_OTHER_PROBLEM = 0.30
@@ -62,11 +62,11 @@ class UnitProfile:
 
 PROFILES: dict[str, UnitProfile] = {
     # 81515: buys many hourly-staff hours, high overtime, more sick leave.
-    "hourly_heavy": UnitProfile("hourly_heavy", (0.42, 0.62), (0.10, MAX_OTHER_PROBLEM), 1.45, 0.4),
+    "hourly_heavy": UnitProfile("hourly_heavy", (0.42, 0.62), (0.10, MAX_OTHER_PROBLEM), 1.45, 0.8),
     # 81516, 81517: more monthly staff than the schedules need (idle paid time).
-    "over_capacity": UnitProfile("over_capacity", (1.12, 1.30), (0.0, 0.16), 0.8, 0.0),
+    "over_capacity": UnitProfile("over_capacity", (1.12, 1.30), (0.0, 0.16), 0.8, 0.25),
     # 81518 and most others.
-    "balanced": UnitProfile("balanced", (0.72, 0.95), (0.02, 0.26), 1.0, 0.1),
+    "balanced": UnitProfile("balanced", (0.72, 0.95), (0.02, 0.26), 1.0, 0.5),
 }
 # Profiles of the department's four units, in cost-center order; larger scales draw the rest.
 DEPARTMENT_PROFILES = ("hourly_heavy", "over_capacity", "over_capacity", "balanced")
@@ -83,10 +83,10 @@ P_NEW_CASE = 0.08  # cases starting inside the data range
 P_ENDED_CASE = 0.05  # cases ending inside the data range
 
 # Over-planning: planned / granted hours of a case = 1 + base + per_q * q (+ noise), realised
-# as an extra overlapping shift on some weekdays; the named cases get 1 + WORST_OVERPLAN * q^1.3.
+# as an extra overlapping shift on some weekdays; the named cases get 1 + WORST_OVERPLAN * q^1.5.
 OVERPLAN_BASE = 0.02
 OVERPLAN_PER_Q = 0.10
-WORST_OVERPLAN = 0.26
+WORST_OVERPLAN = 0.30
 # Handover overlap (överlämning) of 15 minutes at each change of shift, with this probability
 # (plus the problem level); the named cases overlap 15-30 minutes.
 P_HANDOVER = 0.4

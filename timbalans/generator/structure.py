@@ -189,7 +189,7 @@ def _cases(s: Structure, scale: config.Scale, rng: np.random.Generator) -> None:
         s.case_q[c] = q
         s.case_p_ot[c] = 0.15 + 0.9 * q
         s.case_p_ext[c] = 0.03 + 0.30 * q
-        s.case_sick[c] = prof.sick * (1 + 0.8 * q)
+        s.case_sick[c] = prof.sick * (1.5 if worst else 1 + 0.8 * q)
         if fk and not worst and r[3] < config.P_HSL:
             s.case_hsl[c] = round(float(rng.uniform(3000, 15000)), -2)
         cover = 0.30 if worst else float(rng.uniform(*prof.monthly_cover))
@@ -316,7 +316,7 @@ def _case_lines(s: Structure, c: int, rng: np.random.Generator) -> None:
     double = 0.0
     change = None
     if worst:
-        f_plan = 1 + config.WORST_OVERPLAN * q**1.3
+        f_plan = 1 + config.WORST_OVERPLAN * q**1.5
     else:
         f_plan = 1 + config.OVERPLAN_BASE + config.OVERPLAN_PER_Q * q + float(rng.normal(0, 0.02))
     extra_start = 10 * 60
@@ -410,7 +410,7 @@ def _case_lines(s: Structure, c: int, rng: np.random.Generator) -> None:
     # Over-planning: an extra overlapping shift on some weekdays (two people, one granted).
     extra = (f_plan - 1) * clock
     if kind != "K" and extra >= 2.5:
-        nd = 5 if extra >= 15 else max(1, round(extra / 5))
+        nd = 7 if extra >= 35 else 5 if extra >= 15 else max(1, round(extra / 5))
         length = min(9 * 60, max(2 * 60, _q15(extra / nd * 60)))
         if nd < 5 and length < 3 * 60:
             length = 3 * 60
@@ -457,11 +457,9 @@ def _seats(s: Structure, rng: np.random.Generator) -> None:
                 contracts.append((rate, ft))
                 total += rate / 100 * ft
             if total / max(h, 1) * 0.97 >= 0.9:
-                n_h = int(rng.poisson(0.25))
+                n_h = int(rng.poisson(0.5))
             else:
-                n_h = (
-                    2 + round(2 * d["q"]) if d["worst"] else 1 + int(rng.poisson(d["extra_hourly"]))
-                )
+                n_h = 2 if d["worst"] else 1 + int(rng.poisson(d["extra_hourly"]))
         else:
             n_h = 2 + int(rng.random() < 0.5)
         last_of_case = line + 1 == len(s.line_case) or s.line_case[line + 1] != c
