@@ -305,7 +305,7 @@ def _add_seg(
 
 
 def _q15(minutes: float) -> int:
-    return int(round(minutes / 15.0)) * 15
+    return round(minutes / 15.0) * 15
 
 
 def _case_lines(s: Structure, c: int, rng: np.random.Generator) -> None:

@@ -207,7 +207,7 @@ def work(s: Structure, p: Planned, ab: Absences, rng: np.random.Generator) -> Wo
     cal = s.cal
     cutoff = (cal.until_day + 1) * MIN_PER_DAY
     past = np.flatnonzero(p.start < cutoff)
-    case, line, emp, day = p.case[past], p.line[past], p.emp[past], p.day[past]
+    case, emp, day = p.case[past], p.emp[past], p.day[past]
     start, end, brk, kind, intro = (
         p.start[past],
         p.end[past],
@@ -332,7 +332,8 @@ def work(s: Structure, p: Planned, ab: Absences, rng: np.random.Generator) -> Wo
         e_start,
         e_start + ext[x_m],
         np.zeros(x_m.sum(), dtype=np.int64),
-        _overtime_type(s, e_start).astype(np.int8),
+        # a part-timer's extra time is mertid, a full-timer's overtime
+        np.where(w_cat[x_m] == CAT_PART, T_ADD, _overtime_type(s, e_start)).astype(np.int8),
     )
     w_case = np.r_[w_case, e_rows[0]]
     w_emp = np.r_[w_emp, e_rows[1]]
