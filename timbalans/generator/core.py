@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 import sys
 import time
 from datetime import date
@@ -53,7 +54,12 @@ def generate(
 
     def step(what: str) -> None:
         if progress:
-            print(f"[{time.perf_counter() - t0:7.1f}s] {what}", file=sys.stderr, flush=True)
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+            print(
+                f"[{time.perf_counter() - t0:7.1f}s {peak:6d} MB] {what}",
+                file=sys.stderr,
+                flush=True,
+            )
 
     rng = np.random.Generator(np.random.PCG64(seed))
     cal = Calendar(data_start(sc, until), until)

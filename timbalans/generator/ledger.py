@@ -63,12 +63,18 @@ def _group_sum(keys: list[np.ndarray], values: np.ndarray) -> tuple[list[np.ndar
 
 
 class _Book:
-    """Ledger rows as (month, case or -1, unit, account, text, amount)."""
+    """Ledger rows as (month, case or -1, unit, account, text, amount), summed per
+    (month, case or unit, account, text) as they are added."""
 
-    def __init__(self) -> None:
+    def __init__(self, n_months: int, case_unit: np.ndarray, n_units: int) -> None:
         self.texts: list[str] = []
         self.accounts: list[str] = []
         self.parts: list[tuple[np.ndarray, ...]] = []
+        self.n_months = n_months
+        self.case_unit = np.asarray(case_unit, dtype=np.int64)
+        self.n_cases = len(case_unit)
+        # A slot is a case, or a unit (for rows without a case) after all cases.
+        self.n_slots = self.n_cases + n_units
 
     def _code(self, table: list[str], value: str) -> int:
         if value not in table:
@@ -84,23 +90,30 @@ class _Book:
         amount: np.ndarray,
         text: str | None = None,
     ) -> None:
-        n = len(amount)
-        if n == 0:
+        if len(amount) == 0:
             return
         a = self._code(self.accounts, account)
         t = self._code(self.texts, text or config.ACCOUNT_TEXT[account])
+        case = np.asarray(case, dtype=np.int64)
+        slot = np.where(case >= 0, case, self.n_cases + np.asarray(unit, dtype=np.int64))
+        key = np.asarray(month, dtype=np.int64) * self.n_slots + slot
+        sums = np.bincount(key, weights=amount, minlength=self.n_months * self.n_slots)
+        used = np.bincount(key, minlength=self.n_months * self.n_slots) > 0
+        key = np.flatnonzero(used)
+        m, slot = key // self.n_slots, key % self.n_slots
+        is_case = slot < self.n_cases
+        c = np.where(is_case, slot, -1)
+        u = np.where(
+            is_case, self.case_unit[np.minimum(slot, self.n_cases - 1)], slot - self.n_cases
+        )
+        n = len(key)
         self.parts.append(
-            (
-                np.asarray(month, dtype=np.int64),
-                np.asarray(case, dtype=np.int64),
-                np.asarray(unit, dtype=np.int64),
-                np.full(n, a, dtype=np.int64),
-                np.full(n, t, dtype=np.int64),
-                np.asarray(amount, dtype=np.float64),
-            )
+            (m, c, u, np.full(n, a, dtype=np.int64), np.full(n, t, dtype=np.int64), sums[key])
         )
 
     def rows(self) -> tuple[list[np.ndarray], np.ndarray]:
+        if not self.parts:
+            return [np.zeros(0, dtype=np.int64)] * 5, np.zeros(0)
         cols = [np.concatenate([p[i] for p in self.parts]) for i in range(6)]
         return _group_sum(cols[:5], cols[5])
 
@@ -173,7 +186,7 @@ def build(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     cal = s.cal
     nm = cal.n_booked_months
-    book = _Book()
+    book = _Book(max(nm, 1), s.case_unit, len(s.units))
     cat = np.array(s.emp_cat, dtype=np.int8)
     basis = np.array(s.emp_basis)
     emp_case = np.array(s.emp_case, dtype=np.int64)
