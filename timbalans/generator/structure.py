@@ -34,6 +34,10 @@ def popcount(mask: int) -> int:
     return bin(mask).count("1")
 
 
+def _empty() -> np.ndarray:
+    return np.zeros(0)
+
+
 @dataclass
 class Structure:
     cal: Calendar
@@ -42,15 +46,17 @@ class Structure:
     cases: list[dict] = field(default_factory=list)
     decisions: list[dict] = field(default_factory=list)
     # per case knobs (numpy, by case index)
-    case_unit: np.ndarray | None = None
-    case_from: np.ndarray | None = None  # first active day (clipped to the calendar)
-    case_to: np.ndarray | None = None  # last active day (clipped)
-    case_fk: np.ndarray | None = None
-    case_q: np.ndarray | None = None
-    case_p_ot: np.ndarray | None = None
-    case_p_ext: np.ndarray | None = None
-    case_sick: np.ndarray | None = None
-    case_hsl: np.ndarray | None = None  # monthly HSL amount (0 = none)
+    case_unit: np.ndarray = field(default_factory=_empty)
+    case_from: np.ndarray = field(
+        default_factory=_empty
+    )  # first active day (clipped to the calendar)
+    case_to: np.ndarray = field(default_factory=_empty)  # last active day (clipped)
+    case_fk: np.ndarray = field(default_factory=_empty)
+    case_q: np.ndarray = field(default_factory=_empty)
+    case_p_ot: np.ndarray = field(default_factory=_empty)
+    case_p_ext: np.ndarray = field(default_factory=_empty)
+    case_sick: np.ndarray = field(default_factory=_empty)
+    case_hsl: np.ndarray = field(default_factory=_empty)  # monthly HSL amount (0 = none)
     # lines and segments
     line_case: list[int] = field(default_factory=list)
     line_kind: list[int] = field(default_factory=list)
@@ -65,13 +71,17 @@ class Structure:
     seat_line: list[int] = field(default_factory=list)
     seat_share: list[float] = field(default_factory=list)
     seat_cat: list[int] = field(default_factory=list)
-    rota: np.ndarray | None = None  # (n_lines, blocks) global seat ids
+    rota: np.ndarray = field(default_factory=_empty)  # (n_lines, blocks) global seat ids
     # holders, sorted by (seat, from)
     hold_seat: list[int] = field(default_factory=list)
     hold_from: list[int] = field(default_factory=list)
     hold_emp: list[int] = field(default_factory=list)
     intro: list[tuple[int, int, int]] = field(default_factory=list)  # (line, emp, take-over day)
     extra_lines: set[int] = field(default_factory=set)  # over-planning lines
+    case_def: list[dict] = field(default_factory=list)  # per case: kind, q, cover, worst, ...
+    seat_rate: list[int] = field(default_factory=list)  # employment rate of a seat (0 = hourly)
+    seat_ft: list[float] = field(default_factory=list)  # full-time hours of a seat
+    structural_status: dict[int, str] = field(default_factory=dict)  # seat -> status
     # employees
     emp_case: list[int] = field(default_factory=list)
     emp_cat: list[int] = field(default_factory=list)
@@ -110,7 +120,8 @@ def build(cal: Calendar, scale: config.Scale, rng: np.random.Generator) -> Struc
 
 def _units(s: Structure, scale: config.Scale, rng: np.random.Generator) -> None:
     n = scale.n_units
-    names, probs = zip(*config.PROFILE_MIX, strict=True)
+    names = [name for name, _ in config.PROFILE_MIX]
+    probs = [p for _, p in config.PROFILE_MIX]
     for i in range(n):
         code = str(config.FIRST_COST_CENTER + i)
         area = config.UNIT_AREAS[i % len(config.UNIT_AREAS)]
@@ -157,7 +168,6 @@ def _cases(s: Structure, scale: config.Scale, rng: np.random.Generator) -> None:
     s.case_p_ext = np.zeros(n)
     s.case_sick = np.ones(n)
     s.case_hsl = np.zeros(n)
-    s._case_def = []  # type: ignore[attr-defined]
     for c in range(n):
         prof = config.PROFILES[s.unit_profile[unit[c]]]
         worst = c < n_worst
@@ -203,7 +213,7 @@ def _cases(s: Structure, scale: config.Scale, rng: np.random.Generator) -> None:
                 "label": f"Ärende {labels[c]:0{width}d}",
             }
         )
-        s._case_def.append(  # type: ignore[attr-defined]
+        s.case_def.append(
             {
                 "kind": kind,
                 "q": q,
@@ -310,7 +320,7 @@ def _q15(minutes: float) -> int:
 
 def _case_lines(s: Structure, c: int, rng: np.random.Generator) -> None:
     cal = s.cal
-    d = s._case_def[c]  # type: ignore[attr-defined]
+    d = s.case_def[c]
     kind, q, worst = d["kind"], d["q"], d["worst"]
     frm, to = int(s.case_from[c]), int(s.case_to[c])
     double = 0.0
@@ -434,11 +444,9 @@ RATE_P = np.array([0.45, 0.12, 0.13, 0.16, 0.07, 0.07])
 
 
 def _seats(s: Structure, rng: np.random.Generator) -> None:
-    s._seat_rate = []  # type: ignore[attr-defined]
-    s._seat_ft = []  # type: ignore[attr-defined]
     has_hourly: set[int] = set()
     for line, c in enumerate(s.line_case):
-        d = s._case_def[c]  # type: ignore[attr-defined]
+        d = s.case_def[c]
         h = s.line_hours[line]
         kind = s.line_kind[line]
         contracts: list[tuple[int, float]] = []
@@ -474,14 +482,14 @@ def _seats(s: Structure, rng: np.random.Generator) -> None:
             s.seat_line.append(line)
             s.seat_share.append(s_m * rate / 100 * ft / total)
             s.seat_cat.append(CAT_FULL if rate == 100 else CAT_PART)
-            s._seat_rate.append(rate)  # type: ignore[attr-defined]
-            s._seat_ft.append(ft)  # type: ignore[attr-defined]
+            s.seat_rate.append(rate)
+            s.seat_ft.append(ft)
         for x in w:
             s.seat_line.append(line)
             s.seat_share.append(float(x))
             s.seat_cat.append(CAT_HOURLY)
-            s._seat_rate.append(0)  # type: ignore[attr-defined]
-            s._seat_ft.append(0.0)  # type: ignore[attr-defined]
+            s.seat_rate.append(0)
+            s.seat_ft.append(0.0)
 
 
 def _structural_seats(s: Structure, rng: np.random.Generator) -> None:
@@ -497,7 +505,6 @@ def _structural_seats(s: Structure, rng: np.random.Generator) -> None:
         and c >= len(config.WORST_CASES)
     ]
     picks = rng.choice(np.array(cand), size=min(2 * k, len(cand)), replace=False)
-    s._structural_status = {}  # type: ignore[attr-defined]
     for i, ln in enumerate(picks):
         s.seat_line.append(int(ln))
         s.seat_share.append(0.0)
@@ -506,16 +513,16 @@ def _structural_seats(s: Structure, rng: np.random.Generator) -> None:
         rate = (
             int(rng.choice([50, 75])) if status == "work_training" else int(rng.choice([75, 100]))
         )
-        s._seat_rate.append(rate)  # type: ignore[attr-defined]
-        s._seat_ft.append(40.0)  # type: ignore[attr-defined]
-        s._structural_status[len(s.seat_line) - 1] = status  # type: ignore[attr-defined]
+        s.seat_rate.append(rate)
+        s.seat_ft.append(40.0)
+        s.structural_status[len(s.seat_line) - 1] = status
     # Seats sorted by line (stable), so that a line's seats are contiguous.
     order = np.argsort(np.array(s.seat_line), kind="stable")
-    for name in ("seat_line", "seat_share", "seat_cat", "_seat_rate", "_seat_ft"):
+    for name in ("seat_line", "seat_share", "seat_cat", "seat_rate", "seat_ft"):
         vals = getattr(s, name)
         setattr(s, name, [vals[i] for i in order])
     pos = {int(old): new for new, old in enumerate(order)}
-    s._structural_status = {pos[k]: v for k, v in s._structural_status.items()}  # type: ignore[attr-defined]
+    s.structural_status = {pos[k]: v for k, v in s.structural_status.items()}
 
 
 def _rota(s: Structure, rng: np.random.Generator) -> None:
@@ -527,7 +534,6 @@ def _rota(s: Structure, rng: np.random.Generator) -> None:
     n_lines = len(s.line_case)
     ptr = np.searchsorted(seat_line, np.arange(n_lines + 1))
     s.rota = np.zeros((n_lines, n_blocks), dtype=np.int64)
-    s.line_seat_ptr = ptr  # type: ignore[attr-defined]
     for ln in range(n_lines):
         a, b = ptr[ln], ptr[ln + 1]
         cum = np.cumsum(share[a:b])
@@ -540,11 +546,11 @@ def _holders(s: Structure, rng: np.random.Generator) -> None:
     """Seat holders over time; one employee (and employment history) per holder."""
     cal = s.cal
     years = max(cal.until_day, 1) / 365.0
-    status_of = s._structural_status  # type: ignore[attr-defined]
+    status_of = s.structural_status
     for seat, line in enumerate(s.seat_line):
         c = s.line_case[line]
         cat = s.seat_cat[seat]
-        d = s._case_def[c]  # type: ignore[attr-defined]
+        d = s.case_def[c]
         frm, to = int(s.case_from[c]), int(s.case_to[c])
         hi = min(cal.until_day, to) - 1
         if cat == CAT_HOURLY:
@@ -558,7 +564,7 @@ def _holders(s: Structure, rng: np.random.Generator) -> None:
             set(int(x) for x in rng.integers(frm + 14, max(hi, frm + 15), size=n_changes))
         )
         starts = [frm, *changes]
-        rate, ft = s._seat_rate[seat], s._seat_ft[seat]  # type: ignore[attr-defined]
+        rate, ft = s.seat_rate[seat], s.seat_ft[seat]
         for k, t in enumerate(starts):
             emp = s.n_emp
             s.hold_seat.append(seat)
