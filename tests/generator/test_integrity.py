@@ -147,7 +147,8 @@ def test_decisions_cover_each_case_over_the_data_range(ds: DataSet) -> None:
     for case in cases.iter_rows(named=True):
         rows = dec.filter(pl.col("case_id") == case["case_id"])
         assert rows.height >= 1
-        assert rows["valid_from"][0] <= max(case["start_date"], date(2025, 1, 1))
+        # Decisions start with the data (or the case): no granted hours before any time data.
+        assert rows["valid_from"][0] == max(case["start_date"], date(2025, 1, 1))
         assert rows["valid_to"][-1] >= min(case["end_date"] or plan_end, plan_end)
         for a, b in zip(rows.iter_rows(named=True), rows[1:].iter_rows(named=True), strict=False):
             assert b["valid_from"] == a["valid_to"] + timedelta(days=1)

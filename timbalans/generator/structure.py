@@ -243,7 +243,9 @@ def _decisions(
             # Half-year periods (January-June, July-December), the same for the named cases.
             back = (cal.start.month - 1) % 6 or 6
         period_start = add_months(cal.start, -back)
-        valid_from = period_start
+        # The data set's decisions start with its data: the first settlement period is then
+        # compared on the days both cover (granted hours count days of validity only).
+        valid_from = cal.start
     else:
         period_start = start.replace(day=1)
         valid_from = start
