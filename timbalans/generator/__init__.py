@@ -36,7 +36,8 @@ have double assistance (``P_DOUBLE``: a second person for 2-6 h a day), a raised
 (``P_RAISED_RATE``: +3-12 %, one decision per year), a new decision mid-period
 (``P_DECISION_CHANGE``: hours +-20 %, the schedule follows after up to three weeks), start or end
 inside the data (``P_NEW_CASE``, ``P_ENDED_CASE``). FK settlement periods are 6 months from a
-period start in one of the 6 months before the data.
+period start in one of the 6 months before the data; the decision rows themselves start with
+the data (or the case), so the first period's granted hours cover only days with time data.
 
 Each case has a **problem level** q (0..1, drawn from its unit's profile range) that scales
 every cost driver: over-planning (planned = granted x (1 + ``OVERPLAN_BASE`` +

@@ -5,6 +5,7 @@ from __future__ import annotations
 import resource
 import sys
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -113,7 +114,15 @@ def _ids(values: list[str], idx: np.ndarray) -> pl.Series:
     return table.gather(np.where(idx < 0, len(values), idx).astype(np.int64))
 
 
-def _frames(s, planned, worked, ab, book, reports) -> dict:
+def _frames(
+    s: structure.Structure,
+    planned: timebook.Planned,
+    worked: timebook.Worked,
+    ab: absences_mod.Absences,
+    book: pl.DataFrame,
+    reports: pl.DataFrame,
+) -> dict[str, Callable[[], pl.DataFrame]]:
+    """Each table as a function, so that a large table is built only when it is written."""
     cal = s.cal
     case_codes = [c["case_id"] for c in s.cases]
 

@@ -45,7 +45,6 @@ class Planned:
     case: np.ndarray
     line: np.ndarray
     emp: np.ndarray  # -1 = open
-    booked: np.ndarray  # the seat holder (also for open shifts), -1 for none
     day: np.ndarray
     start: np.ndarray  # wall-clock minute
     end: np.ndarray
@@ -115,10 +114,8 @@ def overtime_multiplier(s: Structure, day: np.ndarray, case: np.ndarray) -> np.n
 
 def expand(s: Structure, rng: np.random.Generator) -> Planned:
     cal = s.cal
-    g = {k: np.array(v, dtype=np.int64) for k, v in s.seg.items()}
-    order = np.lexsort((g["frm"], g["line"]))
-    g = {k: v[order] for k, v in g.items()}
     look = _Lookup(s)
+    g = look.seg
     nd = g["to"] - g["frm"] + 1
     idx = np.repeat(np.arange(len(nd)), nd)
     day = g["frm"][idx] + (np.arange(nd.sum()) - np.repeat(np.cumsum(nd) - nd, nd))
@@ -132,8 +129,7 @@ def expand(s: Structure, rng: np.random.Generator) -> Planned:
     i_line = np.repeat(intro[:, 0], 7)
     i_emp = np.repeat(intro[:, 1], 7)
     i_day = np.repeat(intro[:, 2], 7) - np.tile(np.arange(7, 0, -1), len(intro))
-    seg_key = (g["line"] << HOLD_SHIFT) + g["frm"]
-    j = np.searchsorted(seg_key, (i_line << HOLD_SHIFT) + i_day, side="right") - 1
+    j = np.searchsorted(look.seg_key, (i_line << HOLD_SHIFT) + i_day, side="right") - 1
     ok = (j >= 0) & (i_day >= 0)
     j = np.clip(j, 0, None)
     ok &= (g["line"][j] == i_line) & (g["to"][j] >= i_day)
@@ -154,7 +150,6 @@ def expand(s: Structure, rng: np.random.Generator) -> Planned:
     # Open shifts: a few in the past, more towards the plan's horizon.
     future = np.clip((day - cal.until_day) / config.PLAN_DAYS_AFTER_UNTIL, 0, 1)
     p_open = np.where(day > cal.until_day, 0.02 + config.P_OPEN_FUTURE * future, config.P_OPEN_PAST)
-    booked = emp.copy()
     emp = np.where(~is_intro & (rng.random(len(emp)) < p_open), -1, emp)
     # int32 is enough for every index and minute and halves the memory at national scale.
     i32 = np.int32
@@ -162,7 +157,6 @@ def expand(s: Structure, rng: np.random.Generator) -> Planned:
         case=line_case[line].astype(i32),
         line=line.astype(i32),
         emp=emp.astype(i32),
-        booked=booked.astype(i32),
         day=day.astype(i32),
         start=start.astype(i32),
         end=end.astype(i32),
@@ -388,14 +382,3 @@ def _no_overlaps(w: Worked) -> Worked:
     keep = w.end - start >= 30
     brk = np.where(w.end - start >= 4 * w.brk + 60, w.brk, 0)
     return _select(Worked(w.case, w.emp, start, w.end, brk, w.type), keep)
-
-
-def planned_monthly_hours(s: Structure, p: Planned) -> np.ndarray:
-    """Planned paid hours of each employee per month (assistance and introduction shifts)."""
-    cal = s.cal
-    ok = p.emp >= 0
-    hours = (cal.elapsed_min(p.start[ok], p.end[ok]) - p.brk[ok]) / 60.0
-    month = cal.month[p.day[ok]]
-    flat = p.emp[ok] * cal.n_months + month
-    out = np.bincount(flat, weights=hours, minlength=s.n_emp * cal.n_months)
-    return out.reshape(s.n_emp, cal.n_months)
