@@ -15,7 +15,7 @@ import polars as pl
 from timbalans.generator import absences as absences_mod
 from timbalans.generator import config, ledger, structure, timebook
 from timbalans.generator.calendar import Calendar, add_months
-from timbalans.ingest.schema import TABLE_ORDER, TABLES
+from timbalans.ingest.schema import TABLE_ORDER, TABLES, frame_schema
 
 FORMATS = ("csv", "parquet")
 
@@ -127,44 +127,14 @@ def _frames(
     case_codes = [c["case_id"] for c in s.cases]
 
     def units() -> pl.DataFrame:
-        return pl.DataFrame(
-            s.units,
-            schema={
-                "unit_id": pl.String,
-                "name": pl.String,
-                "cost_center": pl.String,
-                "department": pl.String,
-            },
-        )
+        return pl.DataFrame(s.units, schema=frame_schema("units"))
 
     def cases() -> pl.DataFrame:
-        return pl.DataFrame(
-            s.cases,
-            schema={
-                "case_id": pl.String,
-                "unit_id": pl.String,
-                "service": pl.String,
-                "start_date": pl.Date,
-                "end_date": pl.Date,
-                "label": pl.String,
-            },
-        ).sort("case_id")
+        return pl.DataFrame(s.cases, schema=frame_schema("cases")).sort("case_id")
 
     def decisions() -> pl.DataFrame:
-        return pl.DataFrame(
-            s.decisions,
-            schema={
-                "case_id": pl.String,
-                "payer": pl.String,
-                "hours_per_week": pl.Float64,
-                "double_hours_per_week": pl.Float64,
-                "valid_from": pl.Date,
-                "valid_to": pl.Date,
-                "period_start": pl.Date,
-                "period_months": pl.Int64,
-                "hourly_rate": pl.Float64,
-            },
-        ).sort(["case_id", "valid_from"])
+        frame = pl.DataFrame(s.decisions, schema=frame_schema("decisions"))
+        return frame.sort(["case_id", "valid_from"])
 
     def employees() -> pl.DataFrame:
         return pl.DataFrame(
@@ -173,7 +143,7 @@ def _frames(
                 "name": s.emp_name,
                 "unit_id": [s.cases[c]["unit_id"] for c in s.emp_case],
             },
-            schema={"employee_id": pl.String, "name": pl.String, "unit_id": pl.String},
+            schema=frame_schema("employees"),
         ).sort("employee_id")
 
     def employments() -> pl.DataFrame:
