@@ -28,7 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--unit", action="append", help="enhet (kan upprepas)")
         parser.add_argument("--case", action="append", help="ärende (kan upprepas)")
         parser.add_argument("--data", type=Path, help="kanoniska filer i stället för databasen")
-        parser.add_argument("--settings", type=Path, help="TOML med inställningar (filläge)")
+        parser.add_argument("--settings-file", type=Path, help="TOML med inställningar (filläge)")
         parser.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
         parser.add_argument("--out", type=Path)
 
@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 for problem in exc.problems:
                     self.stderr.write(problem)
                 raise CommandError(str(exc), returncode=1) from exc
-            settings = load_settings(options["settings"])
+            settings = load_settings(options["settings_file"])
         else:
             from timbalans.records.selectors import figure_settings_load, frames_load
 
