@@ -66,9 +66,7 @@ def main() -> None:
         print(f"  {table:12} {n:>10}")
 
     secs, peak, out = python_snippet(FLOOR.format(dir=str(data)))
-    print(
-        f"polars floor (read all as text): {secs:.2f} s, peak {peak:.0f} MB, {out.strip()} rows"
-    )
+    print(f"polars floor (read all as text): {secs:.2f} s, peak {peak:.0f} MB, {out.strip()} rows")
 
     targets = [("SQLite", {"TIMBALANS_DATA_DIR": str(work / "sqlite")})]
     if not args.skip_pg:

@@ -20,7 +20,7 @@ class SettingAdmin(admin.ModelAdmin):
     list_display = ("key", "value", "changed_at", "changed_by_name")
     readonly_fields = ("changed_at", "changed_by_name")
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):
         from timbalans.records.services import setting_update
 
         saved = setting_update(key=obj.key, value=obj.value, user=request.user)
@@ -31,8 +31,8 @@ class SettingAdmin(admin.ModelAdmin):
 class SettingChangeAdmin(admin.ModelAdmin):
     list_display = ("changed_at", "changed_by_name", "key", "old", "new")
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
