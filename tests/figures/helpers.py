@@ -50,3 +50,27 @@ def table(name: str, rows: list[dict]) -> pl.DataFrame:
 
 def frames(**tables: list[dict]) -> Frames:
     return Frames.from_dict({name: table(name, rows) for name, rows in tables.items()})
+
+
+def worked_row(case, employee, start, end, brk=0, time_type="ordinary"):
+    """A worked.csv row as a dict."""
+    return {
+        "case_id": case,
+        "employee_id": employee,
+        "start": start,
+        "end": end,
+        "break_minutes": brk,
+        "time_type": time_type,
+    }
+
+
+def shift_row(case, employee, start, end, brk=0, kind="assistance"):
+    """A shifts.csv row as a dict."""
+    return {
+        "case_id": case,
+        "employee_id": employee,
+        "start": start,
+        "end": end,
+        "break_minutes": brk,
+        "kind": kind,
+    }

@@ -13,7 +13,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from tests.figures.helpers import frames, table
+from tests.figures.helpers import frames, shift_row, table, worked_row
 from timbalans.figures.capacity import COLUMNS, capacity, capacity_by_employee
 from timbalans.figures.registry import FigureRequest
 from timbalans.figures.settings import FigureSettings
@@ -76,26 +76,8 @@ EMPLOYMENTS = [
 ]
 
 
-def w(case, employee, start, end, brk=0, time_type="ordinary"):
-    return {
-        "case_id": case,
-        "employee_id": employee,
-        "start": start,
-        "end": end,
-        "break_minutes": brk,
-        "time_type": time_type,
-    }
-
-
-def p(case, employee, start, end, brk=0, kind="assistance"):
-    return {
-        "case_id": case,
-        "employee_id": employee,
-        "start": start,
-        "end": end,
-        "break_minutes": brk,
-        "kind": kind,
-    }
+w = worked_row
+p = shift_row
 
 
 def days(employee, first, last, type_, extent=100.0, hours=None):

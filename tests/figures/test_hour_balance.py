@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.figures.helpers import frames
+from tests.figures.helpers import frames, shift_row, worked_row
 from timbalans.figures.hour_balance import COLUMNS, hour_balance
 from timbalans.figures.registry import FigureRequest
 
@@ -75,26 +75,8 @@ DECISIONS = [
 ]
 
 
-def w(case, employee, start, end, brk=0, time_type="ordinary"):
-    return {
-        "case_id": case,
-        "employee_id": employee,
-        "start": start,
-        "end": end,
-        "break_minutes": brk,
-        "time_type": time_type,
-    }
-
-
-def p(case, employee, start, end, brk=0, kind="assistance"):
-    return {
-        "case_id": case,
-        "employee_id": employee,
-        "start": start,
-        "end": end,
-        "break_minutes": brk,
-        "kind": kind,
-    }
+w = worked_row
+p = shift_row
 
 
 WORKED = [
