@@ -40,7 +40,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_htmx",
     "timbalans.records",
+    "timbalans.accounts",
     "timbalans.web",
 ]
 
@@ -53,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "timbalans.config.urls"
@@ -95,7 +98,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:overview"
+LOGOUT_REDIRECT_URL = "web:login"
+# Lockout: this many failed logins for one user name lock it for this many minutes.
+TIMBALANS_LOGIN_MAX_FAILURES = int(os.environ.get("TIMBALANS_LOGIN_MAX_FAILURES", "5"))
+TIMBALANS_LOCKOUT_MINUTES = int(os.environ.get("TIMBALANS_LOCKOUT_MINUTES", "15"))
 
 LANGUAGE_CODE = "sv"
 TIME_ZONE = "Europe/Stockholm"

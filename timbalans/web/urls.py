@@ -1,6 +1,23 @@
 from django.urls import path
 
-from timbalans.web import views
+from timbalans.web.views import admin_pages, auth, guide, pages
 
 app_name = "web"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", pages.overview, name="overview"),
+    path("logga-in/", auth.LoginView.as_view(), name="login"),
+    path("logga-ut/", auth.LogoutView.as_view(), name="logout"),
+    path("arenden/", pages.cases, name="cases"),
+    path("arenden/<str:case_id>/", pages.case, name="case"),
+    path("enheter/", pages.units, name="units"),
+    path("enheter/<str:unit_id>/", pages.unit, name="unit"),
+    path("bemanning/", pages.capacity, name="capacity"),
+    path("overtid/", pages.overtime, name="overtime"),
+    path("sjukfranvaro/", pages.absence, name="absence"),
+    path("import/", admin_pages.imports, name="imports"),
+    path("import/jobb/<int:job_id>/", admin_pages.import_job, name="import_job"),
+    path("import/<int:number>/angra/", admin_pages.import_undo, name="import_undo"),
+    path("installningar/", admin_pages.settings_page, name="settings"),
+    path("berakningar/", guide.guide, name="guide"),
+    path("granskningslogg/", admin_pages.audit, name="audit"),
+]

@@ -1,0 +1,56 @@
+"""Shared web test data: the hand-written set of tests/builders.py (two units, two cases),
+with one sick spell per employee, and one user per role."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.builders import write_set
+from timbalans.accounts.services import user_create
+from timbalans.records.services import import_batch_apply, import_dataset_validate
+
+PASSWORD = "Hemligt-lösen-42"
+AS_OF = "2025-02-15"
+
+ABSENCES = (
+    "employee_id;start;end;type;extent_percent;hours\n"
+    "E1;2025-02-03;2025-02-04;sick;100;\n"
+    "E2;2025-02-05;2025-02-05;sick;100;\n"
+)
+
+SHIFTS = (
+    "shift_id;case_id;employee_id;start;end;break_minutes;kind\n"
+    "S1;51470;E1;2025-02-20 07:00;2025-02-20 16:00;60;assistance\n"
+    "S2;51357;;2025-02-21 22:00;2025-02-22 07:00;0;assistance\n"
+)
+
+ROLES = {
+    "admin": ("admin", []),
+    "ledning": ("management", []),
+    "controller": ("controller", []),
+    "chef": ("unit_manager", ["81515"]),
+    "samordnare": ("coordinator", []),
+}
+
+
+@pytest.fixture
+def imported(tmp_path, db):
+    d = write_set(tmp_path / "set", absences=ABSENCES, shifts=SHIFTS)
+    return import_batch_apply(dataset=import_dataset_validate(source=d), source=str(d))
+
+
+@pytest.fixture
+def users(db):
+    return {
+        name: user_create(username=name, role=role, unit_ids=units, password=PASSWORD)[0]
+        for name, (role, units) in ROLES.items()
+    }
+
+
+@pytest.fixture
+def as_user(client, users):
+    def login(name):
+        client.force_login(users[name])
+        return client
+
+    return login

@@ -1,0 +1,41 @@
+"""``timbalans create-user NAME --role ROLE [--unit ID ...] [--password P]``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import IntegrityError
+
+from timbalans.accounts.access import ROLE_LABELS
+from timbalans.accounts.services import user_create
+
+
+class Command(BaseCommand):
+    help = "Skapa en användare med roll och enheter."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("username")
+        parser.add_argument("--role", required=True, choices=list(ROLE_LABELS))
+        parser.add_argument("--unit", action="append", default=[], dest="units")
+        parser.add_argument("--password", default=None)
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        try:
+            user, password = user_create(
+                username=opts["username"],
+                role=opts["role"],
+                unit_ids=opts["units"],
+                password=opts["password"],
+                by="kommandorad",
+            )
+        except (ValueError, IntegrityError) as e:
+            raise CommandError(
+                str(e) if isinstance(e, ValueError) else "Användaren finns redan."
+            ) from e
+        units = ", ".join(opts["units"]) or "alla"
+        self.stdout.write(
+            f"Skapade {user.get_username()} ({ROLE_LABELS[opts['role']]}, enheter: {units})."
+        )
+        if not opts["password"]:
+            self.stdout.write(f"Lösenord: {password}")

@@ -1,0 +1,45 @@
+"""Reads: a user's access, login locks, the audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from timbalans.accounts.access import ADMIN, Access
+from timbalans.accounts.models import AuditEvent, LoginThrottle, Profile
+
+
+def access_for(*, user: Any) -> Access | None:
+    """The user's access, or None for a user with no role (who then sees nothing)."""
+    if user is None or not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return Access.make(username=user.get_username(), role=ADMIN)
+    try:
+        profile = Profile.objects.prefetch_related("units").get(user=user)
+    except Profile.DoesNotExist:
+        return None
+    return Access.make(
+        username=user.get_username(),
+        role=profile.role,
+        unit_ids=[u.unit_id for u in profile.units.all()],
+    )
+
+
+def login_locked_until(*, username: str) -> datetime | None:
+    row = LoginThrottle.objects.filter(username=username).first()
+    if row is None or row.locked_until is None or row.locked_until <= timezone.now():
+        return None
+    return row.locked_until
+
+
+def audit_event_list(*, action: str | None = None, username: str | None = None) -> QuerySet:
+    events = AuditEvent.objects.all()
+    if action:
+        events = events.filter(action=action)
+    if username:
+        events = events.filter(username=username)
+    return events

@@ -1,0 +1,187 @@
+"""Chart specifications (Vega-Lite via Altair), one spec for pages, DOCX and PDF.
+
+Rendered on the server by vl-convert to SVG (pages) or PNG (documents): no script, no CDN,
+works on a closed network. Swedish number and date formats through ``sv-SE`` locales.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+import altair as alt
+import polars as pl
+import vl_convert as vlc
+
+# Colours chosen for contrast and for colour-blind readers (Okabe–Ito).
+BLUE, ORANGE, GREEN, RED, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#6b6b6b"
+STATUS_COLOURS = {"Över": RED, "I balans": GREEN, "Under": ORANGE}
+WIDTH = 560
+
+
+def _base(frame: pl.DataFrame) -> alt.Chart:
+    return alt.Chart(alt.Data(values=frame.to_dicts()))
+
+
+def _config(chart: alt.TopLevelMixin, title: str) -> dict[str, Any]:
+    spec = chart.properties(title=title).configure_view(stroke=None).to_dict()
+    spec["config"] = {
+        **spec.get("config", {}),
+        "font": "DejaVu Sans, Arial, sans-serif",
+        "axis": {"labelFontSize": 11, "titleFontSize": 12},
+        "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom"},
+        "title": {"fontSize": 14, "anchor": "start"},
+    }
+    return spec
+
+
+def overtime_against_goal(monthly: pl.DataFrame, *, goal_pct: float | None) -> dict[str, Any]:
+    """Bars: overtime hours per month; lines: the baseline year and the goal.
+
+    ``monthly`` has month, overtime_hours, baseline_overtime_hours.
+    """
+    rows = []
+    for r in monthly.iter_rows(named=True):
+        rows.append({"Månad": r["month"], "Serie": "Övertid", "Timmar": r["overtime_hours"]})
+        rows.append(
+            {"Månad": r["month"], "Serie": "Jämförelseår", "Timmar": r["baseline_overtime_hours"]}
+        )
+        if goal_pct is not None and r["baseline_overtime_hours"] is not None:
+            rows.append(
+                {
+                    "Månad": r["month"],
+                    "Serie": f"Mål ({goal_pct:+.0f} %)".replace("-", "−"),
+                    "Timmar": r["baseline_overtime_hours"] * (1 + goal_pct / 100),
+                }
+            )
+    data = pl.DataFrame(rows) if rows else pl.DataFrame({"Månad": [], "Serie": [], "Timmar": []})
+    base = _base(data)
+    bars = (
+        base.transform_filter(alt.datum.Serie == "Övertid")
+        .mark_bar(color=BLUE)
+        .encode(
+            x=alt.X("Månad:N", title=None),
+            y=alt.Y("Timmar:Q", title="Timmar", axis=alt.Axis(format=",.0f")),
+            tooltip=["Månad:N", alt.Tooltip("Timmar:Q", format=",.0f")],
+        )
+    )
+    lines = (
+        base.transform_filter(alt.datum.Serie != "Övertid")
+        .mark_line(point=True)
+        .encode(
+            x="Månad:N",
+            y="Timmar:Q",
+            color=alt.Color("Serie:N", scale=alt.Scale(range=[GREY, RED]), title=None),
+            strokeDash=alt.StrokeDash("Serie:N", legend=None),
+        )
+    )
+    return _config(alt.layer(bars, lines).properties(width=WIDTH, height=240), "Övertid per månad")
+
+
+def bars(
+    frame: pl.DataFrame, *, x: str, y: str, title: str, y_title: str, fmt: str = ",.0f"
+) -> dict[str, Any]:
+    """Vertical bars, negative values in red (results), positive in blue."""
+    data = frame.select(pl.col(x).cast(pl.String).alias("x"), pl.col(y).alias("y"))
+    chart = (
+        _base(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("x:N", title=None, sort=None),
+            y=alt.Y("y:Q", title=y_title, axis=alt.Axis(format=fmt)),
+            color=alt.condition(alt.datum.y < 0, alt.value(RED), alt.value(BLUE)),
+            tooltip=[alt.Tooltip("x:N", title=title), alt.Tooltip("y:Q", format=fmt)],
+        )
+        .properties(width=WIDTH, height=220)
+    )
+    return _config(chart, title)
+
+
+def grouped_bars(
+    frame: pl.DataFrame, *, x: str, y: str, group: str, title: str, y_title: str
+) -> dict[str, Any]:
+    """Bars side by side per ``x``, one colour per ``group``."""
+    data = frame.select(
+        pl.col(x).cast(pl.String).alias("x"), pl.col(group).alias("g"), pl.col(y).alias("y")
+    )
+    chart = (
+        _base(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("x:N", title=None),
+            xOffset="g:N",
+            y=alt.Y("y:Q", title=y_title, axis=alt.Axis(format=",.0f")),
+            color=alt.Color("g:N", title=None, scale=alt.Scale(range=[ORANGE, BLUE])),
+            tooltip=["x:N", "g:N", alt.Tooltip("y:Q", format=",.0f")],
+        )
+        .properties(width=WIDTH, height=240)
+    )
+    return _config(chart, title)
+
+
+def status_counts(counts: pl.DataFrame) -> dict[str, Any]:
+    """Cases by hour-balance status; ``counts`` has status label and n."""
+    chart = (
+        _base(counts)
+        .mark_bar()
+        .encode(
+            y=alt.Y("Status:N", title=None, sort=list(STATUS_COLOURS)),
+            x=alt.X("Antal:Q", title="Antal ärenden", axis=alt.Axis(format="d")),
+            color=alt.Color(
+                "Status:N",
+                scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
+                legend=None,
+            ),
+        )
+        .properties(width=WIDTH, height=110)
+    )
+    return _config(chart, "Ärenden efter timbalans")
+
+
+def cumulative_hours(days: pl.DataFrame, *, granted: float, title: str) -> dict[str, Any]:
+    """Cumulative worked hours and forecast against granted hours and the pace to target.
+
+    ``days`` has date, kind (Utfört | Prognos | Takt till målet) and hours (cumulative).
+    """
+    data = days.with_columns(pl.col("date").cast(pl.String))
+    base = _base(data)
+    lines = base.mark_line().encode(
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y-%m-%d", labelAngle=-30)),
+        y=alt.Y("hours:Q", title="Timmar (ackumulerat)", axis=alt.Axis(format=",.0f")),
+        color=alt.Color(
+            "kind:N",
+            title=None,
+            scale=alt.Scale(
+                domain=["Utfört", "Prognos", "Takt till målet"], range=[BLUE, ORANGE, GREY]
+            ),
+        ),
+        strokeDash=alt.StrokeDash(
+            "kind:N",
+            legend=None,
+            scale=alt.Scale(
+                domain=["Utfört", "Prognos", "Takt till målet"], range=[[1, 0], [6, 3], [2, 2]]
+            ),
+        ),
+    )
+    rule = (
+        alt.Chart(alt.Data(values=[{"granted": granted}]))
+        .mark_rule(color=RED)
+        .encode(y="granted:Q")
+    )
+    return _config(alt.layer(lines, rule).properties(width=WIDTH, height=260), title)
+
+
+@lru_cache(maxsize=256)
+def _svg(spec_json: str) -> str:
+    return vlc.vegalite_to_svg(
+        json.loads(spec_json), format_locale="sv-SE", time_format_locale="sv-SE"
+    )
+
+
+def to_svg(spec: dict[str, Any]) -> str:
+    return _svg(json.dumps(spec, sort_keys=True, default=str))
+
+
+def to_png(spec: dict[str, Any], *, scale: float = 2.0) -> bytes:
+    return vlc.vegalite_to_png(spec, scale=scale, format_locale="sv-SE", time_format_locale="sv-SE")

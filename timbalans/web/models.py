@@ -1,0 +1,47 @@
+"""Import jobs started from the Import page: they run in the background and the page
+follows them, so a long import survives a reload of the page."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class ImportJob(models.Model):
+    class Status(models.TextChoices):
+        VALIDATING = "validating", "Kontrolleras"
+        INVALID = "invalid", "Fel i filerna"
+        VALID = "valid", "Kontrollerad, redo att importera"
+        APPLYING = "applying", "Importeras"
+        APPLIED = "applied", "Importerad"
+        FAILED = "failed", "Avbruten"
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by_name = models.CharField(max_length=150)
+    folder = models.CharField(max_length=500)
+    file_names = models.JSONField(default=list)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.VALIDATING)
+    problems = models.JSONField(default=list)
+    notes = models.JSONField(default=list)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    batch_number = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"Importjobb {self.pk} ({self.status})"
+
+    @property
+    def running(self) -> bool:
+        return self.status in {self.Status.VALIDATING, self.Status.APPLYING}
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0

@@ -1,0 +1,149 @@
+"""One way to show a figure table: the same rows on screen and in the XLSX export.
+
+A view builds a ``Table`` from a polars frame (already scoped by the selector), the
+template renders ``table.rows``, and ``?format=xlsx`` on the same URL returns those rows
+with Swedish headers and the settings used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+from django.http import HttpRequest, HttpResponse
+
+from timbalans.figures.export import to_xlsx
+from timbalans.figures.labels import column_format, column_label
+from timbalans.web.templatetags.sv import number
+
+STATUS_LABELS = {"over": "Över", "under": "Under", "balanced": "I balans"}
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    css: str = ""
+    href: str = ""
+    sort_value: Any = None
+
+
+@dataclass
+class Table:
+    """Columns in display order; ``links`` maps a column to a function of the row."""
+
+    name: str
+    frame: pl.DataFrame
+    columns: Sequence[str]
+    title: str = ""
+    links: dict[str, Callable[[dict[str, Any]], str]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    sort: str = ""
+    descending: bool = False
+
+    def __post_init__(self) -> None:
+        self.columns = [c for c in self.columns if c in self.frame.columns]
+        if self.sort in self.columns:
+            self.frame = self.frame.sort(
+                self.sort, descending=self.descending, nulls_last=True, maintain_order=True
+            )
+
+    @property
+    def headers(self) -> list[dict[str, Any]]:
+        out = []
+        for c in self.columns:
+            kind = column_format(c, self.frame.schema[c])
+            numeric = kind not in ("text", "date")
+            next_desc = not self.descending if c == self.sort else numeric
+            out.append(
+                {
+                    "key": c,
+                    "label": self.labels.get(c) or column_label(c),
+                    "numeric": numeric,
+                    "sorted": "descending"
+                    if c == self.sort and self.descending
+                    else ("ascending" if c == self.sort else "none"),
+                    "next": ("-" if next_desc else "") + c,
+                }
+            )
+        return out
+
+    @property
+    def rows(self) -> list[list[Cell]]:
+        kinds = {c: column_format(c, self.frame.schema[c]) for c in self.columns}
+        out = []
+        for row in self.frame.select(self.columns).iter_rows(named=True):
+            cells = []
+            for c in self.columns:
+                value = row[c]
+                link = self.links.get(c)
+                cells.append(
+                    Cell(
+                        text=format_value(c, kinds[c], value),
+                        css=css_for(c, kinds[c], value),
+                        href=link(row) if link and value not in (None, "") else "",
+                    )
+                )
+            out.append(cells)
+        return out
+
+    def export_frame(self) -> pl.DataFrame:
+        return self.frame.select(self.columns)
+
+
+def format_value(name: str, kind: str, value: Any) -> str:
+    if value is None:
+        return "–"
+    if name == "status":
+        return STATUS_LABELS.get(value, value)
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if kind == "date":
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    if kind == "text":
+        return str(value)
+    if name.endswith("_share"):
+        return number(value * 100, 1) + "\u00a0%"
+    if kind == "pct":
+        return number(value, 1) + "\u00a0%"
+    if kind == "sek":
+        return number(value)
+    if kind == "count":
+        return number(value)
+    return number(value, 1)
+
+
+def css_for(name: str, kind: str, value: Any) -> str:
+    classes = []
+    if kind not in ("text", "date"):
+        classes.append("num")
+    if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
+        classes.append("neg")
+    if name == "status" and value:
+        classes.append(f"status status-{value}")
+    if name == "flag_repeated" and value:
+        classes.append("flag")
+    return " ".join(classes)
+
+
+def sort_param(request: HttpRequest, default: str = "") -> tuple[str, bool]:
+    raw = request.GET.get("sort", default)
+    return raw.lstrip("-"), raw.startswith("-")
+
+
+def wants_xlsx(request: HttpRequest) -> bool:
+    return request.GET.get("format") == "xlsx"
+
+
+def xlsx_response(
+    tables: Sequence[Table], *, filename: str, settings: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The tables as one workbook, a sheet each, exactly the rows on screen."""
+    sheets = {(t.title or t.name)[:31]: t.export_frame() for t in tables}
+    body = to_xlsx(sheets, settings=settings, title=", ".join(t.title or t.name for t in tables))
+    response = HttpResponse(body, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response

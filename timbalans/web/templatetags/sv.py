@@ -1,0 +1,103 @@
+"""Swedish number formats for the pages: 1 234,5; money in kr or tkr; percent with a comma."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+NBSP = "\u00a0"
+MINUS = "\u2212"
+
+
+def number(value: Any, decimals: int = 0) -> str:
+    """1 234 567,8 with a non-breaking space between thousands and a true minus sign."""
+    if value is None or value == "" or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    v = float(value)
+    text = f"{abs(v):,.{decimals}f}".replace(",", NBSP).replace(".", ",")
+    if round(v, decimals) < 0:
+        text = MINUS + text
+    return text
+
+
+@register.filter
+def num(value: Any, decimals: int = 0) -> str:
+    return number(value, int(decimals))
+
+
+@register.filter
+def hours(value: Any) -> str:
+    return number(value, 1)
+
+
+@register.filter
+def sek(value: Any) -> str:
+    return "–" if number(value) == "–" else number(value) + NBSP + "kr"
+
+
+@register.filter
+def tkr(value: Any) -> str:
+    if value is None or value == "":
+        return "–"
+    return "–" if number(value) == "–" else number(float(value) / 1000) + NBSP + "tkr"
+
+
+@register.filter
+def mkr(value: Any) -> str:
+    if value is None or value == "":
+        return "–"
+    return "–" if number(value) == "–" else number(float(value) / 1e6, 2) + NBSP + "mnkr"
+
+
+@register.filter
+def pct(value: Any, decimals: int = 1) -> str:
+    return "–" if number(value) == "–" else number(value, int(decimals)) + NBSP + "%"
+
+
+@register.filter
+def share(value: Any) -> str:
+    """A share 0–1 as percent."""
+    if value is None or value == "":
+        return "–"
+    return pct(float(value) * 100)
+
+
+@register.filter
+def yesno_sv(value: Any) -> str:
+    if value is None:
+        return "–"
+    return "ja" if value else "nej"
+
+
+@register.filter
+def isodate(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return "–" if value is None else str(value)
+
+
+@register.filter
+def negative(value: Any) -> bool:
+    try:
+        return float(value) < 0
+    except (TypeError, ValueError):
+        return False
+
+
+@register.filter
+def get(mapping: Any, key: Any) -> Any:
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def svg(value: str) -> SafeString:
+    """A chart rendered on the server (our own vl-convert output, never user input)."""
+    return mark_safe(value)  # noqa: S308

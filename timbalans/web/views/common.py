@@ -1,0 +1,77 @@
+"""What every page's template gets: the user's access, the filters and the navigation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from timbalans.accounts.access import Access
+from timbalans.figures.charts import to_svg
+from timbalans.web import selectors
+from timbalans.web.filters import Filters
+from timbalans.web.tables import Table, sort_param, wants_xlsx, xlsx_response
+
+NAV = [
+    ("web:overview", "Översikt", None),
+    ("web:cases", "Ärenden", None),
+    ("web:units", "Enheter", None),
+    ("web:capacity", "Bemanning", None),
+    ("web:overtime", "Övertid och timavlönade", None),
+    ("web:absence", "Sjukfrånvaro", None),
+    ("web:imports", "Import", "may_import"),
+    ("web:settings", "Inställningar", "may_change_settings"),
+    ("web:audit", "Granskningslogg", "may_read_audit"),
+]
+
+
+def render_page(
+    request: HttpRequest,
+    access: Access,
+    template: str,
+    context: dict[str, Any],
+    *,
+    filters: Filters | None = None,
+    active: str = "",
+) -> HttpResponse:
+    nav = [
+        {"url": url, "label": label, "active": url == active}
+        for url, label, right in NAV
+        if right is None or getattr(access, right)
+    ]
+    return render(
+        request,
+        template,
+        {
+            "access": access,
+            "filters": filters,
+            "nav": nav,
+            "units": selectors.units_visible(access=access),
+            **context,
+        },
+    )
+
+
+def table_or_xlsx(
+    request: HttpRequest,
+    access: Access,
+    template: str,
+    context: dict[str, Any],
+    *,
+    tables: list[Table],
+    filename: str,
+    filters: Filters,
+    active: str,
+) -> HttpResponse:
+    """The page, or with ``?format=xlsx`` its tables as a workbook (the same rows)."""
+    if wants_xlsx(request):
+        return xlsx_response(tables, filename=filename, settings=selectors.settings_used())
+    return render_page(request, access, template, context, filters=filters, active=active)
+
+
+def chart(spec: dict[str, Any]) -> str:
+    return to_svg(spec)
+
+
+__all__ = ["chart", "render_page", "sort_param", "table_or_xlsx"]

@@ -1,0 +1,506 @@
+"""The department's pages: overview, cases, units, staffing, overtime, sick leave."""
+
+from __future__ import annotations
+
+import polars as pl
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+
+from timbalans.accounts.access import Access
+from timbalans.accounts.models import AuditEvent
+from timbalans.accounts.services import audit_log
+from timbalans.figures import charts
+from timbalans.web import selectors
+from timbalans.web.access import client_ip, page
+from timbalans.web.filters import Filters
+from timbalans.web.tables import STATUS_LABELS, Table
+from timbalans.web.views.common import chart, render_page, sort_param, table_or_xlsx
+
+
+def _case_link(filters: Filters):
+    query = filters.query(unit="")
+    return lambda row: reverse("web:case", args=[row["case_id"]]) + (f"?{query}" if query else "")
+
+
+def _unit_link(filters: Filters):
+    query = filters.query(unit="")
+    return lambda row: reverse("web:unit", args=[row["unit_id"]]) + (f"?{query}" if query else "")
+
+
+@page()
+def overview(request: HttpRequest, access: Access) -> HttpResponse:
+    filters = Filters.from_request(request)
+    ov = selectors.overview(access=access, filters=filters)
+    status = pl.DataFrame(
+        {
+            "Status": [STATUS_LABELS[s] for s in ("over", "balanced", "under")],
+            "Antal": [ov.status_counts.get(s, 0) for s in ("over", "balanced", "under")],
+        }
+    )
+    context = {
+        "ov": ov,
+        "economics": access.sees_economics and ov.result_ytd is not None,
+        "overtime_chart": chart(
+            charts.overtime_against_goal(ov.monthly_overtime, goal_pct=ov.overtime_goal_pct)
+        ),
+        "status_chart": chart(charts.status_counts(status)),
+        "result_chart": chart(
+            charts.bars(
+                ov.result_by_unit,
+                x="unit_id",
+                y="result",
+                title="Resultat per enhet hittills i år",
+                y_title="kr",
+            )
+        )
+        if access.sees_economics and ov.result_by_unit is not None
+        else "",
+    }
+    return render_page(
+        request, access, "web/overview.html", context, filters=filters, active="web:overview"
+    )
+
+
+@page()
+def cases(request: HttpRequest, access: Access) -> HttpResponse:
+    filters = Filters.from_request(request)
+    status = request.GET.get("status", "")
+    frame = selectors.case_list(access=access, filters=filters, status=status)
+    sort, desc = sort_param(request, "")
+    columns = list(selectors.CASE_LIST_COLUMNS)
+    if not access.sees_economics:
+        columns = [c for c in columns if c not in selectors.ECONOMIC_COLUMNS]
+    table = Table(
+        name="arenden",
+        title="Ärenden",
+        frame=frame,
+        columns=columns,
+        links={"case_id": _case_link(filters), "unit_id": _unit_link(filters)},
+        sort=sort,
+        descending=desc,
+    )
+    return table_or_xlsx(
+        request,
+        access,
+        "web/cases.html",
+        {"table": table, "status": status, "statuses": STATUS_LABELS},
+        tables=[table],
+        filename=f"arenden-{filters.as_of}",
+        filters=filters,
+        active="web:cases",
+    )
+
+
+@page()
+def case(request: HttpRequest, access: Access, case_id: str) -> HttpResponse:
+    filters = Filters.from_request(request)
+    cp = selectors.case_page(access=access, filters=filters, case_id=case_id)
+    periods = Table(
+        name="perioder",
+        title=f"Avräkningsperioder {case_id}",
+        frame=cp.periods,
+        columns=[
+            "period_start",
+            "period_end",
+            "payer",
+            "status",
+            "granted_hours",
+            "planned_hours",
+            "worked_hours",
+            "planned_remaining_hours",
+            "forecast_hours",
+            "forecast_deviation_hours",
+            "forecast_deviation_pct",
+            "remaining_granted_hours",
+            "weeks_remaining",
+            "required_hours_per_week",
+            "unpaid_hours",
+        ],
+    )
+    staff_frame = cp.staff
+    staff_columns = ["employee_id", "form", "worked_hours", "overtime_hours"]
+    if cp.staff_names:
+        staff_frame = staff_frame.with_columns(
+            pl.col("employee_id").replace_strict(cp.staff_names, default=None).alias("name")
+        )
+        staff_columns.insert(1, "name")
+    staff = Table(
+        name="medarbetare",
+        title=f"Medarbetare i ärendet {case_id}",
+        frame=staff_frame,
+        columns=staff_columns,
+        labels={"name": "Namn", "form": "Anställningsform"},
+    )
+    tables = [periods, staff]
+    economics = None
+    if cp.economics is not None:
+        cost_columns = [c for c in cp.economics.columns if c.startswith("cost_")]
+        economics = Table(
+            name="ekonomi",
+            title=f"Ekonomi {case_id}",
+            frame=cp.economics,
+            columns=[
+                "month",
+                "source",
+                "revenue",
+                *cost_columns,
+                "structural_cost",
+                "result",
+                "result_influenceable",
+                "worked_hours",
+                "cost_per_hour",
+                "revenue_per_hour",
+                "hourly_staff_share",
+                "overtime_share",
+                "distinct_staff",
+                "computed_cost_total",
+            ],
+        )
+        tables.insert(1, economics)
+    progress = ""
+    if cp.current is not None and cp.days is not None:
+        series = selectors.cumulative_series(
+            cp.days, as_of=filters.as_of, granted=cp.current["granted_hours"]
+        )
+        progress = chart(
+            charts.cumulative_hours(
+                series,
+                granted=cp.current["granted_hours"],
+                title=f"Utförda timmar mot beviljade, period {cp.current['period_start']}"
+                f" – {cp.current['period_end']}",
+            )
+        )
+    if cp.staff_names:
+        audit_log(
+            user=request.user,
+            action=AuditEvent.Action.PERSON_VIEW,
+            target=f"ärende {case_id}",
+            detail={"employees": len(cp.staff_names)},
+            ip=client_ip(request),
+        )
+    return table_or_xlsx(
+        request,
+        access,
+        "web/case.html",
+        {
+            "cp": cp,
+            "periods": periods,
+            "economics": economics,
+            "staff": staff,
+            "progress_chart": progress,
+            "current": cp.current,
+        },
+        tables=tables,
+        filename=f"arende-{case_id}-{filters.as_of}",
+        filters=filters,
+        active="web:cases",
+    )
+
+
+@page()
+def units(request: HttpRequest, access: Access) -> HttpResponse:
+    filters = Filters.from_request(request)
+    frame = selectors.unit_summary(access=access, filters=filters)
+    sort, desc = sort_param(request, "")
+    columns = list(selectors.UNIT_SUMMARY_COLUMNS)
+    if not access.sees_economics:
+        columns = [c for c in columns if c not in selectors.ECONOMIC_COLUMNS]
+    table = Table(
+        name="enheter",
+        title="Enheter",
+        frame=frame,
+        columns=columns,
+        labels=selectors.UNIT_SUMMARY_LABELS,
+        links={"unit_id": _unit_link(filters)},
+        sort=sort,
+        descending=desc,
+    )
+    return table_or_xlsx(
+        request,
+        access,
+        "web/units.html",
+        {"table": table},
+        tables=[table],
+        filename=f"enheter-{filters.as_of}",
+        filters=filters,
+        active="web:units",
+    )
+
+
+@page()
+def unit(request: HttpRequest, access: Access, unit_id: str) -> HttpResponse:
+    filters = Filters.from_request(request).with_unit(unit_id)
+    selectors.unit_visible(access=access, unit_id=unit_id)
+    frame = selectors.case_list(access=access, filters=filters)
+    columns = [c for c in selectors.CASE_LIST_COLUMNS if c != "unit_id"]
+    if not access.sees_economics:
+        columns = [c for c in columns if c not in selectors.ECONOMIC_COLUMNS]
+    sort, desc = sort_param(request, "")
+    cases_table = Table(
+        name="arenden",
+        title=f"Ärenden {unit_id}",
+        frame=frame,
+        columns=columns,
+        links={"case_id": _case_link(filters)},
+        sort=sort,
+        descending=desc,
+    )
+    months = selectors.unit_months(access=access, filters=filters)
+    months_table = Table(
+        name="manader",
+        title=f"Månader {unit_id}",
+        frame=months,
+        columns=months.columns,
+        labels=selectors.UNIT_SUMMARY_LABELS,
+    )
+    return table_or_xlsx(
+        request,
+        access,
+        "web/unit.html",
+        {"unit_id": unit_id, "cases_table": cases_table, "months_table": months_table},
+        tables=[cases_table, months_table],
+        filename=f"enhet-{unit_id}-{filters.as_of}",
+        filters=filters,
+        active="web:units",
+    )
+
+
+def _monthly_page(
+    request: HttpRequest,
+    access: Access,
+    *,
+    name: str,
+    title: str,
+    intro: str,
+    guide: str,
+    columns: list[str],
+    chart_spec_of,
+    active: str,
+    extra_tables: list[Table] | None = None,
+) -> HttpResponse:
+    filters = Filters.from_request(request)
+    frame = selectors.figure(
+        name,
+        access=access,
+        filters=filters,
+        date_from=filters.months_from,
+        date_to=filters.months_to,
+    )
+    sort, desc = sort_param(request, "")
+    table = Table(
+        name=name,
+        title=title,
+        frame=frame.sort(["unit_id", "month"]),
+        columns=columns,
+        links={"unit_id": _unit_link(filters)},
+        sort=sort,
+        descending=desc,
+    )
+    tables = [table, *(extra_tables or [])]
+    return table_or_xlsx(
+        request,
+        access,
+        "web/monthly.html",
+        {
+            "title": title,
+            "intro": intro,
+            "guide": guide,
+            "tables": tables,
+            "chart": chart(chart_spec_of(frame)) if frame.height else "",
+        },
+        tables=tables,
+        filename=f"{name}-{filters.as_of}",
+        filters=filters,
+        active=active,
+    )
+
+
+def _monthly_sum(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    return frame.group_by("month").agg(pl.col(columns).sum()).sort("month")
+
+
+@page()
+def capacity(request: HttpRequest, access: Access) -> HttpResponse:
+    def spec(frame: pl.DataFrame) -> dict:
+        monthly = _monthly_sum(
+            frame, ["unused_hours", "hourly_staff_hours", "additional_hours", "overtime_hours"]
+        ).with_columns(
+            (
+                pl.col("hourly_staff_hours") + pl.col("additional_hours") + pl.col("overtime_hours")
+            ).alias("bought")
+        )
+        long = pl.concat(
+            [
+                monthly.select(
+                    "month",
+                    pl.lit("Outnyttjad tid").alias("serie"),
+                    pl.col("unused_hours").alias("h"),
+                ),
+                monthly.select(
+                    "month", pl.lit("Köpt tid").alias("serie"), pl.col("bought").alias("h")
+                ),
+            ]
+        )
+        return charts.grouped_bars(
+            long,
+            x="month",
+            y="h",
+            group="serie",
+            title="Outnyttjad tid mot köpt tid",
+            y_title="Timmar",
+        )
+
+    return _monthly_page(
+        request,
+        access,
+        name="capacity",
+        title="Bemanning: överkapacitet mot köpt tid",
+        intro=(
+            "Avtalad tid för månadsavlönade som inte används till assistans (outnyttjad tid), "
+            "jämfört med timmar som köps in som timavlönade, mertid och övertid."
+        ),
+        guide="capacity",
+        columns=[
+            "unit_id",
+            "month",
+            "granted_hours",
+            "contracted_hours",
+            "absence_hours",
+            "available_hours",
+            "worked_ordinary_hours",
+            "unused_hours",
+            "unused_cost",
+            "hourly_staff_hours",
+            "additional_hours",
+            "overtime_hours",
+            "substitutable_hours",
+        ],
+        chart_spec_of=spec,
+        active="web:capacity",
+    )
+
+
+@page()
+def overtime(request: HttpRequest, access: Access) -> HttpResponse:
+    settings = selectors.figure_request(filters=Filters.from_request(request)).settings
+    goal = settings.goal_for(Filters.from_request(request).as_of.year)
+
+    def spec(frame: pl.DataFrame) -> dict:
+        return charts.overtime_against_goal(
+            _monthly_sum(frame, ["overtime_hours", "baseline_overtime_hours"]), goal_pct=goal
+        )
+
+    columns = [
+        "unit_id",
+        "month",
+        "overtime_hours",
+        "overtime_cost",
+        "additional_hours",
+        "additional_cost",
+        "hourly_staff_hours",
+        "hourly_staff_cost",
+        "baseline_overtime_hours",
+        "overtime_change_pct",
+        "ytd_overtime_hours",
+        "ytd_baseline_hours",
+        "ytd_change_pct",
+        "goal_change_pct",
+        "on_track",
+    ]
+    if not access.sees_economics:
+        columns = [c for c in columns if not c.endswith("_cost")]
+    return _monthly_page(
+        request,
+        access,
+        name="overtime",
+        title="Övertid och timavlönade",
+        intro=(
+            "Övertid, mertid och timavlönade per enhet och månad, mot samma månad "
+            "jämförelseåret och årets mål."
+        ),
+        guide="overtime",
+        columns=columns,
+        chart_spec_of=spec,
+        active="web:overtime",
+    )
+
+
+@page()
+def absence(request: HttpRequest, access: Access) -> HttpResponse:
+    filters = Filters.from_request(request)
+    extra: list[Table] = []
+    if access.sees_health_data:
+        people = selectors.absence_people(access=access, filters=filters)
+        if people is not None:
+            names = people.names
+            frame = people.frame
+            columns = [
+                "employee_id",
+                "unit_id",
+                "sick_hours_12m",
+                "occasions_12m",
+                "flag_repeated",
+                "current_spell_days",
+            ]
+            if names:
+                frame = frame.with_columns(
+                    pl.col("employee_id").replace_strict(names, default=None).alias("name")
+                )
+                columns.insert(1, "name")
+            extra.append(
+                Table(
+                    name="absence-employees",
+                    title="Sjukfrånvaro per medarbetare",
+                    frame=frame.sort(["flag_repeated", "occasions_12m"], descending=True),
+                    columns=columns,
+                    labels={"name": "Namn"},
+                )
+            )
+            audit_log(
+                user=request.user,
+                action=AuditEvent.Action.HEALTH_VIEW,
+                target="sjukfrånvaro per medarbetare",
+                detail={
+                    "units": sorted(people.units),
+                    "rows": frame.height,
+                    "as_of": str(filters.as_of),
+                },
+                ip=client_ip(request),
+            )
+
+    def spec(frame: pl.DataFrame) -> dict:
+        monthly = _monthly_sum(frame, ["sick_hours", "ordinary_hours"]).with_columns(
+            (100 * pl.col("sick_hours") / pl.col("ordinary_hours")).alias("rate")
+        )
+        return charts.bars(
+            monthly, x="month", y="rate", title="Sjukfrånvaro per månad", y_title="%", fmt=",.1f"
+        )
+
+    return _monthly_page(
+        request,
+        access,
+        name="absence",
+        title="Sjukfrånvaro",
+        intro=(
+            "Sjukfrånvaro i timmar och procent av ordinarie tid (SKR:s definition), kort- och "
+            "långtidsfrånvaro, ersättning av sjukfrånvaron och sjuklönekostnad."
+        ),
+        guide="absence",
+        columns=[
+            "unit_id",
+            "month",
+            "ordinary_hours",
+            "sick_hours",
+            "sick_rate_pct",
+            "short_sick_hours",
+            "long_sick_hours",
+            "long60_sick_hours",
+            "replacement_ordinary_hours",
+            "replacement_hourly_hours",
+            "replacement_overtime_hours",
+            *(["sick_pay_cost"] if access.sees_economics else []),
+        ],
+        chart_spec_of=spec,
+        active="web:absence",
+        extra_tables=extra,
+    )
