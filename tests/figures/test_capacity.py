@@ -308,9 +308,9 @@ def test_unused_is_never_negative_and_caps_substitutable():
     assert r["substitutable_hours"] == 0.0
 
 
-def test_social_fee_rate_is_a_setting():
+def test_social_fee_rate_is_a_rate():
     req = FigureRequest.make(
-        D, date_from=date(2026, 3, 1), settings=replace(FigureSettings(), social_fee_rate=0.0)
+        D, date_from=date(2026, 3, 1), settings=FigureSettings().with_rates(social_fee_rate=0.0)
     )
     r = table_rows(req)["U1", "2026-03"]
     assert r["unused_cost"] == pytest.approx(25320.0)

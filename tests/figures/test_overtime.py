@@ -205,8 +205,8 @@ def test_goal_and_baseline_year_are_settings():
     assert r["overtime_change_pct"] == pytest.approx(100 * (40 - 18) / 18)
 
 
-def test_overtime_factors_are_settings():
-    s = replace(FigureSettings(), overtime_factor_simple=1.5, overtime_factor_qualified=1.0)
+def test_overtime_factors_are_rates():
+    s = FigureSettings().with_rates(overtime_factor_simple=1.5, overtime_factor_qualified=1.0)
     r = rows(FigureRequest.make(D, date_from=date(2026, 3, 1), settings=s))["U1", "2026-03"]
     assert r["overtime_cost"] == pytest.approx(10 * 180 * 1.5 + 8 * 150 * 1.0)
 

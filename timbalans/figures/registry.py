@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import polars as pl
@@ -30,11 +30,15 @@ class FigureRequest:
         date_to: date | None = None,
         settings: FigureSettings | None = None,
     ) -> FigureRequest:
+        # The tables that apply one value of a rate per request read it on D.
+        chosen = settings or FigureSettings()
+        if chosen.rates_on is None:
+            chosen = replace(chosen, rates_on=as_of)
         return cls(
             as_of=as_of,
             date_from=date_from or as_of,
             date_to=date_to or date_from or as_of,
-            settings=settings or FigureSettings(),
+            settings=chosen,
         )
 
 

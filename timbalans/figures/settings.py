@@ -1,14 +1,27 @@
 """Figure settings: defaults from ``defaults.toml``, overridden by a file or the database.
 
-Every figure output names the settings it used (``FigureSettings.describe``).
+Every figure output names the settings it used (``FigureSettings.describe``) and the rate set
+(``FigureSettings.rates``, ``timbalans.core.rates``).
+
+The economic values (social fee rate, overtime factors, holiday pay, qualifying deduction, OB
+amounts, the standard hourly rate, ...) are *rates* with validity dates, not settings: they
+live in the rate set. For the tables that apply one value for the whole request (capacity,
+overtime, absence) the properties ``social_fee_rate``, ``overtime_factor_simple``,
+``overtime_factor_qualified``, ``holiday_pay_rate`` and ``qualifying_deduction_pct_of_week``
+give the value valid on ``rates_on`` (``FigureRequest.make`` sets it to D; None = the newest
+value). A settings file or mapping that still names one of those keys sets that rate to one
+constant value.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+
+from timbalans.core.rates import RateSet, default_rates, rates_from_mapping
 
 DEFAULTS_FILE = Path(__file__).with_name("defaults.toml")
 
@@ -23,15 +36,40 @@ class FigureSettings:
     overtime_goal_pct: dict[int, float] = field(default_factory=lambda: {2026: -50.0})
     repeated_occasions: int = 6
     window_months: int = 12
-    # Economics. Example values to confirm for the department's own agreement and year:
-    # PO-pålägg (SKR 2023: 44.53 %), overtime factors on the hourly cost basis, holiday pay for
-    # hourly staff (semesterlagen 12 %), qualifying deduction = % of an average week's sick pay.
-    social_fee_rate: float = 0.4453
-    overtime_factor_simple: float = 1.8
-    overtime_factor_qualified: float = 2.0
-    holiday_pay_rate: float = 0.12
-    qualifying_deduction_pct_of_week: float = 20.0
+    # savings: the N cases with the largest deficits, and the low/high reduction in percent
+    savings_top_cases: int = 4
+    savings_effect_low_pct: float = 10.0
+    savings_effect_high_pct: float = 20.0
     source: str = "standard"
+    # The rates (satser) with validity dates; not a setting key of its own.
+    rates: RateSet = field(default_factory=default_rates)
+    # The day the single-value rate properties below are read on (None: the newest value).
+    rates_on: dt.date | None = None
+
+    # The economic values as one number, for the tables that apply one value per request.
+    @property
+    def social_fee_rate(self) -> float:
+        return self.rates.value("social_fee_rate", self.rates_on)
+
+    @property
+    def overtime_factor_simple(self) -> float:
+        return self.rates.value("overtime_factor_simple", self.rates_on)
+
+    @property
+    def overtime_factor_qualified(self) -> float:
+        return self.rates.value("overtime_factor_qualified", self.rates_on)
+
+    @property
+    def holiday_pay_rate(self) -> float:
+        return self.rates.value("holiday_pay_rate", self.rates_on)
+
+    @property
+    def qualifying_deduction_pct_of_week(self) -> float:
+        return self.rates.value("qualifying_deduction_pct_of_week", self.rates_on)
+
+    def with_rates(self, **values: float) -> FigureSettings:
+        """These settings with rates replaced by constants (``with_rates(social_fee_rate=0)``)."""
+        return replace(self, rates=self.rates.with_values(**values))
 
     def baseline_for(self, year: int) -> int:
         return self.baseline_year or year - 1
@@ -40,10 +78,23 @@ class FigureSettings:
         return self.overtime_goal_pct.get(year)
 
     def describe(self) -> dict[str, Any]:
-        """The values used, for the output's record."""
-        out = asdict(self)
+        """The setting values used, for the output's record (the rates: ``rates.describe``)."""
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NOT_SETTINGS}
         out["overtime_goal_pct"] = {str(k): v for k, v in self.overtime_goal_pct.items()}
         return out
+
+
+#: Fields of FigureSettings that are not setting keys.
+_NOT_SETTINGS = ("rates", "rates_on")
+#: Keys that used to be settings and are rates now: a mapping that names one sets that rate to
+#: one constant value (old settings files and database rows keep working).
+RATE_KEYS = (
+    "social_fee_rate",
+    "overtime_factor_simple",
+    "overtime_factor_qualified",
+    "holiday_pay_rate",
+    "qualifying_deduction_pct_of_week",
+)
 
 
 def settings_from_mapping(
@@ -51,14 +102,25 @@ def settings_from_mapping(
 ) -> FigureSettings:
     """Settings from a TOML-shaped mapping; unknown keys are an error naming the key."""
     flat: dict[str, Any] = {}
+    base = base or FigureSettings()
+    rates = base.rates
     for key, value in data.items():
+        if key == "rates" and isinstance(value, dict):
+            own = rates_from_mapping({"rates": value}, name=source)
+            rates = rates.overridden(own.rates, name=f"{rates.name} + {source}")
+            continue
         if key == "absence" and isinstance(value, dict):
             flat.update(value)
         elif key == "overtime_goal_pct" and isinstance(value, dict):
             flat[key] = {int(k): float(v) for k, v in value.items()}
         else:
             flat[key] = value
-    known = {f.name: f for f in fields(FigureSettings)}
+    for key in [k for k in flat if k in RATE_KEYS]:
+        try:
+            rates = rates.with_constant(key, float(flat.pop(key)), name=f"{rates.name} + {source}")
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"ogiltigt värde för {key}") from exc
+    known = {f.name: f for f in fields(FigureSettings) if f.name not in _NOT_SETTINGS}
     unknown = sorted(set(flat) - set(known))
     if unknown:
         raise ValueError(f"okänd inställning: {', '.join(unknown)}")
@@ -71,7 +133,7 @@ def settings_from_mapping(
             typed[key] = int(value)
         else:
             typed[key] = value
-    return replace(base or FigureSettings(), **typed, source=source)
+    return replace(base, **typed, source=source, rates=rates)
 
 
 def load_settings(path: Path | None = None) -> FigureSettings:
