@@ -149,3 +149,8 @@ def test_the_coordinator_sees_no_economics(imported, as_user):
     assert "Övertid (kr)" not in html
     html = as_user("controller").get("/overtid/", {"as_of": AS_OF}).content.decode()
     assert "Övertid (kr)" in html
+
+
+@pytest.mark.parametrize("url", ["/", "/arenden/", "/enheter/", "/bemanning/", "/sjukfranvaro/"])
+def test_pages_work_on_an_empty_database(url, as_user):
+    assert as_user("admin").get(url).status_code == 200

@@ -143,6 +143,9 @@ def _read_table(table: str) -> pl.DataFrame:
     for name, dtype in schema.items():
         col = pl.col(name)
         current = raw.schema[name]
+        if current == pl.Null:  # an empty table (or a column with only nulls)
+            exprs.append(pl.lit(None, dtype).alias(name))
+            continue
         if isinstance(dtype, pl.Datetime):
             if current == pl.String:  # SQLite: naive UTC text
                 col = col.str.to_datetime(
