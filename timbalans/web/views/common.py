@@ -20,6 +20,8 @@ NAV = [
     ("web:capacity", "Bemanning", None),
     ("web:overtime", "Övertid och timavlönade", None),
     ("web:absence", "Sjukfrånvaro", None),
+    ("plans:list", "Handlingsplaner", "sees_economics"),
+    ("reports:list", "Rapporter", "sees_economics"),
     ("web:imports", "Import", "may_import"),
     ("web:settings", "Inställningar", "may_change_settings"),
     ("web:audit", "Granskningslogg", "may_read_audit"),

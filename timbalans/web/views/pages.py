@@ -134,7 +134,11 @@ def case(request: HttpRequest, access: Access, case_id: str) -> HttpResponse:
     tables = [periods, staff]
     economics = None
     if cp.economics is not None:
-        cost_columns = [c for c in cp.economics.columns if c.startswith("cost_")]
+        cost_columns = [
+            c
+            for c in cp.economics.columns
+            if c.startswith("cost_") and c not in ("cost_total", "cost_per_hour")
+        ]
         economics = Table(
             name="ekonomi",
             title=f"Ekonomi {case_id}",
@@ -144,6 +148,7 @@ def case(request: HttpRequest, access: Access, case_id: str) -> HttpResponse:
                 "source",
                 "revenue",
                 *cost_columns,
+                "cost_total",
                 "structural_cost",
                 "result",
                 "result_influenceable",

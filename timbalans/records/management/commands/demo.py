@@ -11,11 +11,21 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from timbalans.accounts.services import user_access_set
 from timbalans.generator import generate
 from timbalans.records.selectors import import_batch_list
 from timbalans.records.services import import_batch_apply, import_dataset_validate
 
 DEMO_USER = "demo"
+# One demo login per role, all with the same printed password; the unit manager leads the
+# seed's unit 81515.
+DEMO_ROLES = {
+    "demo": ("admin", []),
+    "ledning": ("management", []),
+    "controller": ("controller", []),
+    "enhetschef": ("unit_manager", ["81515"]),
+    "samordnare": ("coordinator", []),
+}
 
 
 class Command(BaseCommand):
@@ -46,13 +56,15 @@ class Command(BaseCommand):
             batch = import_batch_apply(dataset=dataset, source=str(out))
             self.stdout.write(f"Import {batch.pk}: {dataset.rows} rader.")
         password = secrets.token_urlsafe(9)
-        user, _ = get_user_model().objects.get_or_create(username=DEMO_USER)
-        user.is_staff = True
-        user.is_superuser = True
-        user.set_password(password)
-        user.save()
+        for name, (role, units) in DEMO_ROLES.items():
+            user, _ = get_user_model().objects.get_or_create(username=name)
+            user.set_password(password)
+            user.save()
+            user_access_set(user=user, role=role, unit_ids=units, by="demo")
         self.stdout.write("")
-        self.stdout.write(f"Inloggning: användare {DEMO_USER}, lösenord {password}")
+        self.stdout.write(f"Inloggning: användare {DEMO_USER} (administratör), lösenord {password}")
+        others = ", ".join(n for n in DEMO_ROLES if n != DEMO_USER)
+        self.stdout.write(f"Samma lösenord för rollerna: {others}")
         self.stdout.write(f"Webbappen: http://{options['addr']}/")
         if not options["no_serve"]:
             call_command("serve", addr=options["addr"])

@@ -1,0 +1,30 @@
+"""Swedish number formats on the pages."""
+
+from __future__ import annotations
+
+from timbalans.web.templatetags.sv import hours, number, pct, sek, share, tkr
+
+
+def test_thousands_are_separated_by_a_space_and_decimals_by_a_comma():
+    assert number(1234567.891, 1) == "1\u00a0234\u00a0567,9"
+
+
+def test_negative_numbers_get_a_true_minus_sign():
+    assert number(-1234.5, 0) == "\u22121\u00a0234"
+
+
+def test_money_in_kronor_and_thousands():
+    assert sek(1234.4) == "1\u00a0234\u00a0kr"
+    assert tkr(-1570000) == "\u22121\u00a0570\u00a0tkr"
+
+
+def test_hours_percent_and_shares():
+    assert hours(12.34) == "12,3"
+    assert pct(-50) == "\u221250,0\u00a0%"
+    assert share(0.125) == "12,5\u00a0%"
+
+
+def test_missing_values_are_a_dash():
+    assert number(None) == "–"
+    assert pct(None) == "–"
+    assert number(float("nan")) == "–"

@@ -1,0 +1,93 @@
+"""The Import page: upload, the dry-run report, apply, undo; all in the audit trail."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.builders import BASE
+from timbalans.accounts.models import AuditEvent
+from timbalans.ingest.messages import UNDO_NOT_LATEST
+from timbalans.records.models import ImportBatch, Worked
+from timbalans.web.jobs import BAD_NAME, NO_FILES
+from timbalans.web.models import ImportJob
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def inline_jobs(settings, tmp_path):
+    settings.TIMBALANS_JOBS_INLINE = True
+    settings.DATA_DIR = tmp_path
+
+
+def _files(**tables):
+    content = {**BASE, **tables}
+    return [
+        SimpleUploadedFile(f"{t}.csv", text.encode("utf-8"), content_type="text/csv")
+        for t, text in content.items()
+    ]
+
+
+def test_a_broken_set_is_reported_row_by_row_and_nothing_is_stored(as_user):
+    client = as_user("controller")
+    worked = BASE["worked"] + "51470;E9;2025-01-12 07:00;2025-01-12 16:00;60;ordinary\n"
+    response = client.post("/import/", {"files": _files(worked=worked)})
+    job = ImportJob.objects.get()
+    assert response["Location"] == f"/import/jobb/{job.pk}/"
+    html = client.get(response["Location"]).content.decode()
+    assert "Filerna importerades inte: 1 fel." in html
+    assert '<td>worked.csv</td><td class="num">5</td><td>employee_id</td>' in html
+    assert job.status == "invalid"
+    assert ImportBatch.objects.count() == 0
+
+
+def test_a_valid_set_is_checked_then_imported_then_undone(as_user):
+    client = as_user("controller")
+    client.post("/import/", {"files": _files()})
+    job = ImportJob.objects.get()
+    assert job.status == "valid"
+    assert "Importera</button>" in client.get(f"/import/jobb/{job.pk}/").content.decode()
+    assert ImportBatch.objects.count() == 0  # the dry run stored nothing
+
+    client.post(f"/import/jobb/{job.pk}/")
+    job.refresh_from_db()
+    assert (job.status, job.batch_number, job.rows_done) == ("applied", 1, job.rows_total)
+    assert Worked.objects.count() == 3
+    assert AuditEvent.objects.get(action="import").target == "import 1"
+
+    response = client.post("/import/1/angra/", follow=True)
+    assert "Import 1 är ångrad." in response.content.decode()
+    assert ImportBatch.objects.get(pk=1).status == "undone"
+    assert Worked.objects.count() == 0
+    assert AuditEvent.objects.get(action="undo").username == "controller"
+
+
+def test_an_older_import_cannot_be_undone_and_the_page_says_why(as_user):
+    client = as_user("admin")
+    client.post("/import/", {"files": _files()})
+    client.post(f"/import/jobb/{ImportJob.objects.get().pk}/")
+    client.post("/import/", {"files": _files()})
+    client.post(f"/import/jobb/{ImportJob.objects.first().pk}/")
+    html = client.post("/import/1/angra/", follow=True).content.decode()
+    assert UNDO_NOT_LATEST.format(number=1, later=2) in html
+    assert ImportBatch.objects.get(pk=1).status == "applied"
+
+
+def test_no_files_is_an_error(as_user):
+    html = as_user("controller").post("/import/", {}, follow=True).content.decode()
+    assert NO_FILES in html
+
+
+def test_a_file_of_another_kind_is_refused(as_user):
+    bad = SimpleUploadedFile("skript.exe", b"MZ")
+    html = as_user("controller").post("/import/", {"files": [bad]}, follow=True).content.decode()
+    assert BAD_NAME.format(name="skript.exe") in html
+
+
+@pytest.mark.parametrize("role", ["ledning", "chef", "samordnare"])
+def test_other_roles_cannot_upload_or_undo(role, as_user):
+    client = as_user(role)
+    assert client.post("/import/", {"files": _files()}).status_code == 403
+    assert client.post("/import/1/angra/").status_code == 403
+    assert ImportJob.objects.count() == 0
