@@ -147,8 +147,11 @@ class RateSet:
     def keys(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(r.key for r in self.rates))
 
+    def __contains__(self, key: object) -> bool:
+        return key in self.keys()
+
     def check_key(self, key: str) -> None:
-        if key not in self.keys():
+        if key not in self:
             raise KeyError(UNKNOWN_RATE.format(key=key))
 
     def overridden(self, rates: Iterable[Rate], *, name: str) -> RateSet:

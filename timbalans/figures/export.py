@@ -3,7 +3,9 @@
 * JSON: a list of objects keyed by the column names; dates as ISO strings, numbers as numbers,
   empty (null, NaN) as null.
 * CSV: UTF-8, `,`-separated, the column names as header.
-* XLSX: Swedish headers and number formats, and a sheet naming the settings used.
+* XLSX: Swedish headers and number formats, a sheet naming the settings used and one listing
+  the rate set (every rate with its validity date and source; example values marked
+  "exempelvärde").
 Text that a spreadsheet would run as a formula (starting with =, +, -, @) is neutralised.
 """
 
@@ -64,16 +66,29 @@ def to_csv(frame: pl.DataFrame) -> bytes:
     return out.write_csv(date_format="%Y-%m-%d").encode("utf-8")
 
 
+RATE_HEADERS = ("Sats", "Benämning", "Gäller från", "Värde", "Källa", "Anmärkning")
+RATE_SHEET = "Satser"
+
+
 def to_xlsx(
-    sheets: dict[str, pl.DataFrame], *, settings: dict[str, Any] | None = None, title: str = ""
+    sheets: dict[str, pl.DataFrame],
+    *,
+    settings: dict[str, Any] | None = None,
+    title: str = "",
+    rates: list[dict[str, Any]] | None = None,
+    rates_name: str = "",
 ) -> bytes:
-    """One sheet per table (sheet name -> frame), Swedish headers, and the settings used."""
+    """One sheet per table (sheet name -> frame), Swedish headers, the settings and rates used.
+
+    ``rates`` is ``RateSet.describe()``: one row per rate and date, written to the sheet
+    *Satser* under the rate set's name."""
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "nan_inf_to_errors": False})
     header = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1})
     formats = {
         "hours": wb.add_format({"num_format": "# ##0.00"}),
         "pct": wb.add_format({"num_format": "0.0"}),
+        "share": wb.add_format({"num_format": "0.0%"}),
         "sek": wb.add_format({"num_format": "# ##0"}),
         "count": wb.add_format({"num_format": "0"}),
         "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
@@ -117,5 +132,27 @@ def to_xlsx(
             ws.write_string(
                 i, 1, json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
             )
+    if rates is not None:
+        _rates_sheet(wb, header, rates, rates_name)
     wb.close()
     return buffer.getvalue()
+
+
+def _rates_sheet(
+    wb: xlsxwriter.Workbook, header: Any, rates: list[dict[str, Any]], name: str
+) -> None:
+    ws = wb.add_worksheet(RATE_SHEET)
+    ws.write_string(0, 0, "Satser", header)
+    ws.write_string(0, 1, safe_text(name), header)
+    for j, label in enumerate(RATE_HEADERS):
+        ws.write_string(1, j, label, header)
+    for j, width in enumerate((30, 50, 12, 12, 60, 14)):
+        ws.set_column(j, j, width)
+    keys = ("sats", "benämning", "gäller_från", "värde", "källa", "anmärkning")
+    for i, row in enumerate(rates, start=2):
+        for j, key in enumerate(keys):
+            value = row.get(key)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                ws.write_number(i, j, value)
+            elif value is not None:
+                ws.write_string(i, j, safe_text(str(value)))

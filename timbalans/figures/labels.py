@@ -64,10 +64,60 @@ LABELS: dict[str, str] = {
     "occasions_12m": "Sjuktillfällen 12 mån",
     "flag_repeated": "Upprepad korttidsfrånvaro",
     "current_spell_days": "Pågående sjukperiod (dagar)",
+    "source": "Källa",
+    "revenue": "Intäkt (kr)",
+    "cost_salary_monthly": "Kostnad månadslön (kr)",
+    "cost_salary_hourly": "Kostnad timlön (kr)",
+    "cost_additional_hours": "Kostnad mertid (kr)",
+    "cost_overtime": "Kostnad övertid (kr)",
+    "cost_ob": "Kostnad OB (kr)",
+    "cost_sick_pay": "Kostnad sjuklön (kr)",
+    "cost_social_fees": "Kostnad PO-pålägg (kr)",
+    "cost_hsl": "Kostnad HSL (kr)",
+    "cost_training_reassignment": "Kostnad arbetsträning/omplacering (kr)",
+    "cost_other_staff": "Kostnad övrig personal (kr)",
+    "cost_other": "Kostnad övrigt (kr)",
+    "cost_total": "Kostnad totalt (kr)",
+    "structural_cost": "Strukturell kostnad (kr)",
+    "result": "Resultat (kr)",
+    "result_influenceable": "Påverkbart resultat (kr)",
+    "cost_per_hour": "Kostnad per timme (kr)",
+    "revenue_per_hour": "Intäkt per timme (kr)",
+    "hourly_staff_share": "Andel timavlönade",
+    "overtime_share": "Andel övertid",
+    "ob_share": "Andel OB-timmar",
+    "distinct_staff": "Antal medarbetare",
+    "computed_revenue": "Beräknad intäkt (kr)",
+    "computed_cost_total": "Beräknad kostnad totalt (kr)",
+    "area": "Åtgärdsområde",
+    "cost_base": "Kostnadsbas (kr)",
+    "effect_low": "Effekt låg (kr)",
+    "effect_high": "Effekt hög (kr)",
+}
+
+#: Swedish names of the savings areas and the case-economics sources (values, not columns).
+VALUE_LABELS: dict[str, str] = {
+    "decided_hours": "Beslutade timmar (obetalda timmar och övertäckning)",
+    "cases": "Ärenden med störst underskott",
+    "temp_overtime": "Timavlönade, övertid och mertid",
+    "sick_leave": "Sjukfrånvaro",
+    "structural": "Strukturella kostnader (ingen besparing)",
+    "ledger": "bokföring",
+    "computed": "beräknad",
 }
 
 PCT_SUFFIX = "_pct"
-SEK_SUFFIXES = ("_cost", "revenue", "result", "_base", "effect_low", "effect_high")
+SEK_SUFFIXES = (
+    "_cost",
+    "revenue",
+    "result",
+    "_base",
+    "effect_low",
+    "effect_high",
+    "_per_hour",
+    "_influenceable",
+    "_total",
+)
 
 
 def column_label(name: str) -> str:
@@ -79,13 +129,15 @@ def column_label(name: str) -> str:
 
 
 def column_format(name: str, dtype: pl.DataType) -> str:
-    """hours | pct | sek | count | date | text."""
+    """hours | pct | share | sek | count | date | text."""
     if dtype == pl.Date or isinstance(dtype, pl.Datetime):
         return "date"
     if dtype == pl.String or dtype == pl.Boolean:
         return "text"
-    if name.endswith(PCT_SUFFIX) or name.endswith("_share"):
+    if name.endswith(PCT_SUFFIX):
         return "pct"
+    if name.endswith("_share"):
+        return "share"
     if name.startswith("cost") or name.endswith(SEK_SUFFIXES) or "cost" in name:
         return "sek"
     if dtype.is_integer():

@@ -49,9 +49,11 @@ def figure_functions() -> dict[str, FigureFunction]:
     """Every figure table of spec/figures.md that is implemented, by its name."""
     from timbalans.figures.absence import absence, absence_employees
     from timbalans.figures.capacity import capacity
+    from timbalans.figures.case_economics import case_economics
     from timbalans.figures.coverage import coverage
     from timbalans.figures.hour_balance import hour_balance
     from timbalans.figures.overtime import overtime
+    from timbalans.figures.savings import savings
 
     return {
         "hour-balance": hour_balance,
@@ -60,6 +62,8 @@ def figure_functions() -> dict[str, FigureFunction]:
         "overtime": overtime,
         "absence": absence,
         "absence-employees": absence_employees,
+        "case-economics": case_economics,
+        "savings": savings,
     }
 
 
@@ -70,4 +74,6 @@ FIGURE_NAMES = (
     "overtime",
     "absence",
     "absence-employees",
+    "case-economics",
+    "savings",
 )
