@@ -131,17 +131,29 @@ def read_entries(entries: list[tuple[str, bytes]]) -> RawDataset:
 
 def decode(name: str, data: bytes, problems: list[Problem]) -> str | None:
     """UTF-8 (with or without BOM), else Windows-1252; else a problem naming the file."""
+    decoded = _decode(data)
+    if decoded is None:
+        problems.append(Problem(name, None, None, msg.BAD_ENCODING))
+        return None
+    return decoded[0]
+
+
+def _decode(data: bytes) -> tuple[str, bytes] | None:
+    """(text, the same text as UTF-8 bytes), or None when neither encoding fits.
+
+    UTF-8 input is returned as given (less its BOM), not encoded again.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), data
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1252")
+        text = data.decode("cp1252")
     except UnicodeDecodeError:
-        problems.append(Problem(name, None, None, msg.BAD_ENCODING))
         return None
+    return text, text.encode("utf-8")
 
 
 def _read_file(
@@ -173,17 +185,20 @@ def _read_file(
 
 
 def _read_csv(name: str, data: bytes, problems: list[Problem]) -> pl.DataFrame | None:
-    text = decode(name, data, problems)
-    if text is None:
+    decoded = _decode(data)
+    if decoded is None:
+        problems.append(Problem(name, None, None, msg.BAD_ENCODING))
         return None
-    header = text.split("\n", 1)[0]
+    text, utf8 = decoded
+    newline = text.find("\n")
+    header = text if newline < 0 else text[:newline]
     if not header.strip():
         problems.append(Problem(name, 1, None, msg.NO_HEADER))
         return None
     separator = ";" if header.count(";") >= header.count(",") else ","
     try:
         frame = pl.read_csv(
-            text.encode("utf-8"),
+            utf8,
             separator=separator,
             infer_schema=False,
             truncate_ragged_lines=False,
