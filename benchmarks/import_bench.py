@@ -1,27 +1,35 @@
 """Benchmark: generate one municipality-year and import it on SQLite and on PostgreSQL.
 
-Prints rows per table, seconds, rows per second and peak memory of each step, next to the time
-polars alone needs to read the same files (the floor).
+Prints, per database: the import of the set into an empty database, the same set again (it
+replaces every month of every unit) and the undo of that second import, each with seconds,
+rows per second, peak memory and seconds per phase (read, validate, each table's upsert /
+replace / insert, commit); next to the time polars alone needs to read the same files (the
+floor) and the rows per table.
 
-    .venv/bin/python benchmarks/import_bench.py [--scale municipality] [--pg postgres://...]
+    .venv/bin/python -m benchmarks.import_bench [--scale municipality] [--data DIR]
+        [--pg postgres://postgres@127.0.0.1:5432/postgres] [--skip-pg] [--skip-sqlite]
 
-Each measured step runs in its own process, so its peak memory is its own.
+Each measured step runs in its own process (``--child``), so its peak memory is its own and the
+time includes starting Python and Django, as ``timbalans import`` does. The PostgreSQL database
+``timbalans_bench`` is dropped and created afresh on the server of ``--pg``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import tempfile
+import time
+from collections import defaultdict
 from pathlib import Path
-
-import psycopg
+from typing import Any
 
 from benchmarks._util import PYTHON, python_snippet, run_measured
 
 FLOOR = """
 import polars as pl, pathlib, sys
-d = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else {dir!r})
+d = pathlib.Path({dir!r})
 n = 0
 for p in sorted(d.iterdir()):
     if p.suffix == '.csv':
@@ -30,6 +38,160 @@ for p in sorted(d.iterdir()):
         n += pl.read_parquet(p).height
 print(n)
 """
+TARGET_SECONDS = 30.0
+
+
+# ---------------------------------------------------------------- child: one measured step
+
+
+def _child(step: str, data: str) -> None:
+    """Run one step in this process with every phase timed; print JSON.
+
+    A phase's time is [wall seconds, CPU seconds of this process and of its PostgreSQL
+    backend]; the import's phases are its service functions, the undo's its SQL statements.
+    """
+    started = time.perf_counter()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "timbalans.config.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from timbalans.records import services
+
+    def clock() -> tuple[float, float]:
+        cpu = _cpu_seconds("self")
+        raw = connection.connection
+        if connection.vendor == "postgresql" and raw is not None:
+            cpu += _cpu_seconds(str(raw.info.backend_pid))
+        return time.perf_counter(), cpu
+
+    phases: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+
+    def add(key: str, since: tuple[float, float]) -> None:
+        now = clock()
+        phases[key][0] += now[0] - since[0]
+        phases[key][1] += now[1] - since[1]
+
+    phases["start"] = [time.perf_counter() - started, _cpu_seconds("self")]
+
+    def timed(name: str, fn: Any, label: Any = None) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            t0 = clock()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                add(name if label is None else f"{name} {label(*args, **kwargs)}", t0)
+
+        return wrapper
+
+    def table_of(*args: Any, **kwargs: Any) -> str:
+        return str(args[1])
+
+    services.read_dataset = timed("read", services.read_dataset)
+    services.known_references = timed("validate", services.known_references)
+    services.validate = timed("validate", services.validate)
+    for name in ("_upsert", "_replace_scope", "_insert_time_rows"):
+        setattr(
+            services, name, timed(name.strip("_").split("_")[0], getattr(services, name), table_of)
+        )
+
+    replaced = 0
+    if step == "undo":
+        from timbalans.records.models import ImportBatch
+
+        def by_statement(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            t0 = clock()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                words = sql.replace('"', "").split()
+                table = next((w for w in words if w.startswith("records_")), "")
+                add(f"{words[0].lower()} {table.removeprefix('records_')}".strip(), t0)
+
+        number = (
+            ImportBatch.objects.filter(status="applied")
+            .order_by("-pk")
+            .values_list("pk", flat=True)[0]
+        )
+        with connection.execute_wrapper(by_statement):
+            services.import_batch_undo(number=number)
+    else:
+        dataset = services.import_dataset_validate(source=Path(data))
+        if not dataset.ok:
+            raise SystemExit(f"rejected: {dataset.problems[:5]}")
+        inner = [sum(v[i] for v in phases.values()) for i in (0, 1)]
+        t1 = clock()
+        batch = services.import_batch_apply(dataset=dataset, source=data)
+        add("commit and rest", t1)
+        # what the wrapped phases inside the apply took is not "rest"
+        for i in (0, 1):
+            inside = sum(v[i] for v in phases.values()) - inner[i] - phases["commit and rest"][i]
+            phases["commit and rest"][i] -= inside
+        replaced = sum(batch.replaced.values())
+    cpu_server = 0.0
+    if connection.vendor == "postgresql" and connection.connection is not None:
+        cpu_server = _cpu_seconds(str(connection.connection.info.backend_pid))
+    out = {
+        "phases": phases,
+        "cpu_client": _cpu_seconds("self"),
+        "cpu_server": cpu_server,
+        "replaced": replaced,
+    }
+    print(json.dumps(out))
+
+
+def _cpu_seconds(pid: str) -> float:
+    """User + system CPU seconds of a process so far (Linux /proc), threads included.
+
+    On a shared machine, wall time moves with the load; the CPU time of the client and of its
+    PostgreSQL backend does not, so the two together tell whether a change made the work
+    smaller.
+    """
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# ---------------------------------------------------------------- parent
+
+
+def _generate(scale: str, seed: int, until: str, out: Path) -> tuple[float, float]:
+    args = ["-m", "timbalans.generator", str(out), "--scale", scale, "--seed", str(seed)]
+    secs, peak, _ = run_measured([PYTHON, *args, "--until", until])
+    return secs, peak
+
+
+def _rows(data: Path) -> dict[str, int]:
+    import polars as pl
+
+    rows: dict[str, int] = {}
+    for p in sorted(data.iterdir()):
+        if p.suffix == ".csv":
+            rows[p.stem] = sum(1 for _ in p.open(encoding="utf-8")) - 1
+        elif p.suffix == ".parquet":
+            rows[p.stem] = pl.scan_parquet(p).select(pl.len()).collect().item()
+    return rows
+
+
+def _step(step: str, data: Path, env: dict[str, str]) -> dict[str, Any]:
+    secs, peak, out = run_measured(
+        [PYTHON, "-m", "benchmarks.import_bench", "--child", step, "--data", str(data)], env
+    )
+    return {"seconds": secs, "peak_mb": peak, **json.loads(out.strip().splitlines()[-1])}
+
+
+def _print_step(label: str, result: dict[str, Any], total: int) -> None:
+    secs = result["seconds"]
+    target = f"(target <= {TARGET_SECONDS:.0f} s)" if label.startswith("import") else ""
+    cpu = f"cpu {result['cpu_client']:.1f} s"
+    if result["cpu_server"]:
+        cpu += f" + server {result['cpu_server']:.1f} s"
+    print(
+        f"  {label:34} {secs:6.1f} s  {total / secs:>9,.0f} rows/s  "
+        f"peak {result['peak_mb']:5.0f} MB  {cpu}  {target}"
+    )
+    shown = [f"{k} {w:.1f}/{c:.1f}" for k, (w, c) in result["phases"].items() if w >= 0.05]
+    print("      wall/cpu s: " + "  ".join(shown))
 
 
 def main() -> None:
@@ -37,60 +199,71 @@ def main() -> None:
     parser.add_argument("--scale", default="municipality")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--until", default="2026-11-23")
+    parser.add_argument("--data", type=Path, default=None, help="use this set, don't generate")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--pg-name", default="timbalans_bench")
     parser.add_argument("--skip-pg", action="store_true")
+    parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        _child(args.child, str(args.data))
+        return
 
     work = Path(tempfile.mkdtemp(prefix="tb-bench-"))
-    data = work / "data"
-    secs, peak, _ = run_measured(
-        [
-            PYTHON,
-            "-m",
-            "timbalans.generator",
-            str(data),
-            "--scale",
-            args.scale,
-            "--seed",
-            str(args.seed),
-            "--until",
-            args.until,
-        ]
-    )
-    rows = {}
-    for p in sorted(data.iterdir()):
-        rows[p.stem] = sum(1 for _ in p.open(encoding="utf-8")) - 1 if p.suffix == ".csv" else None
-    total = sum(v for v in rows.values() if v)
-    print(f"generate {args.scale}: {secs:.1f} s, peak {peak:.0f} MB, {total} rows")
+    data = args.data
+    if data is None:
+        data = work / "data"
+        secs, peak = _generate(args.scale, args.seed, args.until, data)
+        print(f"generate {args.scale}: {secs:.1f} s, peak {peak:.0f} MB")
+    rows = _rows(data)
+    total = sum(rows.values())
+    print(f"data set {data}: {total:,} rows")
     for table, n in rows.items():
-        print(f"  {table:12} {n:>10}")
+        print(f"  {table:12} {n:>10,}")
 
     secs, peak, out = python_snippet(FLOOR.format(dir=str(data)))
-    print(f"polars floor (read all as text): {secs:.2f} s, peak {peak:.0f} MB, {out.strip()} rows")
+    print(
+        f"polars floor (read every file as text): {secs:.2f} s, {total / secs:,.0f} rows/s, "
+        f"peak {peak:.0f} MB, {int(out.strip()):,} rows"
+    )
 
-    targets = [("SQLite", {"TIMBALANS_DATA_DIR": str(work / "sqlite")})]
+    targets: list[tuple[str, dict[str, str]]] = []
+    if not args.skip_sqlite:
+        targets.append(("SQLite", {"TIMBALANS_DATA_DIR": str(work / "sqlite")}))
     if not args.skip_pg:
-        name = "timbalans_bench"
+        import psycopg
+
         with psycopg.connect(args.pg, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name}")
-            conn.execute(f"CREATE DATABASE {name}")
-        url = args.pg.rsplit("/", 1)[0] + "/" + name
+            conn.execute(f"DROP DATABASE IF EXISTS {args.pg_name}")
+            conn.execute(f"CREATE DATABASE {args.pg_name}")
+        url = args.pg.rsplit("/", 1)[0] + "/" + args.pg_name
         targets.append(
             ("PostgreSQL", {"DATABASE_URL": url, "TIMBALANS_DATA_DIR": str(work / "pg")})
         )
-    results = {}
+    results: dict[str, Any] = {"rows": rows}
     for label, env in targets:
         run_measured([PYTHON, "-m", "timbalans", "migrate", "-v", "0"], env)
-        secs, peak, _ = run_measured(
-            [PYTHON, "-m", "timbalans", "import", str(data), "--no-progress"], env
-        )
-        print(f"import on {label}: {secs:.1f} s, {total / secs:,.0f} rows/s, peak {peak:.0f} MB")
-        results[label] = {"seconds": round(secs, 2), "peak_mb": round(peak)}
-        secs2, peak2, _ = run_measured(
-            [PYTHON, "-m", "timbalans", "import", str(data), "--no-progress"], env
-        )
-        print(f"  same set again (replaces every month): {secs2:.1f} s, peak {peak2:.0f} MB")
-    print(json.dumps({"rows": total, **results}))
+        print(f"{label}:")
+        first = _step("import", data, env)
+        _print_step("import into an empty database", first, total)
+        again = _step("import", data, env)
+        replaced = int(again["replaced"])
+        _print_step(f"same set again (replaces {replaced:,})", again, total)
+        undo = _step("undo", data, env)
+        _print_step("undo of that import", undo, total)
+        results[label] = {
+            name: {
+                "seconds": round(r["seconds"], 2),
+                "rows_per_s": round(total / r["seconds"]),
+                "peak_mb": round(r["peak_mb"]),
+                "cpu_client": round(r["cpu_client"], 1),
+                "cpu_server": round(r["cpu_server"], 1),
+                "phases": {k: [round(w, 2), round(c, 2)] for k, (w, c) in r["phases"].items()},
+            }
+            for name, r in (("import", first), ("again", again), ("undo", undo))
+        }
+    print(json.dumps(results))
 
 
 if __name__ == "__main__":

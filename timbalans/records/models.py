@@ -196,16 +196,40 @@ class Account(models.Model):
 
 
 class TimeRow(models.Model):
-    """A row of a time table, written by one batch and possibly replaced by a later one."""
+    """A row of a time table, written by one batch and possibly replaced by a later one.
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="+")
+    ``batch`` and ``replaced_by`` have no database constraint: only the import services write
+    them, always with the batch they hold inside the same transaction, and batches are never
+    deleted. A constraint would cost a trigger per row of every import (docs/design.md,
+    "Writing"). ``replaced_by`` is indexed only where set, for undo; the single-column indexes
+    of ``case`` and ``employee`` are left out because each time table has a composite index
+    that starts with that column.
+    """
+
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     replaced_by = models.ForeignKey(
-        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ImportBatch,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     month = models.CharField(max_length=7)  # local YYYY-MM of the start; the replacement unit
 
     class Meta:
         abstract = True
+
+
+def _replaced_index(prefix: str) -> models.Index:
+    return models.Index(
+        fields=["replaced_by"],
+        condition=Q(replaced_by__isnull=False),
+        name=f"{prefix}_replaced_by",
+    )
 
 
 def _interval_constraints(prefix: str) -> list[models.BaseConstraint]:
@@ -217,8 +241,10 @@ def _interval_constraints(prefix: str) -> list[models.BaseConstraint]:
 
 class Shift(TimeRow):
     shift_id = models.CharField(max_length=50, blank=True)
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
-    employee = models.ForeignKey(Employee, null=True, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+", db_index=False)
+    employee = models.ForeignKey(
+        Employee, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     start = models.DateTimeField()
     end = models.DateTimeField()
     break_minutes = models.IntegerField(default=0)
@@ -230,6 +256,7 @@ class Shift(TimeRow):
             models.Index(fields=["case", "start"], name="shift_case_start"),
             models.Index(fields=["month", "case"], name="shift_month_case"),
             models.Index(fields=["employee", "start"], name="shift_employee_start"),
+            _replaced_index("shift"),
         ]
 
     def __str__(self) -> str:
@@ -237,8 +264,10 @@ class Shift(TimeRow):
 
 
 class Worked(TimeRow):
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
-    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+", db_index=False)
+    employee = models.ForeignKey(
+        Employee, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     start = models.DateTimeField()
     end = models.DateTimeField()
     break_minutes = models.IntegerField(default=0)
@@ -250,6 +279,7 @@ class Worked(TimeRow):
             models.Index(fields=["case", "start"], name="worked_case_start"),
             models.Index(fields=["month", "case"], name="worked_month_case"),
             models.Index(fields=["employee", "start"], name="worked_employee_start"),
+            _replaced_index("worked"),
         ]
 
     def __str__(self) -> str:
@@ -257,7 +287,9 @@ class Worked(TimeRow):
 
 
 class Absence(TimeRow):
-    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="+")
+    employee = models.ForeignKey(
+        Employee, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     start = models.DateTimeField()
     end = models.DateTimeField()  # exclusive; a whole-day range ends at 00:00 the day after
     whole_days = models.BooleanField(default=True)
@@ -276,6 +308,7 @@ class Absence(TimeRow):
         indexes = [
             models.Index(fields=["employee", "start"], name="absence_employee_start"),
             models.Index(fields=["month", "employee"], name="absence_month_employee"),
+            _replaced_index("absence"),
         ]
 
     def __str__(self) -> str:
@@ -284,7 +317,9 @@ class Absence(TimeRow):
 
 class LedgerEntry(TimeRow):
     cost_center = models.CharField(max_length=50)
-    case = models.ForeignKey(Case, null=True, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        Case, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     account = models.CharField(max_length=50)
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     text = models.CharField(max_length=500, blank=True)
@@ -293,6 +328,7 @@ class LedgerEntry(TimeRow):
         indexes = [
             models.Index(fields=["case", "month"], name="ledger_case_month"),
             models.Index(fields=["month", "cost_center"], name="ledger_month_center"),
+            _replaced_index("ledger"),
         ]
 
     def __str__(self) -> str:
@@ -300,11 +336,14 @@ class LedgerEntry(TimeRow):
 
 
 class FkReport(TimeRow):
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+", db_index=False)
     reported_hours = models.DecimalField(max_digits=10, decimal_places=2)
 
     class Meta:
-        indexes = [models.Index(fields=["case", "month"], name="fkreport_case_month")]
+        indexes = [
+            models.Index(fields=["case", "month"], name="fkreport_case_month"),
+            _replaced_index("fkreport"),
+        ]
 
     def __str__(self) -> str:
         return f"tidredovisning {self.case_id} {self.month}"
