@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "timbalans.records",
     "timbalans.accounts",
     "timbalans.web",
+    "timbalans.plans",
+    "timbalans.reports",
 ]
 
 MIDDLEWARE = [

@@ -4,4 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("timbalans.web.urls")),
+    path("", include("timbalans.plans.urls")),
+    path("", include("timbalans.reports.urls")),
 ]

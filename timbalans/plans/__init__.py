@@ -1,0 +1,1 @@
+"""Action plans (handlingsplaner): measures, their KPIs and follow-ups."""

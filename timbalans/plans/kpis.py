@@ -1,0 +1,243 @@
+"""The key figures (nyckeltal) a measure moves, and its effect: expected and measured.
+
+Pure functions over figure tables (polars frames in, numbers out), no Django, so a controller
+can recompute every number here from the figure tables of spec/figures.md.
+
+A KPI has two values on a date D, both over the *12 months ending D* (the window of the
+``savings`` table, months ``D − 11 months`` to D's month):
+
+* ``value`` in the KPI's own unit, what the unit manager steers by (hours, or kronor);
+* ``cost`` in kronor: the ``cost_base`` of the measure's area in ``savings``, which is what
+  the expected effect (cost base × 10–20 %) is a share of. For measure 2 the cost is the
+  deficit of the cases named when the measure was made, so the same cases are followed.
+
+Measured effect, from the cost at the baseline date B and now (D):
+
+* realised = cost(B) − cost(D). Both are 12-month sums, so after m months this is the sum
+  over those m months of (the month a year earlier − the month now): a year-on-year saving,
+  fair to seasons;
+* annualised (helår) = realised × 12 / m, m = months from B to D, at most 12; shown from one
+  month on;
+* current year (innevarande år) = annualised × the share of the year the measure runs in D's
+  year (from its start or 1 January to 31 December), the same proration as the expected
+  current-year effect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import polars as pl
+
+AREAS = ("decided_hours", "cases", "temp_overtime", "sick_leave", "structural")
+DAYS_PER_MONTH = 365.25 / 12
+#: The least time between baseline and now for an annualised effect (shorter is noise).
+MIN_DAYS_FOR_RATE = 28
+
+
+@dataclass(frozen=True)
+class KpiDefinition:
+    key: str
+    label: str
+    unit: str  # "h" or "kr"
+    saving: bool  # False: the cost is shown, never counted as a saving (structural)
+    source: str  # where the value comes from, for the guide and the documents
+
+
+KPIS: dict[str, KpiDefinition] = {
+    "decided_hours": KpiDefinition(
+        "decided_hours",
+        "Obetalda timmar och övertäckning",
+        "h",
+        True,
+        "Σ unpaid_hours (hour-balance) + Σ excess_worked_hours (coverage)",
+    ),
+    "cases": KpiDefinition(
+        "cases",
+        "Underskott i de största underskottsärendena",
+        "kr",
+        True,
+        "− Σ result (case-economics) för de utpekade ärendena",
+    ),
+    "temp_overtime": KpiDefinition(
+        "temp_overtime",
+        "Kostnad för övertid och timavlönade",
+        "kr",
+        True,
+        "Σ overtime_cost + Σ hourly_staff_cost (overtime)",
+    ),
+    "sick_leave": KpiDefinition(
+        "sick_leave", "Sjukfrånvarokostnad", "kr", True, "Σ sick_pay_cost (absence)"
+    ),
+    "structural": KpiDefinition(
+        "structural",
+        "Strukturella kostnader",
+        "kr",
+        False,
+        "Σ structural_cost (case-economics)",
+    ),
+}
+KPI_CHOICES = [(k, d.label) for k, d in KPIS.items()]
+
+
+def window(as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """The 12 months ending D: from the 1st of the month 11 months before D's month, to D."""
+    index = as_of.year * 12 + as_of.month - 1 - 11
+    return dt.date(index // 12, index % 12 + 1, 1), as_of
+
+
+@dataclass(frozen=True)
+class KpiValue:
+    key: str
+    value: float | None
+    cost: float | None
+    parts: dict[str, float] = field(default_factory=dict)
+
+
+def _sum(frame: pl.DataFrame | None, column: str) -> float | None:
+    if frame is None or column not in frame.columns:
+        return None
+    return float(frame[column].fill_nan(None).sum()) if frame.height else 0.0
+
+
+def _savings_cost(savings: pl.DataFrame | None, area: str) -> float | None:
+    if savings is None:
+        return None
+    row = savings.filter(pl.col("area") == area)
+    return float(row["cost_base"][0]) if row.height and row["cost_base"][0] is not None else None
+
+
+def case_results(economics: pl.DataFrame) -> pl.DataFrame:
+    """case_id, result: the sum per case over the rows given (the unit's unallocated row,
+    case_id "", is not a case)."""
+    return (
+        economics.filter(pl.col("case_id") != "")
+        .group_by("case_id")
+        .agg(pl.col("result").sum())
+        .sort(["result", "case_id"])
+    )
+
+
+def largest_deficits(economics: pl.DataFrame, n: int) -> list[tuple[str, float]]:
+    """The n cases with the largest deficits (result < 0), largest first, as (case, result)."""
+    per_case = case_results(economics).filter(pl.col("result") < 0).head(n)
+    return [(c, float(r)) for c, r in per_case.iter_rows()]
+
+
+def kpi_value(
+    key: str, tables: dict[str, pl.DataFrame], *, case_ids: list[str] | None = None
+) -> KpiValue:
+    """One KPI from the figure tables of one scope and window (missing tables give None).
+
+    ``tables`` holds hour-balance, coverage, overtime, absence, case-economics and savings,
+    each computed for the 12 months ending D; ``case_ids`` names the cases of measure 2.
+    """
+    savings = tables.get("savings")
+    if key == "decided_hours":
+        unpaid = _sum(tables.get("hour-balance"), "unpaid_hours")
+        excess = _sum(tables.get("coverage"), "excess_worked_hours")
+        value = None if unpaid is None or excess is None else unpaid + excess
+        parts = {"unpaid_hours": unpaid or 0.0, "excess_worked_hours": excess or 0.0}
+        return KpiValue(key, value, _savings_cost(savings, key), parts)
+    if key == "cases":
+        economics = tables.get("case-economics")
+        if economics is None:
+            return KpiValue(key, None, None)
+        if case_ids is not None:
+            economics = economics.filter(pl.col("case_id").is_in(case_ids))
+        result = _sum(economics.filter(pl.col("case_id") != ""), "result") or 0.0
+        return KpiValue(key, -result, -result, {"result": result})
+    if key == "temp_overtime":
+        overtime = _sum(tables.get("overtime"), "overtime_cost")
+        hourly = _sum(tables.get("overtime"), "hourly_staff_cost")
+        value = None if overtime is None or hourly is None else overtime + hourly
+        parts = {"overtime_cost": overtime or 0.0, "hourly_staff_cost": hourly or 0.0}
+        return KpiValue(key, value, _savings_cost(savings, key), parts)
+    if key == "sick_leave":
+        value = _sum(tables.get("absence"), "sick_pay_cost")
+        return KpiValue(key, value, _savings_cost(savings, key), {})
+    if key == "structural":
+        value = _sum(tables.get("case-economics"), "structural_cost")
+        return KpiValue(key, value, _savings_cost(savings, key) if savings is not None else value)
+    raise ValueError(f"okänt nyckeltal: {key}")
+
+
+# ---------------------------------------------------------------------------- effects
+
+
+def year_share(start: dt.date, year: int) -> float:
+    """The share of ``year`` from ``start`` (or 1 January) to 31 December; 0 when the measure
+    starts after the year."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    begin = max(start, first)
+    if begin > last:
+        return 0.0
+    return ((last - begin).days + 1) / ((last - first).days + 1)
+
+
+def round_kr(value: float, step: int = 1000) -> int:
+    """To the nearest thousand kronor (halves away from zero), as the plans state effects."""
+    sign = -1 if value < 0 else 1
+    return sign * int(abs(value) / step + 0.5) * step
+
+
+@dataclass(frozen=True)
+class ExpectedEffect:
+    current_low: int | None
+    current_high: int | None
+    full_low: int | None
+    full_high: int | None
+
+
+def expected_effect(
+    *, effect_low: float | None, effect_high: float | None, start: dt.date
+) -> ExpectedEffect:
+    """Full year from the savings range, current year prorated from the measure's start."""
+    if effect_low is None or effect_high is None:
+        return ExpectedEffect(None, None, None, None)
+    share = year_share(start, start.year)
+    return ExpectedEffect(
+        current_low=round_kr(effect_low * share),
+        current_high=round_kr(effect_high * share),
+        full_low=round_kr(effect_low),
+        full_high=round_kr(effect_high),
+    )
+
+
+@dataclass(frozen=True)
+class MeasuredEffect:
+    realised: float | None
+    annualised: float | None
+    current_year: float | None
+    months: float
+
+
+def measured_effect(
+    *,
+    baseline_cost: float | None,
+    baseline_date: dt.date,
+    now_cost: float | None,
+    now_date: dt.date,
+    start: dt.date,
+) -> MeasuredEffect:
+    """The saving measured between baseline and now (see the module docstring)."""
+    days = (now_date - baseline_date).days
+    months = max(0.0, days / DAYS_PER_MONTH)
+    if baseline_cost is None or now_cost is None:
+        return MeasuredEffect(None, None, None, months)
+    realised = baseline_cost - now_cost
+    if days < MIN_DAYS_FOR_RATE:
+        return MeasuredEffect(realised, None, None, months)
+    annualised = realised * 12 / min(12.0, months)
+    return MeasuredEffect(
+        realised=realised,
+        annualised=annualised,
+        current_year=annualised * year_share(start, now_date.year),
+        months=months,
+    )
+
+
+def target_for(value: float | None, *, low_pct: float) -> float | None:
+    """The KPI target: the baseline less the low end of the expected reduction."""
+    return None if value is None else value * (1 - low_pct / 100)

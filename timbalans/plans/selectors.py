@@ -1,0 +1,234 @@
+"""Reads of action plans, always scoped by the user's access here, and the KPIs of a plan's
+scope computed from the figure tables.
+
+Who sees a plan: a unit or case plan, whoever sees its unit; a department plan, the roles that
+see every unit. A plan the user may not see is a 404, the same as one that does not exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import polars as pl
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from timbalans.accounts.access import Access
+from timbalans.figures.registry import figure_functions
+from timbalans.plans import kpis
+from timbalans.plans.models import ActionPlan, FollowUp, Measure
+from timbalans.records import models as records_models
+from timbalans.records import selectors as records_selectors
+from timbalans.web.filters import Filters
+from timbalans.web.selectors import figure, figure_request, unit_scope
+
+#: The figure tables the KPIs are computed from.
+KPI_TABLES = ("hour-balance", "coverage", "overtime", "absence", "case-economics", "savings")
+
+
+def plan_visible(*, access: Access, plan: ActionPlan) -> bool:
+    if not access.sees_economics:
+        return False
+    if plan.level == ActionPlan.Level.DEPARTMENT:
+        return access.unit_ids is None
+    return access.sees_unit(plan.unit_id)
+
+
+def action_plan_list(*, access: Access, status: str = "") -> list[ActionPlan]:
+    """The plans this user may see, department first, then by unit and case."""
+    if not access.sees_economics:
+        return []
+    plans: QuerySet[ActionPlan] = ActionPlan.objects.prefetch_related("measures")
+    if access.unit_ids is not None:
+        plans = plans.filter(unit_id__in=sorted(access.unit_ids)).exclude(
+            level=ActionPlan.Level.DEPARTMENT
+        )
+    if status:
+        plans = plans.filter(status=status)
+    return list(plans)
+
+
+def action_plan_get(*, access: Access, plan_id: int) -> ActionPlan:
+    plan = (
+        ActionPlan.objects.prefetch_related(
+            Prefetch("measures", queryset=Measure.objects.prefetch_related("follow_ups"))
+        )
+        .filter(pk=plan_id)
+        .first()
+    )
+    if plan is None or not plan_visible(access=access, plan=plan):
+        raise Http404
+    return plan
+
+
+def measure_get(*, access: Access, plan_id: int, measure_id: int) -> Measure:
+    plan = action_plan_get(access=access, plan_id=plan_id)
+    measure = Measure.objects.filter(pk=measure_id, plan=plan).select_related("plan").first()
+    if measure is None:
+        raise Http404
+    return measure
+
+
+def unit_plan_current(*, access: Access, unit_id: str) -> ActionPlan | None:
+    """The unit's newest plan that is not closed (what the CLI's handlingsplan uses)."""
+    plans = [
+        p
+        for p in action_plan_list(access=access)
+        if p.level == ActionPlan.Level.UNIT
+        and p.unit_id == unit_id
+        and p.status != ActionPlan.Status.CLOSED
+    ]
+    return max(plans, key=lambda p: (p.period_start, p.pk), default=None)
+
+
+def unit_name(*, unit_id: str) -> tuple[str, str]:
+    """(name, cost center) of a unit; empty strings for the department or an unknown code."""
+    row = (
+        records_models.Unit.objects.filter(unit_id=unit_id).values_list("name", "cost_center")
+    ).first()
+    return row if row is not None else ("", "")
+
+
+def case_unit_id(*, case_id: str) -> str | None:
+    return (
+        records_models.Case.objects.filter(case_id=case_id)
+        .values_list("unit__unit_id", flat=True)
+        .first()
+    )
+
+
+def latest_data_batch() -> int | None:
+    return (
+        records_models.ImportBatch.objects.filter(status=records_models.ImportBatch.Status.APPLIED)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+
+
+# ---------------------------------------------------------------------------- KPIs
+
+
+def figure_tables(
+    *,
+    access: Access,
+    filters: Filters,
+    specs: dict[str, tuple[str, dt.date | None, dt.date | None]],
+    cases: set[str] | None = None,
+) -> dict[str, pl.DataFrame]:
+    """Several figure tables of one scope, ``key -> (table, from, to)``, from one read of the
+    data. Scoped exactly as ``web.selectors.figure`` (the user's units, narrowed by the unit
+    filter; PermissionDenied for a unit the user may not see). Tables not implemented are left
+    out."""
+    available = figure_functions()
+    wanted = {k: v for k, v in specs.items() if v[0] in available}
+    if hasattr(records_selectors, "figure_table"):  # the cached tables, once they exist
+        return {
+            key: figure(name, access=access, filters=filters, date_from=a, date_to=b, cases=cases)
+            for key, (name, a, b) in wanted.items()
+        }
+    # Reading the data is most of the cost of a table: read it once for all of them.
+    frames = records_selectors.frames_load(
+        units=unit_scope(access=access, filters=filters), cases=cases
+    )
+    return {
+        key: available[name](frames, figure_request(filters=filters, date_from=a, date_to=b))
+        for key, (name, a, b) in wanted.items()
+    }
+
+
+def kpi_tables(
+    *, access: Access, unit_id: str, case_id: str, as_of: dt.date
+) -> dict[str, pl.DataFrame]:
+    """The figure tables of one scope (department, unit or case) over the 12 months ending D.
+    Tables not yet implemented are left out; their KPIs are then empty."""
+    start, end = kpis.window(as_of)
+    return figure_tables(
+        access=access,
+        filters=Filters(as_of=as_of, unit=unit_id),
+        specs={name: (name, start, end) for name in KPI_TABLES},
+        cases={case_id} if case_id else None,
+    )
+
+
+def plan_kpi_tables(*, access: Access, plan: ActionPlan, as_of: dt.date) -> dict[str, pl.DataFrame]:
+    return kpi_tables(access=access, unit_id=plan.unit_id, case_id=plan.case_id, as_of=as_of)
+
+
+def measure_kpi(*, measure: Measure, tables: dict[str, pl.DataFrame]) -> kpis.KpiValue:
+    case_ids = list(measure.kpi_cases) if measure.kpi == "cases" and measure.kpi_cases else None
+    return kpis.kpi_value(measure.kpi, tables, case_ids=case_ids)
+
+
+def largest_deficit_cases(*, tables: dict[str, pl.DataFrame], n: int) -> list[tuple[str, float]]:
+    economics = tables.get("case-economics")
+    return [] if economics is None else kpis.largest_deficits(economics, n)
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    follow_up: FollowUp
+    effect: kpis.MeasuredEffect
+
+
+@dataclass(frozen=True)
+class MeasureStatus:
+    """A measure with its KPI now and its effect: expected (stored) beside measured."""
+
+    measure: Measure
+    kpi: kpis.KpiDefinition
+    now: kpis.KpiValue | None
+    as_of: dt.date
+    effect: kpis.MeasuredEffect
+    follow_ups: list[FollowUpRow]
+
+    @property
+    def latest_status(self) -> str:
+        return self.follow_ups[-1].follow_up.get_status_display() if self.follow_ups else ""
+
+
+def follow_up_effect(*, measure: Measure, follow_up: FollowUp) -> kpis.MeasuredEffect:
+    """The effect at a follow-up, from the values stored with it (never recomputed)."""
+    return kpis.measured_effect(
+        baseline_cost=measure.baseline_cost,
+        baseline_date=measure.baseline_date,
+        now_cost=follow_up.kpi_cost,
+        now_date=follow_up.date,
+        start=measure.start_date,
+    )
+
+
+def measure_statuses(
+    *, access: Access, plan: ActionPlan, as_of: dt.date | None, tables=None
+) -> list[MeasureStatus]:
+    """Every measure of the plan with its follow-ups; with ``as_of`` also the KPI on that
+    date computed from the data now (None: only what is stored)."""
+    if as_of is not None and tables is None:
+        tables = plan_kpi_tables(access=access, plan=plan, as_of=as_of)
+    out = []
+    for measure in plan.measures.all():
+        now = measure_kpi(measure=measure, tables=tables) if tables is not None else None
+        when = as_of or measure.baseline_date
+        effect = kpis.measured_effect(
+            baseline_cost=measure.baseline_cost,
+            baseline_date=measure.baseline_date,
+            now_cost=now.cost if now is not None else None,
+            now_date=when,
+            start=measure.start_date,
+        )
+        rows = [
+            FollowUpRow(f, follow_up_effect(measure=measure, follow_up=f))
+            for f in measure.follow_ups.all()
+        ]
+        out.append(
+            MeasureStatus(
+                measure=measure,
+                kpi=kpis.KPIS[measure.kpi],
+                now=now,
+                as_of=when,
+                effect=effect,
+                follow_ups=rows,
+            )
+        )
+    return out

@@ -1,0 +1,2 @@
+"""Documents from the data: Handlingsplan and Återrapportering (DOCX, PDF) and
+Månadsuppföljning (XLSX)."""

@@ -1,0 +1,209 @@
+"""The action plan (Handlingsplan) of a unit, modelled on the department's own plan
+(shared/seeds): a summary with the computed deficit, the share of cases in deficit and the
+main cost drivers; the measures table; each measure's description, opportunities, risks and
+effect; and, beyond the seed, each measure's KPI with its measured effect and follow-ups."""
+
+from __future__ import annotations
+
+from timbalans.reports import fmt
+from timbalans.reports.content import (
+    Bullets,
+    Document,
+    Heading,
+    Paragraph,
+    Table,
+    text_blocks,
+)
+from timbalans.reports.data import MeasureLine, PlanDocumentData, PlanSummary
+
+MEASURES_HEADERS = (
+    "Namn på åtgärd",
+    "Startdatum",
+    "Ekonomisk effekt (innevarande år)",
+    "Ekonomisk effekt (helår)",
+)
+METHOD_NOTE = (
+    "Nyckeltalen avser de tolv månaderna fram till respektive datum och räknas fram ur "
+    "Timbalans nyckeltalstabeller. Uppmätt effekt = nyckeltalets kostnad vid baslinjen − "
+    "kostnaden nu; eftersom båda avser tolv månader jämförs varje månad med samma månad året "
+    "innan. Helårstakt = uppmätt effekt × 12 / antal månader sedan baslinjen (högst 12); "
+    "innevarande år = helårstakt × den del av året som åtgärden pågår. Bedömd effekt är "
+    "{low}–{high} % av områdets kostnad (tabellen savings), för innevarande år i proportion "
+    "till den del av året som återstår från startdatum."
+)
+
+
+def _summary(data: PlanDocumentData, s: PlanSummary) -> list:
+    where = f" inom ansvar {data.cost_center}" if data.cost_center else ""
+    months = f"{s.window_from:%Y-%m} – {s.window_to:%Y-%m}"
+    blocks: list = []
+    if s.result is not None:
+        kind = "ett underskott" if s.result < 0 else "ett överskott"
+        text = f"Verksamheten visar {kind} på {fmt.kr(abs(s.result))} för perioden {months}{where}"
+        if s.cases_total:
+            share = 100 * (s.cases_deficit or 0) / s.cases_total
+            text += (
+                f", där {s.cases_deficit} av {s.cases_total} ärenden ({fmt.pct(share, 0)}) "
+                f"uppvisar negativa resultat"
+            )
+            if s.deficit_sum is not None and s.cases_deficit:
+                text += f", sammanlagt {fmt.kr(abs(s.deficit_sum))}"
+        blocks.append(Paragraph(text + "."))
+    else:
+        blocks.append(
+            Paragraph(
+                f"Resultat per ärende för perioden {months} saknas i underlaget "
+                "(tabellen case-economics)."
+            )
+        )
+    if s.drivers:
+        blocks.append(Paragraph("De huvudsakliga kostnadsdrivarna är:"))
+        ordered = sorted(s.drivers, key=lambda d: -d.amount)
+        blocks.append(
+            Bullets(
+                tuple(
+                    f"{d.label}: {fmt.kr(d.amount)}" + (f" ({d.detail})" if d.detail else "")
+                    for d in ordered
+                )
+            )
+        )
+    return blocks
+
+
+def measures_table(measures: tuple[MeasureLine, ...]) -> Table:
+    return Table(
+        headers=MEASURES_HEADERS,
+        rows=tuple(
+            (
+                f"{m.number}. {m.name}",
+                fmt.date(m.start_date),
+                fmt.tkr_range(m.effect_current_low, m.effect_current_high)
+                if m.effect_current_low is not None
+                else "",
+                fmt.tkr_range(m.effect_full_low, m.effect_full_high)
+                if m.effect_full_low is not None
+                else "",
+            )
+            for m in measures
+        ),
+        numeric=(False, False, True, True),
+    )
+
+
+def _measure(m: MeasureLine) -> list:
+    blocks: list = [Heading(f"Beskrivning av åtgärd {m.number}: {m.name}", 2)]
+    blocks += text_blocks(m.description)
+    if m.responsible:
+        blocks.append(Paragraph(f"Ansvarig: {m.responsible}"))
+    if m.opportunities:
+        blocks += [Heading("Möjligheter", 3), Bullets(m.opportunities)]
+    if m.risks:
+        blocks += [Heading("Risker", 3), Bullets(m.risks)]
+    blocks.append(Heading("Ekonomisk effekt", 3))
+    if m.effect_full_low is not None:
+        blocks.append(
+            Paragraph(f"Bedömd effekt: {fmt.kr_range(m.effect_full_low, m.effect_full_high)}/år")
+        )
+        if m.effect_current_low is not None:
+            blocks.append(
+                Paragraph(
+                    "Bedömd effekt innevarande år: "
+                    + fmt.kr_range(m.effect_current_low, m.effect_current_high)
+                )
+            )
+    blocks += text_blocks(m.effect_text)
+    blocks.append(
+        Table(
+            caption="Nyckeltal",
+            headers=(
+                "Nyckeltal",
+                f"Baslinje {fmt.date(m.baseline_date)}",
+                f"Nu {fmt.date(m.now_date)}",
+                "Mål",
+            ),
+            rows=(
+                (
+                    m.kpi_label,
+                    fmt.kpi(m.baseline_value, m.kpi_unit),
+                    fmt.kpi(m.now_value, m.kpi_unit),
+                    fmt.kpi(m.target_value, m.kpi_unit) if m.target_value is not None else "",
+                ),
+            ),
+            numeric=(False, True, True, True),
+        )
+    )
+    if m.saving:
+        blocks.append(
+            Table(
+                caption="Effekt: bedömd och uppmätt",
+                headers=("", "Bedömd", "Uppmätt"),
+                rows=(
+                    (
+                        "Innevarande år",
+                        fmt.tkr_range(m.effect_current_low, m.effect_current_high),
+                        fmt.kr(m.current_year),
+                    ),
+                    (
+                        "Helår",
+                        fmt.tkr_range(m.effect_full_low, m.effect_full_high),
+                        fmt.kr(m.annualised),
+                    ),
+                    ("Hittills sedan baslinjen", "", fmt.kr(m.realised)),
+                ),
+                numeric=(False, True, True),
+            )
+        )
+    if m.follow_ups:
+        blocks.append(
+            Table(
+                caption="Uppföljningar",
+                headers=("Datum", "Status", "Nyckeltal", "Uppmätt effekt, helårstakt", "Kommentar"),
+                rows=tuple(
+                    (
+                        fmt.date(f.date),
+                        f.status,
+                        fmt.kpi(f.kpi_value, m.kpi_unit),
+                        fmt.kr(f.annualised) if m.saving else "",
+                        f.comment,
+                    )
+                    for f in m.follow_ups
+                ),
+                numeric=(False, False, True, True, False),
+            )
+        )
+    return blocks
+
+
+def build_handlingsplan(data: PlanDocumentData, *, low_pct: float, high_pct: float) -> Document:
+    scope = {
+        "Avdelning": "Avdelningen",
+        "Enhet": f"Enhet {data.unit_id} {data.unit_name}".strip(),
+        "Ärende": f"Ärende {data.case_id}, enhet {data.unit_id}",
+    }.get(data.level_label, data.level_label)
+    parts = [scope]
+    if data.cost_center:
+        parts.append(f"ansvar {data.cost_center}")
+    parts.append(f"period {fmt.date(data.period_start)} – {fmt.date(data.period_end)}")
+    if data.owner:
+        parts.append(f"ansvarig {data.owner}")
+    parts.append(f"status {data.status_label.lower()}")
+    doc = Document(
+        title=data.title,
+        subtitle=" · ".join(parts),
+        footer=f"{data.title} · underlag per {fmt.date(data.as_of)}",
+    )
+    doc.add(Heading("Sammanfattning"))
+    doc.add(*_summary(data, data.summary))
+    doc.add(*text_blocks(data.summary_text))
+    doc.add(Heading("Åtgärder"), measures_table(data.measures))
+    for m in data.measures:
+        doc.add(*_measure(m))
+    doc.add(
+        Heading("Om beräkningarna", 2),
+        Paragraph(
+            METHOD_NOTE.format(low=f"{low_pct:g}", high=f"{high_pct:g}")
+            + f" Underlaget är hämtat per {fmt.date(data.as_of)}.",
+            small=True,
+        ),
+    )
+    return doc

@@ -1,0 +1,48 @@
+"""The monthly follow-up (Månadsuppföljning): every figure table for one month as one XLSX
+workbook, a sheet each with Swedish headers, and the settings used (figures/export.to_xlsx).
+
+The per-employee sick-leave table (absence-employees) is left out on purpose: it is health
+data about named staff, shown only on screen to the employee's unit manager, and a workbook
+travels further than a screen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import polars as pl
+
+from timbalans.figures.export import to_xlsx
+
+#: (figure table, sheet name) in the order of spec/figures.md.
+SHEETS = (
+    ("hour-balance", "Timbalans"),
+    ("coverage", "Övertäckning"),
+    ("capacity", "Överkapacitet"),
+    ("case-economics", "Ärendeekonomi"),
+    ("overtime", "Övertid"),
+    ("absence", "Sjukfrånvaro"),
+    ("savings", "Effekt av åtgärder"),
+)
+LEFT_OUT = frozenset({"absence-employees"})
+
+
+def month_range(as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day of D's month."""
+    first = as_of.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, following - dt.timedelta(days=1)
+
+
+def build_monthly(
+    tables: dict[str, pl.DataFrame], *, settings: dict[str, Any], title: str
+) -> bytes:
+    """One sheet per table present, in the order of ``SHEETS``; any table not named there
+    (a table added to the registry later) follows under its own name."""
+    sheets = {sheet: tables[name] for name, sheet in SHEETS if name in tables}
+    known = {name for name, _ in SHEETS}
+    for name, frame in tables.items():
+        if name not in known and name not in LEFT_OUT:
+            sheets[name[:31]] = frame
+    return to_xlsx(sheets, settings=settings, title=title)

@@ -1,0 +1,59 @@
+"""timbalans report handlingsplan|aterrapportering|manadsuppfoljning [--unit ID] --as-of D
+--format docx|pdf|xlsx --out FILE: a document from the data in the database.
+
+(``action-plan``, ``board`` and ``monthly`` are accepted for the three kinds too.) The command
+runs with every unit in view, as an operator's tool, and is logged as "system".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.http import Http404
+
+from timbalans.accounts.access import ADMIN, Access
+from timbalans.plans.services import PlanError
+from timbalans.reports.models import Report
+from timbalans.reports.services import ALIASES, KINDS, ReportError, document_make
+
+UNKNOWN_REPORT = "Rapport {id} finns inte."
+
+
+class Command(BaseCommand):
+    help = "Ta fram en handlingsplan, återrapportering eller månadsuppföljning ur datan."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=[*KINDS, *ALIASES])
+        parser.add_argument("--unit", default="", help="enhet (utan: hela avdelningen)")
+        parser.add_argument("--as-of", type=date.fromisoformat, required=True)
+        parser.add_argument("--format", choices=["docx", "pdf", "xlsx"], required=True)
+        parser.add_argument("--out", type=Path, required=True)
+        parser.add_argument(
+            "--report", type=int, help="återrapportering: en sparad rapports texter"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        access = Access.make(username="system", role=ADMIN)
+        report = None
+        if options["report"] is not None:
+            report = Report.objects.filter(pk=options["report"]).first()
+            if report is None:
+                raise CommandError(UNKNOWN_REPORT.format(id=options["report"]))
+        try:
+            made = document_make(
+                access=access,
+                user=None,
+                kind=options["kind"],
+                unit_id=options["unit"],
+                as_of=options["as_of"],
+                format=options["format"],
+                report=report,
+            )
+        except (ReportError, PlanError, PermissionDenied, Http404) as exc:
+            raise CommandError(str(exc) or "Enheten finns inte.") from exc
+        options["out"].write_bytes(made.content)
+        self.stdout.write(f"Skrev {options['out']} ({len(made.content)} byte).")

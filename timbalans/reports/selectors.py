@@ -1,0 +1,541 @@
+"""Reads for the documents: the figures and plans of one scope gathered into the plain data
+the builders take. Every figure comes through ``web.selectors.figure``, scoped by the user's
+units; a unit the user may not see is refused before anything is computed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import polars as pl
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from timbalans.accounts.access import Access
+from timbalans.figures import charts
+from timbalans.figures.registry import figure_functions
+from timbalans.plans import kpis
+from timbalans.plans import selectors as plans
+from timbalans.plans.models import ActionPlan, Measure
+from timbalans.records.selectors import figure_settings_load
+from timbalans.reports import fmt
+from timbalans.reports.content import Table
+from timbalans.reports.data import (
+    BoardFigures,
+    BoardReportData,
+    BoardTexts,
+    Chart,
+    Driver,
+    FollowUpLine,
+    MeasureLine,
+    PlanDocumentData,
+    PlanSummary,
+)
+from timbalans.reports.manadsuppfoljning import LEFT_OUT, month_range
+from timbalans.reports.models import Report
+from timbalans.reports.tables import frame_table
+from timbalans.web import selectors as web
+from timbalans.web.filters import Filters
+
+NO_ECONOMICS = "Din roll ser inte ekonomi och kan inte ta fram rapporter."
+UNIT_NOT_ALLOWED = "Du har inte behörighet till enhet {unit}."
+UNKNOWN_UNIT = "Enheten {unit} finns inte."
+DEPARTMENT_NOT_ALLOWED = "Din roll ser inte hela avdelningen: välj en av dina enheter."
+
+
+def require_scope(*, access: Access, unit_id: str) -> None:
+    """Reports hold economics: not for the coordinator; a unit must be the user's own."""
+    if not access.sees_economics:
+        raise PermissionDenied(NO_ECONOMICS)
+    if unit_id and not access.sees_unit(unit_id):
+        raise PermissionDenied(UNIT_NOT_ALLOWED.format(unit=unit_id))
+    # A department document made from a unit manager's units only would be mislabelled.
+    if not unit_id and access.unit_ids is not None:
+        raise PermissionDenied(DEPARTMENT_NOT_ALLOWED)
+
+
+def report_visible(*, access: Access, report: Report) -> bool:
+    if not access.sees_economics:
+        return False
+    return access.sees_unit(report.unit_id) if report.unit_id else access.unit_ids is None
+
+
+def report_list(*, access: Access) -> list[Report]:
+    if not access.sees_economics:
+        return []
+    reports = Report.objects.all()
+    if access.unit_ids is not None:
+        reports = reports.filter(unit_id__in=sorted(access.unit_ids))
+    return list(reports)
+
+
+def report_get(*, access: Access, report_id: int) -> Report:
+    report = Report.objects.filter(pk=report_id).first()
+    if report is None or not report_visible(access=access, report=report):
+        raise Http404
+    return report
+
+
+def report_texts(report: Report) -> BoardTexts:
+    return BoardTexts(
+        title=report.title,
+        case_description=report.case_description,
+        statement=report.statement,
+        focus=report.focus,
+        economic_assessment=report.economic_assessment,
+        decision_proposal=report.decision_proposal,
+        send_to=report.send_to,
+        signatures=report.signatures,
+    )
+
+
+def _sum(frame: pl.DataFrame | None, column: str) -> float:
+    if frame is None or column not in frame.columns or not frame.height:
+        return 0.0
+    return float(frame[column].fill_nan(None).sum() or 0.0)
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(line.strip().removeprefix("- ") for line in text.splitlines() if line.strip())
+
+
+# ---------------------------------------------------------------------------- handlingsplan
+
+
+def _savings_cost(tables: dict[str, pl.DataFrame], area: str) -> float | None:
+    savings = tables.get("savings")
+    if savings is None:
+        return None
+    row = savings.filter(pl.col("area") == area)
+    return float(row["cost_base"][0]) if row.height and row["cost_base"][0] is not None else None
+
+
+def plan_summary(tables: dict[str, pl.DataFrame], *, as_of: dt.date) -> PlanSummary:
+    """The computed part of the plan's summary, over the 12 months ending D."""
+    start, end = kpis.window(as_of)
+    economics = tables.get("case-economics")
+    result = cases_total = cases_deficit = deficit_sum = None
+    if economics is not None:
+        per_case = kpis.case_results(economics)
+        deficits = per_case.filter(pl.col("result") < 0)
+        result = _sum(economics, "result")
+        cases_total, cases_deficit = per_case.height, deficits.height
+        deficit_sum = _sum(deficits, "result")
+    drivers: list[Driver] = []
+    overtime = tables.get("overtime")
+    temp = _savings_cost(tables, "temp_overtime")
+    if temp is None and overtime is not None:
+        temp = _sum(overtime, "overtime_cost") + _sum(overtime, "hourly_staff_cost")
+    if temp is not None:
+        drivers.append(
+            Driver(
+                "Timavlönade, övertid och mertid",
+                temp,
+                f"{fmt.hours(_sum(overtime, 'hourly_staff_hours'))} timavlönade, "
+                f"{fmt.hours(_sum(overtime, 'overtime_hours'))} övertid",
+            )
+        )
+    if economics is not None and "cost_ob" in economics.columns:
+        drivers.append(Driver("OB-tillägg", _sum(economics, "cost_ob")))
+    absence = tables.get("absence")
+    sick = _savings_cost(tables, "sick_leave")
+    if sick is None and absence is not None:
+        sick = _sum(absence, "sick_pay_cost")
+    if sick is not None:
+        ordinary = _sum(absence, "ordinary_hours")
+        rate = 100 * _sum(absence, "sick_hours") / ordinary if ordinary else None
+        detail = f"sjukfrånvaro {fmt.pct(rate)} av ordinarie arbetstid" if rate is not None else ""
+        drivers.append(Driver("Sjukfrånvaro och ersättningsbemanning", sick, detail))
+    decided = _savings_cost(tables, "decided_hours")
+    if decided is not None:
+        unpaid = _sum(tables.get("hour-balance"), "unpaid_hours")
+        excess = _sum(tables.get("coverage"), "excess_worked_hours")
+        drivers.append(
+            Driver(
+                "Bemanning utöver beviljade timmar",
+                decided,
+                f"{fmt.hours(unpaid)} obetalda timmar, {fmt.hours(excess)} övertäckning",
+            )
+        )
+    structural = _savings_cost(tables, "structural")
+    if structural is None and economics is not None:
+        structural = _sum(economics, "structural_cost")
+    if structural:
+        drivers.append(
+            Driver(
+                "Strukturella kostnader",
+                structural,
+                "HSL, arbetsträning och omplacering; inte påverkbara som övriga kostnader",
+            )
+        )
+    return PlanSummary(
+        window_from=start,
+        window_to=end,
+        result=result,
+        cases_total=cases_total,
+        cases_deficit=cases_deficit,
+        deficit_sum=deficit_sum,
+        drivers=tuple(drivers),
+    )
+
+
+def _measure_line(
+    measure: Measure, *, tables: dict[str, pl.DataFrame], as_of: dt.date
+) -> MeasureLine:
+    definition = kpis.KPIS[measure.kpi]
+    now = plans.measure_kpi(measure=measure, tables=tables)
+    effect = kpis.measured_effect(
+        baseline_cost=measure.baseline_cost,
+        baseline_date=measure.baseline_date,
+        now_cost=now.cost,
+        now_date=as_of,
+        start=measure.start_date,
+    )
+    follow_ups: tuple[FollowUpLine, ...] = ()
+    if measure.pk is not None:
+        follow_ups = tuple(
+            FollowUpLine(
+                date=f.date,
+                status=f.get_status_display(),
+                kpi_value=f.kpi_value,
+                annualised=plans.follow_up_effect(measure=measure, follow_up=f).annualised,
+                comment=f.comment,
+            )
+            for f in measure.follow_ups.all()
+        )
+    return MeasureLine(
+        number=measure.number,
+        name=measure.name,
+        start_date=measure.start_date,
+        effect_current_low=measure.effect_current_low,
+        effect_current_high=measure.effect_current_high,
+        effect_full_low=measure.effect_full_low,
+        effect_full_high=measure.effect_full_high,
+        effect_text=measure.effect_text,
+        description=measure.description,
+        opportunities=_lines(measure.opportunities),
+        risks=_lines(measure.risks),
+        responsible=measure.responsible,
+        kpi_label=definition.label,
+        kpi_unit=definition.unit,
+        saving=definition.saving,
+        baseline_date=measure.baseline_date,
+        baseline_value=measure.baseline_value,
+        target_value=measure.target_value,
+        now_date=as_of,
+        now_value=now.value,
+        realised=effect.realised,
+        annualised=effect.annualised,
+        current_year=effect.current_year,
+        follow_ups=follow_ups,
+    )
+
+
+def plan_document_data(
+    *,
+    access: Access,
+    plan: ActionPlan,
+    as_of: dt.date,
+    measures: Sequence[Measure] | None = None,
+) -> PlanDocumentData:
+    """A stored plan (or a proposal with its unsaved ``measures``) with its KPIs on D."""
+    require_scope(access=access, unit_id=plan.unit_id)
+    tables = plans.plan_kpi_tables(access=access, plan=plan, as_of=as_of)
+    items = list(measures) if measures is not None else list(plan.measures.all())
+    name, center = plans.unit_name(unit_id=plan.unit_id)
+    return PlanDocumentData(
+        title=plan.title,
+        level_label=plan.get_level_display(),
+        unit_id=plan.unit_id,
+        unit_name=name,
+        cost_center=center,
+        case_id=plan.case_id,
+        owner=plan.owner,
+        period_start=plan.period_start,
+        period_end=plan.period_end,
+        status_label=plan.get_status_display(),
+        as_of=as_of,
+        summary_text=plan.summary,
+        summary=plan_summary(tables, as_of=as_of),
+        measures=tuple(_measure_line(m, tables=tables, as_of=as_of) for m in items),
+    )
+
+
+# ---------------------------------------------------------------------------- återrapportering
+
+UNIT_COLUMNS = [
+    "unit_id",
+    "name",
+    "cases",
+    "deficit_cases",
+    "result_ytd",
+    "periods_over",
+    "periods_under",
+    "unused_hours",
+    "bought_hours",
+    "overtime_hours",
+    "ytd_change_pct",
+    "sick_rate_pct",
+]
+UNIT_LABELS = {
+    **web.UNIT_SUMMARY_LABELS,
+    "cases": "Ärenden",
+    "deficit_cases": "Ärenden med underskott",
+    "periods_over": "Pågående perioder över",
+    "periods_under": "Pågående perioder under",
+}
+
+
+def unit_table(tables: dict[str, pl.DataFrame], units: list[dict[str, str]]) -> pl.DataFrame:
+    """One row per unit: the board report's annex (year to date; periods on D)."""
+    out = pl.DataFrame(
+        [{"unit_id": u["unit_id"], "name": u["name"]} for u in units],
+        schema={"unit_id": pl.String, "name": pl.String},
+    )
+
+    def join(frame: pl.DataFrame | None, *aggs: pl.Expr) -> None:
+        nonlocal out
+        if frame is not None:
+            out = out.join(frame.group_by("unit_id").agg(*aggs), on="unit_id", how="left")
+
+    join(
+        tables.get("hour-balance"),
+        (pl.col("status") == "over").sum().alias("periods_over"),
+        (pl.col("status") == "under").sum().alias("periods_under"),
+    )
+    join(
+        tables.get("capacity"),
+        pl.col("unused_hours").sum(),
+        (pl.col("hourly_staff_hours") + pl.col("additional_hours") + pl.col("overtime_hours"))
+        .sum()
+        .alias("bought_hours"),
+    )
+    join(
+        tables.get("overtime"),
+        pl.col("overtime_hours").sum(),
+        pl.col("baseline_overtime_hours").sum().alias("_base"),
+    )
+    join(tables.get("absence"), pl.col("sick_hours", "ordinary_hours").sum())
+    economics = tables.get("case-economics")
+    if economics is not None:
+        per_case = (
+            economics.filter(pl.col("case_id") != "")
+            .group_by("unit_id", "case_id")
+            .agg(pl.col("result").sum())
+        )
+        join(economics, pl.col("result").sum().alias("result_ytd"))
+        join(
+            per_case,
+            pl.len().alias("cases"),
+            (pl.col("result") < 0).sum().alias("deficit_cases"),
+        )
+    derived = []
+    if "_base" in out.columns:
+        derived.append(
+            pl.when(pl.col("_base") > 0)
+            .then(100 * (pl.col("overtime_hours") - pl.col("_base")) / pl.col("_base"))
+            .alias("ytd_change_pct")
+        )
+    if "ordinary_hours" in out.columns:
+        derived.append(
+            pl.when(pl.col("ordinary_hours") > 0)
+            .then(100 * pl.col("sick_hours") / pl.col("ordinary_hours"))
+            .alias("sick_rate_pct")
+        )
+    return out.with_columns(derived).sort("unit_id") if derived else out.sort("unit_id")
+
+
+def _plan_effects(
+    *, access: Access, unit_id: str
+) -> tuple[list[tuple[str, str, Measure, float | None, str]], int | None, int | None, float | None]:
+    """The measures with a money effect of the unit plans in progress in scope, with the
+    annualised effect at each one's latest follow-up (stored values, never recomputed)."""
+    rows = []
+    low = high = 0
+    measured = 0.0
+    any_measured = False
+    for plan in plans.action_plan_list(access=access):
+        if plan.level != ActionPlan.Level.UNIT or plan.status == ActionPlan.Status.CLOSED:
+            continue
+        if unit_id and plan.unit_id != unit_id:
+            continue
+        for m in plan.measures.all():
+            if not kpis.KPIS[m.kpi].saving:
+                continue
+            latest = m.follow_ups.order_by("-date", "-id").first()
+            annual = (
+                plans.follow_up_effect(measure=m, follow_up=latest).annualised if latest else None
+            )
+            status = f"{latest.date} {latest.get_status_display()}" if latest else ""
+            rows.append((plan.unit_id, plan.title, m, annual, status))
+            low += m.effect_full_low or 0
+            high += m.effect_full_high or 0
+            if annual is not None:
+                measured += annual
+                any_measured = True
+    if not rows:
+        return rows, None, None, None
+    return rows, low, high, measured if any_measured else None
+
+
+def board_report_data(
+    *, access: Access, unit_id: str, as_of: dt.date, texts: BoardTexts, with_charts: bool = True
+) -> BoardReportData:
+    require_scope(access=access, unit_id=unit_id)
+    name, center = plans.unit_name(unit_id=unit_id)
+    if unit_id and not name:
+        raise Http404(UNKNOWN_UNIT.format(unit=unit_id))
+    settings = figure_settings_load()
+    filters = Filters(as_of=as_of, unit=unit_id)
+    year_from = dt.date(as_of.year, 1, 1)
+    tables = plans.figure_tables(
+        access=access,
+        filters=filters,
+        specs={
+            "capacity": ("capacity", year_from, as_of),
+            "overtime": ("overtime", year_from, as_of),
+            "absence": ("absence", year_from, as_of),
+            "case-economics": ("case-economics", year_from, as_of),
+            "hour-balance": ("hour-balance", None, None),
+        },
+    )
+    cap, ot, ab = tables["capacity"], tables["overtime"], tables["absence"]
+    hb = tables["hour-balance"]
+    ce = tables.get("case-economics")
+    per_case = kpis.case_results(ce) if ce is not None else None
+    effect_rows, exp_low, exp_high, measured = _plan_effects(access=access, unit_id=unit_id)
+    figures = BoardFigures(
+        scope_label=f"Enhet {unit_id} {name}" if unit_id else "Avdelningen",
+        cost_center=center,
+        year_from=year_from,
+        as_of=as_of,
+        baseline_year=settings.baseline_for(as_of.year),
+        contracted_hours=_sum(cap, "contracted_hours"),
+        unused_hours=_sum(cap, "unused_hours"),
+        unused_cost=_sum(cap, "unused_cost"),
+        bought_hours=_sum(cap, "hourly_staff_hours")
+        + _sum(cap, "additional_hours")
+        + _sum(cap, "overtime_hours"),
+        substitutable_hours=_sum(cap, "substitutable_hours"),
+        periods_total=hb.height,
+        periods_over=hb.filter(pl.col("status") == "over").height if hb.height else 0,
+        periods_under=hb.filter(pl.col("status") == "under").height if hb.height else 0,
+        unpaid_hours=_sum(hb, "unpaid_hours"),
+        status_over_pct=settings.status_over_pct,
+        status_under_pct=settings.status_under_pct,
+        overtime_hours=_sum(ot, "overtime_hours"),
+        baseline_overtime_hours=_sum(ot, "baseline_overtime_hours"),
+        overtime_goal_pct=settings.goal_for(as_of.year),
+        ordinary_hours=_sum(ab, "ordinary_hours"),
+        sick_hours=_sum(ab, "sick_hours"),
+        short_sick_hours=_sum(ab, "short_sick_hours"),
+        long_sick_hours=_sum(ab, "long_sick_hours"),
+        sick_pay_cost=_sum(ab, "sick_pay_cost"),
+        result=_sum(ce, "result") if ce is not None else None,
+        cases_total=per_case.height if per_case is not None else None,
+        cases_deficit=per_case.filter(pl.col("result") < 0).height
+        if per_case is not None
+        else None,
+        expected_full_low=exp_low,
+        expected_full_high=exp_high,
+        measured_annualised=measured,
+        measures_counted=len(effect_rows),
+    )
+    monthly = (
+        ot.group_by("month")
+        .agg(pl.col("overtime_hours", "baseline_overtime_hours").sum())
+        .sort("month")
+        .with_columns(
+            pl.when(pl.col("baseline_overtime_hours") > 0)
+            .then(
+                100
+                * (pl.col("overtime_hours") - pl.col("baseline_overtime_hours"))
+                / pl.col("baseline_overtime_hours")
+            )
+            .alias("overtime_change_pct")
+        )
+    )
+    visible = [
+        u for u in web.units_visible(access=access) if not unit_id or u["unit_id"] == unit_id
+    ]
+    units = unit_table(tables, visible)
+    annex: list[Table] = [
+        frame_table(
+            units,
+            UNIT_COLUMNS,
+            caption="Nyckeltal per enhet hittills i år",
+            labels=UNIT_LABELS,
+            formats={"result_ytd": "sek"},
+        ),
+        frame_table(
+            monthly,
+            ["month", "overtime_hours", "baseline_overtime_hours", "overtime_change_pct"],
+            caption="Övertid per månad mot jämförelseåret",
+        ),
+    ]
+    if effect_rows:
+        annex.append(
+            Table(
+                caption="Handlingsplanernas åtgärder: bedömd och uppmätt effekt",
+                headers=(
+                    "Enhet",
+                    "Åtgärd",
+                    "Bedömd effekt helår",
+                    "Uppmätt effekt, helårstakt",
+                    "Senaste uppföljning",
+                ),
+                rows=tuple(
+                    (
+                        unit,
+                        f"{m.number}. {m.name}",
+                        fmt.tkr_range(m.effect_full_low, m.effect_full_high),
+                        fmt.tkr(annual),
+                        status,
+                    )
+                    for unit, _title, m, annual, status in effect_rows
+                ),
+                numeric=(False, False, True, True, False),
+            )
+        )
+    chart_list: list[Chart] = []
+    if with_charts:
+        chart_list.append(
+            Chart(
+                charts.to_png(
+                    charts.overtime_against_goal(monthly, goal_pct=figures.overtime_goal_pct)
+                ),
+                f"Övertid per månad {as_of.year} mot {figures.baseline_year} och målet",
+            )
+        )
+        if "result_ytd" in units.columns and units.height:
+            chart_list.append(
+                Chart(
+                    charts.to_png(
+                        charts.bars(
+                            units.fill_null(0),
+                            x="unit_id",
+                            y="result_ytd",
+                            title="Resultat per enhet hittills i år",
+                            y_title="kr",
+                        )
+                    ),
+                    "Resultat per enhet hittills i år (kr)",
+                )
+            )
+    return BoardReportData(
+        texts=texts, figures=figures, annex_tables=tuple(annex), charts=tuple(chart_list)
+    )
+
+
+# ---------------------------------------------------------------------------- månadsuppföljning
+
+
+def monthly_tables(*, access: Access, unit_id: str, as_of: dt.date) -> dict[str, pl.DataFrame]:
+    """Every figure table for D's month (rows whose month or period overlaps it)."""
+    require_scope(access=access, unit_id=unit_id)
+    first, last = month_range(as_of)
+    return plans.figure_tables(
+        access=access,
+        filters=Filters(as_of=as_of, unit=unit_id),
+        specs={n: (n, first, last) for n in figure_functions() if n not in LEFT_OUT},
+    )
