@@ -6,8 +6,10 @@ import datetime as dt
 
 import polars as pl
 
-from timbalans.core.intervals import split_at_as_of, split_at_months
+from timbalans.core.intervals import local_midnight, split_at_as_of, split_at_months
 from timbalans.figures.settings import FigureSettings
+
+_US_PER_HOUR = 3_600_000_000
 
 COUNTED_1_TO_1 = ("ordinary", "additional", "overtime_simple", "overtime_qualified")
 OVERTIME_TYPES = ("overtime_simple", "overtime_qualified")
@@ -80,3 +82,74 @@ def hourly_cost_basis() -> pl.Expr:
 def pct(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
     """100 × n / d, null when d is 0 or null."""
     return pl.when(denominator != 0).then(100 * numerator / denominator).otherwise(None)
+
+
+def period_pieces(
+    intervals: pl.DataFrame,
+    periods: pl.DataFrame,
+    *,
+    until: dt.datetime | None = None,
+    after: dt.datetime | None = None,
+    break_col: str = "break_minutes",
+) -> pl.DataFrame:
+    """Each interval cut to each settlement period of its case (``case_id``) it overlaps.
+
+    The same pieces as ``split_at_periods`` (and, with ``until``, ``split_at_as_of`` first,
+    keeping what lies before ``until``), dropping what lies in no period, computed as one
+    equi-join on the case and a clip instead of cuts and as-of joins: periods of a case do not
+    overlap, so a piece is the interval ∩ the period. ``start``/``end`` become the piece's
+    bounds; adds ``period_start``, ``period_end``, ``hours`` (elapsed − the break in
+    proportion to elapsed time) and, with ``after``, ``hours_after`` (the hours of the part
+    of the piece from ``after`` on). Rows with null bounds are dropped.
+    """
+    bounds = periods.select(
+        "case_id",
+        "period_start",
+        "period_end",
+        local_midnight("period_start").alias("_ps"),
+        local_midnight(pl.col("period_end") + pl.duration(days=1)).alias("_pe"),
+    )
+    start, end = pl.col("start"), pl.col("end")
+    lf = intervals.lazy().drop("period_start", "period_end", strict=False)
+    if bounds.height:
+        lo, hi = bounds["_ps"].min(), bounds["_pe"].max()
+        lf = lf.filter((start < hi) & ((end > lo) | (start >= lo)))
+    if until is not None:
+        lf = lf.filter(start < until)
+    ps = pl.max_horizontal(start, pl.col("_ps"))
+    pe = pl.min_horizontal(end, pl.col("_pe"), *([pl.lit(until)] if until is not None else []))
+    total = (end - start).dt.total_microseconds().cast(pl.Float64)
+    brk = pl.col(break_col).cast(pl.Float64).fill_null(0.0) if break_col else pl.lit(0.0)
+
+    def hours(a: pl.Expr, b: pl.Expr) -> pl.Expr:
+        us = (b - a).dt.total_microseconds().cast(pl.Float64)
+        share = pl.when(total > 0).then(us / total).otherwise(pl.lit(1.0))
+        return us / _US_PER_HOUR - brk * share / 60
+
+    out = (
+        lf.join(bounds.lazy(), on="case_id", how="inner")
+        # A piece is kept when it has length, or is an empty interval lying in the period.
+        .filter((pe > ps) | ((end == start) & (start >= pl.col("_ps")) & (start < pl.col("_pe"))))
+        .with_columns(ps.alias("_a"), pe.alias("_b"))
+        .with_columns(hours(pl.col("_a"), pl.col("_b")).alias("hours"))
+    )
+    if after is not None:
+        cut = pl.lit(after)
+        out = out.with_columns(
+            pl.when(pl.col("_a") >= cut)
+            .then(pl.col("hours"))
+            .when(pl.col("_b") > cut)
+            .then(hours(cut, pl.col("_b")))
+            .otherwise(pl.lit(0.0))
+            .alias("hours_after")
+        )
+    if break_col and break_col in intervals.columns:
+        share = pl.when(total > 0).then(
+            (pl.col("_b") - pl.col("_a")).dt.total_microseconds().cast(pl.Float64) / total
+        )
+        out = out.with_columns((brk * share.otherwise(pl.lit(1.0))).alias(break_col))
+    return (
+        out.with_columns(pl.col("_a").alias("start"), pl.col("_b").alias("end"))
+        .drop("_ps", "_pe", "_a", "_b")
+        .collect()
+    )

@@ -16,9 +16,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from timbalans.core.intervals import split_at_as_of, split_at_periods
 from timbalans.figures.frames import Frames
-from timbalans.figures.hour_balance import PERIOD_KEY, case_periods
+from timbalans.figures.hour_balance import (
+    PERIOD_KEY,
+    case_periods,
+    planned_period_pieces,
+    worked_period_pieces,
+)
 from timbalans.figures.registry import FigureRequest
 
 COLUMNS = (
@@ -34,75 +38,77 @@ COLUMNS = (
 _US_PER_HOUR = 3_600_000_000
 
 
-def _union_per_person(pieces: pl.DataFrame, person: str) -> pl.DataFrame:
-    """Merge overlapping intervals of one person within one case and period."""
-    keys = [*PERIOD_KEY, person]
-    return (
-        pieces.sort([*keys, "start"])
-        .with_columns(
-            pl.col("end").cum_max().shift(1).over(keys).alias("_prev_end"),
-        )
-        .with_columns(
-            (pl.col("_prev_end").is_null() | (pl.col("start") > pl.col("_prev_end")))
-            .cum_sum()
-            .over(keys)
-            .alias("_block")
-        )
-        .group_by([*keys, "_block"])
-        .agg(pl.col("start").min(), pl.col("end").max())
-    )
-
-
 def concurrent_hours(pieces: pl.DataFrame, person: str, name: str) -> pl.DataFrame:
-    """∫ max(0, k − 1) dt per case and period, k = distinct persons at each instant."""
+    """∫ max(0, k − 1) dt per case and period, k = distinct persons at each instant.
+
+    Two sweeps over start (+1) and end (−1) events, with no window functions: first per
+    (period, person), where a running count that rises from 0 is the person arriving and one
+    that falls to 0 is the person leaving (so a person's own overlapping rows count once);
+    then per period over those arrivals and departures, where the running count is k and each
+    event's time to the next event in the period is weighted by max(0, k − 1). A running sum
+    over all groups at once restarts at 0 in each group, since every group's events sum to 0.
+    """
     if pieces.height == 0:
         return pl.DataFrame(
             schema={"case_id": pl.String, "period_start": pl.Date, name: pl.Float64}
         )
-    merged = _union_per_person(pieces, person)
+    groups = pieces.select(PERIOD_KEY).unique().with_row_index("_g")
+    lf = (
+        pieces.lazy()
+        .join(groups.lazy(), on=PERIOD_KEY)
+        .select(
+            "_g",
+            pl.col(person).cast(pl.Categorical).to_physical().cast(pl.Int64).alias("_p"),
+            "start",
+            "end",
+        )
+    )
     events = pl.concat(
         [
-            merged.select(*PERIOD_KEY, pl.col("start").alias("t"), pl.lit(1).alias("delta")),
-            merged.select(*PERIOD_KEY, pl.col("end").alias("t"), pl.lit(-1).alias("delta")),
+            lf.select("_g", "_p", pl.col("start").alias("t"), pl.lit(1, pl.Int32).alias("d")),
+            lf.select("_g", "_p", pl.col("end").alias("t"), pl.lit(-1, pl.Int32).alias("d")),
         ]
     )
+    presence = (
+        events.sort("_g", "_p", "t", "d", descending=[False, False, False, True])
+        .with_columns(pl.col("d").cum_sum().alias("_c"))
+        .filter(
+            ((pl.col("d") == 1) & (pl.col("_c") == 1)) | ((pl.col("d") == -1) & (pl.col("_c") == 0))
+        )
+        .select("_g", "t", "d")
+    )
+    same_group = pl.col("_g") == pl.col("_g").shift(-1)
     return (
-        events.group_by([*PERIOD_KEY, "t"])
-        .agg(pl.col("delta").sum())
-        .sort([*PERIOD_KEY, "t"])
+        presence.sort("_g", "t")
         .with_columns(
-            pl.col("delta").cum_sum().over(PERIOD_KEY).alias("k"),
-            (pl.col("t").shift(-1).over(PERIOD_KEY) - pl.col("t"))
-            .dt.total_microseconds()
+            pl.col("d").cum_sum().alias("_k"),
+            pl.when(same_group)
+            .then((pl.col("t").shift(-1) - pl.col("t")).dt.total_microseconds())
+            .otherwise(0)
             .alias("_us"),
         )
-        .group_by(PERIOD_KEY)
+        .group_by("_g")
         .agg(
-            ((pl.col("k") - 1).clip(lower_bound=0) * pl.col("_us").fill_null(0))
+            ((pl.col("_k") - 1).clip(lower_bound=0) * pl.col("_us"))
             .sum()
             .truediv(_US_PER_HOUR)
             .alias(name)
         )
+        .join(groups.lazy(), on="_g")
+        .select(*PERIOD_KEY, name)
+        .collect()
     )
 
 
 def coverage(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     periods = case_periods(frames, req)
-    bounds = periods.select("case_id", "period_start", "period_end")
-    in_cases = pl.col("case_id").is_in(periods["case_id"].unique().implode())
-
-    worked = split_at_as_of(frames.worked.filter(in_cases), req.as_of, break_col=None)
-    worked = split_at_periods(worked.filter(~pl.col("after_as_of")), bounds, break_col=None)
-    worked = worked.drop_nulls("period_start")
-
-    shifts = frames.shifts.filter(in_cases & (pl.col("kind") == "assistance"))
+    worked = worked_period_pieces(frames, req)
     # An open shift is one more person: give it an identity of its own.
-    shifts = shifts.with_row_index("_open").with_columns(
-        pl.coalesce(pl.col("employee_id"), pl.lit("open:") + pl.col("_open").cast(pl.String)).alias(
-            "_person"
-        )
+    planned = planned_period_pieces(frames, req).with_columns(
+        pl.coalesce(
+            pl.col("employee_id"), pl.lit("open:") + pl.col("shift_row").cast(pl.String)
+        ).alias("_person")
     )
-    planned = split_at_periods(shifts, bounds, break_col=None).drop_nulls("period_start")
 
     table = (
         periods.join(

@@ -8,8 +8,12 @@ limited to what a user may see with ``Frames.scoped``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -18,8 +22,19 @@ from timbalans.ingest.schema import TABLE_ORDER, empty_frame, frame_schema
 from timbalans.ingest.validate import validate
 
 
+T = TypeVar("T")
+MEMO_SIZE = 16
+
+
 @dataclass(frozen=True)
 class Frames:
+    """The canonical tables, immutable; ``derived`` remembers what figures computed from them.
+
+    Several figure tables of one request need the same intermediate results (worked time cut
+    at D and at months, absence hours per day, sick spells). :meth:`derived` computes each
+    once per set of frames and key, and keeps the last ``MEMO_SIZE`` of them.
+    """
+
     units: pl.DataFrame
     cases: pl.DataFrame
     decisions: pl.DataFrame
@@ -31,6 +46,31 @@ class Frames:
     absences: pl.DataFrame
     ledger: pl.DataFrame
     fk_reports: pl.DataFrame
+    _memo: OrderedDict[Hashable, Any] = field(
+        default_factory=OrderedDict, init=False, repr=False, compare=False
+    )
+    _lock: threading.Lock = field(
+        default_factory=threading.Lock, init=False, repr=False, compare=False
+    )
+
+    def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, remembered under ``key`` for these frames (a bounded LRU).
+
+        ``key`` must name everything the result depends on besides the frames (the function
+        and its arguments). Two threads asking at once may both compute; either result is
+        the same.
+        """
+        with self._lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]  # type: ignore[no-any-return]
+        value = compute()
+        with self._lock:
+            self._memo[key] = value
+            self._memo.move_to_end(key)
+            while len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return value
 
     @classmethod
     def from_dict(cls, tables: dict[str, pl.DataFrame]) -> Frames:
@@ -47,7 +87,7 @@ class Frames:
         return cls(**out)
 
     def as_dict(self) -> dict[str, pl.DataFrame]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: getattr(self, name) for name in TABLE_ORDER}
 
     def scoped(self, *, units: set[str] | None = None, cases: set[str] | None = None) -> Frames:
         """Only what concerns the given units and cases (None: no limit).

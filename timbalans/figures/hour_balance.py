@@ -18,9 +18,9 @@ import datetime as dt
 
 import polars as pl
 
-from timbalans.core.intervals import split_at_as_of, split_at_periods
+from timbalans.core.intervals import midnight_after
 from timbalans.core.periods import periods_overlapping, settlement_periods
-from timbalans.figures.common import counting_factor
+from timbalans.figures.common import counting_factor, period_pieces
 from timbalans.figures.frames import Frames
 from timbalans.figures.registry import FigureRequest
 
@@ -45,49 +45,70 @@ COLUMNS = (
     "unpaid_hours",
 )
 PERIOD_KEY = ["case_id", "period_start"]
+PERIOD_BOUNDS = ["case_id", "period_start", "period_end"]
 
 
 def case_periods(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     """The settlement periods of the visible cases that overlap [from, to], with unit_id."""
-    periods = settlement_periods(frames.decisions)
-    periods = periods_overlapping(periods, req.date_from, req.date_to)
-    return periods.join(frames.cases.select("case_id", "unit_id"), on="case_id", how="inner")
+
+    def compute() -> pl.DataFrame:
+        periods = settlement_periods(frames.decisions)
+        periods = periods_overlapping(periods, req.date_from, req.date_to)
+        return periods.join(frames.cases.select("case_id", "unit_id"), on="case_id", how="inner")
+
+    return frames.derived(("case_periods", req.date_from, req.date_to), compute)
 
 
-def worked_by_period(frames: Frames, periods: pl.DataFrame, req: FigureRequest) -> pl.DataFrame:
+def worked_period_pieces(frames: Frames, req: FigureRequest) -> pl.DataFrame:
+    """Worked time up to D 24:00 cut to the periods of :func:`case_periods` (shared with
+    coverage): the worked columns, ``period_start``, ``period_end``, ``hours``."""
+
+    def compute() -> pl.DataFrame:
+        periods = case_periods(frames, req)
+        return period_pieces(
+            frames.worked, periods.select(PERIOD_BOUNDS), until=midnight_after(req.as_of)
+        )
+
+    return frames.derived(("worked_period_pieces", req.as_of, req.date_from, req.date_to), compute)
+
+
+def planned_period_pieces(frames: Frames, req: FigureRequest) -> pl.DataFrame:
+    """Planned ``assistance`` shifts cut to the periods of :func:`case_periods`, with
+    ``hours`` and ``hours_after`` (the hours after D 24:00); shared with coverage."""
+
+    def compute() -> pl.DataFrame:
+        periods = case_periods(frames, req)
+        shifts = frames.shifts.with_row_index("shift_row").filter(pl.col("kind") == "assistance")
+        return period_pieces(shifts, periods.select(PERIOD_BOUNDS), after=midnight_after(req.as_of))
+
+    return frames.derived(("planned_period_pieces", req.as_of, req.date_from, req.date_to), compute)
+
+
+def worked_by_period(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     """Counted worked hours per case and period, up to D 24:00."""
-    worked = frames.worked.filter(pl.col("case_id").is_in(periods["case_id"].unique().implode()))
-    pieces = split_at_as_of(worked, req.as_of).filter(~pl.col("after_as_of"))
-    pieces = split_at_periods(pieces, periods.select("case_id", "period_start", "period_end"))
     return (
-        pieces.drop_nulls("period_start")
+        worked_period_pieces(frames, req)
         .group_by(PERIOD_KEY)
         .agg((pl.col("hours") * counting_factor(req.settings)).sum().alias("worked_hours"))
     )
 
 
-def planned_by_period(frames: Frames, periods: pl.DataFrame, req: FigureRequest) -> pl.DataFrame:
+def planned_by_period(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     """Planned assistance hours per case and period: all, and those after D."""
-    shifts = frames.shifts.filter(
-        (pl.col("kind") == "assistance")
-        & pl.col("case_id").is_in(periods["case_id"].unique().implode())
-    )
-    pieces = split_at_as_of(shifts, req.as_of)
-    pieces = split_at_periods(pieces, periods.select("case_id", "period_start", "period_end"))
     return (
-        pieces.drop_nulls("period_start")
+        planned_period_pieces(frames, req)
         .group_by(PERIOD_KEY)
         .agg(
             pl.col("hours").sum().alias("planned_hours"),
-            pl.col("hours").filter(pl.col("after_as_of")).sum().alias("planned_remaining_hours"),
+            pl.col("hours_after").sum().alias("planned_remaining_hours"),
         )
     )
 
 
 def hour_balance(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     periods = case_periods(frames, req)
-    worked = worked_by_period(frames, periods, req)
-    planned = planned_by_period(frames, periods, req)
+    worked = worked_by_period(frames, req)
+    planned = planned_by_period(frames, req)
     d = pl.lit(req.as_of, pl.Date)
     next_day = pl.lit(req.as_of + dt.timedelta(days=1), pl.Date)
     s = req.settings
