@@ -36,3 +36,43 @@ class SettingChangeAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(m.Rate)
+class RateAdmin(admin.ModelAdmin):
+    """Rates are changed through the service, so every change is recorded."""
+
+    list_display = (
+        "key",
+        "valid_from",
+        "value",
+        "example",
+        "note",
+        "changed_at",
+        "changed_by_name",
+    )
+    list_filter = ("key",)
+    readonly_fields = ("example", "changed_at", "changed_by_name")
+
+    def save_model(self, request, obj, form, change):
+        from timbalans.records.rates import rate_update
+
+        saved = rate_update(
+            key=obj.key,
+            valid_from=obj.valid_from,
+            value=obj.value,
+            user_name=request.user.get_username(),
+            note=obj.note,
+        )
+        obj.pk = saved.pk
+
+
+@admin.register(m.RateChange)
+class RateChangeAdmin(admin.ModelAdmin):
+    list_display = ("changed_at", "changed_by_name", "key", "valid_from", "old", "new")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -375,3 +375,47 @@ class SettingChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.old} -> {self.new}"
+
+
+class Rate(models.Model):
+    """A rate (sats) value entered by the department, from a date (see core/rates.toml).
+
+    It is laid over the shipped defaults by ``timbalans.records.rates.rate_set_load``: a row
+    with the same key and date replaces the shipped value, another date adds a change.
+    """
+
+    key = models.CharField(max_length=100)
+    valid_from = models.DateField()
+    value = models.DecimalField(max_digits=16, decimal_places=6)
+    note = models.CharField(max_length=500, blank=True)
+    example = models.BooleanField(default=False)
+    changed_at = models.DateTimeField(auto_now=True)
+    changed_by_name = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["key", "valid_from"]
+        constraints = [models.UniqueConstraint(fields=["key", "valid_from"], name="rate_key_from")]
+        verbose_name = "sats"
+        verbose_name_plural = "satser"
+
+    def __str__(self) -> str:
+        return f"{self.key} från {self.valid_from}: {self.value}"
+
+
+class RateChange(models.Model):
+    """Who changed a rate, when, from what to what (old = the value in force on that date)."""
+
+    key = models.CharField(max_length=100)
+    valid_from = models.DateField()
+    old = models.JSONField(null=True)
+    new = models.JSONField(null=True)
+    changed_at = models.DateTimeField(auto_now_add=True)
+    changed_by_name = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = "ändring av sats"
+        verbose_name_plural = "ändringar av satser"
+
+    def __str__(self) -> str:
+        return f"{self.key} från {self.valid_from}: {self.old} -> {self.new}"

@@ -44,10 +44,14 @@ class Command(BaseCommand):
                 raise CommandError(str(exc), returncode=1) from exc
             settings = load_settings(options["settings_file"])
         else:
+            from dataclasses import replace
+
+            from timbalans.records.rates import rate_set_load
             from timbalans.records.selectors import figure_settings_load, frames_load
 
             frames = frames_load(units=units, cases=cases)
             settings = figure_settings_load()
+            settings = replace(settings, rates=rate_set_load(base=settings.rates))
         request = FigureRequest.make(
             options["as_of"],
             date_from=options["date_from"],
@@ -56,15 +60,23 @@ class Command(BaseCommand):
         )
         table = figure_functions()[options["name"]](frames, request)
         used = {"figur": options["name"], "as_of": request.as_of.isoformat(), **settings.describe()}
+        rates = settings.rates
         fmt = options["format"]
         if fmt == "json":
             data = to_json(table)
         elif fmt == "csv":
             data = to_csv(table)
         else:
-            data = to_xlsx({options["name"]: table}, settings=used, title=options["name"])
-        # The settings used go to standard error, so standard output stays the table alone.
+            data = to_xlsx(
+                {options["name"]: table},
+                settings=used,
+                title=options["name"],
+                rates=rates.describe(),
+                rates_name=rates.name,
+            )
+        # The settings and rates used go to standard error: standard output is the table alone.
         self.stderr.write("Inställningar: " + json.dumps(used, ensure_ascii=False))
+        self.stderr.write("Satser: " + json.dumps(rates.describe_short(), ensure_ascii=False))
         if options["out"]:
             options["out"].write_bytes(data)
         elif fmt == "xlsx":
