@@ -221,18 +221,17 @@ def ob_split(
     last_instant = pl.col(end) - pl.duration(microseconds=1)
     total_us = (pl.col(end) - pl.col(start)).dt.total_microseconds().cast(pl.Float64)
     pieces = (
-        lf.with_row_index(_ROW)
-        .with_columns(total_us.alias("__ob_total"))
+        lf.with_columns(total_us.alias("__ob_total"))
         .with_columns(
             pl.int_ranges(segment_of(pl.col(start)), segment_of(last_instant) + 1).alias(_SEG)
         )
         .explode(_SEG)
-        .join(segs.lazy(), on=_SEG, how="left")
+        # int_ranges ascend, so the exploded pieces are already in row and time order.
+        .join(segs.lazy(), on=_SEG, how="left", maintain_order="left")
         .with_columns(
             pl.max_horizontal(pl.col(start), pl.col("seg_start")).alias(start),
             pl.min_horizontal(pl.col(end), pl.col("seg_end")).alias(end),
         )
-        .sort(_ROW, start)
     )
     share = (pl.col(end) - pl.col(start)).dt.total_microseconds().cast(pl.Float64) / pl.col(
         "__ob_total"
@@ -246,7 +245,7 @@ def ob_split(
         hours = hours - pl.col(bcol) / 60.0
     return (
         pieces.with_columns(hours.alias(hours_col))
-        .drop(_ROW, _SEG, "__ob_total", "seg_start", "seg_end")
+        .drop(_SEG, "__ob_total", "seg_start", "seg_end")
         .collect()
     )
 

@@ -225,15 +225,19 @@ class RateSet:
     ) -> pl.DataFrame:
         """``frame`` with one column per ``alias -> key``: the key's value on each row's date.
 
-        ``on`` is a ``pl.Date`` column. Vectorised: a backward as-of join per key on the
-        sorted rates; before a key's first date its first value applies. Row order is kept.
+        ``on`` is a ``pl.Date`` column. Vectorised: the distinct dates of the frame get their
+        values by a backward as-of join per key on the sorted rates (before a key's first date
+        its first value applies), and the frame is joined to them on the date. Row order is
+        kept; a row with a null date gets null.
         """
         if not columns:
             return frame
         table = self.frame()
-        out = frame.with_row_index("__rate_row")
-        dates = out.select("__rate_row", pl.col(on).cast(pl.Date).alias("__rate_on")).sort(
-            "__rate_on", nulls_last=True
+        dates = (
+            frame.select(pl.col(on).cast(pl.Date).alias("__rate_on"))
+            .unique()
+            .drop_nulls()
+            .sort("__rate_on")
         )
         for alias, key in columns.items():
             self.check_key(key)
@@ -243,17 +247,24 @@ class RateSet:
                 .sort("__rate_from")
             )
             first = values[alias][0]
-            dates = dates.join_asof(
-                values,
-                left_on="__rate_on",
-                right_on="__rate_from",
-                strategy="backward",
-                check_sortedness=False,
-            ).with_columns(pl.col(alias).fill_null(first))
-            dates = dates.drop("__rate_from")
-        dates = dates.sort("__rate_row").drop("__rate_on")
+            dates = (
+                dates.join_asof(
+                    values,
+                    left_on="__rate_on",
+                    right_on="__rate_from",
+                    strategy="backward",
+                    check_sortedness=False,
+                )
+                .with_columns(pl.col(alias).fill_null(first))
+                .drop("__rate_from")
+            )
         drop = [c for c in columns if c in frame.columns]
-        return out.drop(drop).join(dates, on="__rate_row", how="left").drop("__rate_row")
+        return (
+            frame.drop(drop)
+            .with_columns(pl.col(on).cast(pl.Date).alias("__rate_on"))
+            .join(dates, on="__rate_on", how="left", maintain_order="left")
+            .drop("__rate_on")
+        )
 
     def describe(self) -> list[dict[str, Any]]:
         """The rates for an output's record: key, from, value, source, and the example mark."""

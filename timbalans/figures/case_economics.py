@@ -656,10 +656,32 @@ def fee_parts(parts: pl.DataFrame, rates: RateSet) -> pl.DataFrame:
 # --------------------------------------------------------------------------- revenue
 
 
-def revenue_by_month(frames: Frames, req: FigureRequest, window: Window) -> pl.DataFrame:
+def revenue_periods(frames: Frames, window: Window) -> pl.DataFrame:
+    """The settlement periods of the visible cases that overlap the window's months."""
+    return periods_overlapping(
+        settlement_periods(frames.decisions), window.first, window.last
+    ).join(_case_units(frames).select("case_id"), on="case_id", how="semi")
+
+
+def pieces_from(window: Window, periods: pl.DataFrame) -> dt.date:
+    """The first day worked time is needed from: the cap counts a period's hours from its
+    start, also before the requested months."""
+    return min([window.first, *periods["period_start"].to_list()])
+
+
+def revenue_by_month(
+    frames: Frames,
+    req: FigureRequest,
+    window: Window,
+    *,
+    periods: pl.DataFrame | None = None,
+    pieces: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """Computed revenue and unpaid hours per case and month (see the module docstring).
 
     ``case_id``, ``month``, ``computed_revenue``, ``paid_hours``, ``unpaid_hours``.
+    ``pieces`` (:func:`worked_ob_pieces` from :func:`pieces_from`) may be given to save
+    splitting the worked time twice.
     """
     out_schema = {
         "case_id": pl.String,
@@ -671,13 +693,16 @@ def revenue_by_month(frames: Frames, req: FigureRequest, window: Window) -> pl.D
     rates = req.settings.rates
     if window.last_fact < window.first:
         return pl.DataFrame(schema=out_schema)
-    periods = periods_overlapping(
-        settlement_periods(frames.decisions), window.first, window.last
-    ).join(_case_units(frames).select("case_id"), on="case_id", how="semi")
-    # The cap counts a period's hours from its start, also before the requested months.
-    starts = [window.first, *periods["period_start"].to_list()]
-    pieces = worked_ob_pieces(frames, req.settings, min(starts), window.last_fact).select(
-        "case_id", "start", "date", "month", "counted_hours"
+    if periods is None:
+        periods = revenue_periods(frames, window)
+    if pieces is None:
+        pieces = worked_ob_pieces(
+            frames, req.settings, pieces_from(window, periods), window.last_fact
+        )
+    # One row per case and day: every hour of a day has the day's rate and the same period, so
+    # capping the days in order gives each month exactly what capping the hours would.
+    pieces = pieces.group_by("case_id", "date").agg(
+        pl.col("month").first(), pl.col("counted_hours").sum()
     )
     pieces = pieces.sort("date").join_asof(
         periods.select("case_id", "period_start", "period_end", "granted_hours").sort(
@@ -693,7 +718,7 @@ def revenue_by_month(frames: Frames, req: FigureRequest, window: Window) -> pl.D
     pkey = ["case_id", "period_start"]
     pieces = (
         pieces.with_columns(pl.when(in_period).then(pl.col("period_start")).alias("period_start"))
-        .sort("case_id", "period_start", "start")
+        .sort("case_id", "period_start", "date")
         .with_columns(pl.col("counted_hours").cum_sum().over(pkey).alias("__cum"))
         .with_columns(
             pl.when(pl.col("period_start").is_null())
@@ -784,11 +809,17 @@ def ledger_by_row(frames: Frames, window: Window) -> pl.DataFrame:
 
 
 def computed_parts(
-    frames: Frames, req: FigureRequest, window: Window
+    frames: Frames, req: FigureRequest, window: Window, pieces: pl.DataFrame | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(every computed cost part incl. fees, the worked pieces) for the window."""
+    """(every computed cost part incl. fees, the worked pieces) for the window.
+
+    ``pieces``: :func:`worked_ob_pieces` from ``window.first`` or earlier (only the window's
+    days are used); computed when not given.
+    """
     rates = req.settings.rates
-    pieces = worked_ob_pieces(frames, req.settings, window.first, window.last_fact)
+    if pieces is None:
+        pieces = worked_ob_pieces(frames, req.settings, window.first, window.last_fact)
+    pieces = pieces.filter(pl.col("date") >= pl.lit(window.first, pl.Date))
     wages = worked_cost_parts(frames, pieces, rates)
     sick = sick_pay_parts(frames, window, rates, req.as_of)
     idle, idle_fees = salary_parts(frames, pieces, window, rates)
@@ -815,7 +846,9 @@ def _share(col: str) -> pl.Expr:
 
 def case_economics(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     window = Window.of(req)
-    parts, pieces = computed_parts(frames, req, window)
+    periods = revenue_periods(frames, window)
+    every = worked_ob_pieces(frames, req.settings, pieces_from(window, periods), window.last_fact)
+    parts, pieces = computed_parts(frames, req, window, every)
     parts = parts.filter(pl.col("month").is_in(window.months))
     computed = parts.group_by(ROW_KEY).agg(
         *[
@@ -825,7 +858,7 @@ def case_economics(frames: Frames, req: FigureRequest) -> pl.DataFrame:
         pl.col("amount").filter(pl.col("structural")).sum().alias("cmp_structural"),
     )
     ledger = ledger_by_row(frames, window)
-    revenue = revenue_by_month(frames, req, window)
+    revenue = revenue_by_month(frames, req, window, periods=periods, pieces=every)
     drivers = _drivers(pieces)
 
     months = pl.DataFrame({"month": window.months}, schema={"month": pl.String})
