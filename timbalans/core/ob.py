@@ -153,11 +153,6 @@ def ob_segments(first: dt.date, last: dt.date, windows: ObWindows) -> pl.DataFra
     return segs.select(list(SEGMENT_SCHEMA)).cast(SEGMENT_SCHEMA)  # type: ignore[arg-type]
 
 
-def _minute_of_day(ts: pl.Expr) -> pl.Expr:
-    local = ts.dt.convert_time_zone(TZ)
-    return local.dt.hour().cast(pl.Int64) * 60 + local.dt.minute().cast(pl.Int64)
-
-
 def ob_split(
     frame: pl.DataFrame,
     windows: ObWindows,
@@ -211,20 +206,26 @@ def ob_split(
     per_day = len(edges)
     first_lit = pl.lit(first, pl.Date)
 
-    def segment_of(ts: pl.Expr) -> pl.Expr:
+    def segment_of(wall: str) -> pl.Expr:
+        # ``wall``: local wall-clock time (naive), so date and time of day are plain arithmetic.
         # The edge at or before the time of day: edges[0] is midnight, so position >= 0.
-        tod = _minute_of_day(ts)
+        w = pl.col(wall)
+        tod = w.dt.hour().cast(pl.Int64) * 60 + w.dt.minute().cast(pl.Int64)
         position = pl.sum_horizontal([(tod >= e).cast(pl.Int64) for e in edges]) - 1
-        day_no = (local_date(ts) - first_lit).dt.total_days()
+        day_no = (w.dt.date() - first_lit).dt.total_days()
         return day_no * per_day + position
 
     last_instant = pl.col(end) - pl.duration(microseconds=1)
     total_us = (pl.col(end) - pl.col(start)).dt.total_microseconds().cast(pl.Float64)
     pieces = (
-        lf.with_columns(total_us.alias("__ob_total"))
-        .with_columns(
-            pl.int_ranges(segment_of(pl.col(start)), segment_of(last_instant) + 1).alias(_SEG)
+        lf.with_columns(
+            total_us.alias("__ob_total"),
+            # One time-zone lookup per instant: the local wall clock of start and last instant.
+            pl.col(start).dt.replace_time_zone(None).alias("__ob_w0"),
+            last_instant.dt.replace_time_zone(None).alias("__ob_w1"),
         )
+        .with_columns(pl.int_ranges(segment_of("__ob_w0"), segment_of("__ob_w1") + 1).alias(_SEG))
+        .drop("__ob_w0", "__ob_w1")
         .explode(_SEG)
         # int_ranges ascend, so the exploded pieces are already in row and time order.
         .join(segs.lazy(), on=_SEG, how="left", maintain_order="left")

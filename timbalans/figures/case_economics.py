@@ -60,11 +60,12 @@ employee, so the employment in force on a date is the latest started on or befor
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 import polars as pl
 
-from timbalans.core.intervals import local_midnight, split_at_as_of
+from timbalans.core.intervals import TZ, local_midnight, midnight_after
 from timbalans.core.ob import ob_split, with_ob_amount
 from timbalans.core.periods import (
     FK,
@@ -216,6 +217,22 @@ def employment_in_force(frames: Frames, frame: pl.DataFrame, *, on: str = "date"
 # --------------------------------------------------------------------------- worked pieces
 
 
+def clip_at(frame: pl.DataFrame, cut: dt.datetime) -> pl.DataFrame:
+    """Intervals up to the instant ``cut``: later rows dropped, a row across it cut there with
+    its break in proportion (what ``split_at_as_of`` keeps before the cut, without the split)."""
+    cut_lit = pl.lit(cut).dt.convert_time_zone(TZ).dt.cast_time_unit("us")
+    whole = (pl.col("end") - pl.col("start")).dt.total_microseconds().cast(pl.Float64)
+    kept = (cut_lit - pl.col("start")).dt.total_microseconds().cast(pl.Float64)
+    across = pl.col("end") > cut_lit
+    return frame.filter(pl.col("start") < cut_lit).with_columns(
+        pl.when(across)
+        .then(pl.col("break_minutes").cast(pl.Float64) * kept / whole)
+        .otherwise(pl.col("break_minutes").cast(pl.Float64))
+        .alias("break_minutes"),
+        pl.when(across).then(cut_lit).otherwise(pl.col("end")).alias("end"),
+    )
+
+
 def worked_ob_pieces(
     frames: Frames, settings: FigureSettings, first: dt.date, last_fact: dt.date
 ) -> pl.DataFrame:
@@ -229,7 +246,7 @@ def worked_ob_pieces(
         worked = frames.worked.clear()
     else:
         worked = overlapping(frames.worked, first, last_fact)
-    worked = split_at_as_of(worked, last_fact).filter(~pl.col("after_as_of")).drop("after_as_of")
+    worked = clip_at(worked, midnight_after(last_fact))
     pieces = ob_split(worked, settings.rates.ob_windows)
     pieces = pieces.filter(
         (pl.col("date") >= pl.lit(first, pl.Date)) & (pl.col("date") <= pl.lit(last_fact, pl.Date))
@@ -844,7 +861,21 @@ def _share(col: str) -> pl.Expr:
     return pl.when(pl.col("worked_hours") > 0).then(pl.col(col) / pl.col("worked_hours"))
 
 
+def _request_key(req: FigureRequest) -> tuple[object, ...]:
+    """Everything a result depends on besides the frames (for ``Frames.derived``)."""
+    settings = json.dumps(req.settings.describe(), sort_keys=True, default=str)
+    return (req.as_of, req.date_from, req.date_to, settings, req.settings.rates)
+
+
 def case_economics(frames: Frames, req: FigureRequest) -> pl.DataFrame:
+    """The table (see the module docstring); remembered per frames and request, since savings
+    and the pages ask for the same months again."""
+    return frames.derived(
+        ("case-economics", *_request_key(req)), lambda: _case_economics(frames, req)
+    )
+
+
+def _case_economics(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     window = Window.of(req)
     periods = revenue_periods(frames, window)
     every = worked_ob_pieces(frames, req.settings, pieces_from(window, periods), window.last_fact)
