@@ -68,8 +68,9 @@ for _ in range(3):
     t = time.perf_counter(); pieces = ob_split(worked, windows); s = time.perf_counter() - t
     best = s if best is None else min(best, s)
 n = worked.height
-print(f"polars floor (read + parse {{n}} worked rows): {{floor:.2f}} s = {{n / floor:,.0f}} rows/s; "
-      f"OB categorisation: {{best:.2f}} s = {{n / best:,.0f}} rows/s ({{pieces.height}} pieces)")
+print(f"polars floor (read + parse {{n}} worked rows): {{floor:.2f}} s = "
+      f"{{n / floor:,.0f}} rows/s; OB categorisation: {{best:.2f}} s = "
+      f"{{n / best:,.0f}} rows/s ({{pieces.height}} pieces)")
 """
 
 
