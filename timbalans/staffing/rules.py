@@ -1,0 +1,375 @@
+"""The hard rules of every staffing proposal, one small class each.
+
+Each rule can
+
+* ``allows(c, s, extra)``: say whether candidate ``c`` may take open shift ``s`` on top of
+  their existing commitments (and ``extra``, e.g. the greedy baseline's earlier picks); when
+  not, ``text(s)`` is the Swedish reason shown to the coordinator;
+* ``build(model, v)``: add its CP-SAT constraints over the variables ``v`` (every pair of
+  ``v`` that breaks the rule on its own is fixed to 0, and the rule's interactions between
+  open shifts are added).
+
+The rules, in the order a reason is reported (the first that excludes):
+
+1. **employed**: an employment in force on every local date the shift touches;
+2. **absent**: no absence (any type, any extent) overlapping the shift;
+3. **known only** (a setting per case): worked or booked in the case within its window;
+4. **overlap**: no other shift, worked time, or proposed shift at the same time;
+5. **daily rest** (dygnsvila): between two consecutive work intervals (assistance and on-call)
+   the gap is either a break of at most ``max_break_hours`` (work continues in a row) or a
+   rest of at least ``daily_rest_hours`` (11 h);
+6. **in a row**: a run of work and on-call whose gaps are breaks spans at most
+   ``max_in_a_row_hours`` (20 h, the municipal agreement for assistants);
+7. **weekly rest** (veckovila): every calendar week (Monday 00:00 local) the shift touches
+   keeps at least ``weekly_rest_hours`` (36 h) in a row free of assistance, on-call and
+   standby.
+
+``monotone`` says whether more work can never repair a breach: those rules may prune a pair
+from the model on its own. Daily rest is not monotone: a too-short gap can be filled by
+another proposed shift that joins the two into work in a row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import ClassVar
+
+from ortools.sat.python import cp_model
+
+from timbalans.staffing.prepared import (
+    BUSY_KINDS,
+    FIXED,
+    WORK_KINDS,
+    PCandidate,
+    Prepared,
+    PShift,
+    Span,
+    longest_free,
+    merged,
+    neighbour_gaps,
+    overlapping,
+    run_of,
+    short_rest,
+)
+from timbalans.staffing.variables import Variables
+
+EMPLOYED = "Inte anställd på passets datum"
+ABSENT = "Frånvarande under passet"
+KNOWN_ONLY = "Ärendet tar bara emot assistenter som arbetat där de senaste {days} dagarna"
+OVERLAP = "Har redan pass eller arbetad tid som överlappar passet"
+DAILY_REST = "Får mindre än {hours} timmars dygnsvila före eller efter passet"
+IN_A_ROW = "Får mer än {hours} timmar arbete och jour i följd"
+WEEKLY_REST = "Får inte {hours} timmars sammanhängande veckovila under veckan"
+
+
+def hours_text(hours: float) -> str:
+    """11.0 -> '11', 11.5 -> '11,5' (Swedish decimal comma)."""
+    return f"{hours:g}".replace(".", ",")
+
+
+class Rule(ABC):
+    code: ClassVar[str]
+    reason: ClassVar[str]
+    monotone: ClassVar[bool] = True
+
+    def __init__(self, prepared: Prepared) -> None:
+        self.p = prepared
+
+    def text(self, s: PShift) -> str:
+        return self.reason
+
+    @abstractmethod
+    def allows(self, c: PCandidate, s: PShift, extra: Sequence[Span] = ()) -> bool:
+        """Whether ``c`` may take ``s`` given their commitments and ``extra``."""
+
+    @abstractmethod
+    def build(self, model: cp_model.CpModel, v: Variables) -> None:
+        """Add this rule's constraints over the pairs of ``v``."""
+
+    def _forbid_alone(self, model: cp_model.CpModel, v: Variables) -> None:
+        for (c, s), var in v.x.items():
+            if not self.allows(self.p.candidates[c], self.p.shifts[s]):
+                model.add(var == 0)
+
+
+class Employed(Rule):
+    code = "employed"
+    reason = EMPLOYED
+
+    def allows(self, c: PCandidate, s: PShift, extra: Sequence[Span] = ()) -> bool:
+        day = s.date
+        while day <= s.last_date:
+            if not any(e.covers(day) for e in c.employments):
+                return False
+            day += dt.timedelta(days=1)
+        return True
+
+    def build(self, model: cp_model.CpModel, v: Variables) -> None:
+        self._forbid_alone(model, v)
+
+
+class NotAbsent(Rule):
+    code = "absent"
+    reason = ABSENT
+
+    def allows(self, c: PCandidate, s: PShift, extra: Sequence[Span] = ()) -> bool:
+        return not any(a0 < s.end and s.start < a1 for a0, a1 in c.absences)
+
+    def build(self, model: cp_model.CpModel, v: Variables) -> None:
+        self._forbid_alone(model, v)
+
+
+class KnownOnly(Rule):
+    code = "known_only"
+    reason = KNOWN_ONLY
+
+    def text(self, s: PShift) -> str:
+        return self.reason.format(days=self.p.config.window_days(s.shift.case_id))
+
+    def allows(self, c: PCandidate, s: PShift, extra: Sequence[Span] = ()) -> bool:
+        if not self.p.config.known_only(s.shift.case_id):
+            return True
+        return self.p.known(c, s)
+
+    def build(self, model: cp_model.CpModel, v: Variables) -> None:
+        self._forbid_alone(model, v)
+
+
+class NoOverlap(Rule):
+    code = "overlap"
+    reason = OVERLAP
+
+    def allows(self, c: PCandidate, s: PShift, extra: Sequence[Span] = ()) -> bool:
+        if c.near(s.start, s.end):
+            return False
+        return not any(overlapping(sp, s) for sp in extra)
+
+    def build(self, model: cp_model.CpModel, v: Variables) -> None:
+        self._forbid_alone(model, v)
+        shifts = self.p.shifts
+        for c, own in v.by_candidate.items():
+            # Sweep in start order: at each start, the shifts still running form a clique.
+            active: list[int] = []
+            for s in own:  # sorted by start
+                start = shifts[s].start
+                active = [a for a in active if shifts[a].end > start]
+                if active:
+                    model.add_at_most_one([v.x[(c, a)] for a in [*active, s]])
+                active.append(s)
+
+
+class DailyRest(Rule):
+    code = "daily_rest"
+    reason = DAILY_REST
+    monotone = False
+
+    def text(self, s: PShift) -> str:
+        return self.reason.format(hours=hours_text(self.p.config.daily_rest_hours))
+
+    def allows(self, c: PCandidate, s: PShift, extra: Sequence[Span] = ()) -> bool:
+        if s.shift.kind not in WORK_KINDS:
+            return True
+        rest = self.p.daily_rest
+        spans = merged([*c.near(s.start - rest, s.end + rest), *extra], WORK_KINDS)
+        before, after = neighbour_gaps(spans, s.span)
+        mb = self.p.max_break
+        return not (short_rest(before, mb, rest) or short_rest(after, mb, rest))
+
+    def build(self, model: cp_model.CpModel, v: Variables) -> None:
+        p, rest, mb = self.p, self.p.daily_rest, self.p.max_break
+        for c, own in v.by_candidate.items():
+            pc = p.candidates[c]
+            work = [p.shifts[s] for s in own if p.shifts[s].shift.kind in WORK_KINDS]
+            for b in work:
+                fixed = merged(pc.near(b.start - rest, b.end + rest), WORK_KINDS)
+                firsts: list[Span] = [sp for sp in fixed if sp.end <= b.start]
+                firsts += [a.span for a in work if a.end <= b.start and a.index != b.index]
+                for a in firsts:
+                    if short_rest(b.start - a.end, mb, rest):
+                        self._pair(model, v, c, a, b.span, fixed, work)
+                for z in fixed:
+                    if z.start >= b.end and short_rest(z.start - b.end, mb, rest):
+                        self._pair(model, v, c, b.span, z, fixed, work)
+
+    def _pair(
+        self,
+        model: cp_model.CpModel,
+        v: Variables,
+        c: int,
+        a: Span,
+        b: Span,
+        fixed: Sequence[Span],
+        work: Sequence[PShift],
+    ) -> None:
+        """a, b taken with nothing between them (a too-short rest) is not allowed."""
+        if any(z.start < b.start and z.end > a.end and z not in (a, b) for z in fixed):
+            return  # a fixed interval lies between: not consecutive
+        between = [
+            v.x[(c, z.index)]
+            for z in work
+            if z.start < b.start and z.end > a.end and z.index not in (a.shift, b.shift)
+        ]
+        taken = [v.x[(c, sp.shift)] for sp in (a, b) if sp.shift != FIXED]
+        model.add(sum(taken) - sum(between) <= len(taken) - 1)
+
+
+class InARow(Rule):
+    code = "in_a_row"
+    reason = IN_A_ROW
+
+    def text(self, s: PShift) -> str:
+        return self.reason.format(hours=hours_text(self.p.config.max_in_a_row_hours))
+
+    def allows(self, c: PCandidate, s: PShift, extra: Sequence[Span] = ()) -> bool:
+        if s.shift.kind not in WORK_KINDS:
+            return True
+        reach = self.p.max_in_a_row + self.p.max_break
+        spans = merged([*c.near(s.start - reach, s.end + reach), *extra, s.span], WORK_KINDS)
+        lo, hi = run_of(spans, s.span, self.p.max_break)
+        return hi - lo <= self.p.max_in_a_row
+
+    def build(self, model: cp_model.CpModel, v: Variables) -> None:
+        p = self.p
+        reach = p.max_in_a_row + p.max_break
+        for c, own in v.by_candidate.items():
+            pc = p.candidates[c]
+            work = [p.shifts[s] for s in own if p.shifts[s].shift.kind in WORK_KINDS]
+            if not work:
+                continue
+            items: set[Span] = {w.span for w in work}
+            for w in work:
+                items.update(pc.near(w.start - reach, w.end + reach))
+            ordered = merged(items, WORK_KINDS)
+            for chain in self._chains(ordered):
+                opens = [sp.shift for sp in chain if sp.shift != FIXED]
+                if opens:
+                    model.add(sum(v.x[(c, o)] for o in opens) <= len(opens) - 1)
+
+    def _chains(self, spans: Sequence[Span]) -> list[list[Span]]:
+        """Minimal chains of work in a row longer than the limit."""
+        limit, mb = self.p.max_in_a_row, self.p.max_break
+        succ: list[list[int]] = []
+        for i, a in enumerate(spans):
+            succ.append([j for j in range(i + 1, len(spans)) if 0 <= spans[j].start - a.end <= mb])
+        out: list[list[Span]] = []
+
+        def extend(path: list[int]) -> None:
+            first = spans[path[0]]
+            for j in succ[path[-1]]:
+                if spans[j].end - first.start <= limit:
+                    extend([*path, j])
+                    continue
+                second = spans[path[1]] if len(path) > 1 else spans[j]
+                if spans[j].end - second.start <= limit:  # minimal: no shorter chain inside
+                    out.append([spans[k] for k in (*path, j)])
+
+        for i, sp in enumerate(spans):
+            if sp.end - sp.start > limit:
+                out.append([sp])
+            else:
+                extend([i])
+        return out
+
+
+class WeeklyRest(Rule):
+    code = "weekly_rest"
+    reason = WEEKLY_REST
+
+    def text(self, s: PShift) -> str:
+        return self.reason.format(hours=hours_text(self.p.config.weekly_rest_hours))
+
+    def allows(self, c: PCandidate, s: PShift, extra: Sequence[Span] = ()) -> bool:
+        for monday in s.weeks:
+            week = self.p.week(monday)
+            spans = [*c.near(week.start, week.end), *extra, s.span]
+            if longest_free([sp for sp in spans if sp.kind in BUSY_KINDS], week) < (
+                self.p.weekly_rest
+            ):
+                return False
+        return True
+
+    def build(self, model: cp_model.CpModel, v: Variables) -> None:
+        p, rest = self.p, self.p.weekly_rest
+        for c, own in v.by_candidate.items():
+            pc = p.candidates[c]
+            mondays = sorted({m for s in own for m in p.shifts[s].weeks})
+            for monday in mondays:
+                week = p.week(monday)
+                opens = [p.shifts[s] for s in own if overlapping(p.shifts[s], week)]
+                fixed = [sp for sp in pc.near(week.start, week.end) if sp.kind in BUSY_KINDS]
+                points = {week.start}
+                points.update(sp.end for sp in fixed)
+                points.update(s.end for s in opens)
+                free = [
+                    t
+                    for t in sorted(points)
+                    if week.start <= t <= week.end - rest
+                    and not any(sp.start < t + rest and sp.end > t for sp in fixed)
+                ]
+                if not free:  # the week has no weekly rest already: add nothing to it
+                    for s in opens:
+                        model.add(v.x[(c, s.index)] == 0)
+                    continue
+                blockers = {
+                    t: [s.index for s in opens if s.start < t + rest and s.end > t] for t in free
+                }
+                if any(not b for b in blockers.values()):
+                    continue  # a rest no proposal can touch
+                keep = []
+                for t, blocking in blockers.items():
+                    w = model.new_bool_var(f"rest_{c}_{monday:%Y%m%d}_{t}")
+                    for b in blocking:
+                        model.add_implication(w, v.x[(c, b)].Not())
+                    keep.append(w)
+                model.add_bool_or(keep)
+
+
+#: In the order a reason is reported.
+RULES: tuple[type[Rule], ...] = (
+    Employed,
+    NotAbsent,
+    KnownOnly,
+    NoOverlap,
+    DailyRest,
+    InARow,
+    WeeklyRest,
+)
+
+
+def rules_for(prepared: Prepared) -> list[Rule]:
+    return [rule(prepared) for rule in RULES]
+
+
+def first_breach(
+    rules: Sequence[Rule], c: PCandidate, s: PShift, extra: Sequence[Span] = ()
+) -> Rule | None:
+    """The first rule that excludes ``c`` from ``s``, or None."""
+    for rule in rules:
+        if not rule.allows(c, s, extra):
+            return rule
+    return None
+
+
+__all__ = [
+    "ABSENT",
+    "DAILY_REST",
+    "EMPLOYED",
+    "IN_A_ROW",
+    "KNOWN_ONLY",
+    "OVERLAP",
+    "RULES",
+    "WEEKLY_REST",
+    "DailyRest",
+    "Employed",
+    "InARow",
+    "KnownOnly",
+    "NoOverlap",
+    "NotAbsent",
+    "Rule",
+    "WeeklyRest",
+    "first_breach",
+    "hours_text",
+    "rules_for",
+]
