@@ -38,6 +38,52 @@ def test_file_mode_and_database_mode_give_identical_frames(tmp_path):
     assert from_files["shifts"].height == 2
 
 
+# Text that a database's own CSV must carry through unchanged: quotes of both kinds, the
+# delimiter, a line break, a literal NULL, an empty optional text.
+TRICKY_CASES = (
+    "case_id;unit_id;service;start_date;end_date;label\n"
+    '51470;81515;assistans_sfb;2024-01-01;2026-06-30;"Tå\'g, ""x""; y\nz"\n'
+    "51357;81516;assistans_sfb;2024-01-01;;NULL\n"
+)
+TRICKY_LEDGER = (
+    "month;cost_center;case_id;account;amount;text\n"
+    "2025-01;81515;51470;3010;-1 000,50;\n"
+    "2025-01;81515;;5010;2000,25;'lön'\n"
+)
+TRICKY_FK = "case_id;month;reported_hours\n51470;2025-01;101,5\n"
+
+
+@pytest.mark.django_db
+def test_database_mode_carries_quotes_delimiters_line_breaks_and_empty_text(tmp_path):
+    d = write_set(
+        tmp_path / "s",
+        cases=TRICKY_CASES,
+        ledger=TRICKY_LEDGER,
+        fk_reports=TRICKY_FK,
+        absences=ABSENCES,
+        shifts=SHIFTS,
+    )
+    import_batch_apply(dataset=import_dataset_validate(source=d), source=str(d))
+    from_files = sort_all(frames_from_files(d))
+    from_db = sort_all(frames_load())
+    for table, frame in from_files.items():
+        assert_frame_equal(from_db[table], frame, check_exact=False, abs_tol=1e-9), table
+    labels = from_db["cases"].sort("case_id")["label"].to_list()
+    assert labels == ["NULL", 'Tå\'g, "x"; y\nz']
+    assert from_db["ledger"].sort("amount")["text"].to_list() == [None, "'lön'"]
+    assert from_db["fk_reports"]["reported_hours"].to_list() == [101.5]
+
+
+@pytest.mark.django_db
+def test_an_empty_database_gives_empty_frames_of_the_frame_types():
+    from timbalans.ingest.schema import frame_schema
+
+    frames = frames_load()
+    for table, frame in frames.as_dict().items():
+        assert frame.height == 0, table
+        assert dict(frame.schema) == frame_schema(table), table
+
+
 @pytest.mark.django_db
 def test_scoping_keeps_only_the_units_cases_and_their_staff(tmp_path):
     d = write_set(tmp_path / "s", absences=ABSENCES, shifts=SHIFTS)

@@ -63,7 +63,7 @@ class Frames:
         with self._lock:
             if key in self._memo:
                 self._memo.move_to_end(key)
-                return self._memo[key]  # type: ignore[no-any-return]
+                return self._memo[key]
         value = compute()
         with self._lock:
             self._memo[key] = value
