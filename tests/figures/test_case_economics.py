@@ -358,6 +358,8 @@ def test_case_results_and_the_portfolio_summary():
     assert per_case["case_id"].to_list() == ["A", "B", "C"]
     assert per_case.row(0, named=True)["result"] == -100
     assert per_case.row(0, named=True)["hourly_staff_share"] == pytest.approx(0.75)
+    coverage = pl.DataFrame({"case_id": ["B", "B", "X"], "excess_worked_hours": [1.0, 2.5, 9.0]})
+    assert case_results(t, coverage)["excess_worked_hours"].to_list() == [0.0, 3.5, 0.0]
     summary = portfolio_summary(t)
     assert summary["cases"] == 3
     assert summary["cases_in_deficit"] == 2

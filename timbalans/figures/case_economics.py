@@ -964,14 +964,25 @@ def _case_economics(frames: Frames, req: FigureRequest) -> pl.DataFrame:
 # --------------------------------------------------------------------------- portfolio
 
 
-def case_results(table: pl.DataFrame) -> pl.DataFrame:
+def case_results(table: pl.DataFrame, coverage: pl.DataFrame | None = None) -> pl.DataFrame:
     """Per case over the table's months: result, cost drivers (hour-weighted), sorted worst first.
 
     ``case_id``, ``unit_id``, ``revenue``, ``cost_total``, ``structural_cost``, ``result``,
     ``result_influenceable``, ``worked_hours``, ``cost_per_hour``, ``revenue_per_hour``,
-    ``hourly_staff_share``, ``overtime_share``, ``ob_share``, ``unpaid_hours``. Unit rows
-    (unallocated) are left out.
+    ``hourly_staff_share``, ``overtime_share``, ``ob_share``, ``unpaid_hours``, and with a
+    ``coverage`` table (the coverage figure for the same dates) ``excess_worked_hours``, its
+    sum per case. Unit rows (unallocated) are left out.
     """
+    out = _case_results(table)
+    if coverage is None:
+        return out
+    excess = coverage.group_by("case_id").agg(pl.col("excess_worked_hours").sum())
+    return out.join(excess, on="case_id", how="left", maintain_order="left").with_columns(
+        pl.col("excess_worked_hours").fill_null(0.0)
+    )
+
+
+def _case_results(table: pl.DataFrame) -> pl.DataFrame:
     cases = table.filter(pl.col("case_id") != UNALLOCATED)
     weighted = [
         (pl.col(c) * pl.col("worked_hours")).sum().alias(c)

@@ -123,7 +123,7 @@ def savings_bases(frames: Frames, req: FigureRequest) -> dict[str, float]:
         .item()
     )
     worst = per_case.filter(pl.col("result") < 0).sort("result").head(s.savings_top_cases)
-    cases = -float(worst["result"].sum())
+    cases = max(0.0, -float(worst["result"].sum()))  # never -0.0
 
     ordinary = ordinary_cost(frames, months).join(_fees(wreq, months), on="month")
     ot = overtime(frames, wreq).join(ordinary, on=KEY, how="left")
