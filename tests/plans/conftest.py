@@ -14,11 +14,15 @@ Unit 81515 has six cases with ledger results in February 2025 (kronor):
 
 so the unit's result is −219 000 kr, five of six cases are in deficit (−225 000 kr), and the four
 largest deficits are 51470, 51471, 51472 and 51473: 220 000 kr. Unit 81516 has one case,
-51357, at −30 000 kr. All staff are hourly-paid, so no idle paid time lands on the units'
-unallocated rows: every krona above is all there is. Every case has a decision of 10 h/week
-from 2024-01-01 in settlement periods of six months. Worked time: 51470 has 6 h of overtime in
-February 2024 (the baseline year) and 8 h ordinary + 3 h overtime in February 2025; 51357 has
-8 h in February 2025.
+51357, at −30 000 kr. Every case has a decision of 10 h/week from 2024-01-01 in settlement
+periods of six months.
+
+Staff: E1 (81515) and E2 (81516) are hourly-paid; E3 (81515) is monthly-paid, employed only in
+February 2024 and February 2025. February 2025 has 81515's unit row in the ledger, so no idle
+paid time is computed there, and February 2024 lies outside every window the tests read
+(July 2024–June 2025, and the year 2025): every krona above is all there is. Worked time:
+51470 has 6 h of E3's overtime in February 2024 (the baseline year) and 8 h ordinary (E1) +
+3 h overtime (E3) in February 2025; 51357 has 8 h (E2) in February 2025.
 """
 
 from __future__ import annotations
@@ -63,17 +67,22 @@ TABLES: dict[str, str] = {
     "decisions": "case_id;payer;hours_per_week;double_hours_per_week;valid_from;valid_to;"
     "period_start;period_months;hourly_rate\n"
     + "".join(f"{c};FK;10;;2024-01-01;2025-12-31;2024-01-01;6;\n" for c in (*CASES_NORR, "51357")),
-    "employees": "employee_id;name;unit_id\nE1;Anna Andersson;81515\nE2;Bo Berg;81516\n",
+    "employees": "employee_id;name;unit_id\n"
+    "E1;Anna Andersson;81515\n"
+    "E2;Bo Berg;81516\n"
+    "E3;Cia Ek;81515\n",
     "employments": "employee_id;form;employment_rate;full_time_hours_per_week;monthly_salary;"
     "hourly_wage;valid_from;valid_to;status\n"
     "E1;hourly;;;;180;2024-01-01;;ordinary\n"
-    "E2;hourly;;;;180;2024-01-01;;ordinary\n",
+    "E2;hourly;;;;180;2024-01-01;;ordinary\n"
+    "E3;monthly_permanent;100;40;30000;;2024-02-01;2024-02-29;ordinary\n"
+    "E3;monthly_permanent;100;40;30000;;2025-02-01;2025-02-28;ordinary\n",
     "accounts": "account;category;structural\n3010;revenue_fk;no\n5010-5099;salary_monthly;no\n"
     "5900;hsl;yes\n",
     "worked": "case_id;employee_id;start;end;break_minutes;time_type\n"
-    "51470;E1;2024-02-12 07:00;2024-02-12 13:00;0;overtime_simple\n"
+    "51470;E3;2024-02-12 07:00;2024-02-12 13:00;0;overtime_simple\n"
     "51470;E1;2025-02-10 07:00;2025-02-10 16:00;60;ordinary\n"
-    "51470;E1;2025-02-11 18:00;2025-02-11 21:00;0;overtime_simple\n"
+    "51470;E3;2025-02-11 18:00;2025-02-11 21:00;0;overtime_simple\n"
     "51357;E2;2025-02-12 07:00;2025-02-12 15:00;0;ordinary\n",
     "ledger": LEDGER,
 }

@@ -36,13 +36,19 @@ def month_range(as_of: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def build_monthly(
-    tables: dict[str, pl.DataFrame], *, settings: dict[str, Any], title: str
+    tables: dict[str, pl.DataFrame],
+    *,
+    settings: dict[str, Any],
+    title: str,
+    rates: list[dict[str, Any]] | None = None,
+    rates_name: str = "",
 ) -> bytes:
     """One sheet per table present, in the order of ``SHEETS``; any table not named there
-    (a table added to the registry later) follows under its own name."""
+    (a table added to the registry later) follows under its own name; then the settings and
+    the rate set used."""
     sheets = {sheet: tables[name] for name, sheet in SHEETS if name in tables}
     known = {name for name, _ in SHEETS}
     for name, frame in tables.items():
         if name not in known and name not in LEFT_OUT:
             sheets[name[:31]] = frame
-    return to_xlsx(sheets, settings=settings, title=title)
+    return to_xlsx(sheets, settings=settings, title=title, rates=rates, rates_name=rates_name)

@@ -25,7 +25,8 @@ from timbalans.reports.handlingsplan import build_handlingsplan
 from timbalans.reports.html_writer import to_pdf
 from timbalans.reports.manadsuppfoljning import build_monthly, month_range
 from timbalans.reports.models import Report
-from timbalans.web.selectors import settings_used
+from timbalans.web.filters import Filters
+from timbalans.web.selectors import figure_request, settings_used
 
 HANDLINGSPLAN = "handlingsplan"
 ATERRAPPORTERING = "aterrapportering"
@@ -204,7 +205,15 @@ def _monthly(*, access: Access, unit_id: str, as_of: dt.date) -> bytes:
         "as_of": as_of.isoformat(),
         **settings_used(),
     }
-    return build_monthly(tables, settings=used, title=f"Månadsuppföljning {as_of:%Y-%m}")
+    # The rate set the tables were computed with (the same request the pages make).
+    rates = figure_request(filters=Filters(as_of=as_of, unit=unit_id)).settings.rates
+    return build_monthly(
+        tables,
+        settings=used,
+        title=f"Månadsuppföljning {as_of:%Y-%m}",
+        rates=rates.describe(),
+        rates_name=rates.name,
+    )
 
 
 def _require_report_scope(access: Access, unit_id: str) -> None:

@@ -1,0 +1,109 @@
+"""timbalans report KIND --unit ID --as-of D --format F --out FILE."""
+
+from __future__ import annotations
+
+import io
+
+import polars as pl
+import pytest
+from django.core.management import CommandError, call_command
+from docx import Document
+
+from timbalans.accounts.models import AuditEvent
+from timbalans.plans.models import ActionPlan
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command("report", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_a_unit_without_a_plan_gets_the_seed_proposal_and_nothing_is_saved(imported, tmp_path):
+    target = tmp_path / "plan.docx"
+    printed = run(
+        "handlingsplan",
+        "--unit",
+        "81515",
+        "--as-of",
+        "2025-06-30",
+        "--format",
+        "docx",
+        "--out",
+        str(target),
+    )
+    assert printed.startswith(f"Skrev {target} (")
+    doc = Document(str(target))
+    assert doc.paragraphs[0].text == "Handlingsplan PA Norr 2025"
+    table = doc.tables[0]
+    assert [row.cells[0].text for row in table.rows][1:] == [
+        "1. Beslutade timmar",
+        "2. Ärenden",
+        "3. Vik/övertid",
+        "4. Sjukfrånvaro",
+        "5. Synliggöra och särskilja strukturella kostnader",
+    ]
+    assert not ActionPlan.objects.exists()
+    event = AuditEvent.objects.get(action=AuditEvent.Action.REPORT)
+    assert (event.username, event.target) == ("system", "handlingsplan (förslag) enhet 81515")
+
+
+def test_the_issues_names_for_the_kinds_are_accepted(imported, tmp_path):
+    target = tmp_path / "month.xlsx"
+    run("monthly", "--as-of", "2025-02-28", "--format", "xlsx", "--out", str(target))
+    sheets = pl.read_excel(target, sheet_id=0)
+    assert "Ärendeekonomi" in sheets
+
+
+def test_the_board_report_as_pdf(imported, tmp_path):
+    target = tmp_path / "board.pdf"
+    run("board", "--as-of", "2025-02-28", "--format", "pdf", "--out", str(target))
+    assert target.read_bytes().startswith(b"%PDF-")
+
+
+def test_a_wrong_format_is_refused_in_swedish(imported, tmp_path):
+    with pytest.raises(CommandError) as exc:
+        run(
+            "handlingsplan",
+            "--unit",
+            "81515",
+            "--as-of",
+            "2025-06-30",
+            "--format",
+            "xlsx",
+            "--out",
+            str(tmp_path / "x.xlsx"),
+        )
+    assert str(exc.value) == "Handlingsplan finns som docx eller pdf, inte som xlsx."
+
+
+def test_a_plan_needs_a_unit(imported, tmp_path):
+    with pytest.raises(CommandError) as exc:
+        run(
+            "handlingsplan",
+            "--as-of",
+            "2025-06-30",
+            "--format",
+            "docx",
+            "--out",
+            str(tmp_path / "x.docx"),
+        )
+    assert str(exc.value) == "En handlingsplan görs för en enhet: ange enhet."
+
+
+def test_an_unknown_unit_is_refused(imported, tmp_path):
+    with pytest.raises(CommandError) as exc:
+        run(
+            "handlingsplan",
+            "--unit",
+            "99999",
+            "--as-of",
+            "2025-06-30",
+            "--format",
+            "docx",
+            "--out",
+            str(tmp_path / "x.docx"),
+        )
+    assert str(exc.value) == "Enheten 99999 finns inte."

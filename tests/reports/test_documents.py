@@ -1,0 +1,333 @@
+"""The documents made from the database, read back: the numbers in the DOCX, the PDF and the
+XLSX are the figures' (hand-computed in tests/plans/conftest.py, or the figure tables)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+
+import polars as pl
+import pytest
+from docx import Document
+
+from tests.plans.conftest import LEDGER, import_tables
+from timbalans.figures.labels import column_label
+from timbalans.figures.registry import FigureRequest, figure_functions
+from timbalans.plans import kpis
+from timbalans.plans import services as plan_services
+from timbalans.records.models import Setting
+from timbalans.records.selectors import figure_settings_load, frames_load
+from timbalans.reports import fmt
+from timbalans.reports import services as report_services
+from timbalans.reports.docx_writer import docx_tables
+
+pytestmark = pytest.mark.django_db
+
+NBSP = "\u00a0"
+MINUS = "\u2212"
+D = dt.date(2025, 6, 30)
+
+
+def paragraphs(data: bytes) -> list[str]:
+    return [p.text for p in Document(io.BytesIO(data)).paragraphs]
+
+
+@pytest.fixture
+def plan(imported, access_of):
+    return plan_services.action_plan_create_from_seed(
+        access=access_of("controller"), user=None, unit_id="81515", as_of=D, owner="Eva Chef"
+    )
+
+
+def make_plan_docx(access, plan, as_of=D) -> bytes:
+    return report_services.plan_document_make(
+        access=access, user=None, plan=plan, as_of=as_of, format="docx"
+    ).content
+
+
+def test_the_plan_summary_in_the_docx_is_the_units_computed_deficit(plan, access_of):
+    text = paragraphs(make_plan_docx(access_of("chef"), plan))
+    assert (
+        f"Verksamheten visar ett underskott på 219{NBSP}000{NBSP}kr för perioden 2024-07 – "
+        f"2025-06 inom ansvar 81515, där 5 av 6 ärenden (83{NBSP}%) uppvisar negativa "
+        f"resultat, sammanlagt 225{NBSP}000{NBSP}kr."
+    ) in text
+
+
+def test_the_measures_table_in_the_docx_holds_the_savings_ranges_of_the_unit(plan, access_of):
+    table = docx_tables(make_plan_docx(access_of("chef"), plan))[0]
+    assert table[0] == [
+        "Namn på åtgärd",
+        "Startdatum",
+        "Ekonomisk effekt (innevarande år)",
+        "Ekonomisk effekt (helår)",
+    ]
+    # Measure 2 by hand: 10–20 % of 220 000; the current year 185/365 of it.
+    assert table[2] == ["2. Ärenden", "2025-06-30", f"11–22{NBSP}tkr", f"22–44{NBSP}tkr"]
+    assert table[5] == [
+        "5. Synliggöra och särskilja strukturella kostnader",
+        "2025-06-30",
+        "",
+        "",
+    ]
+    # The other measures against the savings table computed here from the data.
+    savings = figure_functions()["savings"](
+        frames_load(units={"81515"}), FigureRequest.make(D, settings=figure_settings_load())
+    )
+    ranges = {
+        r["area"]: fmt.tkr_range(kpis.round_kr(r["effect_low"]), kpis.round_kr(r["effect_high"]))
+        for r in savings.iter_rows(named=True)
+        if r["effect_low"] is not None
+    }
+    assert [row[3] for row in table[1:5]] == [
+        ranges["decided_hours"],
+        ranges["cases"],
+        ranges["temp_overtime"],
+        ranges["sick_leave"],
+    ]
+
+
+def test_each_measures_kpi_table_in_the_docx_has_baseline_now_and_target(plan, access_of):
+    tables = docx_tables(make_plan_docx(access_of("chef"), plan))
+    kpi_tables = [t for t in tables if t[0][0] == "Nyckeltal"]
+    assert len(kpi_tables) == 5
+    assert kpi_tables[1] == [
+        ["Nyckeltal", "Baslinje 2025-06-30", "Nu 2025-06-30", "Mål"],
+        [
+            "Underskott i de största underskottsärendena",
+            f"220{NBSP}000{NBSP}kr",
+            f"220{NBSP}000{NBSP}kr",
+            f"198{NBSP}000{NBSP}kr",
+        ],
+    ]
+    assert kpi_tables[4][1] == [
+        "Strukturella kostnader",
+        f"10{NBSP}000{NBSP}kr",
+        f"10{NBSP}000{NBSP}kr",
+        "",
+    ]
+
+
+def test_the_docx_shows_follow_ups_with_their_captured_values_after_a_reimport(
+    plan, access_of, tmp_path
+):
+    chef = access_of("chef")
+    measure = plan.measures.get(number=2)
+    plan_services.follow_up_record(
+        access=chef, user=None, measure=measure, date=D, status="on_track", comment="Start"
+    )
+    corrected = LEDGER.replace(
+        "2025-02;81515;51470;5010;290000;", "2025-02;81515;51470;5010;250000;"
+    )
+    import_tables(tmp_path / "correction", {"ledger": corrected})
+    later = dt.date(2025, 7, 31)
+    plan_services.follow_up_record(
+        access=chef, user=None, measure=measure, date=later, status="delayed"
+    )
+    tables = docx_tables(make_plan_docx(chef, plan, as_of=later))
+    follow_ups = next(t for t in tables if t[0][0] == "Datum")
+    # 220 000 − 180 000 = 40 000 kr in 31 days: × 12 / (31 / 30.4375) = 471 290 kr a year.
+    assert follow_ups == [
+        ["Datum", "Status", "Nyckeltal", "Uppmätt effekt, helårstakt", "Kommentar"],
+        ["2025-06-30", "Enligt plan", f"220{NBSP}000{NBSP}kr", "–", "Start"],
+        ["2025-07-31", "Försenad", f"180{NBSP}000{NBSP}kr", f"471{NBSP}290{NBSP}kr", ""],
+    ]
+    effect = next(t for t in tables if t[0] == ["", "Bedömd", "Uppmätt"] and "11–22" in t[1][1])
+    assert effect[2] == ["Helår", f"22–44{NBSP}tkr", f"471{NBSP}290{NBSP}kr"]
+    assert effect[3] == ["Hittills sedan baslinjen", "", f"40{NBSP}000{NBSP}kr"]
+
+
+def test_the_pdf_carries_the_same_summary_as_the_docx(plan, access_of, tmp_path):
+    made = report_services.plan_document_make(
+        access=access_of("chef"), user=None, plan=plan, as_of=D, format="pdf"
+    )
+    assert made.content.startswith(b"%PDF-")
+    assert made.filename == "handlingsplan-81515-2025-06-30.pdf"
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext saknas")
+    path = tmp_path / made.filename
+    path.write_bytes(made.content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = " ".join(text.replace(NBSP, " ").split())
+    assert "Verksamheten visar ett underskott på 219 000 kr för perioden 2024-07 – 2025-06" in flat
+    assert "2. Ärenden 2025-06-30 11–22 tkr 22–44 tkr" in flat
+
+
+@pytest.fixture
+def goal_2025(imported):
+    Setting.objects.create(key="overtime_goal_pct", value={"2025": -40})
+
+
+def board_docx(access, unit_id="", as_of=dt.date(2025, 2, 28)) -> bytes:
+    return report_services.document_make(
+        access=access,
+        user=None,
+        kind="aterrapportering",
+        unit_id=unit_id,
+        as_of=as_of,
+        format="docx",
+    ).content
+
+
+def test_the_board_report_states_overtime_against_the_goal(goal_2025, access_of):
+    text = paragraphs(board_docx(access_of("ledning")))
+    # 3 h in February 2025 against 6 h in February 2024: −50 %, within the goal of −40 %.
+    assert (
+        f"Övertiden hittills i år (2025-01-01 – 2025-02-28) är 3,0{NBSP}h mot 6,0{NBSP}h samma "
+        f"period 2024, en förändring med {MINUS}50,0{NBSP}%. Målet för 2025 är "
+        f"{MINUS}40,0{NBSP}%: verksamheten är i fas med målet."
+    ) in text
+
+
+def test_the_board_report_states_the_result_and_the_settlement_periods(goal_2025, access_of):
+    text = paragraphs(board_docx(access_of("ledning")))
+    assert (
+        "Resultatet hittills i år (2025-01-01 – 2025-02-28) är ett underskott på "
+        f"249{NBSP}000{NBSP}kr; 6 av 7 ärenden har underskott."
+    ) in text
+    # Seven cases, each with a period January–June 2025 of 258.6 granted hours and at most
+    # 11 worked: all under.
+    assert (
+        "Per 2025-02-28 pågår 7 avräkningsperioder. Prognosen (utförd tid och återstående "
+        f"schema) ligger över beviljade timmar i 0 av dem (mer än +1,0{NBSP}%), under i 7 "
+        f"(mer än {MINUS}3,0{NBSP}%) och i balans i 0. Ingen pågående period har ännu "
+        "passerat sina beviljade timmar."
+    ) in text
+
+
+def test_the_board_reports_annex_has_the_units_figures_and_charts(goal_2025, access_of):
+    data = board_docx(access_of("ledning"))
+    units = next(t for t in docx_tables(data) if t[0][0] == "Enhet" and "Namn" in t[0])
+    header = units[0]
+    rows = {r[0]: dict(zip(header, r, strict=True)) for r in units[1:]}
+    assert set(rows) == {"81515", "81516"}
+    assert rows["81515"]["Ärenden med underskott"] == "5"
+    assert rows["81515"]["Resultat hittills i år (kr)"] == f"{MINUS}219{NBSP}000"
+    assert rows["81516"]["Resultat hittills i år (kr)"] == f"{MINUS}30{NBSP}000"
+    assert rows["81515"]["Övertid hittills i år (timmar)"] == "3,0"
+    assert len(Document(io.BytesIO(data)).inline_shapes) == 2  # overtime and result charts
+
+
+def test_the_board_report_keeps_its_edited_texts(imported, access_of):
+    ledning = access_of("ledning")
+    report = report_services.report_create(
+        access=ledning, user=None, unit_id="", as_of=dt.date(2025, 2, 28)
+    )
+    report_services.report_update(
+        access=ledning,
+        user=None,
+        report=report,
+        decision_proposal="Förslag\n1. Nämnden godkänner återrapporteringen.",
+    )
+    made = report_services.document_make(
+        access=ledning,
+        user=None,
+        kind="aterrapportering",
+        unit_id="",
+        as_of=report.as_of,
+        format="docx",
+        report=report,
+    )
+    text = paragraphs(made.content)
+    assert "1.\tNämnden godkänner återrapporteringen." in text
+    assert not any("oktober 2027" in p for p in text)  # the default proposal is replaced
+
+
+def monthly_xlsx(access, unit_id="", as_of=dt.date(2025, 2, 28)) -> bytes:
+    return report_services.document_make(
+        access=access,
+        user=None,
+        kind="manadsuppfoljning",
+        unit_id=unit_id,
+        as_of=as_of,
+        format="xlsx",
+    ).content
+
+
+def test_the_monthly_workbook_has_every_figure_table_one_sheet_each(imported, access_of):
+    sheets = pl.read_excel(monthly_xlsx(access_of("ledning")), sheet_id=0)
+    assert list(sheets)[:7] == [
+        "Timbalans",
+        "Övertäckning",
+        "Överkapacitet",
+        "Ärendeekonomi",
+        "Övertid",
+        "Sjukfrånvaro",
+        "Effekt av åtgärder",
+    ]
+    assert "Inställningar" in sheets
+    # Health data per named employee never leaves the screen.
+    assert not any("absence-employees" in name for name in sheets)
+
+
+def test_the_monthly_workbooks_numbers_are_the_figures_of_the_month(imported, access_of):
+    sheets = pl.read_excel(monthly_xlsx(access_of("ledning")), sheet_id=0)
+    economics = sheets["Ärendeekonomi"]
+    case, result = column_label("case_id"), column_label("result")
+    by_case = dict(zip(economics[case], economics[result], strict=True))
+    assert by_case["51470"] == pytest.approx(-100_000)
+    assert by_case["51474"] == pytest.approx(10_000)
+    hours = sheets["Timbalans"]
+    granted = dict(zip(hours[case], hours[column_label("granted_hours")], strict=True))
+    # 10 h/week × 181 days (January–June 2025) / 7
+    assert granted["51470"] == pytest.approx(10 * 181 / 7)
+    overtime = sheets["Övertid"].filter(pl.col(column_label("unit_id")) == "81515")
+    assert overtime[column_label("overtime_hours")].to_list() == [pytest.approx(3.0)]
+    assert overtime[column_label("baseline_overtime_hours")].to_list() == [pytest.approx(6.0)]
+
+
+def test_a_unit_managers_monthly_workbook_holds_only_own_unit(imported, access_of):
+    sheets = pl.read_excel(monthly_xlsx(access_of("chef"), unit_id="81515"), sheet_id=0)
+    economics = sheets["Ärendeekonomi"]
+    assert set(economics[column_label("unit_id")]) == {"81515"}
+
+
+def test_a_document_in_a_format_it_does_not_come_in_is_refused(imported, access_of):
+    with pytest.raises(report_services.ReportError) as exc:
+        report_services.document_make(
+            access=access_of("ledning"),
+            user=None,
+            kind="manadsuppfoljning",
+            unit_id="",
+            as_of=D,
+            format="docx",
+        )
+    assert str(exc.value) == "Månadsuppföljning finns som xlsx, inte som docx."
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice saknas")
+def test_libreoffice_converts_the_docx_documents_to_pdf(plan, goal_2025, access_of, tmp_path):
+    """The DOCX opens in LibreOffice: it converts both documents to PDF without error."""
+    files = {
+        "handlingsplan.docx": make_plan_docx(access_of("chef"), plan),
+        "aterrapportering.docx": board_docx(access_of("ledning")),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    profile = tmp_path / "profile"
+    result = subprocess.run(
+        [
+            shutil.which("soffice") or "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "pdf"),
+            *(str(tmp_path / n) for n in files),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    for name in files:
+        pdf = tmp_path / "pdf" / name.replace(".docx", ".pdf")
+        assert pdf.exists(), result.stdout + result.stderr
+        assert pdf.read_bytes().startswith(b"%PDF-")
