@@ -6,3 +6,13 @@ def dataset_dir(tmp_path):
     from tests.builders import write_set
 
     return write_set(tmp_path / "set")
+
+
+@pytest.fixture(autouse=True)
+def _figure_cache_empty():
+    """Each test starts with an empty figure cache: test databases reuse what a real one never
+    does (numbering that starts over, rows written without an import)."""
+    from timbalans.records.selectors import figure_cache_clear
+
+    figure_cache_clear()
+    yield

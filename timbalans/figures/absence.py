@@ -63,11 +63,12 @@ from timbalans.figures.registry import FigureRequest
 from timbalans.figures.settings import FigureSettings
 from timbalans.figures.staff import (
     absence_day_hours,
+    absence_shift_pairs,
+    assistance_shifts,
     employee_months,
     employment_on,
     interval_pairs,
     midnight,
-    overlapping,
     unit_month_grid,
     worked_classified,
 )
@@ -215,19 +216,16 @@ def lost_shift_blocks(
     ``staff``: the employee-months of the monthly-paid (``employee_id``, ``month``,
     ``unit_id``); lost time counts in the month it starts.
     """
-    sick = (
-        overlapping(frames.absences.filter(pl.col("type").is_in(list(SICK))), first, last)
-        .with_row_index("absence_row")
-        .filter(pl.col("end") > pl.col("start"))
+    sick_rows = (
+        frames.absences.with_row_index("absence_row")
+        .filter(pl.col("type").is_in(list(SICK)))
+        .get_column("absence_row")
     )
-    shifts = frames.shifts.filter(
-        (pl.col("kind") == "assistance") & pl.col("employee_id").is_not_null()
-    ).with_row_index("shift_row")
+    shifts = assistance_shifts(frames)
     lo, hi = midnight(first), midnight(last + dt.timedelta(days=1))
     lost = (
-        interval_pairs(
-            sick, shifts, on=["employee_id"], left_id="absence_row", right_id="shift_row"
-        )
+        absence_shift_pairs(frames)
+        .filter(pl.col("absence_row").is_in(sick_rows.implode()))
         .join(shifts.select("shift_row", "employee_id", "case_id"), on="shift_row")
         .with_columns(
             pl.when(pl.col("ov_start") < lo).then(lo).otherwise(pl.col("ov_start")).alias("start"),

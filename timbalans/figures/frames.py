@@ -21,7 +21,6 @@ from timbalans.ingest.read import read_dataset
 from timbalans.ingest.schema import TABLE_ORDER, empty_frame, frame_schema
 from timbalans.ingest.validate import validate
 
-
 T = TypeVar("T")
 MEMO_SIZE = 16
 

@@ -47,14 +47,17 @@ from timbalans.core.intervals import (
     last_local_date,
     local_date,
     local_midnight,
+    midnight_after,
     split_at,
 )
 from timbalans.figures.common import (
     OVERTIME_TYPES,
+    counting_factor,
     hourly_cost_basis,
+    local_dates,
     month_first_last,
     planned_pieces,
-    worked_pieces,
+    split_months_fast,
 )
 from timbalans.figures.frames import Frames
 from timbalans.figures.settings import FigureSettings
@@ -130,17 +133,25 @@ def interval_pairs(
     keys = list(on)
 
     def days(frame: pl.DataFrame, ident: str) -> pl.LazyFrame:
-        return (
-            frame.lazy()
-            .select(
-                *keys,
-                ident,
-                pl.date_ranges(local_date("start"), last_local_date("end"), interval="1d").alias(
-                    "__day"
-                ),
-            )
-            .explode("__day")
-            .drop_nulls("__day")
+        # Most intervals lie inside one day: only those spanning several are exploded.
+        spans = frame.select(*keys, ident, "start", "end").drop_nulls(["start", "end"])
+        spans = spans.with_columns(
+            local_dates(spans["start"]).alias("__day"),
+            local_dates(spans["end"] - dt.timedelta(microseconds=1)).alias("__last"),
+        )
+        one = pl.col("__day") >= pl.col("__last")
+        return pl.concat(
+            [
+                spans.lazy().filter(one).select(*keys, ident, "__day"),
+                spans.lazy()
+                .filter(~one)
+                .select(
+                    *keys,
+                    ident,
+                    pl.date_ranges("__day", "__last", interval="1d").alias("__day"),
+                )
+                .explode("__day"),
+            ]
         )
 
     pairs = (
@@ -207,53 +218,93 @@ def employments(frames: Frames) -> pl.DataFrame:
     )
 
 
+_EMPLOYMENT_COLUMNS = (
+    "form_class",
+    "cost_basis",
+    "hourly_wage",
+    "employment_rate",
+    "full_time_hours_per_week",
+)
+
+
+def employment_segments(frames: Frames) -> pl.DataFrame:
+    """The employment in force per employee over time, as non-overlapping segments.
+
+    ``employee_id``, ``seg_from``, ``seg_to`` (inclusive dates) and the chosen employment's
+    ``form_class`` (``monthly``/``hourly``), ``cost_basis``, ``hourly_wage``,
+    ``employment_rate``, ``full_time_hours_per_week``. The segments are cut at every
+    ``valid_from`` and day after ``valid_to``, so each lies wholly inside or outside each
+    employment row; where several rows are in force the monthly one wins, then the latest
+    ``valid_from``. Days with no row in force have no segment.
+    """
+
+    def compute() -> pl.DataFrame:
+        e = employments(frames)
+        bounds = (
+            pl.concat(
+                [
+                    e.select("employee_id", pl.col("valid_from").alias("at")),
+                    e.select("employee_id", (pl.col("valid_to") + pl.duration(days=1)).alias("at")),
+                ]
+            )
+            .unique()
+            .sort("employee_id", "at")
+            .with_columns(pl.col("at").shift(-1).over("employee_id").alias("next"))
+            .drop_nulls("next")
+            .select(
+                "employee_id",
+                pl.col("at").alias("seg_from"),
+                (pl.col("next") - pl.duration(days=1)).alias("seg_to"),
+            )
+        )
+        return (
+            bounds.join(e, on="employee_id")
+            .filter(
+                (pl.col("valid_from") <= pl.col("seg_from"))
+                & (pl.col("seg_to") <= pl.col("valid_to"))
+            )
+            .sort(
+                "employee_id",
+                "seg_from",
+                "is_monthly",
+                "valid_from",
+                descending=[False, False, True, True],
+            )
+            .unique(["employee_id", "seg_from"], keep="first", maintain_order=True)
+            .select(
+                "employee_id",
+                "seg_from",
+                "seg_to",
+                pl.when(pl.col("is_monthly"))
+                .then(pl.lit("monthly"))
+                .otherwise(pl.lit("hourly"))
+                .alias("form_class"),
+                "cost_basis",
+                "hourly_wage",
+                "employment_rate",
+                "full_time_hours_per_week",
+            )
+        )
+
+    return frames.derived(("employment_segments",), compute)
+
+
 def employment_on(frames: Frames, frame: pl.DataFrame, *, date_col: str = "date") -> pl.DataFrame:
     """``frame`` (with ``employee_id`` and a ``pl.Date`` column) with the employment in force.
 
     Adds ``form_class`` (``monthly``/``hourly``, null when no row is in force), ``cost_basis``,
     ``hourly_wage``, ``employment_rate``, ``full_time_hours_per_week``. One employment per
-    row of ``frame``: the monthly one first, then the latest ``valid_from``. Row order kept.
+    row of ``frame``: the monthly one first, then the latest ``valid_from``
+    (:func:`employment_segments`). Row order kept.
     """
-    e = employments(frames).select(
-        "employee_id",
-        pl.col("valid_from").alias("__vf"),
-        pl.col("valid_to").alias("__vt"),
-        "is_monthly",
-        "cost_basis",
-        "hourly_wage",
-        "employment_rate",
-        "full_time_hours_per_week",
-    )
     lf = frame.lazy().with_row_index("__er")
     chosen = (
         lf.select("__er", "employee_id", date_col)
-        .join(e.lazy(), on="employee_id", how="inner")
-        .filter((pl.col("__vf") <= pl.col(date_col)) & (pl.col(date_col) <= pl.col("__vt")))
-        .group_by("__er")
-        .agg(pl.all().sort_by(["is_monthly", "__vf"], descending=[True, True]).first())
-        .select(
-            "__er",
-            pl.when(pl.col("is_monthly"))
-            .then(pl.lit("monthly"))
-            .otherwise(pl.lit("hourly"))
-            .alias("form_class"),
-            "cost_basis",
-            "hourly_wage",
-            "employment_rate",
-            "full_time_hours_per_week",
-        )
+        .join(employment_segments(frames).lazy(), on="employee_id", how="inner")
+        .filter((pl.col("seg_from") <= pl.col(date_col)) & (pl.col(date_col) <= pl.col("seg_to")))
+        .select("__er", *_EMPLOYMENT_COLUMNS)
     )
-    drop = [
-        c
-        for c in (
-            "form_class",
-            "cost_basis",
-            "hourly_wage",
-            "employment_rate",
-            "full_time_hours_per_week",
-        )
-        if c in frame.columns
-    ]
+    drop = [c for c in _EMPLOYMENT_COLUMNS if c in frame.columns]
     return (
         lf.drop(drop)
         .join(chosen, on="__er", how="left", maintain_order="left")
@@ -343,23 +394,57 @@ def absence_day_hours(
     ``start``/``end`` of the piece, ``rule`` (``given``, ``planned`` or ``contracted``: the
     branch of the module docstring's rule that applied to the row) and ``hours``. ``types``
     limits the absence types (None: all).
+
+    The rule is decided per row over the whole row, so a day's hours do not depend on the
+    window asked for: every row's days are computed once per set of frames and filtered here.
     """
     if last < first:
         return pl.DataFrame(schema=ABSENCE_DAY_SCHEMA)
-    absences = frames.absences.with_row_index("absence_row")
+    days = frames.derived(("absence_day_hours",), lambda: _absence_day_hours_all(frames))
+    keep = (pl.col("date") >= pl.lit(first, pl.Date)) & (pl.col("date") <= pl.lit(last, pl.Date))
     if types is not None:
-        absences = absences.filter(pl.col("type").is_in(list(types)))
-    absences = overlapping(absences, first, last).filter(pl.col("end") > pl.col("start"))
+        keep = keep & pl.col("type").is_in(list(types))
+    return days.filter(keep)
+
+
+def assistance_shifts(frames: Frames) -> pl.DataFrame:
+    """Booked planned ``assistance`` shifts with ``shift_row`` (their position among them)."""
+    return frames.derived(
+        ("assistance_shifts",),
+        lambda: frames.shifts.filter(
+            (pl.col("kind") == "assistance") & pl.col("employee_id").is_not_null()
+        ).with_row_index("shift_row"),
+    )
+
+
+def absence_shift_pairs(frames: Frames) -> pl.DataFrame:
+    """Every absence row (``absence_row``: its position in ``frames.absences``) against the
+    employee's booked assistance shifts (``shift_row`` of :func:`assistance_shifts`) that
+    overlap it: ``absence_row``, ``shift_row``, ``ov_start``, ``ov_end``."""
+
+    def compute() -> pl.DataFrame:
+        absences = frames.absences.with_row_index("absence_row").filter(
+            pl.col("end") > pl.col("start")
+        )
+        return interval_pairs(
+            absences,
+            assistance_shifts(frames),
+            on=["employee_id"],
+            left_id="absence_row",
+            right_id="shift_row",
+        )
+
+    return frames.derived(("absence_shift_pairs",), compute)
+
+
+def _absence_day_hours_all(frames: Frames) -> pl.DataFrame:
+    absences = frames.absences.with_row_index("absence_row").filter(pl.col("end") > pl.col("start"))
     if absences.height == 0:
         return pl.DataFrame(schema=ABSENCE_DAY_SCHEMA)
 
     # Branch 2: the employee's planned assistance shifts inside each absence row.
-    shifts = frames.shifts.filter(
-        (pl.col("kind") == "assistance") & pl.col("employee_id").is_not_null()
-    ).with_row_index("shift_row")
-    pairs = interval_pairs(
-        absences, shifts, on=["employee_id"], left_id="absence_row", right_id="shift_row"
-    )
+    shifts = assistance_shifts(frames)
+    pairs = absence_shift_pairs(frames)
     inside = (
         pairs.join(
             shifts.select(
@@ -403,7 +488,7 @@ def absence_day_hours(
         break_col=None,
         proportional=["given_hours"],
         hours_col="elapsed_hours",
-    ).filter((pl.col("date") >= pl.lit(first, pl.Date)) & (pl.col("date") <= pl.lit(last, pl.Date)))
+    )
 
     # Branch 3: contracted hours per calendar day of the monthly rows in force that day.
     e = employments(frames).filter(pl.col("is_monthly"))
@@ -476,28 +561,8 @@ def worked_classified(
     (``ordinary``/``additional``/``overtime``/``hourly``/``other``) and ``cost`` (before
     social fees; null for ``ordinary``/``other`` and without a cost basis or wage).
     """
-    worked = overlapping(frames.worked, first, last)
-    pieces = worked_pieces(worked, as_of, settings)
-    pieces = pieces.with_columns(local_date("start").alias("date")).filter(
+    pieces = worked_categories(frames, as_of).filter(
         (pl.col("date") >= pl.lit(first, pl.Date)) & (pl.col("date") <= pl.lit(last, pl.Date))
-    )
-    pieces = employment_on(frames, pieces).join(
-        frames.cases.select("case_id", pl.col("unit_id").alias("case_unit_id")),
-        on="case_id",
-        how="left",
-    )
-    t = pl.col("time_type")
-    form = pl.col("form_class")
-    category = (
-        pl.when(form == "hourly")
-        .then(pl.lit("hourly"))
-        .when((t == "ordinary") & (form == "monthly"))
-        .then(pl.lit("ordinary"))
-        .when(t == "additional")
-        .then(pl.lit("additional"))
-        .when(t.is_in(list(OVERTIME_TYPES)))
-        .then(pl.lit("overtime"))
-        .otherwise(pl.lit("other"))
     )
     cost = (
         pl.when(pl.col("category") == "additional")
@@ -508,7 +573,56 @@ def worked_classified(
         .then(pl.col("hourly_wage") * (1 + settings.holiday_pay_rate) * pl.col("counted_hours"))
         .otherwise(pl.lit(None, pl.Float64))
     )
-    return pieces.with_columns(category.alias("category")).with_columns(cost.alias("cost"))
+    counted = (pl.col("hours") * counting_factor(settings)).alias("counted_hours")
+    return pieces.with_columns(counted).with_columns(cost.alias("cost"))
+
+
+def worked_categories(frames: Frames, as_of: dt.date) -> pl.DataFrame:
+    """Every worked piece up to D 24:00, split at months, by category (no settings needed).
+
+    What :func:`worked_classified` filters by days and prices: the worked columns (the break
+    in proportion), ``hours``, ``month``, ``date``, the employment columns of
+    :func:`employment_on`, ``case_unit_id`` and ``category``. Computed once per set of frames
+    and D: the part after D 24:00 of a row crossing it is cut off (its break in proportion),
+    which is what splitting there and keeping the earlier piece gives.
+    """
+
+    def compute() -> pl.DataFrame:
+        cut = midnight_after(as_of)
+        start, end = pl.col("start"), pl.col("end")
+        clipped = pl.when(end > cut).then(pl.lit(cut)).otherwise(end)
+        whole = (end - start).dt.total_microseconds().cast(pl.Float64)
+        kept = (clipped - start).dt.total_microseconds().cast(pl.Float64)
+        worked = frames.worked.filter(start < cut).with_columns(
+            (
+                pl.col("break_minutes").cast(pl.Float64)
+                * pl.when(whole > 0).then(kept / whole).otherwise(pl.lit(1.0))
+            ).alias("break_minutes"),
+            clipped.alias("end"),
+        )
+        pieces = split_months_fast(worked)
+        pieces = pieces.with_columns(local_dates(pieces["start"]).alias("date"))
+        pieces = employment_on(frames, pieces).join(
+            frames.cases.select("case_id", pl.col("unit_id").alias("case_unit_id")),
+            on="case_id",
+            how="left",
+        )
+        t = pl.col("time_type")
+        form = pl.col("form_class")
+        category = (
+            pl.when(form == "hourly")
+            .then(pl.lit("hourly"))
+            .when((t == "ordinary") & (form == "monthly"))
+            .then(pl.lit("ordinary"))
+            .when(t == "additional")
+            .then(pl.lit("additional"))
+            .when(t.is_in(list(OVERTIME_TYPES)))
+            .then(pl.lit("overtime"))
+            .otherwise(pl.lit("other"))
+        )
+        return pieces.with_columns(category.alias("category"))
+
+    return frames.derived(("worked_categories", as_of), compute)
 
 
 def planned_after_as_of(
@@ -518,7 +632,13 @@ def planned_after_as_of(
 
     ``employee_id``, ``month``, ``planned_hours`` (only days ``first``..``last``).
     """
-    shifts = overlapping(frames.shifts.filter(pl.col("employee_id").is_not_null()), first, last)
+    shifts = overlapping(
+        frames.shifts.filter(
+            pl.col("employee_id").is_not_null() & (pl.col("end") > midnight_after(as_of))
+        ),
+        first,
+        last,
+    )
     pieces = planned_pieces(shifts, as_of)
     return (
         pieces.filter(pl.col("after_as_of"))
