@@ -78,10 +78,11 @@ class PairTerms:
     overtime_per_hour: float = 0.0
 
 
-def pair_terms(employment: Employment, shift: OpenShift) -> PairTerms:
+def pair_terms(employment: Employment, shift: OpenShift, hours: float | None = None) -> PairTerms:
+    """``hours``: the shift's paid hours, when the caller has them at hand."""
     r = shift.rates
     fees = 1 + r.social_fee_rate
-    hours = shift.hours
+    hours = shift.hours if hours is None else hours
     basis = employment.hourly_cost_basis or 0.0
     wage = (employment.hourly_wage or 0.0) * (1 + r.holiday_pay_rate)
     monthly = employment.form == "monthly"

@@ -30,6 +30,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
@@ -38,7 +39,7 @@ from timbalans.staffing.evaluate import solution_from_pairs
 from timbalans.staffing.greedy import solve_greedy
 from timbalans.staffing.instance import Solution
 from timbalans.staffing.prepared import PCandidate, Prepared, PShift
-from timbalans.staffing.rules import rules_for
+from timbalans.staffing.rules import rules_for, screen
 from timbalans.staffing.tiers import split_minutes, tier_of
 from timbalans.staffing.variables import Variables
 
@@ -62,21 +63,28 @@ def eligible_pairs(
     plus the penalty when new to the client), then in rank order; pairs in ``keep`` (the
     hint's) always stay.
     """
-    monotone = [r for r in rules_for(prepared) if r.monotone]
+    later = [r for r in rules_for(prepared) if r.monotone and r.code in _AFTER_DAILY_REST]
     limit = prepared.config.max_candidates_per_shift
-    ids = [c.candidate.employee_id for c in prepared.candidates]
+    ids = prepared.employee_ids
     out: list[tuple[int, int]] = []
     for s in prepared.shifts:
-        found = [
-            c
-            for c in prepared.candidates
-            if prepared.in_pool(c, s) and all(r.allows(c, s) for r in monotone)
+        allowed, excluded = screen(prepared, s)
+        found = [prepared.candidates[i] for i in allowed]
+        # Daily rest is not monotone: a too-short rest can be bridged by another proposal.
+        found += [
+            prepared.candidates[i]
+            for i, rule in excluded
+            if not rule.monotone and all(r.allows(prepared.candidates[i], s) for r in later)
         ]
         if limit is not None and len(found) > limit:
             found.sort(key=lambda c: (*_alone(prepared, c, s), ids[c.index]))
             found = [c for i, c in enumerate(found) if i < limit or (c.index, s.index) in keep]
-        out.extend((c.index, s.index) for c in found)
+        out.extend(sorted((c.index, s.index) for c in found))
     return out
+
+
+#: The monotone rules checked after daily rest (``RULES`` order).
+_AFTER_DAILY_REST = ("in_a_row", "weekly_rest")
 
 
 def _alone(prepared: Prepared, c: PCandidate, s: PShift) -> tuple[float, int, bool]:
@@ -197,65 +205,162 @@ class StaffingModel:
 
     # ------------------------------------------------------------------ solving
 
-    def solve(self, *, hint: Solution | None = None) -> Solution:
-        started = time.perf_counter()
-        p, cfg = self.p, self.p.config
+    def solve_part(
+        self,
+        *,
+        time_limit: float,
+        hint: Collection[tuple[int, int]] = (),
+        reference_sek: float = 0.0,
+    ) -> Part:
+        """Solve this model; ``hint``: pairs to start from; ``reference_sek``: the hint's
+        objective, for the stopping gap."""
+        cfg = self.p.config
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = cfg.time_limit_s
+        solver.parameters.max_time_in_seconds = max(time_limit, 0.1)
         solver.parameters.num_workers = max(1, cfg.workers)
-        if hint is not None:
-            chosen = {
-                (p.candidate_index[a.employee_id], p.shift_index[a.shift_id])
-                for a in hint.assignments
-            }
+        solver.parameters.cp_model_presolve = cfg.presolve
+        if hint:
+            chosen = set(hint)
             for pair, var in self.v.x.items():
                 self.model.add_hint(var, pair in chosen)
-            reference = max(hint.objective_sek, 1.0)
-            solver.parameters.absolute_gap_limit = cfg.relative_gap_limit * reference * SCALE
+            limit = cfg.relative_gap_limit * max(reference_sek, 1.0) * SCALE
+            solver.parameters.absolute_gap_limit = limit
         code = solver.solve(self.model)
         status = _STATUS.get(code, "unknown")
-        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return solution_from_pairs(
-                p, [], method="cp-sat", status=status, seconds=time.perf_counter() - started
-            )
-        pairs = [pair for pair, var in self.v.x.items() if solver.boolean_value(var)]
-        filled = {s for _, s in pairs}
-        unfilled = sum(1 for s in self.v.by_shift if s not in filled and self.weight)
-        objective = solver.objective_value - self.weight * unfilled
+        solved = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        pairs = (
+            [pair for pair, var in self.v.x.items() if solver.boolean_value(var)] if solved else []
+        )
+        objective = solver.objective_value if solved else 0.0
+        if hint and (
+            not solved
+            or len(pairs) < len(hint)
+            or solution_from_pairs(self.p, pairs).objective_sek > reference_sek + 0.005
+        ):
+            # The solver stopped before it got back to where it started: the hint stands
+            # (a bound the solver proved still holds).
+            pairs, status = list(hint), "feasible"
+            objective = reference_sek * SCALE + self.weight * self._unfilled(pairs)
+        if not pairs and not solved:
+            return Part(status, [], None, None)
+        unfilled = self._unfilled(pairs)
+        objective -= self.weight * unfilled
         bound: float | None = solver.best_objective_bound - self.weight * unfilled
-        gap: float | None = None
-        if code == cp_model.OPTIMAL:
-            bound, gap = objective, 0.0
-        elif unfilled == 0 or (bound is not None and bound > -SCALE):
+        if status == "optimal":
+            bound = objective
+        elif solved and (unfilled == 0 or (bound is not None and bound > -SCALE)):
             # A bound above W·(unfilled − 1) + every cost proves no more shifts can be filled.
             bound = max(bound or 0.0, 0.0)
-            gap = (objective - bound) / max(objective, SCALE)
         else:
             bound = None
-        return solution_from_pairs(
-            p,
-            pairs,
-            method="cp-sat",
-            status=status,
-            bound_sek=None if bound is None else bound / SCALE,
-            gap=gap,
-            seconds=time.perf_counter() - started,
+        return Part(status, pairs, objective, bound)
+
+    def _unfilled(self, pairs: Collection[tuple[int, int]]) -> int:
+        """Shifts of this model that carry the open-shift weight and ``pairs`` leave open."""
+        if not self.weight:
+            return 0
+        filled = {s for _, s in pairs}
+        return sum(1 for s in self.v.by_shift if s not in filled)
+
+    def solve(self, *, hint: Solution | None = None) -> Solution:
+        """This model alone, as a solution (the whole instance when built on all pairs)."""
+        started = time.perf_counter()
+        p = self.p
+        chosen = (
+            [
+                (p.candidate_index[a.employee_id], p.shift_index[a.shift_id])
+                for a in hint.assignments
+            ]
+            if hint is not None
+            else []
         )
+        part = self.solve_part(
+            time_limit=p.config.time_limit_s,
+            hint=chosen,
+            reference_sek=hint.objective_sek if hint is not None else 0.0,
+        )
+        return _combine(p, [part], started)
+
+
+@dataclass
+class Part:
+    status: str  # optimal, feasible, infeasible, invalid, unknown
+    pairs: list[tuple[int, int]]
+    objective: float | None  # objective units, without the weight of open shifts
+    bound: float | None  # None: not proven that no more shifts can be filled
+
+
+def _combine(prepared: Prepared, parts: list[Part], started: float) -> Solution:
+    found = {part.status for part in parts}
+    if found <= {"optimal"}:
+        status = "optimal"
+    elif found <= {"optimal", "feasible"}:
+        status = "feasible"
+    else:
+        status = sorted(found - {"optimal", "feasible"})[0]
+    objective = sum(part.objective or 0.0 for part in parts)
+    proven = all(part.bound is not None for part in parts)
+    bound = sum(part.bound or 0.0 for part in parts) if proven else None
+    gap = None if bound is None else max(0.0, objective - bound) / max(objective, SCALE)
+    return solution_from_pairs(
+        prepared,
+        [pair for part in parts for pair in part.pairs],
+        method="cp-sat",
+        status=status,
+        bound_sek=None if bound is None else bound / SCALE,
+        gap=gap,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def components(pairs: Collection[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """The pairs split into independent parts: shifts linked through a shared candidate."""
+    parent: dict[int, int] = {}
+
+    def root(s: int) -> int:
+        while parent.setdefault(s, s) != s:
+            parent[s] = parent[parent[s]]
+            s = parent[s]
+        return s
+
+    first_shift: dict[int, int] = {}
+    for c, s in pairs:
+        other = first_shift.setdefault(c, s)
+        parent[root(s)] = root(other)
+    groups: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for c, s in pairs:
+        groups[root(s)].append((c, s))
+    return sorted(groups.values(), key=lambda g: (-len(g), min(g)))
 
 
 def solve_cpsat(prepared: Prepared, *, hint: Solution | None = None) -> Solution:
     """The CP-SAT proposal, started from ``hint`` (default: the greedy baseline).
 
     The shifts the hint fills must be filled (the hint shows they can be, together); the
-    others are filled where the rules allow.
+    others are filled where the rules allow. Independent parts (no candidate in common) are
+    solved one by one, each with a share of what is left of the time limit by its size (at
+    least 0.1 s); the gap is that of the sums.
     """
+    started = time.perf_counter()
     hint = hint if hint is not None else solve_greedy(prepared)
     keep = {
         (prepared.candidate_index[a.employee_id], prepared.shift_index[a.shift_id])
         for a in hint.assignments
     }
     required = {s for _, s in keep}
-    return StaffingModel(prepared, required=required, keep=keep).solve(hint=hint)
+    parts: list[Part] = []
+    groups = components(eligible_pairs(prepared, keep=keep))
+    left = sum(len(g) for g in groups)
+    for group in groups:
+        shifts = {s for _, s in group}
+        model = StaffingModel(prepared, group, required=required & shifts)
+        budget = prepared.config.time_limit_s - (time.perf_counter() - started)
+        share = budget * len(group) / left
+        left -= len(group)
+        mine = [pair for pair in keep if pair[1] in shifts]
+        reference = solution_from_pairs(prepared, mine).objective_sek
+        parts.append(model.solve_part(time_limit=share, hint=mine, reference_sek=reference))
+    return _combine(prepared, parts, started)
 
 
-__all__ = ["SCALE", "StaffingModel", "eligible_pairs", "solve_cpsat"]
+__all__ = ["SCALE", "Part", "StaffingModel", "components", "eligible_pairs", "solve_cpsat"]

@@ -91,10 +91,21 @@ class PCandidate:
     employments: list[Employment] = field(default_factory=list)
     starts: list[int] = field(default_factory=list)
     max_len: int = 0
+    employed: list[tuple[int, int]] = field(default_factory=list)  # (from, to) day ordinals
+    _employment_on: dict[dt.date, Employment | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.starts = [sp.start for sp in self.spans]
         self.max_len = max((sp.end - sp.start for sp in self.spans), default=0)
+        self.employed = [
+            (e.valid_from.toordinal(), (e.valid_to or dt.date.max).toordinal())
+            for e in self.employments
+        ]
+
+    def employment_on(self, day: dt.date) -> Employment | None:
+        if day not in self._employment_on:
+            self._employment_on[day] = self.candidate.employment_on(day)
+        return self._employment_on[day]
 
     def near(self, lo: int, hi: int) -> list[Span]:
         """The existing commitments that intersect ``[lo, hi)``."""
@@ -113,6 +124,7 @@ class Prepared:
         self.candidates = [_prepare_candidate(i, c) for i, c in enumerate(instance.candidates)]
         self.shift_index = {s.shift.id: s.index for s in self.shifts}
         self.candidate_index = {c.candidate.employee_id: c.index for c in self.candidates}
+        self.employee_ids = [c.candidate.employee_id for c in self.candidates]
         self.weeks: dict[dt.date, Week] = {}
         for s in self.shifts:
             for monday in s.weeks:
@@ -123,14 +135,52 @@ class Prepared:
         self.weekly_rest = round(config.weekly_rest_hours * h)
         self.max_in_a_row = round(config.max_in_a_row_hours * h)
         self._terms: dict[tuple[int, int], PairTerms | None] = {}
+        self._pools: dict[tuple[str, str | None, str], list[int]] = {}
+        self.by_unit: dict[str, list[int]] = {}
+        self.by_department: dict[str | None, list[int]] = {}
+        self.by_case: dict[str, list[int]] = {}
+        for c in self.candidates:
+            self.by_unit.setdefault(c.candidate.unit_id, []).append(c.index)
+            self.by_department.setdefault(c.candidate.department, []).append(c.index)
+            for case in c.candidate.cases:
+                self.by_case.setdefault(case, []).append(c.index)
+        #: Per-solver caches keyed by name (rule screens, free gaps of weeks).
+        self.cache: dict[str, dict] = {}
+
+    def pool(self, s: PShift) -> list[int]:
+        """Indices of the candidates considered for ``s``, in order (see :meth:`in_pool`)."""
+        shift = s.shift
+        key = (shift.unit_id, shift.department, shift.case_id)
+        found = self._pools.get(key)
+        if found is None:
+            if self.config.pool == "all":
+                found = [c.index for c in self.candidates]
+            else:
+                chosen = set(self.by_case.get(shift.case_id, []))
+                if self.config.pool == "unit" or shift.department is None:
+                    chosen.update(self.by_unit.get(shift.unit_id, []))
+                else:
+                    chosen.update(self.by_department.get(shift.department, []))
+                    chosen.update(
+                        i
+                        for i in self.by_unit.get(shift.unit_id, [])
+                        if self.candidates[i].candidate.department is None
+                    )
+                found = sorted(chosen)
+            self._pools[key] = found
+        return found
 
     def terms(self, c: int, s: int) -> PairTerms | None:
         """How the pair costs, by the employment in force on the shift's date (None: none)."""
         key = (c, s)
         if key not in self._terms:
             shift = self.shifts[s]
-            employment = self.candidates[c].candidate.employment_on(shift.date)
-            self._terms[key] = None if employment is None else pair_terms(employment, shift.shift)
+            employment = self.candidates[c].employment_on(shift.date)
+            self._terms[key] = (
+                None
+                if employment is None
+                else pair_terms(employment, shift.shift, shift.minutes / 60)
+            )
         return self._terms[key]
 
     def week(self, monday: dt.date) -> Week:

@@ -28,7 +28,7 @@ from timbalans.staffing.instance import (
     OpenShift,
 )
 from timbalans.staffing.prepared import PCandidate, Prepared, PShift, Span
-from timbalans.staffing.rules import Rule, first_breach, rules_for
+from timbalans.staffing.rules import Rule, first_breach, rules_for, screen
 from timbalans.staffing.tiers import split_minutes, tier_of
 
 UNKNOWN_SHIFT = "Passet {id} finns inte bland de öppna passen."
@@ -117,6 +117,10 @@ class Option:
         return (self.tier, not self.known, round(self.cost, 2), last, employee_id)
 
 
+#: Proposals further away than this cannot touch a shift's rules (weeks, rests, runs).
+REACH_MINUTES = 8 * 24 * 60
+
+
 def options(
     prepared: Prepared,
     s: PShift,
@@ -124,19 +128,30 @@ def options(
     rules: Sequence[Rule] | None = None,
     state: RankState | None = None,
 ) -> tuple[list[Option], list[tuple[int, Rule]]]:
-    """Allowed candidates in rank order, and the excluded with the first rule excluding."""
+    """Allowed candidates in rank order, and the excluded with the first rule excluding.
+
+    Without ``state`` this is the shift's :func:`~timbalans.staffing.rules.screen`; with it,
+    the allowed candidates who already have proposals near the shift are checked again with
+    those (a candidate excluded on their own stays excluded).
+    """
     rules = rules if rules is not None else rules_for(prepared)
+    screened, excluded_first = screen(prepared, s)
     allowed: list[Option] = []
-    excluded: list[tuple[int, Rule]] = []
-    for c in prepared.candidates:
-        if not prepared.in_pool(c, s):
-            continue
-        extra = state.extra.get(c.index, ()) if state else ()
-        breach = first_breach(rules, c, s, extra)
-        if breach is not None:
-            excluded.append((c.index, breach))
-            continue
-        terms = prepared.terms(c.index, s.index)
+    excluded: list[tuple[int, Rule]] = list(excluded_first)
+    for i in screened:
+        c = prepared.candidates[i]
+        if state is not None:
+            extra = [
+                sp
+                for sp in state.extra.get(i, ())
+                if sp.start < s.end + REACH_MINUTES and sp.end > s.start - REACH_MINUTES
+            ]
+            if extra:
+                breach = first_breach(rules, c, s, extra)
+                if breach is not None:
+                    excluded.append((i, breach))
+                    continue
+        terms = prepared.terms(i, s.index)
         assert terms is not None  # employed on the date, so an employment is in force
         if terms.uses_room:
             unused, room = state.room(c, s.month) if state else c.room_minutes.get(s.month, (0, 0))
@@ -145,7 +160,7 @@ def options(
             minutes = {}
         allowed.append(
             Option(
-                c=c.index,
+                c=i,
                 tier=tier_of(terms, minutes),
                 known=prepared.known(c, s),
                 last=prepared.last_in_case(c, s),
@@ -153,7 +168,7 @@ def options(
                 minutes=minutes,
             )
         )
-    ids = [c.candidate.employee_id for c in prepared.candidates]
+    ids = prepared.employee_ids
     allowed.sort(key=lambda o: o.key(ids[o.c]))
     excluded.sort(key=lambda e: ids[e[0]])
     return allowed, excluded

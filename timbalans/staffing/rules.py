@@ -31,7 +31,6 @@ another proposed shift that joins the two into work in a row.
 
 from __future__ import annotations
 
-import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import ClassVar
@@ -46,6 +45,7 @@ from timbalans.staffing.prepared import (
     Prepared,
     PShift,
     Span,
+    Week,
     longest_free,
     merged,
     neighbour_gaps,
@@ -99,12 +99,16 @@ class Employed(Rule):
     reason = EMPLOYED
 
     def allows(self, c: PCandidate, s: PShift, extra: Sequence[Span] = ()) -> bool:
-        day = s.date
-        while day <= s.last_date:
-            if not any(e.covers(day) for e in c.employments):
-                return False
-            day += dt.timedelta(days=1)
-        return True
+        cache = self.p.cache.setdefault("employed", {})
+        key = (c.index, s.date, s.last_date)
+        found = cache.get(key)
+        if found is None:
+            found = all(
+                any(lo <= day <= hi for lo, hi in c.employed)
+                for day in range(s.date.toordinal(), s.last_date.toordinal() + 1)
+            )
+            cache[key] = found
+        return found
 
     def build(self, model: cp_model.CpModel, v: Variables) -> None:
         self._forbid_alone(model, v)
@@ -225,7 +229,12 @@ class InARow(Rule):
     def allows(self, c: PCandidate, s: PShift, extra: Sequence[Span] = ()) -> bool:
         if s.shift.kind not in WORK_KINDS:
             return True
-        reach = self.p.max_in_a_row + self.p.max_break
+        mb = self.p.max_break
+        if not extra and not [
+            sp for sp in c.near(s.start - mb, s.end + mb) if sp.kind in WORK_KINDS
+        ]:
+            return s.end - s.start <= self.p.max_in_a_row  # nothing joins it: a run alone
+        reach = self.p.max_in_a_row + mb
         spans = merged([*c.near(s.start - reach, s.end + reach), *extra, s.span], WORK_KINDS)
         lo, hi = run_of(spans, s.span, self.p.max_break)
         return hi - lo <= self.p.max_in_a_row
@@ -281,14 +290,43 @@ class WeeklyRest(Rule):
         return self.reason.format(hours=hours_text(self.p.config.weekly_rest_hours))
 
     def allows(self, c: PCandidate, s: PShift, extra: Sequence[Span] = ()) -> bool:
+        rest = self.p.weekly_rest
         for monday in s.weeks:
             week = self.p.week(monday)
-            spans = [*c.near(week.start, week.end), *extra, s.span]
-            if longest_free([sp for sp in spans if sp.kind in BUSY_KINDS], week) < (
-                self.p.weekly_rest
+            if extra:
+                spans = [*c.near(week.start, week.end), *extra, s.span]
+                if longest_free([sp for sp in spans if sp.kind in BUSY_KINDS], week) < rest:
+                    return False
+                continue
+            # The week's free stretches between existing commitments; the shift may cut one.
+            if not any(
+                (hi - lo >= rest and (hi <= s.start or lo >= s.end))
+                or min(hi, s.start) - lo >= rest
+                or hi - max(lo, s.end) >= rest
+                for lo, hi in self._free(c, week)
             ):
                 return False
         return True
+
+    def _free(self, c: PCandidate, week: Week) -> list[tuple[int, int]]:
+        cache = self.p.cache.setdefault("weekly_free", {})
+        key = (c.index, week.monday)
+        found = cache.get(key)
+        if found is None:
+            busy = sorted(
+                (max(sp.start, week.start), min(sp.end, week.end))
+                for sp in c.near(week.start, week.end)
+                if sp.kind in BUSY_KINDS
+            )
+            found, cursor = [], week.start
+            for lo, hi in busy:
+                if lo > cursor:
+                    found.append((cursor, lo))
+                cursor = max(cursor, hi)
+            if cursor < week.end:
+                found.append((cursor, week.end))
+            cache[key] = found
+        return found
 
     def build(self, model: cp_model.CpModel, v: Variables) -> None:
         p, rest = self.p, self.p.weekly_rest
@@ -342,6 +380,29 @@ def rules_for(prepared: Prepared) -> list[Rule]:
     return [rule(prepared) for rule in RULES]
 
 
+def screen(prepared: Prepared, s: PShift) -> tuple[list[int], list[tuple[int, Rule]]]:
+    """The shift's pool split into allowed candidates and excluded ones with the first rule
+    that excludes each, given existing commitments only. Cached per shift."""
+    cache = prepared.cache.setdefault("screen", {})
+    found = cache.get(s.index)
+    if found is None:
+        rules = prepared.cache.setdefault("rules", {}).get("all")
+        if rules is None:
+            rules = rules_for(prepared)
+            prepared.cache["rules"]["all"] = rules
+        allowed: list[int] = []
+        excluded: list[tuple[int, Rule]] = []
+        for i in prepared.pool(s):
+            breach = first_breach(rules, prepared.candidates[i], s)
+            if breach is None:
+                allowed.append(i)
+            else:
+                excluded.append((i, breach))
+        found = (allowed, excluded)
+        cache[s.index] = found
+    return found
+
+
 def first_breach(
     rules: Sequence[Rule], c: PCandidate, s: PShift, extra: Sequence[Span] = ()
 ) -> Rule | None:
@@ -372,4 +433,5 @@ __all__ = [
     "first_breach",
     "hours_text",
     "rules_for",
+    "screen",
 ]
