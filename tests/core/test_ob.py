@@ -250,4 +250,3 @@ def test_every_minute_lands_in_the_category_a_minute_clock_gives(start_min, leng
         expected[_category(start + dt.timedelta(minutes=m))] += 1
     for c in OB_CATEGORIES:
         assert got[c] * 60 == pytest.approx(expected[c], abs=1e-6), c
-
