@@ -259,7 +259,9 @@ def test_the_monthly_workbook_has_every_figure_table_one_sheet_each(imported, ac
         "Sjukfrånvaro",
         "Effekt av åtgärder",
     ]
+    # The settings and the rate set the tables were computed with.
     assert "Inställningar" in sheets
+    assert "Satser" in sheets
     # Health data per named employee never leaves the screen.
     assert not any("absence-employees" in name for name in sheets)
 

@@ -19,9 +19,8 @@ from timbalans.figures.registry import figure_functions
 from timbalans.plans import kpis
 from timbalans.plans.models import ActionPlan, FollowUp, Measure
 from timbalans.records import models as records_models
-from timbalans.records import selectors as records_selectors
 from timbalans.web.filters import Filters
-from timbalans.web.selectors import figure, figure_request, unit_scope
+from timbalans.web.selectors import figure
 
 #: The figure tables the KPIs are computed from.
 KPI_TABLES = ("hour-balance", "coverage", "overtime", "absence", "case-economics", "savings")
@@ -117,24 +116,15 @@ def figure_tables(
     specs: dict[str, tuple[str, dt.date | None, dt.date | None]],
     cases: set[str] | None = None,
 ) -> dict[str, pl.DataFrame]:
-    """Several figure tables of one scope, ``key -> (table, from, to)``, from one read of the
-    data. Scoped exactly as ``web.selectors.figure`` (the user's units, narrowed by the unit
-    filter; PermissionDenied for a unit the user may not see). Tables not implemented are left
-    out."""
+    """Several figure tables of one scope, ``key -> (table, from, to)``, through
+    ``web.selectors.figure``: scoped to the user's units (PermissionDenied for a unit the user
+    may not see) and served from the figure cache of the current data version. Tables not
+    implemented are left out."""
     available = figure_functions()
-    wanted = {k: v for k, v in specs.items() if v[0] in available}
-    if hasattr(records_selectors, "figure_table"):  # the cached tables, once they exist
-        return {
-            key: figure(name, access=access, filters=filters, date_from=a, date_to=b, cases=cases)
-            for key, (name, a, b) in wanted.items()
-        }
-    # Reading the data is most of the cost of a table: read it once for all of them.
-    frames = records_selectors.frames_load(
-        units=unit_scope(access=access, filters=filters), cases=cases
-    )
     return {
-        key: available[name](frames, figure_request(filters=filters, date_from=a, date_to=b))
-        for key, (name, a, b) in wanted.items()
+        key: figure(name, access=access, filters=filters, date_from=a, date_to=b, cases=cases)
+        for key, (name, a, b) in specs.items()
+        if name in available
     }
 
 

@@ -26,7 +26,7 @@ from timbalans.reports.html_writer import to_pdf
 from timbalans.reports.manadsuppfoljning import build_monthly, month_range
 from timbalans.reports.models import Report
 from timbalans.web.filters import Filters
-from timbalans.web.selectors import figure_request, settings_used
+from timbalans.web.selectors import figure_request
 
 HANDLINGSPLAN = "handlingsplan"
 ATERRAPPORTERING = "aterrapportering"
@@ -197,22 +197,22 @@ def _proposal(*, access: Access, unit_id: str, as_of: dt.date, format: str) -> b
 def _monthly(*, access: Access, unit_id: str, as_of: dt.date) -> bytes:
     tables = sel.monthly_tables(access=access, unit_id=unit_id, as_of=as_of)
     first, last = month_range(as_of)
+    # The settings and rate set the tables were computed with (the request the pages make).
+    settings = figure_request(filters=Filters(as_of=as_of, unit=unit_id)).settings
     used = {
         "rapport": "Månadsuppföljning",
         "enhet": unit_id or "alla",
         "månad": f"{as_of:%Y-%m}",
         "period": f"{first} – {last}",
         "as_of": as_of.isoformat(),
-        **settings_used(),
+        **settings.describe(),
     }
-    # The rate set the tables were computed with (the same request the pages make).
-    rates = figure_request(filters=Filters(as_of=as_of, unit=unit_id)).settings.rates
     return build_monthly(
         tables,
         settings=used,
         title=f"Månadsuppföljning {as_of:%Y-%m}",
-        rates=rates.describe(),
-        rates_name=rates.name,
+        rates=settings.rates.describe(),
+        rates_name=settings.rates.name,
     )
 
 
