@@ -141,7 +141,7 @@ def test_the_cases_they_know_with_the_last_day_and_booked_days():
     history = by_id["E1"].cases["C1"]
     assert history.last_worked == dt.date(2026, 3, 9)
     assert history.planned_dates == [dt.date(2026, 3, 11)]
-    assert history.worked_hours == pytest.approx(24.0)  # ordinary and additional, ≤ 90 days
+    assert history.worked_hours == pytest.approx(28.0)  # 8 + 8 + 4 + 8, within 90 days
     assert by_id["E4"].cases["C1"].last_worked == dt.date(2026, 2, 1)
     assert by_id["E2"].cases == {}
 
