@@ -94,3 +94,11 @@ def test_the_figures_command_names_the_rate_set_and_marks_examples(tmp_path, cap
     assert [r[2] for r in weekend] == ["2023-01-01", "2026-04-01"]
     assert [float(r[3]) for r in weekend] == [60, 65]
     assert [r[5] or "" for r in weekend] == ["exempelvärde", ""]
+
+
+def test_a_rate_change_moves_the_figure_data_version():
+    from timbalans.records.selectors import figure_data_version
+
+    before = figure_data_version()
+    rate_update(key="ob_weekend", valid_from=dt.date(2026, 4, 1), value=65, user_name="a")
+    assert figure_data_version() != before

@@ -391,6 +391,8 @@ def figure_data_version() -> DataVersion:
     settings = m.Setting.objects.aggregate(n=Count("pk"), at=Max("changed_at"))
     # A reference row edited by hand in the admin is logged there.
     edits = LogEntry.objects.aggregate(last=Max("pk"))
+    # A rate change (timbalans.records.rates.rate_update) is logged in RateChange.
+    rates = m.RateChange.objects.aggregate(last=Max("pk"))
     return (
         batches["newest"],
         batches["last"],
@@ -400,6 +402,7 @@ def figure_data_version() -> DataVersion:
         settings["n"],
         settings["at"],
         edits["last"],
+        rates["last"],
     )
 
 
