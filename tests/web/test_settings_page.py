@@ -40,3 +40,40 @@ def test_a_controller_cannot_change_settings(as_user):
     )
     assert response.status_code == 403
     assert SettingChange.objects.count() == 0
+
+
+def test_an_admin_sets_a_rate_from_a_date_and_the_figures_use_it(as_user):
+    import datetime as dt
+
+    from timbalans.records.models import RateChange
+
+    client = as_user("admin")
+    response = client.post(
+        "/installningar/",
+        {"kind": "rate", "key": "social_fee_rate", "valid_from": "2026-01-01", "value": "0,4215"},
+        follow=True,
+    )
+    assert "Satsen social_fee_rate från 2026-01-01 är sparad." in response.content.decode()
+    rates = figure_settings_load().rates
+    assert rates.value("social_fee_rate", dt.date(2026, 3, 1)) == pytest.approx(0.4215)
+    assert rates.value("social_fee_rate", dt.date(2025, 12, 31)) == pytest.approx(0.4453)
+    change = RateChange.objects.get()
+    assert (change.old, change.new, change.changed_by_name) == (
+        pytest.approx(0.4453),
+        0.4215,
+        "admin",
+    )
+    assert AuditEvent.objects.get(action="rate").detail == {
+        "valid_from": "2026-01-01",
+        "value": "0,4215",
+    }
+
+
+def test_a_rate_without_a_date_is_refused(as_user):
+    response = as_user("admin").post(
+        "/installningar/",
+        {"kind": "rate", "key": "social_fee_rate", "valid_from": "", "value": "1"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Satsen social_fee_rate kunde inte sparas: Ange datumet satsen gäller från" in html

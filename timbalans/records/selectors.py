@@ -350,14 +350,19 @@ def frames_load(*, units: set[str] | None = None, cases: set[str] | None = None)
 
 
 def figure_settings_load() -> FigureSettings:
-    """The shipped defaults with the department's changes from the database."""
+    """The shipped defaults with the department's changes (settings and rates) from the database."""
+    from dataclasses import replace
+
+    from timbalans.records.rates import rate_set_load
+
     settings = load_settings()
     changed = dict(m.Setting.objects.values_list("key", "value"))
-    if not changed:
-        return settings
-    latest = m.Setting.objects.order_by("-changed_at").first()
-    source = f"databas (ändrad {latest.changed_at:%Y-%m-%d})" if latest else "databas"
-    return settings_from_mapping(changed, source=source, base=settings)
+    if changed:
+        latest = m.Setting.objects.order_by("-changed_at").first()
+        source = f"databas (ändrad {latest.changed_at:%Y-%m-%d})" if latest else "databas"
+        settings = settings_from_mapping(changed, source=source, base=settings)
+    # The rates (satser) in force: the shipped defaults with the department's own over them.
+    return replace(settings, rates=rate_set_load(base=settings.rates))
 
 
 # ---------------------------------------------------------------- the figure cache

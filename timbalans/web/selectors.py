@@ -16,7 +16,7 @@ from django.http import Http404
 
 from timbalans.accounts.access import Access
 from timbalans.figures.case_days import case_days, case_staff
-from timbalans.figures.registry import FigureRequest, figure_functions
+from timbalans.figures.registry import FigureRequest
 from timbalans.records import models as m
 from timbalans.records import selectors as records
 from timbalans.web.filters import Filters
@@ -49,6 +49,12 @@ def figure_request(
     )
 
 
+def settings_used() -> dict[str, Any]:
+    """What the exports name as the settings and rates behind their figures."""
+    settings = records.figure_settings_load()
+    return {"settings": settings.describe(), "rates": settings.rates}
+
+
 def figure(
     name: str,
     *,
@@ -61,31 +67,7 @@ def figure(
     """One figure table for this user: rows of visible units (and the given cases) only."""
     req = figure_request(filters=filters, date_from=date_from, date_to=date_to)
     units = unit_scope(access=access, filters=filters)
-    return _figure_table(name=name, request=req, units=units, cases=cases)
-
-
-def _figure_table(
-    *, name: str, request: FigureRequest, units: set[str] | None, cases: set[str] | None
-) -> pl.DataFrame:
-    # TEMPORARY until records.selectors.figure_table (the cached one) lands.
-    if hasattr(records, "figure_table"):
-        return records.figure_table(name=name, request=request, units=units, cases=cases)
-    frames = records.frames_load(units=units, cases=cases)
-    return figure_functions()[name](frames, request)
-
-
-def _frames(*, units: set[str] | None, cases: set[str] | None) -> Any:
-    if hasattr(records, "frames_cached"):
-        return records.frames_cached(units=units, cases=cases)
-    return records.frames_load(units=units, cases=cases)
-
-
-def has_economics() -> bool:
-    return ECONOMICS in figure_functions()
-
-
-def settings_used() -> dict[str, Any]:
-    return records.figure_settings_load().describe()
+    return records.figure_table(name=name, request=req, units=units, cases=cases)
 
 
 # ---------------------------------------------------------------------------- overview
@@ -135,7 +117,7 @@ def overview(*, access: Access, filters: Filters) -> Overview:
     ordinary = _sum(ab, "ordinary_hours")
     result = deficit_n = deficit_sum = None
     by_unit = None
-    if has_economics():
+    if access.sees_economics:
         ce = figure(ECONOMICS, access=access, filters=filters, date_from=start, date_to=end)
         per_case = (
             ce.filter(pl.col("case_id") != "").group_by("case_id").agg(pl.col("result").sum())
@@ -195,7 +177,7 @@ def case_list(*, access: Access, filters: Filters, status: str = "") -> pl.DataF
     hb = figure("hour-balance", access=access, filters=filters)
     if status:
         hb = hb.filter(pl.col("status") == status)
-    if has_economics() and access.sees_economics:
+    if access.sees_economics:
         ce = figure(
             ECONOMICS,
             access=access,
@@ -270,7 +252,7 @@ def case_page(*, access: Access, filters: Filters, case_id: str) -> CasePage:
         (pl.col("period_start") <= filters.as_of) & (pl.col("period_end") >= filters.as_of)
     )
     current = current_rows.row(0, named=True) if current_rows.height else None
-    frames = _frames(units={unit}, cases={case_id})
+    frames = records.frames_cached(units={unit}, cases={case_id})
     settings = records.figure_settings_load()
     days = None
     if current is not None:
@@ -283,7 +265,7 @@ def case_page(*, access: Access, filters: Filters, case_id: str) -> CasePage:
             settings=settings,
         )
     economics = None
-    if has_economics() and access.sees_economics:
+    if access.sees_economics:
         economics = figure(
             ECONOMICS,
             access=access,
@@ -463,7 +445,7 @@ def unit_summary(*, access: Access, filters: Filters) -> pl.DataFrame:
             .alias("sick_rate_pct"),
         )
     )
-    if has_economics() and access.sees_economics:
+    if access.sees_economics:
         ce = figure(ECONOMICS, access=access, filters=filters, date_from=start, date_to=end)
         out = out.join(
             _per_unit(ce, pl.col("result").sum().alias("result_ytd")), on="unit_id", how="left"
@@ -494,7 +476,7 @@ def unit_months(*, access: Access, filters: Filters) -> pl.DataFrame:
         )
         .join(ab.select("month", "sick_rate_pct"), on="month", how="full", coalesce=True)
     )
-    if has_economics() and access.sees_economics:
+    if access.sees_economics:
         ce = figure(ECONOMICS, access=access, filters=filters, date_from=start, date_to=end)
         out = out.join(
             ce.group_by("month").agg(pl.col("result").sum()), on="month", how="full", coalesce=True

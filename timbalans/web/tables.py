@@ -139,11 +139,20 @@ def wants_xlsx(request: HttpRequest) -> bool:
 
 
 def xlsx_response(
-    tables: Sequence[Table], *, filename: str, settings: dict[str, Any] | None = None
+    tables: Sequence[Table], *, filename: str, used: dict[str, Any] | None = None
 ) -> HttpResponse:
-    """The tables as one workbook, a sheet each, exactly the rows on screen."""
+    """The tables as one workbook, a sheet each, exactly the rows on screen, with the
+    settings and rates (``used``: ``{"settings": ..., "rates": RateSet}``) behind them."""
     sheets = {(t.title or t.name)[:31]: t.export_frame() for t in tables}
-    body = to_xlsx(sheets, settings=settings, title=", ".join(t.title or t.name for t in tables))
+    used = used or {}
+    rates = used.get("rates")
+    body = to_xlsx(
+        sheets,
+        settings=used.get("settings"),
+        title=", ".join(t.title or t.name for t in tables),
+        rates=rates.describe() if rates is not None else None,
+        rates_name=rates.name if rates is not None else "",
+    )
     response = HttpResponse(body, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import asdict
 
@@ -15,6 +16,8 @@ from timbalans.accounts.models import AuditEvent
 from timbalans.accounts.selectors import audit_event_list
 from timbalans.accounts.services import audit_log
 from timbalans.figures.settings import FigureSettings
+from timbalans.records.models import RateChange
+from timbalans.records.rates import rate_update
 from timbalans.records.selectors import figure_settings_load, import_batch_list
 from timbalans.records.services import UndoRefused, import_batch_undo, setting_update
 from timbalans.web.access import client_ip, page
@@ -105,6 +108,8 @@ def _may_change_settings(a: Access) -> bool:
 def settings_page(request: HttpRequest, access: Access) -> HttpResponse:
     from timbalans.records.models import SettingChange
 
+    if request.method == "POST" and request.POST.get("kind") == "rate":
+        return _rate_post(request)
     if request.method == "POST":
         key = request.POST.get("key", "")
         raw = request.POST.get("value", "")
@@ -123,7 +128,8 @@ def settings_page(request: HttpRequest, access: Access) -> HttpResponse:
             )
             messages.success(request, SETTING_SAVED.format(key=key))
         return redirect("web:settings")
-    current = figure_settings_load().describe()
+    loaded = figure_settings_load()
+    current = loaded.describe()
     defaults = FigureSettings().describe()
     rows = [
         {
@@ -140,9 +146,51 @@ def settings_page(request: HttpRequest, access: Access) -> HttpResponse:
         request,
         access,
         "web/settings.html",
-        {"rows": rows, "changes": SettingChange.objects.all()[:50]},
+        {
+            "rows": rows,
+            "changes": SettingChange.objects.all()[:50],
+            "rates": loaded.rates.describe(),
+            "rates_name": loaded.rates.name,
+            "rate_keys": sorted({r["sats"] for r in loaded.rates.describe()}),
+            "rate_changes": RateChange.objects.order_by("-pk")[:50],
+        },
         active="web:settings",
     )
+
+
+RATE_SAVED = "Satsen {key} från {date} är sparad."
+RATE_BAD = "Satsen {key} kunde inte sparas: {error}"
+RATE_DATE_BAD = "Ange datumet satsen gäller från som ÅÅÅÅ-MM-DD."
+
+
+def _rate_post(request: HttpRequest) -> HttpResponse:
+    key = request.POST.get("key", "")
+    try:
+        valid_from = dt.date.fromisoformat(request.POST.get("valid_from", ""))
+    except ValueError:
+        messages.error(request, RATE_BAD.format(key=key, error=RATE_DATE_BAD))
+        return redirect("web:settings")
+    value = request.POST.get("value", "")
+    try:
+        rate_update(
+            key=key,
+            valid_from=valid_from,
+            value=value,
+            user_name=request.user.get_username(),
+            note=request.POST.get("note", ""),
+        )
+    except ValueError as e:
+        messages.error(request, RATE_BAD.format(key=key, error=e))
+    else:
+        audit_log(
+            user=request.user,
+            action=AuditEvent.Action.RATE,
+            target=key,
+            detail={"valid_from": valid_from.isoformat(), "value": value},
+            ip=client_ip(request),
+        )
+        messages.success(request, RATE_SAVED.format(key=key, date=valid_from))
+    return redirect("web:settings")
 
 
 def _may_read_audit(a: Access) -> bool:

@@ -44,14 +44,10 @@ class Command(BaseCommand):
                 raise CommandError(str(exc), returncode=1) from exc
             settings = load_settings(options["settings_file"])
         else:
-            from dataclasses import replace
-
-            from timbalans.records.rates import rate_set_load
             from timbalans.records.selectors import figure_settings_load, frames_load
 
             frames = frames_load(units=units, cases=cases)
             settings = figure_settings_load()
-            settings = replace(settings, rates=rate_set_load(base=settings.rates))
         request = FigureRequest.make(
             options["as_of"],
             date_from=options["date_from"],
