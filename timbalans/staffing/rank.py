@@ -44,9 +44,10 @@ REASON_COST = "Merkostnad {sek} kr inkl. OB och PO-pålägg"
 
 
 def _num(value: float, places: int = 2) -> str:
+    """1545.0 -> '1 545', 7.5 -> '7,5', 260.15 -> '260,15' (Swedish)."""
     text = f"{value:,.{places}f}".replace(",", " ").replace(".", ",")
-    if places and text.endswith("," + "0" * places):
-        text = text[: -(places + 1)]
+    if places:
+        text = text.rstrip("0").rstrip(",")
     return text
 
 

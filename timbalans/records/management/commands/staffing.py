@@ -1,0 +1,189 @@
+"""timbalans staffing propose --shift ID | fill [--unit ID] --from D --to D: staffing proposals.
+
+``propose``: one open shift's candidates in the priority order, with reasons, and the staff
+excluded with the rule that excludes each. ``fill``: the CP-SAT proposal for the open shifts of
+a horizon next to the greedy baseline (priority order, first fit), with the saving and the
+optimality gap. Both read the database, or canonical files with ``--data DIR``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from timbalans.staffing.fill import Fill
+from timbalans.staffing.instance import TIER_LABELS, Config
+from timbalans.staffing.rank import Ranking
+
+BAD_CONFIG = "Inställningsfilen {path} går inte att läsa: {error}"
+REVERSED = "--from ({first}) ligger efter --to ({last})."
+
+
+def _sek(value: float) -> str:
+    return f"{value:,.0f}".replace(",", " ") + " kr"
+
+
+class Command(BaseCommand):
+    help = "Bemanningsförslag: rangordnade kandidater för ett öppet pass, eller fyll en period."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        propose = sub.add_parser("propose", help="kandidater för ett öppet pass")
+        propose.add_argument("--shift", required=True, help="passets id")
+        fill = sub.add_parser("fill", help="fyll öppna pass i en period")
+        fill.add_argument("--unit", action="append", help="enhet (kan upprepas; utan: alla)")
+        fill.add_argument("--from", dest="date_from", type=date.fromisoformat, required=True)
+        fill.add_argument("--to", dest="date_to", type=date.fromisoformat, required=True)
+        fill.add_argument("--time-limit", type=float, help="sekunder för lösaren")
+        for p in (propose, fill):
+            p.add_argument("--as-of", type=date.fromisoformat, help="D (standard: i dag)")
+            p.add_argument("--format", choices=["json", "text"], default="text")
+            p.add_argument("--config", type=Path, help="JSON med bemanningsinställningar")
+            p.add_argument("--data", type=Path, help="kanoniska filer i stället för databasen")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        config = self._config(options)
+        if options["action"] == "propose":
+            ranking = self._propose(options, config)
+            if options["format"] == "json":
+                self.stdout.write(ranking.model_dump_json(indent=2))
+            else:
+                self._ranking_text(ranking)
+            return
+        if options["date_from"] > options["date_to"]:
+            raise CommandError(REVERSED.format(first=options["date_from"], last=options["date_to"]))
+        result = self._fill(options, config)
+        if options["format"] == "json":
+            self.stdout.write(result.model_dump_json(indent=2))
+        else:
+            self._fill_text(result)
+
+    # ------------------------------------------------------------------ reading
+
+    def _config(self, options: dict[str, Any]) -> Config:
+        values: dict[str, Any] = {}
+        if options.get("config"):
+            try:
+                values = json.loads(options["config"].read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise CommandError(BAD_CONFIG.format(path=options["config"], error=exc)) from exc
+        if options.get("time_limit") is not None:
+            values["time_limit_s"] = options["time_limit"]
+        try:
+            return Config(**values)
+        except ValueError as exc:
+            raise CommandError(BAD_CONFIG.format(path=options.get("config"), error=exc)) from exc
+
+    def _propose(self, options: dict[str, Any], config: Config) -> Ranking:
+        if options["data"]:
+            from timbalans.figures.frames import frames_from_files
+            from timbalans.figures.settings import load_settings
+            from timbalans.staffing.candidates import instance_from_frames
+            from timbalans.staffing.prepared import Prepared
+            from timbalans.staffing.rank import rank_shift
+
+            as_of = options["as_of"] or timezone.localdate()
+            instance = instance_from_frames(
+                frames_from_files(options["data"]),
+                as_of=as_of,
+                settings=load_settings(),
+                config=config,
+                shift_ids={options["shift"]},
+            )
+            if not instance.shifts:
+                from timbalans.records.staffing import SHIFT_NOT_OPEN
+
+                raise CommandError(SHIFT_NOT_OPEN.format(id=options["shift"], as_of=as_of))
+            return rank_shift(Prepared(instance, config), options["shift"])
+        from timbalans.records.staffing import StaffingError, staffing_candidates
+
+        try:
+            return staffing_candidates(
+                shift_id=options["shift"], as_of=options["as_of"], config=config
+            )
+        except StaffingError as exc:
+            raise CommandError(str(exc)) from exc
+
+    def _fill(self, options: dict[str, Any], config: Config) -> Fill:
+        units = set(options["unit"]) if options["unit"] else None
+        if options["data"]:
+            from timbalans.figures.frames import frames_from_files
+            from timbalans.figures.settings import load_settings
+            from timbalans.staffing.candidates import instance_from_frames
+            from timbalans.staffing.fill import fill
+
+            instance = instance_from_frames(
+                frames_from_files(options["data"]),
+                as_of=options["as_of"] or timezone.localdate(),
+                settings=load_settings(),
+                config=config,
+                first=options["date_from"],
+                last=options["date_to"],
+                units=units,
+            )
+            return fill(instance, config)
+        from timbalans.records.staffing import StaffingError, staffing_fill
+
+        try:
+            return staffing_fill(
+                first=options["date_from"],
+                last=options["date_to"],
+                units=units,
+                as_of=options["as_of"],
+                config=config,
+            )
+        except StaffingError as exc:
+            raise CommandError(str(exc)) from exc
+
+    # ------------------------------------------------------------------ text
+
+    def _ranking_text(self, r: Ranking) -> None:
+        s = r.shift
+        why = (
+            "obemannat"
+            if s.reason == "unassigned"
+            else f"ordinarie {s.absent_employee_id} frånvarande"
+        )
+        self.stdout.write(
+            f"Pass {s.id}, ärende {s.case_id}, enhet {s.unit_id}: "
+            f"{s.start:%Y-%m-%d %H:%M}–{s.end:%H:%M} ({s.kind}, {why})"
+        )
+        self.stdout.write(f"Kandidater ({len(r.candidates)}):")
+        for i, c in enumerate(r.candidates, 1):
+            self.stdout.write(
+                f"{i:>3}. {c.employee_id} ({c.unit_id}) nivå {c.tier} {TIER_LABELS[c.tier]}, "
+                f"{_sek(c.cost_sek)}"
+            )
+            for reason in c.reasons:
+                self.stdout.write(f"       {reason}")
+        self.stdout.write(f"Uteslutna ({len(r.excluded)}):")
+        for e in r.excluded:
+            self.stdout.write(f"     {e.employee_id} ({e.unit_id}): {e.reason}")
+
+    def _fill_text(self, f: Fill) -> None:
+        p, g = f.proposal, f.greedy
+        self.stdout.write(f"Öppna pass: {len(f.shifts)}, kandidater: {f.candidates}, D = {f.as_of}")
+        gap = "–" if p.gap is None else f"{100 * p.gap:.2f} %".replace(".", ",")
+        self.stdout.write(
+            f"CP-SAT: {len(p.assignments)} bemannade, {len(p.unfilled)} öppna, "
+            f"merkostnad {_sek(p.cost_sek)}, nya för brukaren {f.new_to_client['proposal']}, "
+            f"status {p.status}, gap {gap}, {p.seconds:.1f} s"
+        )
+        self.stdout.write(
+            f"Prioritetsordning (girig): {len(g.assignments)} bemannade, {len(g.unfilled)} öppna, "
+            f"merkostnad {_sek(g.cost_sek)}, nya för brukaren {f.new_to_client['greedy']}"
+        )
+        pct = "–" if f.saving_pct is None else f"{f.saving_pct:.1f} %".replace(".", ",")
+        self.stdout.write(f"Besparing mot prioritetsordningen: {_sek(f.saving_sek)} ({pct})")
+        for a in p.assignments:
+            self.stdout.write(
+                f"  {a.shift_id}: {a.employee_id} nivå {a.tier} {_sek(a.cost_sek)}"
+                + (" (ny för brukaren)" if a.new_to_client else "")
+            )
+        for v in f.violations:
+            self.stdout.write(f"  REGELBROTT {v.rule} {v.employee_id} {v.shift_ids}: {v.text}")

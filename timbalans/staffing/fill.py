@@ -1,0 +1,55 @@
+"""Many open shifts: the CP-SAT proposal next to the greedy baseline, checked, with the saving.
+
+:func:`fill` is what the command line and the coordinator page show for a horizon: both
+proposals, each checked by :func:`timbalans.staffing.validation.validate_solution`, and the
+saving of the CP-SAT proposal against the greedy one in SEK and percent of the greedy cost.
+It can take many seconds (the time limit): a web request should run it in the background.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from timbalans.staffing.greedy import solve_greedy
+from timbalans.staffing.instance import Config, Instance, OpenShift, Solution
+from timbalans.staffing.model import solve_cpsat
+from timbalans.staffing.prepared import Prepared
+from timbalans.staffing.validation import Violation, validate_solution
+
+
+class Fill(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    as_of: str
+    shifts: list[OpenShift]
+    candidates: int
+    proposal: Solution
+    greedy: Solution
+    saving_sek: float  # greedy cost − proposal cost (marginal cost, without penalties)
+    saving_pct: float | None  # of the greedy cost
+    new_to_client: dict[str, int]  # shifts given to staff new to the client, per method
+    violations: list[Violation] = Field(default_factory=list)  # of the proposal; empty
+
+
+def fill(instance: Instance, config: Config) -> Fill:
+    p = Prepared(instance, config)
+    greedy = solve_greedy(p)
+    proposal = solve_cpsat(p, hint=greedy)
+    saving = greedy.cost_sek - proposal.cost_sek
+    return Fill(
+        as_of=instance.as_of.isoformat(),
+        shifts=instance.shifts,
+        candidates=len(instance.candidates),
+        proposal=proposal,
+        greedy=greedy,
+        saving_sek=round(saving, 2),
+        saving_pct=round(100 * saving / greedy.cost_sek, 2) if greedy.cost_sek else None,
+        new_to_client={
+            "proposal": sum(a.new_to_client for a in proposal.assignments),
+            "greedy": sum(a.new_to_client for a in greedy.assignments),
+        },
+        violations=validate_solution(instance, config, proposal),
+    )
+
+
+__all__ = ["Fill", "fill"]
