@@ -94,7 +94,7 @@ def test_each_measures_kpi_table_in_the_docx_has_baseline_now_and_target(plan, a
     kpi_tables = [t for t in tables if t[0][0] == "Nyckeltal"]
     assert len(kpi_tables) == 5
     assert kpi_tables[1] == [
-        ["Nyckeltal", "Baslinje 2025-06-30", "Nu 2025-06-30", "Mål"],
+        ["Nyckeltal", "Baslinje\n2025-06-30", "Nu\n2025-06-30", "Mål"],
         [
             "Underskott i de största underskottsärendena",
             f"220{NBSP}000{NBSP}kr",

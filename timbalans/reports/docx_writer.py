@@ -41,10 +41,40 @@ def _set_language(docx_doc) -> None:
 
 
 def _page_number_field(paragraph) -> None:
-    run = paragraph.add_run()
+    """A PAGE field: ``w:fldSimple`` belongs in the paragraph, with a run showing a value
+    until the reader updates it."""
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), "PAGE")
-    run._r.append(field)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _widths(block: Table, total_cm: float, cm_per_char: float) -> list[float]:
+    """Column widths on the page: every column at least as wide as its longest word (words are
+    never broken), the room left shared out towards each column's longest value."""
+    pad = 0.45  # the cell margins
+    least, wanted = [], []
+    for j, header in enumerate(block.headers):
+        cells = [r[j] for r in block.rows]
+        # Split at ordinary spaces only: a number's thousands are kept together by
+        # non-breaking spaces and must not wrap.
+        words = header.split(" ") + [w for c in cells for w in c.split(" ")]
+        least.append(max((len(w) for w in words), default=4) * cm_per_char + pad)
+        # A header may take two lines.
+        longest = max([len(c) for c in cells] + [len(header) // 2, 4])
+        wanted.append(longest * cm_per_char + pad)
+    if sum(least) >= total_cm:
+        return [w * total_cm / sum(least) for w in least]
+    extra = [max(0.0, w - m) for w, m in zip(wanted, least, strict=True)]
+    room = total_cm - sum(least)
+    if sum(extra) <= room:  # everything fits on one line: spread what is left evenly
+        spare = (room - sum(extra)) / len(least)
+        return [m + e + spare for m, e in zip(least, extra, strict=True)]
+    return [m + room * e / sum(extra) for m, e in zip(least, extra, strict=True)]
 
 
 def _repeat_header(row) -> None:
@@ -72,6 +102,12 @@ def _table(docx_doc, block: Table) -> None:
         if numeric[j]:
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _repeat_header(table.rows[0])
+    table.autofit = False
+    wide = len(block.headers) > 8
+    for j, width in enumerate(_widths(block, 16.0, 0.19 if wide else 0.24)):
+        table.columns[j].width = Cm(width)
+        for cell in table.columns[j].cells:
+            cell.width = Cm(width)
     for i, row in enumerate(block.rows, start=1):
         cells = table.rows[i].cells
         for j, text in enumerate(row):
@@ -79,7 +115,7 @@ def _table(docx_doc, block: Table) -> None:
             if numeric[j]:
                 cells[j].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     # Wide tables (the annex's per-unit figures) get a smaller type to fit the page.
-    size = Pt(7) if len(block.headers) > 8 else Pt(9)
+    size = Pt(7) if wide else Pt(9)
     for row in table.rows:
         for cell in row.cells:
             for p in cell.paragraphs:

@@ -117,8 +117,8 @@ def _measure(m: MeasureLine) -> list:
             caption="Nyckeltal",
             headers=(
                 "Nyckeltal",
-                f"Baslinje {fmt.date(m.baseline_date)}",
-                f"Nu {fmt.date(m.now_date)}",
+                f"Baslinje\n{fmt.date(m.baseline_date)}",
+                f"Nu\n{fmt.date(m.now_date)}",
                 "Mål",
             ),
             rows=(

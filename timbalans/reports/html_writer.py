@@ -60,6 +60,11 @@ def _css(footer: str) -> str:
     return CSS.replace("FOOTER", quoted)
 
 
+def _cell(text: str) -> str:
+    """A table cell's text; a line break in it (a header's date on its own line) kept."""
+    return escape(text).replace("\n", "<br>")
+
+
 def _table(block: Table) -> str:
     numeric = list(block.numeric) + [False] * (len(block.headers) - len(block.numeric))
     # Wide tables (the annex's per-unit figures) get a smaller type to fit the page.
@@ -68,14 +73,14 @@ def _table(block: Table) -> str:
         out.append(f"<caption>{escape(block.caption)}</caption>")
     out.append("<thead><tr>")
     out.extend(
-        f'<th scope="col"{" class=num" if numeric[j] else ""}>{escape(h)}</th>'
+        f'<th scope="col"{" class=num" if numeric[j] else ""}>{_cell(h)}</th>'
         for j, h in enumerate(block.headers)
     )
     out.append("</tr></thead><tbody>")
     for row in block.rows:
         out.append("<tr>")
         out.extend(
-            f"<td{' class=num' if numeric[j] else ''}>{escape(c)}</td>" for j, c in enumerate(row)
+            f"<td{' class=num' if numeric[j] else ''}>{_cell(c)}</td>" for j, c in enumerate(row)
         )
         out.append("</tr>")
     out.append("</tbody></table>")
