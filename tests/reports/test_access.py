@@ -69,6 +69,8 @@ def test_a_board_report_is_created_edited_and_downloaded_on_its_page(imported, a
     report = Report.objects.get()
     assert response["Location"] == f"/rapporter/{report.pk}/"
     assert report.title.startswith("Återrapportering och revidering av handlingsplaner")
+    page = client.get(f"/rapporter/{report.pk}/").content.decode()
+    assert "Förslag till beslut i vård- och omsorgsnämnden" in page  # the seed's text, editable
     data = {
         "as_of": "2025-02-28",
         "title": "Återrapportering februari",
