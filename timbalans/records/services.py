@@ -14,7 +14,8 @@ Guarantees:
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -48,6 +49,20 @@ TIME_MODELS: dict[str, type[models.Model]] = {
     "fk_reports": m.FkReport,
 }
 CHUNK = 50_000
+# A time table's secondary indexes are dropped and built again around a write of at least
+# REBUILD_MIN_ROWS rows into a table that holds at most REBUILD_MAX_STORED times as many:
+# a first load. Measured in docs/operations.md, "Benchmarks": it takes a fifth off the
+# database's work of a first import, but only a tenth off the re-import of a full year,
+# which is not worth locking the table for.
+REBUILD_MIN_ROWS = 20_000
+REBUILD_MAX_STORED = 0.5
+SORT_KEYS: dict[str, list[str]] = {
+    "shifts": ["month", "case_id", "start"],
+    "worked": ["month", "case_id", "start"],
+    "absences": ["month", "employee_id", "start"],
+    "ledger": ["month", "cost_center", "case_id"],
+    "fk_reports": ["month", "case_id"],
+}
 
 
 class ImportRejected(Exception):
@@ -112,8 +127,9 @@ def import_batch_apply(
             if table in REFERENCE_MODELS:
                 changed[table] = _upsert(batch, table, frame)
             else:
-                replaced[table] = _replace_scope(batch, table, frame)
-                _insert_time_rows(batch, table, frame, progress)
+                with _secondary_indexes_off(TIME_MODELS[table], rows=frame.height):
+                    replaced[table] = _replace_scope(batch, table, frame)
+                    _insert_time_rows(batch, table, frame, progress)
             rows[table] = frame.height
             if progress:
                 progress(table, frame.height)
@@ -308,13 +324,17 @@ def _replace_scope(batch: m.ImportBatch, table: str, frame: pl.DataFrame) -> int
     if not months:
         return 0
     active = model._default_manager.filter(replaced_by__isnull=True, month__in=months)
+    # `case_id IN (SELECT ...)` rather than a join, so that the database runs one plain
+    # UPDATE ... WHERE instead of UPDATE ... WHERE id IN (a join of the table with itself).
     if table in ("shifts", "worked", "fk_reports"):
         cases = frame.get_column("case_id").unique().to_list()
-        scoped = active.filter(case__unit_id__in=_unit_pks(m.Case, "case_id", cases))
+        units = _unit_pks(m.Case, "case_id", cases)
+        scoped = active.filter(case_id__in=m.Case.objects.filter(unit_id__in=units).values("pk"))
     elif table == "absences":
         employees = frame.get_column("employee_id").unique().to_list()
+        units = _unit_pks(m.Employee, "employee_id", employees)
         scoped = active.filter(
-            employee__unit_id__in=_unit_pks(m.Employee, "employee_id", employees)
+            employee_id__in=m.Employee.objects.filter(unit_id__in=units).values("pk")
         )
     else:  # ledger: by cost center
         centers = frame.get_column("cost_center").unique().to_list()
@@ -408,7 +428,11 @@ def _time_rows(
         pl.col("month"),
         *[e.alias(n) for n, e in cols.items()],
     )
-    return out.columns, out
+    # Rows in the order of the month index, and within a month of the case (or employee)
+    # index: each index then grows at a few places instead of at random ones, which halves
+    # the cost of keeping the indexes on both databases, and a case's rows of a month end up
+    # next to each other on disk.
+    return out.columns, out.sort(SORT_KEYS[table], nulls_last=True, maintain_order=True)
 
 
 def _insert_time_rows(
@@ -454,6 +478,69 @@ def _bulk_insert(db_table: str, quoted_columns: str, frame: pl.DataFrame) -> Non
             cur.close()
 
 
+# ---------------------------------------------------------------- bulk index rebuild
+
+
+@contextmanager
+def _secondary_indexes_off(model: type[models.Model], *, rows: int) -> Iterator[None]:
+    """Inside a transaction: drop the table's secondary indexes for a large write, then
+    build them again from their own definitions, so the result is the same schema.
+
+    Keeping an index up to date costs a random insert per written row; building it costs a
+    sort of the whole table. The build wins when the table is small next to the write: a
+    first load. On PostgreSQL the dropped index locks the table until commit, so a page
+    reading it waits for the import instead of showing the (nearly empty) state before it;
+    every other import keeps the indexes and that behaviour. Primary keys and unique
+    indexes are never touched.
+    """
+    if rows < REBUILD_MIN_ROWS:
+        yield
+        return
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        stored = int(cursor.fetchone()[0])
+        if stored > REBUILD_MAX_STORED * rows:
+            yield
+            return
+        indexes = _secondary_indexes(cursor, table)
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # PostgreSQL builds no index on a table with foreign-key checks still queued:
+            # run the checks now (a failing one aborts the import as it would at commit),
+            # then defer again as Django's constraints are. More sort memory for the builds,
+            # for this transaction only.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _, definition in indexes:
+            cursor.execute(definition)
+
+
+def _secondary_indexes(cursor: Any, table: str) -> list[tuple[str, str]]:
+    """(name, CREATE INDEX statement) of the indexes of a table that back no constraint."""
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary AND NOT i.indisunique "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) "
+            "ORDER BY c.relname",
+            [connection.ops.quote_name(table)],
+        )
+    else:
+        # SQLite keeps the statement that created each index; NULL for a constraint's own
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+            "AND sql IS NOT NULL AND upper(sql) NOT LIKE 'CREATE UNIQUE%%' ORDER BY name",
+            [table],
+        )
+    return [(str(name), str(sql)) for name, sql in cursor.fetchall()]
+
+
 # ---------------------------------------------------------------- undo
 
 
@@ -473,6 +560,7 @@ def import_batch_undo(*, number: int, user: Any = None) -> m.ImportBatch:
         if later is not None:
             raise UndoRefused(msg.UNDO_NOT_LATEST.format(number=number, later=later.pk))
         for model in TIME_MODELS.values():
+            # two set-based statements per table
             qs = model._default_manager.filter(batch=batch)
             qs._raw_delete(qs.db)
             model._default_manager.filter(replaced_by=batch).update(replaced_by=None)
@@ -484,11 +572,17 @@ def import_batch_undo(*, number: int, user: Any = None) -> m.ImportBatch:
             created = [c.row_id for c in changes if c.before is None]
             for i in range(0, len(created), 5000):
                 ref_model._default_manager.filter(pk__in=created[i : i + 5000]).delete()
+            restored: list[models.Model] = []
+            fields: set[str] = set()
             for change in changes:
                 if change.before is not None:
-                    ref_model._default_manager.filter(pk=change.row_id).update(
-                        **{a: _restore_value(ref_model, a, v) for a, v in change.before.items()}
-                    )
+                    obj = ref_model(pk=change.row_id)
+                    for a, v in change.before.items():
+                        setattr(obj, a, _restore_value(ref_model, a, v))
+                        fields.add(a)
+                    restored.append(obj)
+            if restored:
+                ref_model._default_manager.bulk_update(restored, sorted(fields), batch_size=500)
         batch.status = m.ImportBatch.Status.UNDONE
         batch.undone_at = timezone.now()
         batch.undone_by_name = user_label(user)
