@@ -257,6 +257,16 @@ def test_three_proposed_shifts_in_a_row_over_20_hours_cannot_go_to_one_person():
     assert not feasible(p, InARow, [("A", "DAY"), ("A", "EVE"), ("A", "LATE")])
 
 
+def test_a_gap_of_exactly_the_longest_break_still_joins_work_in_a_row():
+    # 18:30 to 06:30, then an existing shift from 07:30: one hour apart, 20.5 h in a row.
+    p = prepared(
+        [shift("NIGHT", "2026-03-04 18:30", "2026-03-05 06:30")],
+        [hourly("A", busy=[busy("2026-03-05 07:30", "2026-03-05 15:00")])],
+    )
+    assert not allows(p, InARow, "A", "NIGHT")
+    assert not feasible(p, InARow, [("A", "NIGHT")])
+
+
 def test_on_call_counts_as_work_in_a_row():
     p = prepared(
         [shift("JOUR", "2026-03-03 15:00", "2026-03-04 00:00", kind="on_call")],

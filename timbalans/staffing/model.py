@@ -12,8 +12,9 @@ penalty is per shift, not once per new assistant and client: charged once per pe
 LP relaxation spreads fractions of many new people over a case's shifts and the bound stays
 far below the optimum (measured on the demo department: a 40 % gap after 120 s, against
 optimal in about a second per shift). The cost is exact: a monthly-paid
-person's hours on assistance shifts are split per shift into unused contracted time (``y1``,
-free), mertid (``y2``) and overtime (the rest) under the month's room
+person's hours on assistance shifts are split per shift into mertid (``mt``) and overtime
+(``ot``) minutes, every cost positive; what neither covers must fit in the month's unused
+contracted time, and mertid in the month's mertid room
 (:mod:`.tiers`), each at its own rate (:mod:`.cost`).
 
 Units: the objective is in 1/6000 SEK, so SEK amounts and per-minute costs of rates given in
@@ -158,31 +159,32 @@ class StaffingModel:
             unused, room = p.candidates[c].room_minutes.get(month, (0, 0))
             if unused >= sum(p.shifts[s].minutes for s in shifts):
                 continue  # all of it inside unused contracted time: OB only
-            y1s, y2s = [], []
+            charged: list[cp_model.IntVar] = []  # minutes paid as mertid or overtime
+            extra: list[cp_model.IntVar] = []
             for s in shifts:
                 t = p.terms(c, s)
                 assert t is not None
                 minutes = p.shifts[s].minutes
                 c4 = round(t.overtime_per_hour * 100)  # per minute, in 1/6000 SEK
-                c2 = round(t.additional_per_hour * 100)
-                terms.append(c4 * minutes * x[(c, s)])
-                parts = []
-                if unused > 0:
-                    y1 = m.new_int_var(0, min(minutes, unused), f"y1_{c}_{s}")
-                    y1s.append(y1)
-                    parts.append(y1)
-                    terms.append(-c4 * y1)
+                if unused == 0 and room == 0:
+                    terms.append(c4 * minutes * x[(c, s)])  # all of it overtime
+                    continue
+                over = m.new_int_var(0, minutes, f"ot_{c}_{s}")
+                terms.append(c4 * over)
+                parts = [over]
                 if room > 0:
-                    y2 = m.new_int_var(0, min(minutes, room), f"y2_{c}_{s}")
-                    y2s.append(y2)
-                    parts.append(y2)
-                    terms.append((c2 - c4) * y2)
-                if parts:
-                    m.add(sum(parts) <= minutes * x[(c, s)])
-            if y1s:
-                m.add(sum(y1s) <= unused)
-            if y2s:
-                m.add(sum(y2s) <= room)
+                    more = m.new_int_var(0, min(minutes, room), f"mt_{c}_{s}")
+                    terms.append(round(t.additional_per_hour * 100) * more)
+                    parts.append(more)
+                    extra.append(more)
+                m.add(sum(parts) <= minutes * x[(c, s)])
+                charged.extend(parts)
+            if charged:
+                # What is not paid as mertid or overtime must fit in the unused time.
+                taken = sum(p.shifts[s].minutes * x[(c, s)] for s in shifts)
+                m.add(taken - sum(charged) <= unused)
+            if extra:
+                m.add(sum(extra) <= room)
         penalty = round(p.config.new_staff_penalty_sek * SCALE)
         if penalty:
             terms.extend(penalty * x[pair] for pair in new_pairs)

@@ -230,8 +230,9 @@ class InARow(Rule):
         if s.shift.kind not in WORK_KINDS:
             return True
         mb = self.p.max_break
+        # A gap of exactly max_break still joins: look one minute further each way.
         if not extra and not [
-            sp for sp in c.near(s.start - mb, s.end + mb) if sp.kind in WORK_KINDS
+            sp for sp in c.near(s.start - mb - 1, s.end + mb + 1) if sp.kind in WORK_KINDS
         ]:
             return s.end - s.start <= self.p.max_in_a_row  # nothing joins it: a run alone
         reach = self.p.max_in_a_row + mb
