@@ -106,7 +106,8 @@ def period_pieces(
     keeping what lies before ``until``), dropping what lies in no period, computed as one
     equi-join on the case and a clip instead of cuts and as-of joins: periods of a case do not
     overlap, so a piece is the interval ∩ the period. ``start``/``end`` become the piece's
-    bounds; adds ``period_start``, ``period_end``, ``hours`` (elapsed − the break in
+    bounds; adds ``period_start``, ``period_end``, ``period_row`` (the period's position in
+    ``periods``), ``hours`` (elapsed − the break in
     proportion to elapsed time) and, with ``after``, ``hours_after`` (the hours of the part
     of the piece from ``after`` on). Rows with null bounds are dropped.
     """
@@ -116,9 +117,9 @@ def period_pieces(
         "period_end",
         local_midnight("period_start").alias("_ps"),
         local_midnight(pl.col("period_end") + pl.duration(days=1)).alias("_pe"),
-    )
+    ).with_row_index("period_row")
     start, end = pl.col("start"), pl.col("end")
-    lf = intervals.lazy().drop("period_start", "period_end", strict=False)
+    lf = intervals.lazy().drop("period_start", "period_end", "period_row", strict=False)
     if bounds.height:
         lo, hi = bounds["_ps"].min(), bounds["_pe"].max()
         lf = lf.filter((start < hi) & ((end > lo) | (start >= lo)))

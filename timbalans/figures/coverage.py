@@ -52,26 +52,35 @@ def concurrent_hours(pieces: pl.DataFrame, person: str, name: str) -> pl.DataFra
         return pl.DataFrame(
             schema={"case_id": pl.String, "period_start": pl.Date, name: pl.Float64}
         )
-    groups = pieces.select(PERIOD_KEY).unique().with_row_index("_g")
-    lf = (
-        pieces.lazy()
-        .join(groups.lazy(), on=PERIOD_KEY)
-        .select(
-            "_g",
-            pl.col(person).cast(pl.Categorical).to_physical().cast(pl.Int64).alias("_p"),
-            "start",
-            "end",
+    if "period_row" in pieces.columns:  # the period's number, from ``period_pieces``
+        groups = pieces.select(pl.col("period_row").cast(pl.Int64).alias("_g"), *PERIOD_KEY)
+        groups = groups.unique("_g")
+        lf = pieces.lazy().select(
+            pl.col("period_row").cast(pl.Int64).alias("_g"), person, "start", "end"
         )
+    else:
+        groups = pieces.select(PERIOD_KEY).unique().with_row_index("_g")
+        groups = groups.with_columns(pl.col("_g").cast(pl.Int64))
+        lf = pieces.lazy().join(groups.lazy(), on=PERIOD_KEY).select("_g", person, "start", "end")
+    # One integer per (period, person), so the first sweep sorts by two keys.
+    lf = lf.select(
+        (
+            pl.col("_g") * 2**32 + pl.col(person).cast(pl.Categorical).to_physical().cast(pl.Int64)
+        ).alias("_gp"),
+        "start",
+        "end",
     )
     events = pl.concat(
         [
-            lf.select("_g", "_p", pl.col("start").alias("t"), pl.lit(1, pl.Int32).alias("d")),
-            lf.select("_g", "_p", pl.col("end").alias("t"), pl.lit(-1, pl.Int32).alias("d")),
+            lf.select("_gp", pl.col("start").alias("t"), pl.lit(1, pl.Int32).alias("d")),
+            lf.select("_gp", pl.col("end").alias("t"), pl.lit(-1, pl.Int32).alias("d")),
         ]
     )
+    # Events of one instant may come in any order: a departure and an arrival at the same
+    # instant only make a gap of length 0.
     presence = (
-        events.sort("_g", "_p", "t", "d", descending=[False, False, False, True])
-        .with_columns(pl.col("d").cum_sum().alias("_c"))
+        events.sort("_gp", "t")
+        .with_columns(pl.col("d").cum_sum().alias("_c"), (pl.col("_gp") // 2**32).alias("_g"))
         .filter(
             ((pl.col("d") == 1) & (pl.col("_c") == 1)) | ((pl.col("d") == -1) & (pl.col("_c") == 0))
         )

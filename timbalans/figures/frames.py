@@ -149,7 +149,7 @@ class DataError(Exception):
 
 def frames_from_files(path: Path | str) -> Frames:
     """Read and validate a canonical data set from files: the no-database mode."""
-    dataset = validate(read_dataset(path))
+    dataset = validate(read_dataset(path), release=True)
     if not dataset.ok:
         raise DataError([str(p) for p in dataset.problems])
     return Frames.from_dict({t: f.drop("_row") for t, f in dataset.frames.items()})

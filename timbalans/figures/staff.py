@@ -297,18 +297,34 @@ def employment_on(frames: Frames, frame: pl.DataFrame, *, date_col: str = "date"
     row of ``frame``: the monthly one first, then the latest ``valid_from``
     (:func:`employment_segments`). Row order kept.
     """
-    lf = frame.lazy().with_row_index("__er")
-    chosen = (
-        lf.select("__er", "employee_id", date_col)
-        .join(employment_segments(frames).lazy(), on="employee_id", how="inner")
-        .filter((pl.col("seg_from") <= pl.col(date_col)) & (pl.col(date_col) <= pl.col("seg_to")))
-        .select("__er", *_EMPLOYMENT_COLUMNS)
-    )
+    segments = employment_segments(frames)
+    several = pl.col("employee_id").is_duplicated()
+    inside = (pl.col("seg_from") <= pl.col(date_col)) & (pl.col(date_col) <= pl.col("seg_to"))
     drop = [c for c in _EMPLOYMENT_COLUMNS if c in frame.columns]
+    # Most employees have one segment: one join on the employee, no row multiplied.
+    lf = (
+        frame.lazy()
+        .drop(drop)
+        .join(segments.lazy().filter(~several), on="employee_id", how="left", maintain_order="left")
+        .with_columns(pl.when(inside).then(pl.col(c)).alias(c) for c in _EMPLOYMENT_COLUMNS)
+        .drop("seg_from", "seg_to")
+    )
+    multi = segments.filter(several)
+    if multi.height == 0:
+        return lf.collect()
+    # The few with several: each of their rows against their segments, put back by position.
+    lf = lf.with_row_index("__er")
+    chosen = (
+        lf.filter(pl.col("employee_id").is_in(multi["employee_id"].unique().implode()))
+        .select("__er", "employee_id", date_col)
+        .join(multi.lazy(), on="employee_id", how="inner")
+        .filter(inside)
+        .select("__er", *[pl.col(c).alias("__" + c) for c in _EMPLOYMENT_COLUMNS])
+    )
     return (
-        lf.drop(drop)
-        .join(chosen, on="__er", how="left", maintain_order="left")
-        .drop("__er")
+        lf.join(chosen, on="__er", how="left", maintain_order="left")
+        .with_columns(pl.coalesce("__" + c, c).alias(c) for c in _EMPLOYMENT_COLUMNS)
+        .drop("__er", *["__" + c for c in _EMPLOYMENT_COLUMNS])
         .collect()
     )
 

@@ -50,10 +50,16 @@ class RawFile:
     sha256: str
     frame: pl.DataFrame  # canonical column names, all String (parquet keeps its types)
     unknown_columns: list[str] = field(default_factory=list)
+    released_rows: int | None = None  # set when the frame was let go after parsing
 
     @property
     def rows(self) -> int:
-        return self.frame.height
+        return self.frame.height if self.released_rows is None else self.released_rows
+
+    def release(self) -> None:
+        """Let the raw values go (they are parsed); the file keeps its name and row count."""
+        self.released_rows = self.rows
+        self.frame = self.frame.clear()
 
 
 @dataclass

@@ -89,14 +89,20 @@ class Dataset:
         return sum(f.height for f in self.frames.values())
 
 
-def validate(raw: RawDataset, known: Known | None = None) -> Dataset:
-    """Parse and check every table of ``raw``; references may point to ``known`` rows."""
+def validate(raw: RawDataset, known: Known | None = None, *, release: bool = False) -> Dataset:
+    """Parse and check every table of ``raw``; references may point to ``known`` rows.
+
+    ``release``: let each file's raw values go once parsed (``RawFile.release``), so that a
+    national data set is not held twice in memory.
+    """
     known = known or Known()
     problems = list(raw.problems)
     frames: dict[str, pl.DataFrame] = {}
     for table in TABLE_ORDER:
         if table in raw.files:
             frames[table] = _parse_table(raw.files[table], problems)
+            if release:
+                raw.files[table].release()
     _check_references(raw, frames, known, problems)
     return Dataset(raw.files, frames, sort_problems(problems), list(raw.notes))
 
@@ -331,11 +337,22 @@ def _typed_fast(col: Column, dtype: pl.DataType) -> bool:
 
 def _source(frame: pl.DataFrame, table: str, *, typed: bool) -> pl.DataFrame:
     """``_row`` and the table's columns: text stripped (absent = null), typed kept when fast."""
+    # Stripping copies a column: only columns with a value to strip are (one scan to find
+    # out, the same whitespace as ``strip_chars``).
+    text = [c.name for c in TABLES[table].columns if frame.schema.get(c.name) == pl.String]
+    padded = (
+        frame.select(pl.col(c).str.contains(r"^\s|\s$").any() for c in text).row(0)
+        if text and frame.height
+        else [False] * len(text)
+    )
+    needs_strip = {c for c, p in zip(text, padded, strict=True) if p}
     exprs = []
     for col in TABLES[table].columns:
         if col.name not in frame.columns:
             exprs.append(pl.lit(None, pl.String).alias(col.name))
-        elif typed and _typed_fast(col, frame.schema[col.name]):
+        elif (typed and _typed_fast(col, frame.schema[col.name])) or (
+            col.name in text and col.name not in needs_strip
+        ):
             exprs.append(pl.col(col.name))
         else:
             exprs.append(_as_string(frame, col.name).alias(col.name))
