@@ -38,6 +38,8 @@ def run(scale: str, out: Path, seed: int, until: str | None) -> dict:
     return {
         "scale": scale,
         "seconds": round(seconds, 1),
+        # CPU seconds do not move with the load of a shared machine; wall seconds do
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
         "peak_mb": round(usage.ru_maxrss / 1024),
         "rows": json.loads(stdout.strip().splitlines()[-1]),
     }
@@ -57,7 +59,10 @@ def main(argv: list[str] | None = None) -> int:
             result = run(scale, out, args.seed, args.until)
         results.append(result)
         rows = "  ".join(f"{k}={v}" for k, v in result["rows"].items())
-        print(f"{scale:13s} {result['seconds']:7.1f} s  {result['peak_mb']:6d} MB peak  {rows}")
+        print(
+            f"{scale:13s} {result['seconds']:7.1f} s  (cpu {result['cpu_seconds']:.1f} s)  "
+            f"{result['peak_mb']:6d} MB peak  {rows}"
+        )
         sys.stdout.flush()
     print(json.dumps(results))
     return 0

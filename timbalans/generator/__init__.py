@@ -15,8 +15,11 @@ Scales (``config.SCALES``)
 * ``department``: 4 units (81515-81518, "LSS personlig assistans och stöd"), 40 cases, about
   400 employees, data from 2025-01-01 through ``until``; CSV.
 * ``municipality``: 40 units, 400 cases; ``national``: 1,400 units, 14,000 cases (Parquet).
-  Both cover the 12 calendar months ending with ``until``'s month. One year of turnover gives
-  about 7.5 employees per case (about 3,000 and 110,000 employees).
+  Both cover the 12 calendar months ending with ``until``'s month. A case's own staff and one
+  year of turnover give about 7.6 employees per case; these scales also keep a staffing pool
+  (bemanningspool, ``Scale.pool_per_case``): about 1.9 more hourly substitutes per case, who
+  share the hourly days of the case's schedule lines and mostly fill in for absent
+  colleagues. That makes about 10 employees per case (about 4,050 and 143,000 employees).
 Planned shifts run 8 weeks past ``until`` (``PLAN_DAYS_AFTER_UNTIL``); worked time, sick leave,
 the ledger (completed months before ``until``'s month) and the time reports are facts and stop
 at ``until``.

@@ -19,12 +19,21 @@ class Scale:
     fmt: str
     # Fixed first day of the data, or None for "the 12 calendar months ending with until's month".
     start: date | None
+    # Hourly substitutes of a staffing pool (bemanningspool) per case, on top of each case's
+    # own hourly staff: a municipality's or the country's operations keep one; the
+    # department of the seeds buys its hourly staff case by case and has none.
+    pool_per_case: float = 0.0
 
+
+# About 10 employees per case over the year at municipality and national scale (the issue's
+# 4,000 and 140,000): each case's own staff and turnover give about 7.6, a pool seat about 1.3
+# people a year (its holders change with the hourly turnover).
+POOL_PER_CASE = 1.9
 
 SCALES: dict[str, Scale] = {
     "department": Scale("department", 4, 10, "csv", date(2025, 1, 1)),
-    "municipality": Scale("municipality", 40, 10, "csv", None),
-    "national": Scale("national", 1400, 10, "parquet", None),
+    "municipality": Scale("municipality", 40, 10, "csv", None, POOL_PER_CASE),
+    "national": Scale("national", 1400, 10, "parquet", None, POOL_PER_CASE),
 }
 
 # Planned shifts run this many days past `until` (the future plan used by forecasts).

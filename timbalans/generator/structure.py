@@ -107,7 +107,7 @@ def build(cal: Calendar, scale: config.Scale, rng: np.random.Generator) -> Struc
     _cases(s, scale, rng)
     for c in range(s.n_cases):
         _case_lines(s, c, rng)
-    _seats(s, rng)
+    _seats(s, rng, scale.pool_per_case)
     _structural_seats(s, rng)
     _rota(s, rng)
     _holders(s, rng)
@@ -445,8 +445,13 @@ RATES = np.array([100, 90, 80, 75, 60, 50])
 RATE_P = np.array([0.45, 0.12, 0.13, 0.16, 0.07, 0.07])
 
 
-def _seats(s: Structure, rng: np.random.Generator) -> None:
+def _seats(s: Structure, rng: np.random.Generator, pool_per_case: float = 0.0) -> None:
     has_hourly: set[int] = set()
+    # A case's pool substitutes go to its assistance lines in proportion to their hours.
+    assist_hours = np.zeros(s.n_cases)
+    for line, c in enumerate(s.line_case):
+        if s.line_kind[line] == KIND_ASSISTANCE:
+            assist_hours[c] += s.line_hours[line]
     for line, c in enumerate(s.line_case):
         d = s.case_def[c]
         h = s.line_hours[line]
@@ -470,6 +475,10 @@ def _seats(s: Structure, rng: np.random.Generator) -> None:
                 n_h = int(rng.poisson(0.5))
             else:
                 n_h = 2 if d["worst"] else 1 + int(rng.poisson(d["extra_hourly"]))
+            if pool_per_case > 0 and assist_hours[c] > 0:
+                # The pool's substitutes share the line's hourly days with its own hourly
+                # staff, so most of their time is filling in for absent colleagues.
+                n_h += int(rng.poisson(pool_per_case * h / assist_hours[c]))
         else:
             n_h = 2 + int(rng.random() < 0.5)
         last_of_case = line + 1 == len(s.line_case) or s.line_case[line + 1] != c
