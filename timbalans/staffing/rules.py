@@ -32,6 +32,7 @@ another proposed shift that joins the two into work in a row.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from bisect import bisect_left
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -185,17 +186,28 @@ class DailyRest(Rule):
         p, rest, mb = self.p, self.p.daily_rest, self.p.max_break
         for c, own in v.by_candidate.items():
             pc = p.candidates[c]
-            work = [p.shifts[s] for s in own if p.shifts[s].shift.kind in WORK_KINDS]
+            work = [p.shifts[s].span for s in own if p.shifts[s].shift.kind in WORK_KINDS]
+            if not work:
+                continue
+            work.sort(key=lambda sp: (sp.start, sp.end))
+            starts = [sp.start for sp in work]
+            longest = max(sp.end - sp.start for sp in work)
             for b in work:
                 fixed = merged(pc.near(b.start - rest, b.end + rest), WORK_KINDS)
-                firsts: list[Span] = [sp for sp in fixed if sp.end <= b.start]
-                firsts += [a.span for a in work if a.end <= b.start and a.index != b.index]
-                for a in firsts:
-                    if short_rest(b.start - a.end, mb, rest):
-                        self._pair(model, v, c, a, b.span, fixed, work)
+                # Proposed shifts that can end in the rest before b: they start at most
+                # rest + the longest shift earlier.
+                window = work[
+                    bisect_left(starts, b.start - rest - longest) : bisect_left(starts, b.start)
+                ]
+                for a in [*window, *fixed]:
+                    if a.end <= b.start and short_rest(b.start - a.end, mb, rest):
+                        self._pair(model, v, c, a, b, fixed, window)
                 for z in fixed:
                     if z.start >= b.end and short_rest(z.start - b.end, mb, rest):
-                        self._pair(model, v, c, b.span, z, fixed, work)
+                        later = work[
+                            bisect_left(starts, b.end - longest) : bisect_left(starts, z.start)
+                        ]
+                        self._pair(model, v, c, b, z, fixed, later)
 
     def _pair(
         self,
@@ -205,15 +217,18 @@ class DailyRest(Rule):
         a: Span,
         b: Span,
         fixed: Sequence[Span],
-        work: Sequence[PShift],
+        opens: Sequence[Span],
     ) -> None:
-        """a, b taken with nothing between them (a too-short rest) is not allowed."""
+        """a, b taken with nothing between them (a too-short rest) is not allowed.
+
+        ``fixed`` and ``opens`` hold every existing and proposed interval that could lie
+        between them."""
         if any(z.start < b.start and z.end > a.end and z not in (a, b) for z in fixed):
-            return  # a fixed interval lies between: not consecutive
+            return  # an existing interval lies between: not consecutive
         between = [
-            v.x[(c, z.index)]
-            for z in work
-            if z.start < b.start and z.end > a.end and z.index not in (a.shift, b.shift)
+            v.x[(c, z.shift)]
+            for z in opens
+            if z.start < b.start and z.end > a.end and z.shift not in (a.shift, b.shift)
         ]
         taken = [v.x[(c, sp.shift)] for sp in (a, b) if sp.shift != FIXED]
         model.add(sum(taken) - sum(between) <= len(taken) - 1)
