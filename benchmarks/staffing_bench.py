@@ -108,6 +108,12 @@ def run_case(name: str, data: Path, as_of: dt.date, first: str, last: str, limit
         "cpsat_cost_sek": round(best.cost_sek, 2),
         "saving_sek": round(saving, 2),
         "saving_pct": round(100 * saving / greedy.cost_sek, 2) if greedy.cost_sek else None,
+        "objective_saving_sek": round(greedy.objective_sek - best.objective_sek, 2),
+        "objective_saving_pct": round(
+            100 * (greedy.objective_sek - best.objective_sek) / greedy.objective_sek, 2
+        )
+        if greedy.objective_sek
+        else None,
         "greedy_new_to_client": sum(a.new_to_client for a in greedy.assignments),
         "cpsat_new_to_client": sum(a.new_to_client for a in best.assignments),
         "greedy_objective_sek": round(greedy.objective_sek, 2),
@@ -150,7 +156,11 @@ def main() -> None:
             f"  cost: greedy {result['greedy_cost_sek']:,.0f} SEK, CP-SAT "
             f"{result['cpsat_cost_sek']:,.0f} SEK, saving {result['saving_sek']:,.0f} SEK "
             f"({result['saving_pct']} %); new to the client {result['greedy_new_to_client']} / "
-            f"{result['cpsat_new_to_client']}; status {result['status']}, gap {gap}, "
+            f"{result['cpsat_new_to_client']}; objective (cost + penalties) greedy "
+            f"{result['greedy_objective_sek']:,.0f}, CP-SAT {result['cpsat_objective_sek']:,.0f}, "
+            f"saving {result['objective_saving_sek']:,.0f} SEK "
+            f"({result['objective_saving_pct']} %); "
+            f"status {result['status']}, gap {gap}, "
             f"bound {result['bound_sek']}; breaches {result['breaches']}"
         )
         print("  " + json.dumps(result, ensure_ascii=False))

@@ -85,6 +85,7 @@ def test_fill_proposes_every_open_shift_of_the_unit_as_json(imported):
     assert proposal["cost_sek"] == 0.0
     assert data["greedy"]["cost_sek"] == 0.0
     assert data["saving_sek"] == 0.0
+    assert data["objective_saving_sek"] == 0.0
     assert data["violations"] == []
 
 
@@ -114,4 +115,7 @@ def test_fill_reads_canonical_files_with_data(staffing_dir):
         "2025-03-02",
     )
     assert text.splitlines()[0] == "Öppna pass: 2, kandidater: 3, D = 2025-03-02"
-    assert "Besparing mot prioritetsordningen: 0 kr (–)" in text
+    assert (
+        "Besparing mot prioritetsordningen: merkostnad 0 kr (–), "
+        "med straff för nya för brukaren 0 kr (–)"
+    ) in text

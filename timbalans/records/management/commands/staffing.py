@@ -24,6 +24,10 @@ BAD_CONFIG = "Inställningsfilen {path} går inte att läsa: {error}"
 REVERSED = "--from ({first}) ligger efter --to ({last})."
 
 
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f} %".replace(".", ",")
+
+
 def _sek(value: float) -> str:
     return f"{value:,.0f}".replace(",", " ") + " kr"
 
@@ -178,8 +182,11 @@ class Command(BaseCommand):
             f"Prioritetsordning (girig): {len(g.assignments)} bemannade, {len(g.unfilled)} öppna, "
             f"merkostnad {_sek(g.cost_sek)}, nya för brukaren {f.new_to_client['greedy']}"
         )
-        pct = "–" if f.saving_pct is None else f"{f.saving_pct:.1f} %".replace(".", ",")
-        self.stdout.write(f"Besparing mot prioritetsordningen: {_sek(f.saving_sek)} ({pct})")
+        self.stdout.write(
+            f"Besparing mot prioritetsordningen: merkostnad {_sek(f.saving_sek)} "
+            f"({_pct(f.saving_pct)}), med straff för nya för brukaren "
+            f"{_sek(f.objective_saving_sek)} ({_pct(f.objective_saving_pct)})"
+        )
         for a in p.assignments:
             self.stdout.write(
                 f"  {a.shift_id}: {a.employee_id} nivå {a.tier} {_sek(a.cost_sek)}"
