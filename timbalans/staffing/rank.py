@@ -21,7 +21,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from timbalans.staffing.cost import pair_cost
 from timbalans.staffing.instance import (
     TIER_ADDITIONAL,
-    TIER_HOURLY,
     TIER_LABELS,
     TIER_ORDINARY,
     TIER_OVERTIME,
@@ -241,7 +240,6 @@ def rank_shift(prepared: Prepared, shift_id: str) -> Ranking:
 
 
 __all__ = [
-    "TIER_HOURLY",
     "Excluded",
     "Option",
     "RankState",
