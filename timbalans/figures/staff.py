@@ -300,33 +300,45 @@ def employment_on(frames: Frames, frame: pl.DataFrame, *, date_col: str = "date"
     segments = employment_segments(frames)
     several = pl.col("employee_id").is_duplicated()
     inside = (pl.col("seg_from") <= pl.col(date_col)) & (pl.col(date_col) <= pl.col("seg_to"))
-    drop = [c for c in _EMPLOYMENT_COLUMNS if c in frame.columns]
-    # Most employees have one segment: one join on the employee, no row multiplied.
-    lf = (
-        frame.lazy()
-        .drop(drop)
-        .join(segments.lazy().filter(~several), on="employee_id", how="left", maintain_order="left")
-        .with_columns(pl.when(inside).then(pl.col(c)).alias(c) for c in _EMPLOYMENT_COLUMNS)
-        .drop("seg_from", "seg_to")
-    )
+    # The attributes are looked up by position and put beside the frame's own columns, which
+    # are never copied. Most employees have one segment: a hash lookup of the employee gives
+    # its row (no join, no row multiplied).
+    single = segments.filter(~several).with_row_index("__i")
+    n = frame.height
+    if single.height:
+        index = frame.select(
+            pl.col("employee_id").replace_strict(
+                single["employee_id"], single["__i"], default=None, return_dtype=pl.UInt32
+            )
+        ).to_series()
+        found = single.select(pl.all().gather(index))
+    else:
+        found = pl.DataFrame(
+            {c: pl.Series(c, [None] * n, dtype=single.schema[c]) for c in single.columns}
+        )
+    date = frame.get_column(date_col)
+    ok = ((found["seg_from"] <= date) & (date <= found["seg_to"])).fill_null(False)
+    attrs = [
+        pl.select(pl.when(ok).then(found[c])).to_series().alias(c) for c in _EMPLOYMENT_COLUMNS
+    ]
     multi = segments.filter(several)
-    if multi.height == 0:
-        return lf.collect()
-    # The few with several: each of their rows against their segments, put back by position.
-    lf = lf.with_row_index("__er")
-    chosen = (
-        lf.filter(pl.col("employee_id").is_in(multi["employee_id"].unique().implode()))
-        .select("__er", "employee_id", date_col)
-        .join(multi.lazy(), on="employee_id", how="inner")
-        .filter(inside)
-        .select("__er", *[pl.col(c).alias("__" + c) for c in _EMPLOYMENT_COLUMNS])
-    )
-    return (
-        lf.join(chosen, on="__er", how="left", maintain_order="left")
-        .with_columns(pl.coalesce("__" + c, c).alias(c) for c in _EMPLOYMENT_COLUMNS)
-        .drop("__er", *["__" + c for c in _EMPLOYMENT_COLUMNS])
-        .collect()
-    )
+    if multi.height:
+        # The few with several: their rows against their segments, written in by position.
+        chosen = (
+            frame.lazy()
+            .select("employee_id", date_col)
+            .with_row_index("__er")
+            .filter(pl.col("employee_id").is_in(multi["employee_id"].unique().implode()))
+            .join(multi.lazy(), on="employee_id", how="inner")
+            .filter(inside)
+            .select("__er", *_EMPLOYMENT_COLUMNS)
+            .collect()
+        )
+        if chosen.height:
+            for attr in attrs:
+                attr.scatter(chosen["__er"], chosen[attr.name])
+    drop = [c for c in _EMPLOYMENT_COLUMNS if c in frame.columns]
+    return frame.drop(drop).hstack(attrs)
 
 
 def contracted_by_month(
