@@ -44,6 +44,7 @@ from collections.abc import Sequence
 import polars as pl
 
 from timbalans.core.intervals import (
+    hours_expr,
     last_local_date,
     local_date,
     local_midnight,
@@ -109,10 +110,49 @@ def _midnights_inside() -> pl.Expr:
     )
 
 
-def split_at_days(frame: pl.DataFrame, **kwargs: object) -> pl.DataFrame:
-    """``split_at`` at every local midnight inside each interval; adds ``date`` (local)."""
-    out = split_at(frame, _midnights_inside(), **kwargs)  # type: ignore[arg-type]
-    return out.with_columns(local_date("start").alias("date"))
+def split_at_days(
+    frame: pl.DataFrame,
+    *,
+    break_col: str | None = "break_minutes",
+    proportional: Sequence[str] = (),
+    hours_col: str = "hours",
+) -> pl.DataFrame:
+    """``split_at`` at every local midnight inside each interval; adds ``date`` (local).
+
+    Rows come out in another order: the intervals inside one day (most) are taken as they
+    are, and only those that span a midnight go through the general split.
+    """
+    if frame.height == 0 or frame["start"].null_count() or frame["end"].null_count():
+        out = split_at(
+            frame,
+            _midnights_inside(),
+            break_col=break_col,
+            proportional=proportional,
+            hours_col=hours_col,
+        )
+        return out.with_columns(local_date("start").alias("date"))
+    first = local_dates(frame["start"])
+    last = local_dates(frame["end"] - dt.timedelta(microseconds=1))
+    one = (first >= last).fill_null(False)
+    spanning = split_at(
+        frame.filter(~one),
+        _midnights_inside(),
+        break_col=break_col,
+        proportional=proportional,
+        hours_col=hours_col,
+    ).with_columns(local_date("start").alias("date"))
+    bcol = break_col if break_col is not None and break_col in frame.columns else None
+    whole = (
+        frame.filter(one)
+        .with_columns(
+            pl.col("start", "end").cast(TIMESTAMP),
+            *[pl.col(c).cast(pl.Float64) for c in ([bcol] if bcol else []) + list(proportional)],
+        )
+        .with_columns(
+            hours_expr("start", "end", bcol).alias(hours_col), first.filter(one).alias("date")
+        )
+    )
+    return pl.concat([whole.select(spanning.columns), spanning])
 
 
 def interval_pairs(
@@ -436,12 +476,17 @@ def absence_day_hours(
 
 
 def assistance_shifts(frames: Frames) -> pl.DataFrame:
-    """Booked planned ``assistance`` shifts with ``shift_row`` (their position among them)."""
+    """Booked planned ``assistance`` shifts: ``shift_row`` (their position among them),
+    ``case_id``, ``employee_id``, ``start``, ``end``, ``break_minutes``."""
     return frames.derived(
         ("assistance_shifts",),
-        lambda: frames.shifts.filter(
-            (pl.col("kind") == "assistance") & pl.col("employee_id").is_not_null()
-        ).with_row_index("shift_row"),
+        lambda: (
+            frames.shifts.lazy()
+            .filter((pl.col("kind") == "assistance") & pl.col("employee_id").is_not_null())
+            .select("case_id", "employee_id", "start", "end", "break_minutes")
+            .with_row_index("shift_row")
+            .collect()
+        ),
     )
 
 
