@@ -497,10 +497,16 @@ def _secondary_indexes_off(model: type[models.Model], *, rows: int) -> Iterator[
         yield
         return
     table = model._meta.db_table
+    limit = int(REBUILD_MAX_STORED * rows) + 1
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        # counts no further than needed: a filled table answers after `limit` rows
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {connection.ops.quote_name(table)} "  # noqa: S608
+            "LIMIT %s) AS t",
+            [limit],
+        )
         stored = int(cursor.fetchone()[0])
-        if stored > REBUILD_MAX_STORED * rows:
+        if stored >= limit:
             yield
             return
         indexes = _secondary_indexes(cursor, table)
