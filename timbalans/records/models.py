@@ -201,9 +201,9 @@ class TimeRow(models.Model):
     ``batch`` and ``replaced_by`` have no database constraint: only the services of this app
     write them (import, undo, a staffing booking), always with a batch they hold inside the
     same transaction, and batches are never deleted. A constraint would cost a trigger per row
-    of every import (docs/design.md, "Writing"). ``replaced_by`` is indexed only where set, for undo; the single-column indexes
-    of ``case`` and ``employee`` are left out because each time table has a composite index
-    that starts with that column.
+    of every import (docs/design.md, "Writing"). ``replaced_by`` is indexed only where set,
+    for undo; the single-column indexes of ``case`` and ``employee`` are left out because each
+    time table has a composite index that starts with that column.
     """
 
     batch = models.ForeignKey(
