@@ -6,9 +6,11 @@
 Each mode runs in its own process and prints: seconds to load the frames (files: read and
 validate; database: one query per table), seconds per table, the tables' sum, everything in
 the process (load + tables), the process's wall time including Python's start, and its peak
-memory (maximum resident set size). The floor is the time polars needs just to read the same
-files (CSV as text, Parquet as stored). The tables of one process share their intermediates
-(``Frames.derived``), as the pages of the web app do; the first table pays for what it shares.
+memory (maximum resident set size), and the CPU time of the process (all threads: on a
+shared, loaded machine the wall times stretch, the CPU times much less). The floor is the
+time polars needs just to read the same files (CSV as text, Parquet as stored). The tables
+of one process share their intermediates (``Frames.derived``), as the pages of the web app
+do; the first table pays for what it shares.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ else:
     from timbalans.records.selectors import figure_settings_load, frames_load
     frames = frames_load(); settings = figure_settings_load()
 load = time.perf_counter() - t0
+load_cpu = time.process_time()
 rows = sum(f.height for f in frames.as_dict().values())
 req = FigureRequest.make(as_of, settings=settings)
 functions = figure_functions()
@@ -44,8 +47,10 @@ for name in {tables!r}:
     t = time.perf_counter(); n = functions[name](frames, req).height
     secs = time.perf_counter() - t; total += secs
     parts.append(f"{{name}} {{secs:.2f}} s ({{n}} rows)")
+cpu = time.process_time()
 print(f"{{rows}} rows; imports {{t0 - t_start:.2f}} s; load {{load:.2f}} s; "
-      f"tables {{total:.2f}} s [" + "; ".join(parts) + f"]; in process {{load + total:.2f}} s")
+      f"tables {{total:.2f}} s [" + "; ".join(parts) + f"]; in process {{load + total:.2f}} s; "
+      f"CPU of the process (both cores) {{cpu:.1f}} s, of which tables {{cpu - load_cpu:.1f}} s")
 """
 
 FLOOR = """
