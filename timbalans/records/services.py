@@ -51,9 +51,9 @@ TIME_MODELS: dict[str, type[models.Model]] = {
 CHUNK = 50_000
 # A time table's secondary indexes are dropped and built again around a write of at least
 # REBUILD_MIN_ROWS rows into a table that holds at most REBUILD_MAX_STORED times as many:
-# a first load. Measured in docs/operations.md, "Benchmarks": it takes a fifth off the
-# database's work of a first import, but only a tenth off the re-import of a full year,
-# which is not worth locking the table for.
+# a first load. Measured (docs/design.md, "Writing"): it takes about a fifth off the
+# database's work of a first import, but only 2-13 % off the re-import of a full year, which
+# is not worth locking the table for.
 REBUILD_MIN_ROWS = 20_000
 REBUILD_MAX_STORED = 0.5
 SORT_KEYS: dict[str, list[str]] = {
@@ -429,9 +429,9 @@ def _time_rows(
         *[e.alias(n) for n, e in cols.items()],
     )
     # Rows in the order of the month index, and within a month of the case (or employee)
-    # index: each index then grows at a few places instead of at random ones, which halves
-    # the cost of keeping the indexes on both databases, and a case's rows of a month end up
-    # next to each other on disk.
+    # index: each index then grows at a few places instead of at random ones (on rows in no
+    # particular order: SQLite's insert took less than half the time, PostgreSQL's a fifth
+    # less), and a case's rows of a month end up next to each other on disk.
     return out.columns, out.sort(SORT_KEYS[table], nulls_last=True, maintain_order=True)
 
 
@@ -512,6 +512,7 @@ def _secondary_indexes_off(model: type[models.Model], *, rows: int) -> Iterator[
         indexes = _secondary_indexes(cursor, table)
         for name, _ in indexes:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    # If the write fails, the indexes come back with the rollback of the transaction.
     yield
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
