@@ -175,3 +175,51 @@ def _start(fn: Callable[..., None], *args: Any) -> None:
     thread = threading.Thread(target=run, name=f"timbalans-{fn.__name__}", daemon=True)
     _threads.add(thread)
     thread.start()
+
+
+def staffing_run_start(
+    *, user: Any, unit_ids: list[str], first: Any, last: Any, as_of: Any, pool: str
+) -> Any:
+    """Start a batch proposal for the open shifts of ``unit_ids`` in ``first``..``last``."""
+    from timbalans.web.models import StaffingRun
+
+    _fail_interrupted_runs()
+    run = StaffingRun.objects.create(
+        created_by_name=user.get_username(), unit_ids=unit_ids, first=first, last=last, as_of=as_of
+    )
+    _start(_staffing_fill, run.pk, pool)
+    return run
+
+
+def _staffing_fill(run_id: int, pool: str) -> None:
+    from timbalans.records.staffing import staffing_fill
+    from timbalans.staffing.instance import Config
+    from timbalans.web.models import StaffingRun
+
+    run = StaffingRun.objects.get(pk=run_id)
+    try:
+        result = staffing_fill(
+            first=run.first,
+            last=run.last,
+            units=set(run.unit_ids) or None,
+            as_of=run.as_of,
+            config=Config(pool=pool),  # type: ignore[arg-type]
+        )
+    except Exception as e:
+        log.exception("staffing run %s", run_id)
+        run.status, run.error = StaffingRun.Status.FAILED, str(e)
+        run.save()
+        return
+    run.status = StaffingRun.Status.DONE
+    run.result = result.model_dump(mode="json")
+    run.save()
+
+
+def _fail_interrupted_runs() -> None:
+    from timbalans.web.models import StaffingRun
+
+    if _threads:
+        return
+    StaffingRun.objects.filter(status=StaffingRun.Status.RUNNING).update(
+        status=StaffingRun.Status.FAILED, error=INTERRUPTED
+    )

@@ -45,3 +45,28 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
+
+
+class StaffingRun(models.Model):
+    """A batch staffing proposal (CP-SAT against greedy) computed in the background."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Beräknas"
+        DONE = "done", "Klar"
+        FAILED = "failed", "Misslyckades"
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by_name = models.CharField(max_length=150)
+    unit_ids = models.JSONField(default=list)  # empty = every unit the user may see
+    first = models.DateField()
+    last = models.DateField()
+    as_of = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    result = models.JSONField(null=True, blank=True)  # staffing.fill.Fill as JSON
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"Bemanningsförslag {self.pk} ({self.status})"

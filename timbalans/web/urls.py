@@ -1,6 +1,6 @@
 from django.urls import path
 
-from timbalans.web.views import admin_pages, auth, guide, pages
+from timbalans.web.views import admin_pages, auth, guide, pages, staffing
 
 app_name = "web"
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("enheter/", pages.units, name="units"),
     path("enheter/<str:unit_id>/", pages.unit, name="unit"),
     path("bemanning/", pages.capacity, name="capacity"),
+    path("bemanning/oppna-pass/", staffing.open_shifts, name="staffing"),
+    path("bemanning/pass/<str:shift_id>/", staffing.shift, name="staffing_shift"),
+    path("bemanning/forslag/<int:run_id>/", staffing.run, name="staffing_run"),
     path("overtid/", pages.overtime, name="overtime"),
     path("sjukfranvaro/", pages.absence, name="absence"),
     path("import/", admin_pages.imports, name="imports"),

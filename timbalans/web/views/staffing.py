@@ -1,0 +1,149 @@
+"""Bemanning för samordnare: open shifts, the ranked candidates of one, booking, and the
+batch proposal (CP-SAT against greedy) computed in the background."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+
+from timbalans.accounts.access import Access
+from timbalans.records import models as m
+from timbalans.records.staffing import (
+    StaffingError,
+    staffing_book,
+    staffing_candidates,
+    staffing_open_shifts,
+)
+from timbalans.staffing.instance import Config
+from timbalans.web.access import page
+from timbalans.web.filters import Filters
+from timbalans.web.jobs import staffing_run_start
+from timbalans.web.models import StaffingRun
+from timbalans.web.selectors import unit_scope
+from timbalans.web.views.common import render_page
+
+HORIZON_DAYS = 14
+BOOKED = "{employee} är bokad på passet {id}."
+REASON_LABELS = {"unassigned": "Obemannat", "absent": "Ordinarie frånvarande"}
+
+
+def _may_staff(a: Access) -> bool:
+    return a.may_staff
+
+
+def _config(access: Access) -> Config:
+    """A unit manager proposes only their own units' staff; a coordinator the department."""
+    return Config(pool="unit" if access.unit_ids is not None else "department")
+
+
+def _horizon(filters: Filters) -> tuple[dt.date, dt.date]:
+    first = filters.date_from or filters.as_of + dt.timedelta(days=1)
+    last = filters.date_to or first + dt.timedelta(days=HORIZON_DAYS - 1)
+    return first, last
+
+
+def _names(access: Access, ids: set[str]) -> dict[str, str]:
+    if not access.sees_employee_names or not ids:
+        return {}
+    return dict(m.Employee.objects.filter(employee_id__in=ids).values_list("employee_id", "name"))
+
+
+@page(_may_staff)
+def open_shifts(request: HttpRequest, access: Access) -> HttpResponse:
+    filters = Filters.from_request(request)
+    units = unit_scope(access=access, filters=filters)
+    first, last = _horizon(filters)
+    if request.method == "POST":
+        run = staffing_run_start(
+            user=request.user,
+            unit_ids=sorted(units or []),
+            first=first,
+            last=last,
+            as_of=filters.as_of,
+            pool=_config(access).pool,
+        )
+        return redirect("web:staffing_run", run.pk)
+    shifts = staffing_open_shifts(first=first, last=last, units=units, as_of=filters.as_of)
+    runs = [r for r in StaffingRun.objects.all()[:20] if _run_visible(access, r)][:5]
+    return render_page(
+        request,
+        access,
+        "web/staffing.html",
+        {
+            "shifts": shifts,
+            "first": first,
+            "last": last,
+            "reasons": REASON_LABELS,
+            "runs": runs,
+        },
+        filters=filters,
+        active="web:staffing",
+    )
+
+
+@page(_may_staff)
+def shift(request: HttpRequest, access: Access, shift_id: str) -> HttpResponse:
+    filters = Filters.from_request(request)
+    config = _config(access)
+    try:
+        ranking = staffing_candidates(shift_id=shift_id, as_of=filters.as_of, config=config)
+    except StaffingError as e:
+        raise Http404(str(e)) from e
+    if not access.sees_unit(ranking.shift.unit_id):
+        raise Http404
+    if request.method == "POST":
+        employee = request.POST.get("employee_id", "")
+        try:
+            staffing_book(
+                shift_id=shift_id,
+                employee_id=employee,
+                user=request.user,
+                as_of=filters.as_of,
+                config=config,
+            )
+        except StaffingError as e:
+            messages.error(request, str(e))
+            return redirect(request.get_full_path())
+        messages.success(request, BOOKED.format(employee=employee, id=shift_id))
+        return redirect(f"/bemanning/oppna-pass/?{filters.query()}")
+    ids = {c.employee_id for c in ranking.candidates} | {e.employee_id for e in ranking.excluded}
+    return render_page(
+        request,
+        access,
+        "web/staffing_shift.html",
+        {"ranking": ranking, "names": _names(access, ids), "reasons": REASON_LABELS},
+        filters=filters,
+        active="web:staffing",
+    )
+
+
+def _run_visible(access: Access, run: StaffingRun) -> bool:
+    if access.unit_ids is None:
+        return True
+    return bool(run.unit_ids) and set(run.unit_ids) <= set(access.unit_ids)
+
+
+@page(_may_staff)
+def run(request: HttpRequest, access: Access, run_id: int) -> HttpResponse:
+    staffing_run = get_object_or_404(StaffingRun, pk=run_id)
+    if not _run_visible(access, staffing_run):
+        raise Http404
+    result: dict[str, Any] | None = staffing_run.result
+    ids: set[str] = set()
+    if result:
+        for solution in ("proposal", "greedy"):
+            ids |= {a["employee_id"] for a in result[solution]["assignments"]}
+    template = (
+        "web/_staffing_run.html" if request.headers.get("HX-Request") else "web/staffing_run.html"
+    )
+    return render_page(
+        request,
+        access,
+        template,
+        {"run": staffing_run, "result": result, "names": _names(access, ids)},
+        active="web:staffing",
+    )
