@@ -243,7 +243,8 @@ def _wrk(args: argparse.Namespace, sessions: list[tuple[str, list[str]]]) -> str
     )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(
-            WRK_SCRIPT.replace("{PAIRS}", "{" + pairs + "}").replace("{{", "{").replace("}}", "}")
+            # Braces first: the pairs' own braces must stay as they are.
+            WRK_SCRIPT.replace("{{", "{").replace("}}", "}").replace("{PAIRS}", "{" + pairs + "}")
         )
     wrk = shutil.which("wrk") or "/usr/bin/wrk"
     proc = subprocess.run(

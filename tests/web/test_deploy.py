@@ -19,6 +19,8 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         "TIMBALANS_HSTS_SECONDS": "31536000",
     }
     env.pop("DATABASE_URL", None)
+    # Set by the browser tests' conftest when both run in one session; never in deployment.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [sys.executable, "-m", "timbalans", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,

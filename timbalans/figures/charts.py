@@ -7,6 +7,9 @@ works on a closed network. Swedish number and date formats through ``sv-SE`` loc
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from functools import lru_cache
 from typing import Any
 
@@ -185,3 +188,48 @@ def to_svg(spec: dict[str, Any]) -> str:
 
 def to_png(spec: dict[str, Any], *, scale: float = 2.0) -> bytes:
     return vlc.vegalite_to_png(spec, scale=scale, format_locale="sv-SE", time_format_locale="sv-SE")
+
+
+SVG_CACHE_SIZE = 256
+_svg_by_input: OrderedDict[Hashable, str] = OrderedDict()
+_svg_lock = threading.Lock()
+
+
+def _input_key(value: Any) -> Hashable:
+    """A frame by its content (schema and rows), anything else as it is."""
+    if isinstance(value, pl.DataFrame):
+        return ("frame", tuple((n, str(t)) for n, t in value.schema.items()), tuple(value.rows()))
+    return value
+
+
+def svg_of(build: Callable[..., dict[str, Any]], /, *args: Any, **kwargs: Any) -> str:
+    """``to_svg(build(*args, **kwargs))``, cached by the builder and what goes into it (frames
+    by their content).
+
+    Building a spec costs more than the rest of a page (Altair checks every part against the
+    Vega-Lite schema), and the same figures give the same chart, so a page asked again builds
+    none. ``build`` must be a module-level function of its arguments only (no closure), or the
+    key would not name everything the chart depends on. Inputs that cannot be hashed (or NaN,
+    which never equals itself) are simply built each time.
+    """
+    try:
+        key: Hashable = (
+            build.__module__,
+            build.__qualname__,
+            tuple(_input_key(a) for a in args),
+            tuple(sorted((k, _input_key(v)) for k, v in kwargs.items())),
+        )
+        hash(key)
+    except TypeError:
+        return to_svg(build(*args, **kwargs))
+    with _svg_lock:
+        svg = _svg_by_input.get(key)
+        if svg is not None:
+            _svg_by_input.move_to_end(key)
+            return svg
+    svg = to_svg(build(*args, **kwargs))
+    with _svg_lock:
+        _svg_by_input[key] = svg
+        while len(_svg_by_input) > SVG_CACHE_SIZE:
+            _svg_by_input.popitem(last=False)
+    return svg

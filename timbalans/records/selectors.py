@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import polars as pl
@@ -369,6 +369,7 @@ def figure_settings_load() -> FigureSettings:
 
 FRAMES_CACHE_SIZE = 16  # scoped frames (per unit/case selection) kept besides the full set
 TABLE_CACHE_SIZE = 256  # computed figure tables kept
+RESULT_CACHE_SIZE = 256  # results derived from figure tables (the pages' compositions) kept
 
 DataVersion = tuple[Any, ...]
 
@@ -421,12 +422,14 @@ class _Cache:
         self.version: DataVersion | None = None
         self.frames: OrderedDict[Hashable, Frames] = OrderedDict()
         self.tables: OrderedDict[Hashable, pl.DataFrame] = OrderedDict()
+        self.results: OrderedDict[Hashable, Any] = OrderedDict()
 
     def clear(self) -> None:
         with self.lock:
             self.version = None
             self.frames.clear()
             self.tables.clear()
+            self.results.clear()
 
     def _at(self, version: DataVersion) -> None:
         """Drop everything of another version (called with the lock held). Entries are only
@@ -436,6 +439,7 @@ class _Cache:
             self.version = version
             self.frames.clear()
             self.tables.clear()
+            self.results.clear()
 
     def get(self, store: str, version: DataVersion, key: Hashable) -> Any:
         with self.lock:
@@ -539,3 +543,21 @@ def figure_table(
         if figure_data_version() == version:
             _cache.put("tables", version, key, table, TABLE_CACHE_SIZE)
     return table.clone()
+
+
+def figure_result_cached(*, key: Hashable, compute: Callable[[], Any]) -> Any:
+    """``compute()``, cached in this process under ``key`` for the current data version.
+
+    For what is derived from figure tables only (a page's composition of them): the caller's
+    key names everything the result depends on besides the data version, which moves with
+    every import, undo and setting change exactly as for :func:`figure_table`. The result is
+    handed out as it is, so it must not be changed by its callers (frozen dataclasses of
+    polars frames, whose operations return new frames).
+    """
+    version = figure_data_version()
+    value = _cache.get("results", version, key)
+    if value is None:
+        value = compute()
+        if figure_data_version() == version:
+            _cache.put("results", version, key, value, RESULT_CACHE_SIZE)
+    return value

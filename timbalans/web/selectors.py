@@ -1,7 +1,10 @@
 """Reads for the pages: each page's figures, always scoped by the user's units here.
 
 Figure tables come from ``records.selectors.figure_table`` (cached per data version), so a
-page never recomputes what did not change. Nothing in a template filters by unit.
+page never recomputes what did not change; the compositions of the busiest pages (overview,
+case list, case page) are cached too (``records.selectors.figure_result_cached``), keyed by
+everything they read from the user's access besides the data version, after the access
+checks, which run on every request. Nothing in a template filters by unit.
 """
 
 from __future__ import annotations
@@ -99,7 +102,26 @@ def _sum(frame: pl.DataFrame, col: str) -> float:
     return float(frame[col].sum()) if col in frame.columns and frame.height else 0.0
 
 
+def _access_key(access: Access, filters: Filters) -> tuple[object, ...]:
+    """What a composition reads from the user: the units in scope and the rights that change
+    its content (checked here first: a unit outside the user's raises PermissionDenied)."""
+    scope = unit_scope(access=access, filters=filters)
+    return (
+        None if scope is None else frozenset(scope),
+        access.sees_economics,
+        access.sees_employee_names,
+    )
+
+
 def overview(*, access: Access, filters: Filters) -> Overview:
+    """The overview's figures, cached per data version, filters and access."""
+    return records.figure_result_cached(
+        key=("overview", filters, _access_key(access, filters)),
+        compute=lambda: _overview(access=access, filters=filters),
+    )
+
+
+def _overview(*, access: Access, filters: Filters) -> Overview:
     start, end = filters.year_start, filters.as_of
     ot = figure("overtime", access=access, filters=filters, date_from=start, date_to=end)
     monthly = (
@@ -173,7 +195,15 @@ CASE_LIST_COLUMNS = [
 
 
 def case_list(*, access: Access, filters: Filters, status: str = "") -> pl.DataFrame:
-    """One row per case and current settlement period, with the year-to-date economics."""
+    """One row per case and current settlement period, with the year-to-date economics
+    (cached per data version, filters, status and access)."""
+    return records.figure_result_cached(
+        key=("case-list", filters, status, _access_key(access, filters)),
+        compute=lambda: _case_list(access=access, filters=filters, status=status),
+    )
+
+
+def _case_list(*, access: Access, filters: Filters, status: str) -> pl.DataFrame:
     hb = figure("hour-balance", access=access, filters=filters)
     if status:
         hb = hb.filter(pl.col("status") == status)
@@ -238,7 +268,24 @@ class CasePage:
 
 
 def case_page(*, access: Access, filters: Filters, case_id: str) -> CasePage:
+    """The case page's figures (404 unless the user sees the case), cached per data version,
+    case, D, month range and access."""
     unit = case_unit(access=access, case_id=case_id)
+    scoped = Filters(as_of=filters.as_of)
+    return records.figure_result_cached(
+        key=(
+            "case-page",
+            case_id,
+            unit,
+            filters.as_of,
+            filters.months_from,
+            _access_key(access, scoped),
+        ),
+        compute=lambda: _case_page(access=access, filters=filters, case_id=case_id, unit=unit),
+    )
+
+
+def _case_page(*, access: Access, filters: Filters, case_id: str, unit: str) -> CasePage:
     scoped = Filters(as_of=filters.as_of)
     periods = figure(
         "hour-balance",
@@ -273,7 +320,10 @@ def case_page(*, access: Access, filters: Filters, case_id: str) -> CasePage:
             date_from=filters.months_from,
             date_to=filters.as_of,
             cases={case_id},
-        ).sort("month")
+        )
+        # The case's own rows: without this the unit-level rows (case_id "", costs booked on
+        # no case) of every unit in scope would be listed as the case's.
+        economics = economics.filter(pl.col("case_id") == case_id).sort("month")
     staff = case_staff(
         frames,
         case_id=case_id,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from timbalans.accounts.access import Access
-from timbalans.figures.charts import to_svg
+from timbalans.figures.charts import svg_of
 from timbalans.web import selectors
 from timbalans.web.filters import Filters
 from timbalans.web.tables import Table, sort_param, wants_xlsx, xlsx_response
@@ -18,6 +19,7 @@ NAV = [
     ("web:cases", "Ärenden", None),
     ("web:units", "Enheter", None),
     ("web:capacity", "Bemanning", None),
+    ("web:staffing", "Öppna pass", "may_staff"),
     ("web:overtime", "Övertid och timavlönade", None),
     ("web:absence", "Sjukfrånvaro", None),
     ("plans:list", "Handlingsplaner", "sees_economics"),
@@ -72,8 +74,10 @@ def table_or_xlsx(
     return render_page(request, access, template, context, filters=filters, active=active)
 
 
-def chart(spec: dict[str, Any]) -> str:
-    return to_svg(spec)
+def chart_of(build: Callable[..., dict[str, Any]], /, *args: Any, **kwargs: Any) -> str:
+    """The SVG of ``build(*args, **kwargs)`` (a function of ``timbalans.figures.charts``),
+    built once for the same inputs, so a page asked again renders no chart."""
+    return svg_of(build, *args, **kwargs)
 
 
-__all__ = ["chart", "render_page", "sort_param", "table_or_xlsx"]
+__all__ = ["chart_of", "render_page", "sort_param", "table_or_xlsx"]

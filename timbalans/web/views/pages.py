@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from urllib.parse import quote
+
 import polars as pl
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.http import RFC3986_SUBDELIMS
 
 from timbalans.accounts.access import Access
 from timbalans.accounts.models import AuditEvent
@@ -14,17 +18,30 @@ from timbalans.web import selectors
 from timbalans.web.access import client_ip, page
 from timbalans.web.filters import Filters
 from timbalans.web.tables import STATUS_LABELS, Table
-from timbalans.web.views.common import chart, render_page, sort_param, table_or_xlsx
+from timbalans.web.views.common import chart_of, render_page, sort_param, table_or_xlsx
+
+ID_STAND_IN = "__id__"
 
 
-def _case_link(filters: Filters):
+def _row_link(url_name: str, column: str, filters: Filters) -> Callable[[dict], str]:
+    """The link of a row's ``column`` to ``url_name``, with the filters (but the unit).
+
+    The URL is reversed once with a stand-in for the id, which is then quoted per row as
+    ``reverse`` quotes it: a table links hundreds of rows, and reversing each costs more than
+    rendering its cells.
+    """
     query = filters.query(unit="")
-    return lambda row: reverse("web:case", args=[row["case_id"]]) + (f"?{query}" if query else "")
+    head, _, tail = reverse(url_name, args=[ID_STAND_IN]).partition(ID_STAND_IN)
+    tail += f"?{query}" if query else ""
+    return lambda row: head + quote(str(row[column]), safe=RFC3986_SUBDELIMS + "/~:@") + tail
 
 
-def _unit_link(filters: Filters):
-    query = filters.query(unit="")
-    return lambda row: reverse("web:unit", args=[row["unit_id"]]) + (f"?{query}" if query else "")
+def _case_link(filters: Filters) -> Callable[[dict], str]:
+    return _row_link("web:case", "case_id", filters)
+
+
+def _unit_link(filters: Filters) -> Callable[[dict], str]:
+    return _row_link("web:unit", "unit_id", filters)
 
 
 @page()
@@ -40,18 +57,17 @@ def overview(request: HttpRequest, access: Access) -> HttpResponse:
     context = {
         "ov": ov,
         "economics": access.sees_economics and ov.result_ytd is not None,
-        "overtime_chart": chart(
-            charts.overtime_against_goal(ov.monthly_overtime, goal_pct=ov.overtime_goal_pct)
+        "overtime_chart": chart_of(
+            charts.overtime_against_goal, ov.monthly_overtime, goal_pct=ov.overtime_goal_pct
         ),
-        "status_chart": chart(charts.status_counts(status)),
-        "result_chart": chart(
-            charts.bars(
-                ov.result_by_unit,
-                x="unit_id",
-                y="result",
-                title="Resultat per enhet hittills i år",
-                y_title="kr",
-            )
+        "status_chart": chart_of(charts.status_counts, status),
+        "result_chart": chart_of(
+            charts.bars,
+            ov.result_by_unit,
+            x="unit_id",
+            y="result",
+            title="Resultat per enhet hittills i år",
+            y_title="kr",
         )
         if access.sees_economics and ov.result_by_unit is not None
         else "",
@@ -167,13 +183,12 @@ def case(request: HttpRequest, access: Access, case_id: str) -> HttpResponse:
         series = selectors.cumulative_series(
             cp.days, as_of=filters.as_of, granted=cp.current["granted_hours"]
         )
-        progress = chart(
-            charts.cumulative_hours(
-                series,
-                granted=cp.current["granted_hours"],
-                title=f"Utförda timmar mot beviljade, period {cp.current['period_start']}"
-                f" – {cp.current['period_end']}",
-            )
+        progress = chart_of(
+            charts.cumulative_hours,
+            series,
+            granted=cp.current["granted_hours"],
+            title=f"Utförda timmar mot beviljade, period {cp.current['period_start']}"
+            f" – {cp.current['period_end']}",
         )
     if cp.staff_names:
         audit_log(
@@ -279,7 +294,7 @@ def _monthly_page(
     intro: str,
     guide: str,
     columns: list[str],
-    chart_spec_of,
+    chart_of_frame: Callable[[pl.DataFrame], str],
     active: str,
     extra_tables: list[Table] | None = None,
 ) -> HttpResponse:
@@ -311,7 +326,7 @@ def _monthly_page(
             "intro": intro,
             "guide": guide,
             "tables": tables,
-            "chart": chart(chart_spec_of(frame)) if frame.height else "",
+            "chart": chart_of_frame(frame) if frame.height else "",
         },
         tables=tables,
         filename=f"{name}-{filters.as_of}",
@@ -326,7 +341,7 @@ def _monthly_sum(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
 
 @page()
 def capacity(request: HttpRequest, access: Access) -> HttpResponse:
-    def spec(frame: pl.DataFrame) -> dict:
+    def spec(frame: pl.DataFrame) -> str:
         monthly = _monthly_sum(
             frame, ["unused_hours", "hourly_staff_hours", "additional_hours", "overtime_hours"]
         ).with_columns(
@@ -346,7 +361,8 @@ def capacity(request: HttpRequest, access: Access) -> HttpResponse:
                 ),
             ]
         )
-        return charts.grouped_bars(
+        return chart_of(
+            charts.grouped_bars,
             long,
             x="month",
             y="h",
@@ -380,7 +396,7 @@ def capacity(request: HttpRequest, access: Access) -> HttpResponse:
             "overtime_hours",
             "substitutable_hours",
         ],
-        chart_spec_of=spec,
+        chart_of_frame=spec,
         active="web:capacity",
     )
 
@@ -390,9 +406,11 @@ def overtime(request: HttpRequest, access: Access) -> HttpResponse:
     settings = selectors.figure_request(filters=Filters.from_request(request)).settings
     goal = settings.goal_for(Filters.from_request(request).as_of.year)
 
-    def spec(frame: pl.DataFrame) -> dict:
-        return charts.overtime_against_goal(
-            _monthly_sum(frame, ["overtime_hours", "baseline_overtime_hours"]), goal_pct=goal
+    def spec(frame: pl.DataFrame) -> str:
+        return chart_of(
+            charts.overtime_against_goal,
+            _monthly_sum(frame, ["overtime_hours", "baseline_overtime_hours"]),
+            goal_pct=goal,
         )
 
     columns = [
@@ -425,7 +443,7 @@ def overtime(request: HttpRequest, access: Access) -> HttpResponse:
         ),
         guide="overtime",
         columns=columns,
-        chart_spec_of=spec,
+        chart_of_frame=spec,
         active="web:overtime",
     )
 
@@ -473,12 +491,18 @@ def absence(request: HttpRequest, access: Access) -> HttpResponse:
                 ip=client_ip(request),
             )
 
-    def spec(frame: pl.DataFrame) -> dict:
+    def spec(frame: pl.DataFrame) -> str:
         monthly = _monthly_sum(frame, ["sick_hours", "ordinary_hours"]).with_columns(
             (100 * pl.col("sick_hours") / pl.col("ordinary_hours")).alias("rate")
         )
-        return charts.bars(
-            monthly, x="month", y="rate", title="Sjukfrånvaro per månad", y_title="%", fmt=",.1f"
+        return chart_of(
+            charts.bars,
+            monthly,
+            x="month",
+            y="rate",
+            title="Sjukfrånvaro per månad",
+            y_title="%",
+            fmt=",.1f",
         )
 
     return _monthly_page(
@@ -505,7 +529,7 @@ def absence(request: HttpRequest, access: Access) -> HttpResponse:
             "replacement_overtime_hours",
             *(["sick_pay_cost"] if access.sees_economics else []),
         ],
-        chart_spec_of=spec,
+        chart_of_frame=spec,
         active="web:absence",
         extra_tables=extra,
     )
