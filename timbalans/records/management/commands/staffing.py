@@ -176,7 +176,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"CP-SAT: {len(p.assignments)} bemannade, {len(p.unfilled)} öppna, "
             f"merkostnad {_sek(p.cost_sek)}, nya för brukaren {f.new_to_client['proposal']}, "
-            f"status {p.status}, gap {gap}, {p.seconds:.1f} s"
+            f"status {p.status}, gap {gap}, " + f"{p.seconds:.1f} s".replace(".", ",")
         )
         self.stdout.write(
             f"Prioritetsordning (girig): {len(g.assignments)} bemannade, {len(g.unfilled)} öppna, "
