@@ -134,19 +134,33 @@ def split_at_days(
     first = local_dates(frame["start"])
     last = local_dates(frame["end"] - dt.timedelta(microseconds=1))
     one = (first >= last).fill_null(False)
-    spanning = split_at(
-        frame.filter(~one),
-        _midnights_inside(),
-        break_col=break_col,
-        proportional=proportional,
-        hours_col=hours_col,
-    ).with_columns(local_date("start").alias("date"))
     bcol = break_col if break_col is not None and break_col in frame.columns else None
+    scaled = ([bcol] if bcol else []) + list(proportional)
+    # An interval over several days: one piece per day it touches, clipped to the interval,
+    # its break and proportional columns shared by elapsed time.
+    start, end = pl.col("start"), pl.col("end")
+    total = (end - start).dt.total_microseconds().cast(pl.Float64)
+    piece_start = pl.max_horizontal(start, local_midnight("date"))
+    piece_end = pl.min_horizontal(end, local_midnight(pl.col("date") + pl.duration(days=1)))
+    share = (pl.col("__pe") - pl.col("__ps")).dt.total_microseconds().cast(pl.Float64) / total
+    spanning = (
+        frame.filter(~one)
+        .with_columns(pl.col("start", "end").cast(TIMESTAMP))
+        .with_columns(
+            pl.date_ranges(first.filter(~one), last.filter(~one), interval="1d").alias("date")
+        )
+        .explode("date")
+        .with_columns(piece_start.alias("__ps"), piece_end.alias("__pe"))
+        .with_columns(pl.col(c).cast(pl.Float64) * share for c in scaled)
+        .with_columns(pl.col("__ps").alias("start"), pl.col("__pe").alias("end"))
+        .drop("__ps", "__pe")
+        .with_columns(hours_expr("start", "end", bcol).alias(hours_col))
+    )
+    spanning = spanning.select(*[c for c in spanning.columns if c != "date"], "date")
     whole = (
         frame.filter(one)
         .with_columns(
-            pl.col("start", "end").cast(TIMESTAMP),
-            *[pl.col(c).cast(pl.Float64) for c in ([bcol] if bcol else []) + list(proportional)],
+            pl.col("start", "end").cast(TIMESTAMP), *[pl.col(c).cast(pl.Float64) for c in scaled]
         )
         .with_columns(
             hours_expr("start", "end", bcol).alias(hours_col), first.filter(one).alias("date")
