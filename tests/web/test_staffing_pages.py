@@ -58,3 +58,21 @@ def test_the_batch_proposal_runs_in_the_background_and_shows_its_saving(
     html = client.get(response["Location"]).content.decode()
     assert "Besparing" in html
     assert "Klar" in html
+
+
+def test_a_case_set_to_known_assistants_only_excludes_strangers(imported, as_user):
+    from timbalans.web.models import CaseStaffingRule
+
+    client = as_user("samordnare")
+    response = client.post(
+        f"/bemanning/pass/S2/?as_of={AS_OF}",
+        {"kind": "rule", "known_only": "on", "window_days": "60"},
+        follow=True,
+    )
+    assert "Kontinuitet för ärende 51357: endast kända assistenter." in response.content.decode()
+    rule = CaseStaffingRule.objects.get(case_id="51357")
+    assert (rule.known_only, rule.window_days, rule.changed_by_name) == (True, 60, "samordnare")
+    html = client.get("/bemanning/pass/S2/", {"as_of": AS_OF}).content.decode()
+    # E2 worked in 51357 on 2025-01-11, 41 days before the shift: known; E1 never did.
+    assert 'value="E2"' in html
+    assert 'value="E1"' not in html

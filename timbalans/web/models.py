@@ -70,3 +70,17 @@ class StaffingRun(models.Model):
 
     def __str__(self) -> str:
         return f"Bemanningsförslag {self.pk} ({self.status})"
+
+
+class CaseStaffingRule(models.Model):
+    """Continuity for one client: only assistants who worked in the case within
+    ``window_days`` may be proposed (``known_only``); set by coordinators and unit managers."""
+
+    case_id = models.CharField(max_length=50, unique=True)
+    known_only = models.BooleanField(default=False)
+    window_days = models.PositiveIntegerField(null=True, blank=True)
+    changed_at = models.DateTimeField(auto_now=True)
+    changed_by_name = models.CharField(max_length=150)
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {'endast kända' if self.known_only else 'alla'}"

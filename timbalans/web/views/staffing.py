@@ -11,6 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
 from timbalans.accounts.access import Access
+from timbalans.accounts.models import AuditEvent
+from timbalans.accounts.services import audit_log
 from timbalans.records import models as m
 from timbalans.records.staffing import (
     StaffingError,
@@ -18,11 +20,11 @@ from timbalans.records.staffing import (
     staffing_candidates,
     staffing_open_shifts,
 )
-from timbalans.staffing.instance import Config
+from timbalans.staffing.instance import CaseRule, Config
 from timbalans.web.access import page
 from timbalans.web.filters import Filters
 from timbalans.web.jobs import staffing_run_start
-from timbalans.web.models import StaffingRun
+from timbalans.web.models import CaseStaffingRule, StaffingRun
 from timbalans.web.selectors import unit_scope
 from timbalans.web.views.common import render_page
 
@@ -36,8 +38,42 @@ def _may_staff(a: Access) -> bool:
 
 
 def _config(access: Access) -> Config:
-    """A unit manager proposes only their own units' staff; a coordinator the department."""
-    return Config(pool="unit" if access.unit_ids is not None else "department")
+    """A unit manager proposes only their own units' staff; a coordinator the department.
+    Each case's continuity rule (only assistants known to the client) applies."""
+    rules = {
+        r.case_id: CaseRule(known_only=r.known_only, window_days=r.window_days)
+        for r in CaseStaffingRule.objects.all()
+    }
+    return Config(pool="unit" if access.unit_ids is not None else "department", cases=rules)
+
+
+RULE_SAVED = "Kontinuitet för ärende {case}: {text}."
+RULE_BAD = "Ange antal dagar som ett heltal."
+
+
+def _rule_post(request: HttpRequest, access: Access, case_id: str) -> None:
+    raw = request.POST.get("window_days", "").strip()
+    if raw and not raw.isdigit():
+        messages.error(request, RULE_BAD)
+        return
+    known_only = request.POST.get("known_only") == "on"
+    window = int(raw) if raw else None
+    CaseStaffingRule.objects.update_or_create(
+        case_id=case_id,
+        defaults={
+            "known_only": known_only,
+            "window_days": window,
+            "changed_by_name": request.user.get_username(),
+        },
+    )
+    audit_log(
+        user=request.user,
+        action=AuditEvent.Action.SETTING,
+        target=f"kontinuitet ärende {case_id}",
+        detail={"known_only": known_only, "window_days": window},
+    )
+    text = "endast kända assistenter" if known_only else "alla assistenter"
+    messages.success(request, RULE_SAVED.format(case=case_id, text=text))
 
 
 def _horizon(filters: Filters) -> tuple[dt.date, dt.date]:
@@ -95,6 +131,9 @@ def shift(request: HttpRequest, access: Access, shift_id: str) -> HttpResponse:
         raise Http404(str(e)) from e
     if not access.sees_unit(ranking.shift.unit_id):
         raise Http404
+    if request.method == "POST" and request.POST.get("kind") == "rule":
+        _rule_post(request, access, ranking.shift.case_id)
+        return redirect(request.get_full_path())
     if request.method == "POST":
         employee = request.POST.get("employee_id", "")
         try:
@@ -115,7 +154,13 @@ def shift(request: HttpRequest, access: Access, shift_id: str) -> HttpResponse:
         request,
         access,
         "web/staffing_shift.html",
-        {"ranking": ranking, "names": _names(access, ids), "reasons": REASON_LABELS},
+        {
+            "ranking": ranking,
+            "names": _names(access, ids),
+            "reasons": REASON_LABELS,
+            "rule": CaseStaffingRule.objects.filter(case_id=ranking.shift.case_id).first(),
+            "default_window": config.continuity_days,
+        },
         filters=filters,
         active="web:staffing",
     )
