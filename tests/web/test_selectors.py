@@ -93,3 +93,14 @@ def test_the_case_page_economics_holds_only_the_cases_own_rows(imported, as_user
     frame = pl.read_excel(io.BytesIO(response.content), sheet_name="Ekonomi 51470")
     assert frame["Månad"].to_list() == ["2025-01", "2025-02"]
     assert frame["Intäkt (kr)"].to_list()[0] == pytest.approx(1000.5)
+
+
+def test_a_case_list_in_another_order_is_not_the_cached_one(imported, as_user):
+    client = as_user("controller")
+    for sort, first, second in [
+        ("case_id", "51357", "51470"),
+        ("-case_id", "51470", "51357"),
+        ("case_id", "51357", "51470"),
+    ]:
+        html = client.get("/arenden/", {"as_of": AS_OF, "sort": sort}).content.decode()
+        assert html.index(f">{first}</a>") < html.index(f">{second}</a>")

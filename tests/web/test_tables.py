@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 
 from timbalans.web.tables import Table
 
@@ -41,3 +42,31 @@ def test_an_empty_table_says_so_across_its_columns():
     assert str(_table(frame).body_html) == (
         '<tr><td colspan="2">Inga rader för urvalet.</td></tr>\n'
     )
+
+
+@pytest.mark.django_db
+def test_rows_under_a_cache_key_are_rendered_once_per_order(monkeypatch):
+    rendered = []
+    real = Table._body_html
+
+    def counting(self):
+        rendered.append(self.sort)
+        return real(self)
+
+    monkeypatch.setattr(Table, "_body_html", counting)
+    frame = pl.DataFrame({"case_id": ["51357", "51470"]})
+    first = _table(frame, cache_key="k").body_html
+    again = _table(frame, cache_key="k").body_html
+    descending = _table(frame, cache_key="k", sort="case_id", descending=True).body_html
+    assert first == again == "<tr><td>51357</td></tr>\n<tr><td>51470</td></tr>\n"
+    assert descending == "<tr><td>51470</td></tr>\n<tr><td>51357</td></tr>\n"
+    assert rendered == ["", "case_id"]
+
+
+def test_rows_without_a_cache_key_are_rendered_each_time(monkeypatch):
+    rendered = []
+    real = Table._body_html
+    monkeypatch.setattr(Table, "_body_html", lambda self: rendered.append(1) or real(self))
+    frame = pl.DataFrame({"case_id": ["51470"]})
+    assert _table(frame).body_html == _table(frame).body_html
+    assert len(rendered) == 2

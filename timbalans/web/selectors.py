@@ -102,7 +102,7 @@ def _sum(frame: pl.DataFrame, col: str) -> float:
     return float(frame[col].sum()) if col in frame.columns and frame.height else 0.0
 
 
-def _access_key(access: Access, filters: Filters) -> tuple[object, ...]:
+def access_key(access: Access, filters: Filters) -> tuple[object, ...]:
     """What a composition reads from the user: the units in scope and the rights that change
     its content (checked here first: a unit outside the user's raises PermissionDenied)."""
     scope = unit_scope(access=access, filters=filters)
@@ -116,7 +116,7 @@ def _access_key(access: Access, filters: Filters) -> tuple[object, ...]:
 def overview(*, access: Access, filters: Filters) -> Overview:
     """The overview's figures, cached per data version, filters and access."""
     return records.figure_result_cached(
-        key=("overview", filters, _access_key(access, filters)),
+        key=("overview", filters, access_key(access, filters)),
         compute=lambda: _overview(access=access, filters=filters),
     )
 
@@ -198,7 +198,7 @@ def case_list(*, access: Access, filters: Filters, status: str = "") -> pl.DataF
     """One row per case and current settlement period, with the year-to-date economics
     (cached per data version, filters, status and access)."""
     return records.figure_result_cached(
-        key=("case-list", filters, status, _access_key(access, filters)),
+        key=("case-list", filters, status, access_key(access, filters)),
         compute=lambda: _case_list(access=access, filters=filters, status=status),
     )
 
@@ -279,7 +279,7 @@ def case_page(*, access: Access, filters: Filters, case_id: str) -> CasePage:
             unit,
             filters.as_of,
             filters.months_from,
-            _access_key(access, scoped),
+            access_key(access, scoped),
         ),
         compute=lambda: _case_page(access=access, filters=filters, case_id=case_id, unit=unit),
     )

@@ -8,7 +8,7 @@ returns those rows with Swedish headers and the settings used.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from timbalans.figures.export import to_xlsx
 from timbalans.figures.labels import column_format, column_label
+from timbalans.records.selectors import figure_result_cached
 from timbalans.web.templatetags.sv import number
 
 STATUS_LABELS = {"over": "Över", "under": "Under", "balanced": "I balans"}
@@ -46,6 +47,10 @@ class Table:
     labels: dict[str, str] = field(default_factory=dict)
     sort: str = ""
     descending: bool = False
+    # Names everything ``frame`` and ``links`` depend on besides the data version (the
+    # selector's cache key and the filters): the rendered rows are then kept per data version
+    # (a case list has thousands of cells). None renders them on every request.
+    cache_key: Hashable | None = None
 
     def __post_init__(self) -> None:
         self.columns = [c for c in self.columns if c in self.frame.columns]
@@ -96,7 +101,24 @@ class Table:
 
     @property
     def body_html(self) -> SafeString:
-        """The ``<tbody>`` rows of :attr:`rows` as HTML, escaped.
+        """The ``<tbody>`` rows of :attr:`rows` as HTML, escaped; kept per data version under
+        ``cache_key``, the columns and the order, when the view gives a key."""
+        if self.cache_key is None:
+            return self._body_html()
+        return figure_result_cached(
+            key=(
+                "table-body",
+                self.name,
+                self.cache_key,
+                tuple(self.columns),
+                self.sort,
+                self.descending,
+            ),
+            compute=self._body_html,
+        )
+
+    def _body_html(self) -> SafeString:
+        """The rows as HTML.
 
         Built here rather than by a template loop: a case list has thousands of cells, and
         the template engine's per-cell lookups cost most of such a page's time. ``escape`` is

@@ -94,6 +94,7 @@ def cases(request: HttpRequest, access: Access) -> HttpResponse:
         links={"case_id": _case_link(filters), "unit_id": _unit_link(filters)},
         sort=sort,
         descending=desc,
+        cache_key=("case-list", filters, status, selectors.access_key(access, filters)),
     )
     return table_or_xlsx(
         request,
@@ -264,6 +265,7 @@ def unit(request: HttpRequest, access: Access, unit_id: str) -> HttpResponse:
         links={"case_id": _case_link(filters)},
         sort=sort,
         descending=desc,
+        cache_key=("unit-cases", filters, selectors.access_key(access, filters)),
     )
     months = selectors.unit_months(access=access, filters=filters)
     months_table = Table(
