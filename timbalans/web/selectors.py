@@ -10,6 +10,7 @@ checks, which run on every request. Nothing in a template filters by unit.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -265,6 +266,8 @@ class CasePage:
     economics: pl.DataFrame | None
     staff: pl.DataFrame
     staff_names: dict[str, str]
+    # The cache key it was composed under: names everything its tables depend on.
+    key: Hashable = None
 
 
 def case_page(*, access: Access, filters: Filters, case_id: str) -> CasePage:
@@ -272,20 +275,25 @@ def case_page(*, access: Access, filters: Filters, case_id: str) -> CasePage:
     case, D, month range and access."""
     unit = case_unit(access=access, case_id=case_id)
     scoped = Filters(as_of=filters.as_of)
+    key: Hashable = (
+        "case-page",
+        case_id,
+        unit,
+        filters.as_of,
+        filters.months_from,
+        access_key(access, scoped),
+    )
     return records.figure_result_cached(
-        key=(
-            "case-page",
-            case_id,
-            unit,
-            filters.as_of,
-            filters.months_from,
-            access_key(access, scoped),
+        key=key,
+        compute=lambda: _case_page(
+            access=access, filters=filters, case_id=case_id, unit=unit, key=key
         ),
-        compute=lambda: _case_page(access=access, filters=filters, case_id=case_id, unit=unit),
     )
 
 
-def _case_page(*, access: Access, filters: Filters, case_id: str, unit: str) -> CasePage:
+def _case_page(
+    *, access: Access, filters: Filters, case_id: str, unit: str, key: Hashable
+) -> CasePage:
     scoped = Filters(as_of=filters.as_of)
     periods = figure(
         "hour-balance",
@@ -347,6 +355,7 @@ def _case_page(*, access: Access, filters: Filters, case_id: str, unit: str) -> 
         economics=economics,
         staff=staff,
         staff_names=names,
+        key=key,
     )
 
 

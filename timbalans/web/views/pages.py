@@ -133,6 +133,7 @@ def case(request: HttpRequest, access: Access, case_id: str) -> HttpResponse:
             "required_hours_per_week",
             "unpaid_hours",
         ],
+        cache_key=cp.key,
     )
     staff_frame = cp.staff
     staff_columns = ["employee_id", "form", "worked_hours", "overtime_hours"]
@@ -147,6 +148,7 @@ def case(request: HttpRequest, access: Access, case_id: str) -> HttpResponse:
         frame=staff_frame,
         columns=staff_columns,
         labels={"name": "Namn", "form": "Anställningsform"},
+        cache_key=cp.key,
     )
     tables = [periods, staff]
     economics = None
@@ -177,6 +179,7 @@ def case(request: HttpRequest, access: Access, case_id: str) -> HttpResponse:
                 "distinct_staff",
                 "computed_cost_total",
             ],
+            cache_key=cp.key,
         )
         tables.insert(1, economics)
     progress = ""
