@@ -107,3 +107,46 @@ def test_an_unknown_unit_is_refused(imported, tmp_path):
             str(tmp_path / "x.docx"),
         )
     assert str(exc.value) == "Enheten 99999 finns inte."
+
+
+def test_a_saved_report_is_made_with_its_texts_for_its_own_unit(imported, access_of, tmp_path):
+    import datetime as dt
+
+    from timbalans.reports.services import report_create, report_update
+
+    controller = access_of("controller")
+    report = report_create(
+        access=controller, user=None, unit_id="81516", as_of=dt.date(2025, 2, 28)
+    )
+    report_update(access=controller, user=None, report=report, title="Återrapportering Syd")
+    target = tmp_path / "syd.docx"
+    run(
+        "aterrapportering",
+        "--report",
+        str(report.pk),
+        "--as-of",
+        "2025-02-28",
+        "--format",
+        "docx",
+        "--out",
+        str(target),
+    )
+    paragraphs = [p.text for p in Document(str(target)).paragraphs]
+    assert paragraphs[0] == "Återrapportering Syd"
+    assert paragraphs[1] == "Enhet 81516 PA Syd · ansvar 81516 · underlag per 2025-02-28"
+
+
+def test_an_unknown_saved_report_is_refused(imported, tmp_path):
+    with pytest.raises(CommandError) as exc:
+        run(
+            "aterrapportering",
+            "--report",
+            "999",
+            "--as-of",
+            "2025-02-28",
+            "--format",
+            "docx",
+            "--out",
+            str(tmp_path / "x.docx"),
+        )
+    assert str(exc.value) == "Rapport 999 finns inte."

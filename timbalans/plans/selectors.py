@@ -190,7 +190,11 @@ def follow_up_effect(*, measure: Measure, follow_up: FollowUp) -> kpis.MeasuredE
 
 
 def measure_statuses(
-    *, access: Access, plan: ActionPlan, as_of: dt.date | None, tables=None
+    *,
+    access: Access,
+    plan: ActionPlan,
+    as_of: dt.date | None,
+    tables: dict[str, pl.DataFrame] | None = None,
 ) -> list[MeasureStatus]:
     """Every measure of the plan with its follow-ups; with ``as_of`` also the KPI on that
     date computed from the data now (None: only what is stored)."""

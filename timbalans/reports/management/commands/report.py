@@ -48,7 +48,8 @@ class Command(BaseCommand):
                 access=access,
                 user=None,
                 kind=options["kind"],
-                unit_id=options["unit"],
+                # A saved report is about its own unit unless told otherwise.
+                unit_id=options["unit"] or (report.unit_id if report else ""),
                 as_of=options["as_of"],
                 format=options["format"],
                 report=report,
