@@ -12,7 +12,12 @@ from tests.builders import write_set
 from timbalans.figures.registry import FigureRequest
 from timbalans.records import models as m
 from timbalans.records import selectors
-from timbalans.records.selectors import figure_data_version, figure_settings_load, figure_table
+from timbalans.records.selectors import (
+    data_version_pinned,
+    figure_data_version,
+    figure_settings_load,
+    figure_table,
+)
 from timbalans.records.services import (
     import_batch_apply,
     import_batch_undo,
@@ -101,6 +106,21 @@ def test_an_edit_in_the_admin_moves_the_data_version(tmp_path, admin_user):
         action_flag=CHANGE,
     )
     assert figure_data_version() != version
+
+
+def test_a_pinned_version_holds_inside_the_block_and_the_change_shows_after_it(tmp_path):
+    apply(write_set(tmp_path / "base"))
+    with data_version_pinned() as pinned:
+        assert figure_data_version() == pinned
+        asked = request()
+        before = figure_table(name="hour-balance", request=asked)
+        setting_update(key="status_under_pct", value=-99.0)
+        # The page being read answers for the data version it started with.
+        assert figure_data_version() == pinned
+        assert figure_table(name="hour-balance", request=asked).equals(before)
+    assert figure_data_version() != pinned
+    after = figure_table(name="hour-balance", request=request())
+    assert after.filter(after["case_id"] == "51357")["status"].to_list() == ["balanced"]
 
 
 def test_scoping_by_units_filters_cached_tables(tmp_path):

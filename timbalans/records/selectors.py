@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import polars as pl
 from django.contrib.admin.models import LogEntry
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count
 
 from timbalans.figures.frames import Frames
 from timbalans.figures.settings import FigureSettings, load_settings, settings_from_mapping
@@ -450,38 +451,63 @@ def figure_data_version() -> DataVersion:
     """What the figures read, as a stamp that changes whenever it changes.
 
     ``(newest batch in force, newest batch ever, its time, batches undone, newest setting
-    change, settings changed, last setting change time, newest admin log entry)``. An import
-    adds a batch, an undo undoes one, a setting change (through the service or the admin)
-    writes a ``SettingChange`` and touches ``Setting.changed_at``: each moves the stamp, and
-    it does not come back to an earlier value, so a result cached under it is never served
-    for other data. An edit of a row in the admin writes the admin's log, whose newest entry
-    is in the stamp too. (Undo restores the state before the batch exactly, so the newest
-    batch in force names the data; the counters and the time keep the stamp one-way across
-    an import and its undo, and across a database whose numbering starts over, as in tests.)
+    change, settings changed, last setting change time, newest admin log entry, newest rate
+    change)``. An import adds a batch, an undo undoes one, a setting change (through the
+    service or the admin) writes a ``SettingChange`` and touches ``Setting.changed_at``, a
+    rate change (:func:`timbalans.records.rates.rate_update`) writes a ``RateChange``: each
+    moves the stamp, and it does not come back to an earlier value, so a result cached under
+    it is never served for other data. An edit of a row in the admin writes the admin's log,
+    whose newest entry is in the stamp too. (Undo restores the state before the batch
+    exactly, so the newest batch in force names the data; the counters and the time keep the
+    stamp one-way across an import and its undo, and across a database whose numbering
+    starts over, as in tests.)
+
+    Inside :func:`data_version_pinned` (a page being read) it is the stamp read when the pin
+    was set: one query per request instead of one per figure, and every figure of a page
+    from the same data.
     """
-    batches = m.ImportBatch.objects.aggregate(
-        newest=Max("pk", filter=Q(status=m.ImportBatch.Status.APPLIED)),
-        last=Max("pk"),
-        created=Max("created_at"),
-        undone=Count("pk", filter=Q(status=m.ImportBatch.Status.UNDONE)),
+    pinned = _pinned_version.get()
+    return pinned if pinned is not None else _data_version_read()
+
+
+def _data_version_read() -> DataVersion:
+    """The stamp of :func:`figure_data_version`, read from the database in one query."""
+    applied = m.ImportBatch.Status.APPLIED.value
+    undone = m.ImportBatch.Status.UNDONE.value
+    batch = m.ImportBatch._meta.db_table
+    sql = (
+        f"SELECT (SELECT max(id) FROM {batch} WHERE status = %s),"  # noqa: S608 (constants)
+        f" (SELECT max(id) FROM {batch}), (SELECT max(created_at) FROM {batch}),"
+        f" (SELECT count(*) FROM {batch} WHERE status = %s),"
+        f" (SELECT max(id) FROM {m.SettingChange._meta.db_table}),"
+        f" (SELECT count(*) FROM {m.Setting._meta.db_table}),"
+        f" (SELECT max(changed_at) FROM {m.Setting._meta.db_table}),"
+        f" (SELECT max(id) FROM {LogEntry._meta.db_table}),"
+        f" (SELECT max(id) FROM {m.RateChange._meta.db_table})"
     )
-    changes = m.SettingChange.objects.aggregate(last=Max("pk"))
-    settings = m.Setting.objects.aggregate(n=Count("pk"), at=Max("changed_at"))
-    # A reference row edited by hand in the admin is logged there.
-    edits = LogEntry.objects.aggregate(last=Max("pk"))
-    # A rate change (timbalans.records.rates.rate_update) is logged in RateChange.
-    rates = m.RateChange.objects.aggregate(last=Max("pk"))
-    return (
-        batches["newest"],
-        batches["last"],
-        batches["created"],
-        batches["undone"],
-        changes["last"],
-        settings["n"],
-        settings["at"],
-        edits["last"],
-        rates["last"],
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [applied, undone])
+        return tuple(cursor.fetchone())
+
+
+_pinned_version: ContextVar[DataVersion | None] = ContextVar("figure_data_version", default=None)
+
+
+@contextmanager
+def data_version_pinned() -> Iterator[DataVersion]:
+    """Read the data version once and use it for every figure inside the block.
+
+    For a request that only reads (the pages' GET): its figures, charts and tables all
+    answer for one version of the data, and the stamp is read once, not once per figure.
+    Never around a change of the data (an import, a setting), whose effect the stamp must
+    see.
+    """
+    version = _data_version_read()
+    token = _pinned_version.set(version)
+    try:
+        yield version
+    finally:
+        _pinned_version.reset(token)
 
 
 class _Cache:
@@ -560,7 +586,7 @@ def _frames_at(version: DataVersion, units: set[str] | None, cases: set[str] | N
             if everything is None:
                 everything = Frames.from_dict(_read_all())
                 # Kept only if nothing was imported, undone or changed during the load.
-                if figure_data_version() == version:
+                if _data_version_read() == version:
                     _cache.put(
                         "frames", version, _scope_key(None, None), everything, 1 + FRAMES_CACHE_SIZE
                     )
@@ -612,7 +638,7 @@ def figure_table(
     if table is None:
         frames = _frames_at(version, units, cases)
         table = figure_functions()[name](frames, request)
-        if figure_data_version() == version:
+        if _data_version_read() == version:
             _cache.put("tables", version, key, table, TABLE_CACHE_SIZE)
     return table.clone()
 
@@ -630,6 +656,6 @@ def figure_result_cached(*, key: Hashable, compute: Callable[[], Any]) -> Any:
     value = _cache.get("results", version, key)
     if value is None:
         value = compute()
-        if figure_data_version() == version:
+        if _data_version_read() == version:
             _cache.put("results", version, key, value, RESULT_CACHE_SIZE)
     return value

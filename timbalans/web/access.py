@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 
 from timbalans.accounts.access import Access
 from timbalans.accounts.selectors import access_for
+from timbalans.records.selectors import data_version_pinned
 
 View = Callable[..., HttpResponse]
 
@@ -19,7 +20,8 @@ View = Callable[..., HttpResponse]
 def page(check: Callable[[Access], bool] | None = None) -> Callable[[View], View]:
     """Login required; the user must have a role, and pass ``check`` when given.
 
-    The view is called as ``view(request, access, *args)``.
+    The view is called as ``view(request, access, *args)``; a GET or HEAD inside
+    ``data_version_pinned`` (its figures all from one version of the data, read once).
     """
 
     def decorate(view: View) -> View:
@@ -29,6 +31,10 @@ def page(check: Callable[[Access], bool] | None = None) -> Callable[[View], View
             access = access_for(user=request.user)
             if access is None or (check is not None and not check(access)):
                 raise PermissionDenied
+            if request.method in ("GET", "HEAD"):
+                # A page that only reads answers for one version of the data throughout.
+                with data_version_pinned():
+                    return view(request, access, *args, **kwargs)
             return view(request, access, *args, **kwargs)
 
         return wrapper
