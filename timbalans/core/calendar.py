@@ -25,8 +25,12 @@ language="sv")``. What this module guarantees:
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import sys
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
 
 import holidays
 import polars as pl
@@ -43,9 +47,39 @@ _STORHELG_SCHEMA = {
 }
 
 
+_SWEDEN_MODULE = "holidays.countries.sweden"
+
+
+@cache
+def _sweden_class() -> Any:
+    """``holidays.Sweden``, the same class, without the package's import of every country.
+
+    ``holidays.Sweden`` is looked up lazily by importing ``holidays.countries``, whose
+    ``__init__`` imports all ~280 country modules (0.1 s of a figure run's first holiday).
+    The Swedish module needs none of them (its imports are absolute, its translations found
+    by the country code), so it is loaded on its own under its own name: a later import of
+    ``holidays.countries`` finds it there and uses this very module. Any surprise (another
+    layout of the package) falls back to the ordinary lookup.
+    """
+    module = sys.modules.get(_SWEDEN_MODULE)
+    if module is None and "holidays.countries" not in sys.modules:
+        try:
+            path = Path(holidays.__file__).parent / "countries" / "sweden.py"
+            spec = importlib.util.spec_from_file_location(_SWEDEN_MODULE, path)
+            if spec is not None and spec.loader is not None:
+                module = importlib.util.module_from_spec(spec)
+                sys.modules[_SWEDEN_MODULE] = module
+                spec.loader.exec_module(module)
+        except Exception:  # anything unexpected: the package's own way below
+            sys.modules.pop(_SWEDEN_MODULE, None)
+            module = None
+    sweden = getattr(module, "Sweden", None)
+    return sweden if sweden is not None else holidays.Sweden
+
+
 @lru_cache(maxsize=256)
 def _year_holidays(year: int) -> tuple[tuple[dt.date, str], ...]:
-    cal = holidays.Sweden(
+    cal = _sweden_class()(
         years=year,
         categories=("public", "de_facto"),
         language="sv",
