@@ -264,7 +264,7 @@ def _parse_table(raw: RawFile, problems: list[Problem], *, fast: bool = True) ->
             .cast(schema)  # type: ignore[arg-type]
             .collect()
         )
-        suspect = typed.filter(pl.col(_SUSPECT)).get_column(ROW)
+        suspect = typed.get_column(ROW).filter(typed.get_column(_SUSPECT))
         typed = typed.drop(_SUSPECT)
     else:
         typed = source.select(ROW).with_columns(pl.lit(None, t).alias(n) for n, t in schema.items())
@@ -320,6 +320,17 @@ FAST_DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
 FAST_TS_RE = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$"
 FAST_MONTH_RE = r"^\d{4}-(?:0[1-9]|1[0-2])$"
 FAST_TS_FORMAT = "%Y-%m-%d %H:%M"
+# Kinds whose fast check (``_fast_column``) accepts no value with a space before or after it.
+_ANCHORED_KINDS = (
+    "enum",
+    "date",
+    "month",
+    "decimal",
+    "percent",
+    "integer",
+    "timestamp",
+    "date_or_timestamp",
+)
 
 
 def _typed_fast(col: Column, dtype: pl.DataType) -> bool:
@@ -338,21 +349,28 @@ def _typed_fast(col: Column, dtype: pl.DataType) -> bool:
 def _source(frame: pl.DataFrame, table: str, *, typed: bool) -> pl.DataFrame:
     """``_row`` and the table's columns: text stripped (absent = null), typed kept when fast."""
     # Stripping copies a column: only columns with a value to strip are (one scan to find
-    # out, the same whitespace as ``strip_chars``).
+    # out, the same whitespace as ``strip_chars``). In the fast pass only free text needs
+    # it: every other kind's fast check is anchored (``^...$``, a list of choices), so a
+    # padded value is suspect there and the full rules strip it (``_strings``).
     text = [c.name for c in TABLES[table].columns if frame.schema.get(c.name) == pl.String]
+    checked = [
+        c.name
+        for c in TABLES[table].columns
+        if c.name in text and (not typed or c.kind not in _ANCHORED_KINDS)
+    ]
     padded = (
-        frame.select(pl.col(c).str.contains(r"^\s|\s$").any() for c in text).row(0)
-        if text and frame.height
-        else [False] * len(text)
+        frame.select(pl.col(c).str.contains(r"^\s|\s$").any() for c in checked).row(0)
+        if checked and frame.height
+        else [False] * len(checked)
     )
-    needs_strip = {c for c, p in zip(text, padded, strict=True) if p}
+    needs_strip = {c for c, p in zip(checked, padded, strict=True) if p}
     exprs = []
     for col in TABLES[table].columns:
         if col.name not in frame.columns:
             exprs.append(pl.lit(None, pl.String).alias(col.name))
         elif (typed and _typed_fast(col, frame.schema[col.name])) or (
             col.name in text and col.name not in needs_strip
-        ):
+        ):  # as it is: typed, or text with nothing to strip (or checked by the fast pass)
             exprs.append(pl.col(col.name))
         else:
             exprs.append(_as_string(frame, col.name).alias(col.name))
