@@ -109,6 +109,29 @@ def concurrent_hours(pieces: pl.DataFrame, person: str, name: str) -> pl.DataFra
     )
 
 
+def excess_worked_hours(frames: Frames, req: FigureRequest) -> pl.DataFrame:
+    """The worked half of :func:`coverage` alone (savings needs no more): ``case_id``,
+    ``period_start``, ``excess_worked_hours``, the same values and order as in coverage."""
+    periods = case_periods(frames, req)
+    worked = worked_period_pieces(frames, req)
+    return (
+        periods.join(
+            concurrent_hours(worked, "employee_id", "worked_concurrent_hours"),
+            on=PERIOD_KEY,
+            how="left",
+        )
+        .with_columns(pl.col("worked_concurrent_hours").fill_null(0.0))
+        .select(
+            "case_id",
+            "period_start",
+            (pl.col("worked_concurrent_hours") - pl.col("granted_double_hours"))
+            .clip(lower_bound=0)
+            .alias("excess_worked_hours"),
+        )
+        .sort("case_id", "period_start")
+    )
+
+
 def coverage(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     periods = case_periods(frames, req)
     worked = worked_period_pieces(frames, req)

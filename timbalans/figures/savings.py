@@ -37,7 +37,7 @@ import polars as pl
 from timbalans.figures.absence import absence
 from timbalans.figures.case_economics import case_economics, case_results
 from timbalans.figures.common import month_first_last, months_between
-from timbalans.figures.coverage import coverage
+from timbalans.figures.coverage import excess_worked_hours
 from timbalans.figures.frames import Frames
 from timbalans.figures.hour_balance import hour_balance
 from timbalans.figures.overtime import overtime
@@ -111,7 +111,10 @@ def savings_bases(frames: Frames, req: FigureRequest) -> dict[str, float]:
         pl.concat(
             [
                 hour_balance(frames, wreq).select("case_id", pl.col("unpaid_hours").alias("h")),
-                coverage(frames, wreq).select("case_id", pl.col("excess_worked_hours").alias("h")),
+                # coverage's excess_worked_hours, without its planned half (not needed here)
+                excess_worked_hours(frames, wreq).select(
+                    "case_id", pl.col("excess_worked_hours").alias("h")
+                ),
             ]
         )
         .group_by("case_id")
