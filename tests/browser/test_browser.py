@@ -74,11 +74,29 @@ def test_a_controller_reads_the_overview_drills_into_a_case_and_exports_it(
         ("Bemanning", "bemanning"),
         ("Övertid och timavlönade", "overtid"),
         ("Sjukfrånvaro", "sjukfranvaro"),
+        ("Rapporter", "rapporter"),
     ]:
         page.get_by_role("link", name=link, exact=True).click()
         page.wait_for_load_state()
         assert axe_violations(page) == [], link
         screenshot(page, name)
+
+    # A unit's action plan, made from the seed's five measures, on its own page.
+    page.get_by_role("link", name="Handlingsplaner", exact=True).click()
+    form = page.locator("form", has_text="Skapa handlingsplan")
+    form.locator("select[name=unit_id]").select_option("81515")
+    form.get_by_role("button", name="Skapa handlingsplan").click()
+    page.wait_for_load_state()
+    headings = page.get_by_role("heading", level=2).all_inner_texts()
+    assert headings[1:6] == [
+        "1. Beslutade timmar",
+        "2. Ärenden",
+        "3. Vik/övertid",
+        "4. Sjukfrånvaro",
+        "5. Synliggöra och särskilja strukturella kostnader",
+    ]
+    assert axe_violations(page) == []
+    screenshot(page, "handlingsplan-81515")
 
 
 BROKEN_WORKED = (

@@ -60,12 +60,22 @@ def overtime_against_goal(monthly: pl.DataFrame, *, goal_pct: float | None) -> d
             )
     data = pl.DataFrame(rows) if rows else pl.DataFrame({"Månad": [], "Serie": [], "Timmar": []})
     base = _base(data)
+    # One legend for the three series: the bars, the baseline year and the goal.
+    series = ["Övertid", "Jämförelseår"]
+    if goal_pct is not None:
+        series.append(f"Mål ({goal_pct:+.0f} %)".replace("-", "−"))
+    color = alt.Color(
+        "Serie:N",
+        scale=alt.Scale(domain=series, range=[BLUE, GREY, RED][: len(series)]),
+        title=None,
+    )
     bars = (
         base.transform_filter(alt.datum.Serie == "Övertid")
-        .mark_bar(color=BLUE)
+        .mark_bar()
         .encode(
             x=alt.X("Månad:N", title=None),
             y=alt.Y("Timmar:Q", title="Timmar", axis=alt.Axis(format=",.0f")),
+            color=color,
             tooltip=["Månad:N", alt.Tooltip("Timmar:Q", format=",.0f")],
         )
     )
@@ -75,7 +85,7 @@ def overtime_against_goal(monthly: pl.DataFrame, *, goal_pct: float | None) -> d
         .encode(
             x="Månad:N",
             y="Timmar:Q",
-            color=alt.Color("Serie:N", scale=alt.Scale(range=[GREY, RED]), title=None),
+            color=color,
             strokeDash=alt.StrokeDash("Serie:N", legend=None),
         )
     )
