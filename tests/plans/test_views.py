@@ -3,6 +3,7 @@ download; every write audited."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -123,3 +124,24 @@ def test_the_plan_is_downloaded_as_a_word_document_and_audited(created):
     event = AuditEvent.objects.filter(action=AuditEvent.Action.REPORT).get()
     assert event.target == f"handlingsplan {plan.pk}"
     assert event.username == "chef"
+
+
+def test_the_case_page_shows_the_cases_own_plan_to_the_roles_that_see_plans(
+    imported, as_user, access_of
+):
+    from timbalans.plans import services
+
+    services.case_plans_create_for_largest_deficits(
+        access=access_of("chef"), user=None, unit_id="81515", as_of=dt.date(2025, 6, 30)
+    )
+    plan = ActionPlan.objects.get(case_id="51470")
+    page = as_user("chef").get("/arenden/51470/?as_of=2025-06-30").content.decode()
+    assert "Handlingsplan för ärendet" in page
+    assert f'<a href="/handlingsplaner/{plan.pk}/?' in page
+    assert "<li>1. Ärende 51470</li>" in page
+    # Another case of the unit has no plan of its own (four plans for five cases).
+    other = as_user("controller").get("/arenden/51474/?as_of=2025-06-30").content.decode()
+    assert "Ärendet har ingen egen handlingsplan." in other
+    # The coordinator sees no economics and no plans.
+    hidden = as_user("samordnare").get("/arenden/51470/?as_of=2025-06-30").content.decode()
+    assert "Handlingsplan för ärendet" not in hidden

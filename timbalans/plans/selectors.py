@@ -48,6 +48,14 @@ def action_plan_list(*, access: Access, status: str = "") -> list[ActionPlan]:
     return list(plans)
 
 
+def case_plan_list(*, access: Access, case_id: str) -> list[ActionPlan]:
+    """The case's own plans (level ``case``) this user may see, newest period first."""
+    plans = ActionPlan.objects.prefetch_related("measures").filter(
+        level=ActionPlan.Level.CASE, case_id=case_id
+    )
+    return [plan for plan in plans if plan_visible(access=access, plan=plan)]
+
+
 def action_plan_get(*, access: Access, plan_id: int) -> ActionPlan:
     plan = (
         ActionPlan.objects.prefetch_related(

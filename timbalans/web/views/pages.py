@@ -14,6 +14,7 @@ from timbalans.accounts.access import Access
 from timbalans.accounts.models import AuditEvent
 from timbalans.accounts.services import audit_log
 from timbalans.figures import charts
+from timbalans.plans.selectors import case_plan_list
 from timbalans.web import selectors
 from timbalans.web.access import client_ip, page
 from timbalans.web.filters import Filters
@@ -213,6 +214,8 @@ def case(request: HttpRequest, access: Access, case_id: str) -> HttpResponse:
             "staff": staff,
             "progress_chart": progress,
             "current": cp.current,
+            "plans": case_plan_list(access=access, case_id=case_id),
+            "sees_plans": access.sees_economics,
         },
         tables=tables,
         filename=f"arende-{case_id}-{filters.as_of}",
