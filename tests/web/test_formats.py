@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from timbalans.web.templatetags.sv import hours, number, pct, sek, share, tkr
+from timbalans.web.templatetags.sv import hours, number, pct, sek, share, text, tkr
 
 
 def test_thousands_are_separated_by_a_space_and_decimals_by_a_comma():
@@ -28,3 +28,12 @@ def test_missing_values_are_a_dash():
     assert number(None) == "–"
     assert pct(None) == "–"
     assert number(float("nan")) == "–"
+
+
+def test_free_text_is_paragraphs_and_lists_escaped():
+    typed = "Arbetet innebär:\n- beviljade timmar\n- <b>utförd</b> tid\n\n1. först\n2. sedan"
+    assert text(typed) == (
+        "<p>Arbetet innebär:</p><ul><li>beviljade timmar</li>"
+        "<li>&lt;b&gt;utförd&lt;/b&gt; tid</li></ul><ol><li>först</li><li>sedan</li></ol>"
+    )
+    assert text(None) == ""

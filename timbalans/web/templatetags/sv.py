@@ -101,3 +101,22 @@ def get(mapping: Any, key: Any) -> Any:
 def svg(value: str) -> SafeString:
     """A chart rendered on the server (our own vl-convert output, never user input)."""
     return mark_safe(value)  # noqa: S308
+
+
+@register.filter
+def text(value: Any) -> SafeString:
+    """Free text as typed in a form, as in the documents: a paragraph per line, "- " lines
+    as a bullet list, "1. " lines as a numbered list (``reports.content.text_blocks``)."""
+    from django.utils.html import escape
+
+    from timbalans.reports.content import Bullets, Paragraph, text_blocks
+
+    parts = []
+    for block in text_blocks(str(value or "")):
+        if isinstance(block, Paragraph):
+            parts.append(f"<p>{escape(block.text)}</p>")
+        elif isinstance(block, Bullets):
+            tag = "ol" if block.numbered else "ul"
+            items = "".join(f"<li>{escape(i)}</li>" for i in block.items)
+            parts.append(f"<{tag}>{items}</{tag}>")
+    return mark_safe("".join(parts))  # noqa: S308 (every text escaped above)
