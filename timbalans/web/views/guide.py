@@ -1,4 +1,9 @@
-"""The figures guide (docs/figures.md) inside the app, so every page can link to it."""
+"""The figures guide inside the app, so every page can link to it.
+
+It renders the Swedish user guide ``docs/berakningar.md``; ``docs/figures.md`` is the English
+reference with the same definitions. The ``toc`` extension gives every heading an id, which
+the pages link to (``#hour-balance-timbalans``, ``#capacity``, ``#overtime``, ``#absence``).
+"""
 
 from __future__ import annotations
 
@@ -13,12 +18,12 @@ from timbalans.accounts.access import Access
 from timbalans.web.access import page
 from timbalans.web.views.common import render_page
 
-MISSING = "Beräkningsguiden finns inte i den här installationen (docs/figures.md)."
+MISSING = "Beräkningsguiden finns inte i den här installationen (docs/berakningar.md)."
 
 
 @lru_cache(maxsize=1)
 def _guide_html() -> str:
-    path = settings.BASE_DIR.parent / "docs" / "figures.md"
+    path = settings.BASE_DIR.parent / "docs" / "berakningar.md"
     if not path.exists():
         return f"<p>{MISSING}</p>"
     return markdown.markdown(
