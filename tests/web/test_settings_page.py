@@ -77,3 +77,13 @@ def test_a_rate_without_a_date_is_refused(as_user):
     )
     html = response.content.decode()
     assert "Satsen social_fee_rate kunde inte sparas: Ange datumet satsen gäller från" in html
+
+
+def test_every_setting_on_the_page_has_a_swedish_help_text():
+    from dataclasses import asdict
+
+    from timbalans.figures.settings import FigureSettings
+    from timbalans.web.views.admin_pages import SETTING_HELP
+
+    shown = set(asdict(FigureSettings())) - {"source", "rates", "rates_on"}
+    assert shown == set(SETTING_HELP)

@@ -97,6 +97,9 @@ SETTING_HELP = {
     "overtime_goal_pct": "Årets mål för förändring av övertid (%), per år",
     "repeated_occasions": "Antal sjuktillfällen som ger flagga för upprepad korttidsfrånvaro",
     "window_months": "… inom så här många månader",
+    "savings_top_cases": "Antal ärenden med störst underskott som åtgärd 2 (Ärenden) räknar med",
+    "savings_effect_low_pct": "Bedömd effekt av en åtgärd, lägsta andel av områdets kostnad (%)",
+    "savings_effect_high_pct": "Bedömd effekt av en åtgärd, högsta andel av områdets kostnad (%)",
 }
 
 
