@@ -830,6 +830,13 @@ def computed_parts(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(every computed cost part incl. fees, the worked pieces) for the window.
 
+    The parts are :data:`PART_SCHEMA` plus ``fee``: the social fees on the case parts (wages,
+    OB, sick pay) are not rows of their own but ``amount × fee`` of each such part (``fee``
+    the social fee rate of its date, as in :func:`fee_parts`), since they are a third of
+    the rows; the unit rows' parts (idle time and its fees) have ``fee`` 0. A part's fee
+    belongs to ``social_fees`` and, like the part, to the structural cost when it is
+    structural (:func:`_case_economics`).
+
     ``pieces``: :func:`worked_ob_pieces` from ``window.first`` or earlier (only the window's
     days are used); computed when not given.
     """
@@ -840,8 +847,9 @@ def computed_parts(
     wages = worked_cost_parts(frames, pieces, rates)
     sick = sick_pay_parts(frames, window, rates, req.as_of)
     idle, idle_fees = salary_parts(frames, pieces, window, rates)
-    case_parts = pl.concat([wages, sick])
-    parts = pl.concat([case_parts, fee_parts(case_parts, rates), idle, idle_fees])
+    case_parts = rates.join(pl.concat([wages, sick]), {"fee": "social_fee_rate"})
+    no_fee = pl.lit(0.0).alias("fee")
+    parts = pl.concat([case_parts, idle.with_columns(no_fee), idle_fees.with_columns(no_fee)])
     return parts, pieces
 
 
@@ -881,12 +889,16 @@ def _case_economics(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     every = worked_ob_pieces(frames, req.settings, pieces_from(window, periods), window.last_fact)
     parts, pieces = computed_parts(frames, req, window, every)
     parts = parts.filter(pl.col("month").is_in(window.months))
+    fee = pl.col("amount") * pl.col("fee")  # the social fees on a case part
     computed = parts.group_by(ROW_KEY).agg(
         *[
-            pl.col("amount").filter(pl.col("column") == c).sum().alias(f"cmp_cost_{c}")
+            (
+                pl.col("amount").filter(pl.col("column") == c).sum()
+                + (fee.sum() if c == "social_fees" else 0.0)
+            ).alias(f"cmp_cost_{c}")
             for c in COST_CATEGORIES
         ],
-        pl.col("amount").filter(pl.col("structural")).sum().alias("cmp_structural"),
+        (pl.col("amount") + fee).filter(pl.col("structural")).sum().alias("cmp_structural"),
     )
     ledger = ledger_by_row(frames, window)
     revenue = revenue_by_month(frames, req, window, periods=periods, pieces=every)
