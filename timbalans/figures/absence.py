@@ -112,12 +112,20 @@ _REPLACEMENT = {
 
 
 def spells_up_to(frames: Frames, as_of: dt.date) -> pl.DataFrame:
-    """Sick spells from the sick rows that started by D 24:00 (``core.spells.sick_spells``)."""
-    rows = frames.absences.filter(
-        pl.col("type").is_in(list(SICK))
-        & (pl.col("start") < midnight(as_of + dt.timedelta(days=1)))
-    )
-    return sick_spells(rows)
+    """Sick spells from the sick rows that started by D 24:00 (``core.spells.sick_spells``).
+
+    Computed once per set of frames and D: absence, absence-employees and case-economics'
+    sick pay all ask for them.
+    """
+
+    def compute() -> pl.DataFrame:
+        rows = frames.absences.filter(
+            pl.col("type").is_in(list(SICK))
+            & (pl.col("start") < midnight(as_of + dt.timedelta(days=1)))
+        )
+        return sick_spells(rows)
+
+    return frames.derived(("spells_up_to", as_of), compute)
 
 
 def sick_day_hours(
