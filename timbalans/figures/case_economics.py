@@ -72,11 +72,15 @@ from timbalans.core.periods import (
     granted_hours_by_month,
     normalize_decisions,
     periods_overlapping,
-    settlement_periods,
 )
 from timbalans.core.rates import RateSet
 from timbalans.core.spells import sick_days
-from timbalans.figures.common import counting_factor, month_first_last, months_between
+from timbalans.figures.common import (
+    case_settlement_periods,
+    counting_factor,
+    month_first_last,
+    months_between,
+)
 from timbalans.figures.frames import Frames
 from timbalans.figures.registry import FigureRequest
 from timbalans.figures.settings import FigureSettings
@@ -675,9 +679,9 @@ def fee_parts(parts: pl.DataFrame, rates: RateSet) -> pl.DataFrame:
 
 def revenue_periods(frames: Frames, window: Window) -> pl.DataFrame:
     """The settlement periods of the visible cases that overlap the window's months."""
-    return periods_overlapping(
-        settlement_periods(frames.decisions), window.first, window.last
-    ).join(_case_units(frames).select("case_id"), on="case_id", how="semi")
+    return periods_overlapping(case_settlement_periods(frames), window.first, window.last).join(
+        _case_units(frames).select("case_id"), on="case_id", how="semi"
+    )
 
 
 def pieces_from(window: Window, periods: pl.DataFrame) -> dt.date:

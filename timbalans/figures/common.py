@@ -15,6 +15,8 @@ from timbalans.core.intervals import (
     split_at_as_of,
     split_at_months,
 )
+from timbalans.core.periods import settlement_periods
+from timbalans.figures.frames import Frames
 from timbalans.figures.settings import FigureSettings
 
 _US_PER_HOUR = 3_600_000_000
@@ -227,3 +229,9 @@ def split_months_fast(
         labels.gather(i.filter(inside) - 1).alias("month"),
     )
     return pl.concat([whole.select(crossing.columns), crossing])
+
+
+def case_settlement_periods(frames: Frames) -> pl.DataFrame:
+    """:func:`timbalans.core.periods.settlement_periods` of ``frames.decisions``, computed
+    once per set of frames (hour-balance, coverage and case-economics all start from them)."""
+    return frames.derived(("settlement_periods",), lambda: settlement_periods(frames.decisions))

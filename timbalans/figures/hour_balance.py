@@ -19,8 +19,8 @@ import datetime as dt
 import polars as pl
 
 from timbalans.core.intervals import midnight_after
-from timbalans.core.periods import periods_overlapping, settlement_periods
-from timbalans.figures.common import counting_factor, period_pieces
+from timbalans.core.periods import periods_overlapping
+from timbalans.figures.common import case_settlement_periods, counting_factor, period_pieces
 from timbalans.figures.frames import Frames
 from timbalans.figures.registry import FigureRequest
 
@@ -52,7 +52,7 @@ def case_periods(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     """The settlement periods of the visible cases that overlap [from, to], with unit_id."""
 
     def compute() -> pl.DataFrame:
-        periods = settlement_periods(frames.decisions)
+        periods = case_settlement_periods(frames)
         periods = periods_overlapping(periods, req.date_from, req.date_to)
         return periods.join(frames.cases.select("case_id", "unit_id"), on="case_id", how="inner")
 
