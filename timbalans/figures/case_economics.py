@@ -892,17 +892,22 @@ def _case_economics(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     periods = revenue_periods(frames, window)
     every = worked_ob_pieces(frames, req.settings, pieces_from(window, periods), window.last_fact)
     parts, pieces = computed_parts(frames, req, window, every)
-    parts = parts.filter(pl.col("month").is_in(window.months))
     fee = pl.col("amount") * pl.col("fee")  # the social fees on a case part
-    computed = parts.group_by(ROW_KEY).agg(
-        *[
-            (
-                pl.col("amount").filter(pl.col("column") == c).sum()
-                + (fee.sum() if c == "social_fees" else 0.0)
-            ).alias(f"cmp_cost_{c}")
-            for c in COST_CATEGORIES
-        ],
-        (pl.col("amount") + fee).filter(pl.col("structural")).sum().alias("cmp_structural"),
+    computed = (
+        parts.lazy()  # lazy: only the columns the sums read are filtered
+        .filter(pl.col("month").is_in(window.months))
+        .group_by(ROW_KEY)
+        .agg(
+            *[
+                (
+                    pl.col("amount").filter(pl.col("column") == c).sum()
+                    + (fee.sum() if c == "social_fees" else 0.0)
+                ).alias(f"cmp_cost_{c}")
+                for c in COST_CATEGORIES
+            ],
+            (pl.col("amount") + fee).filter(pl.col("structural")).sum().alias("cmp_structural"),
+        )
+        .collect()
     )
     ledger = ledger_by_row(frames, window)
     revenue = revenue_by_month(frames, req, window, periods=periods, pieces=every)
