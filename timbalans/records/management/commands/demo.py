@@ -65,6 +65,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Inloggning: användare {DEMO_USER} (administratör), lösenord {password}")
         others = ", ".join(n for n in DEMO_ROLES if n != DEMO_USER)
         self.stdout.write(f"Samma lösenord för rollerna: {others}")
-        self.stdout.write(f"Webbappen: http://{options['addr']}/")
-        if not options["no_serve"]:
+        if options["no_serve"]:
+            self.stdout.write(f"Webbappen: http://{options['addr']}/")
+        else:  # serve says where, once
             call_command("serve", addr=options["addr"])
