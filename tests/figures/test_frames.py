@@ -105,3 +105,22 @@ def test_invalid_files_raise_with_the_problems(tmp_path):
         'units.csv, rad 1, kolumn "cost_center": kolumnen saknas; den är obligatorisk i den här '
         "tabellen." in exc.value.problems
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_frames_read_outside_a_transaction_are_the_same(tmp_path):
+    """Data committed, as in the web app: on PostgreSQL the big tables are then read on
+    connections of their own in one exported snapshot (``_read_raws``)."""
+    from django.db import connection
+
+    from timbalans.records.selectors import _parallel_possible
+
+    d = write_set(tmp_path / "s", absences=ABSENCES, shifts=SHIFTS)
+    import_batch_apply(dataset=import_dataset_validate(source=d), source=str(d))
+    assert _parallel_possible() == (connection.vendor == "postgresql")
+    from_files = sort_all(frames_from_files(d))
+    from_db = sort_all(frames_load())
+    for table, frame in from_files.items():
+        assert_frame_equal(from_db[table], frame, check_exact=False, abs_tol=1e-9), table
+    assert from_db["shifts"].height == 2
+    assert from_db["worked"].height == from_files["worked"].height > 0
