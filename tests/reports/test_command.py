@@ -63,50 +63,22 @@ def test_the_board_report_as_pdf(imported, tmp_path):
     assert target.read_bytes().startswith(b"%PDF-")
 
 
-def test_a_wrong_format_is_refused_in_swedish(imported, tmp_path):
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--unit", "81515", "--format", "xlsx"],
+            "Handlingsplan finns som docx eller pdf, inte som xlsx.",
+        ),
+        (["--format", "docx"], "En handlingsplan görs för en enhet: ange enhet."),
+        (["--unit", "99999", "--format", "docx"], "Enheten 99999 finns inte."),
+    ],
+    ids=["wrong format", "no unit", "unknown unit"],
+)
+def test_a_plan_that_cannot_be_made_is_refused_in_swedish(imported, tmp_path, args, message):
     with pytest.raises(CommandError) as exc:
-        run(
-            "handlingsplan",
-            "--unit",
-            "81515",
-            "--as-of",
-            "2025-06-30",
-            "--format",
-            "xlsx",
-            "--out",
-            str(tmp_path / "x.xlsx"),
-        )
-    assert str(exc.value) == "Handlingsplan finns som docx eller pdf, inte som xlsx."
-
-
-def test_a_plan_needs_a_unit(imported, tmp_path):
-    with pytest.raises(CommandError) as exc:
-        run(
-            "handlingsplan",
-            "--as-of",
-            "2025-06-30",
-            "--format",
-            "docx",
-            "--out",
-            str(tmp_path / "x.docx"),
-        )
-    assert str(exc.value) == "En handlingsplan görs för en enhet: ange enhet."
-
-
-def test_an_unknown_unit_is_refused(imported, tmp_path):
-    with pytest.raises(CommandError) as exc:
-        run(
-            "handlingsplan",
-            "--unit",
-            "99999",
-            "--as-of",
-            "2025-06-30",
-            "--format",
-            "docx",
-            "--out",
-            str(tmp_path / "x.docx"),
-        )
-    assert str(exc.value) == "Enheten 99999 finns inte."
+        run("handlingsplan", *args, "--as-of", "2025-06-30", "--out", str(tmp_path / "x"))
+    assert str(exc.value) == message
 
 
 def test_a_saved_report_is_made_with_its_texts_for_its_own_unit(imported, access_of, tmp_path):
