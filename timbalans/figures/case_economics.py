@@ -84,7 +84,7 @@ from timbalans.figures.common import (
 from timbalans.figures.frames import Frames
 from timbalans.figures.registry import FigureRequest
 from timbalans.figures.settings import FigureSettings
-from timbalans.figures.staff import absence_day_hours, interval_pairs, overlapping
+from timbalans.figures.staff import absence_day_hours, employment_on, interval_pairs, overlapping
 from timbalans.ingest.accounts import account_categories
 from timbalans.ingest.schema import MONTHLY_FORMS, REVENUE_CATEGORIES
 
@@ -135,6 +135,16 @@ HOURLY_DEDUCTION_WEEK_DAYS = 7
 FAR_FUTURE = dt.date(9999, 12, 31)
 
 # Long-form cost parts: where each krona lands before the table is pivoted.
+# ``fee_amount``: the social fees on the part (Σ amount × the fee rate of each amount's date).
+SUM_SCHEMA = {
+    "case_id": pl.String(),
+    "unit_id": pl.String(),
+    "month": pl.String(),
+    "column": pl.String(),
+    "structural": pl.Boolean(),
+    "amount": pl.Float64(),
+    "fee_amount": pl.Float64(),
+}
 PART_SCHEMA = {
     "case_id": pl.String(),
     "unit_id": pl.String(),
@@ -166,58 +176,6 @@ class Window:
 # --------------------------------------------------------------------------- employments
 
 
-def employment_in_force(frames: Frames, frame: pl.DataFrame, *, on: str = "date") -> pl.DataFrame:
-    """``frame`` with the employment in force on each row's date (as-of join, order kept).
-
-    Adds ``form_class`` (``monthly``/``hourly``, null when none), ``cost_basis`` (monthly),
-    ``hourly_wage``, ``employment_rate``, ``full_time_hours_per_week``, ``status``.
-    """
-    e = (
-        frames.employments.select(
-            "employee_id",
-            pl.col("valid_from").alias("__ef"),
-            pl.col("valid_to").fill_null(FAR_FUTURE).alias("__et"),
-            pl.when(pl.col("form").is_in(list(MONTHLY_FORMS)))
-            .then(pl.lit("monthly"))
-            .otherwise(pl.lit("hourly"))
-            .alias("form_class"),
-            (
-                pl.col("monthly_salary")
-                / (pl.col("full_time_hours_per_week").fill_null(40.0) * 52 / 12)
-            ).alias("cost_basis"),
-            "hourly_wage",
-            pl.col("employment_rate").fill_null(0.0),
-            pl.col("full_time_hours_per_week").fill_null(40.0),
-            pl.col("status").fill_null("ordinary"),
-        )
-        .with_columns(
-            pl.when(pl.col("form_class") == "monthly")
-            .then(pl.col("cost_basis"))
-            .alias("cost_basis")
-        )
-        .sort("__ef")
-    )
-    added = [c for c in e.columns if not c.startswith("__") and c != "employee_id"]
-    base = frame.drop([c for c in added if c in frame.columns]).with_row_index("__emp_row")
-    probe = (
-        base.select("__emp_row", "employee_id", on)
-        .sort(on)
-        .join_asof(
-            e,
-            left_on=on,
-            right_on="__ef",
-            by="employee_id",
-            strategy="backward",
-            check_sortedness=False,
-        )
-    )
-    inside = pl.col(on) <= pl.col("__et")
-    probe = probe.select(
-        "__emp_row", *[pl.when(inside).then(pl.col(c)).alias(c) for c in added]
-    ).sort("__emp_row")
-    return pl.concat([base.drop("__emp_row"), probe.drop("__emp_row")], how="horizontal")
-
-
 # --------------------------------------------------------------------------- worked pieces
 
 
@@ -243,7 +201,7 @@ def worked_ob_pieces(
     """Worked time of ``first``..``last_fact`` (up to D) in pieces of one date and OB category.
 
     Columns of worked plus ``hours``, ``date``, ``ob_category``, ``month``, ``counted_hours``,
-    the employment in force (:func:`employment_in_force`) and ``category``
+    the employment in force (:func:`timbalans.figures.staff.employment_on`) and ``category``
     (``ordinary``/``additional``/``overtime``/``hourly``/``other``, as in the overtime table).
     """
     if last_fact < first:
@@ -258,7 +216,7 @@ def worked_ob_pieces(
         pl.col("date").dt.strftime("%Y-%m").alias("month"),
         (pl.col("hours") * counting_factor(settings)).alias("counted_hours"),
     )
-    pieces = employment_in_force(frames, pieces)
+    pieces = employment_on(frames, pieces)
     t, form = pl.col("time_type"), pl.col("form_class")
     category = (
         pl.when(form == "hourly")
@@ -279,7 +237,13 @@ def _case_units(frames: Frames) -> pl.DataFrame:
 
 
 def worked_cost_parts(frames: Frames, pieces: pl.DataFrame, rates: RateSet) -> pl.DataFrame:
-    """Cost parts of worked time (wages, OB), before social fees, on the pieces' cases."""
+    """Cost of worked time (wages, OB) and its social fees on the pieces' cases, summed per
+    case, month, column and structural (:data:`SUM_SCHEMA`).
+
+    ``pieces`` carry ``__fee``, the social fee rate of their date: each piece's fee is its
+    amount × that rate before the sum, so a rate that changes inside a month applies from its
+    date.
+    """
     priced = with_ob_amount(
         rates.join(
             pieces,
@@ -330,40 +294,43 @@ def worked_cost_parts(frames: Frames, pieces: pl.DataFrame, rates: RateSet) -> p
     )
     ob_eligible = t.is_in(list(OB_TIME_TYPES)) & pl.col("form_class").is_not_null()
     ob = pl.when(ob_eligible).then(pl.col("ob_amount") * pl.col("hours")).otherwise(0.0)
-    units = _case_units(frames)
-    base = priced.join(units, on="case_id", how="left").select(
-        "case_id",
-        "unit_id",
-        "month",
-        "date",
-        structural.alias("structural"),
-        wage.alias("w"),
-        column.alias("wc"),
-        ob.alias("ob"),
+    sums = (
+        priced.lazy()
+        .select(
+            "case_id",
+            "month",
+            column.alias("column"),
+            structural.alias("structural"),
+            wage.alias("w"),
+            ob.alias("ob"),
+            "__fee",
+        )
+        .group_by("case_id", "month", "column", "structural")
+        .agg(
+            pl.col("w").sum(),
+            (pl.col("w") * pl.col("__fee")).sum().alias("w_fee"),
+            pl.col("ob").sum(),
+            (pl.col("ob") * pl.col("__fee")).sum().alias("ob_fee"),
+        )
+        .join(_case_units(frames).lazy(), on="case_id", how="left")
+        .collect()
     )
+    key = ["case_id", "unit_id", "month"]
     parts = pl.concat(
         [
-            base.select(
-                "case_id",
-                "unit_id",
-                "month",
-                "date",
-                pl.col("wc").alias("column"),
-                pl.col("w").alias("amount"),
-                "structural",
-            ),
-            base.select(
-                "case_id",
-                "unit_id",
-                "month",
-                "date",
+            sums.select(
+                *key, "column", "structural", pl.col("w").alias("amount"), pl.col("w_fee")
+            ).rename({"w_fee": "fee_amount"}),
+            sums.select(
+                *key,
                 pl.lit("ob").alias("column"),
-                pl.col("ob").alias("amount"),
                 "structural",
+                pl.col("ob").alias("amount"),
+                pl.col("ob_fee").alias("fee_amount"),
             ),
         ]
     )
-    return parts.filter(pl.col("amount") != 0).cast(PART_SCHEMA)  # type: ignore[arg-type]
+    return parts.filter(pl.col("amount") != 0).cast(SUM_SCHEMA)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- salaries and idle
@@ -407,16 +374,16 @@ def _fee_segments(
 
 def salary_parts(
     frames: Frames, pieces: pl.DataFrame, window: Window, rates: RateSet
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+) -> pl.DataFrame:
     """The idle paid time of the monthly-paid on their home unit, and its social fees.
 
-    Returns (``idle``, ``fees``), both in :data:`PART_SCHEMA` with ``case_id`` "".
-    ``fees`` is the fee on salary − the fee on deductions − the fee on what was charged, so
-    that with the fees on the charged wages every krona of fees lands once.
+    :data:`SUM_SCHEMA` with ``case_id`` "". ``pieces`` carry ``__fee`` (as in
+    :func:`worked_cost_parts`). The fee is the fee on salary − the fee on deductions − the
+    fee on what was charged, so that with the fees on the charged wages every krona of fees
+    lands once.
     """
-    empty = pl.DataFrame(schema=PART_SCHEMA)
     if window.last_fact < window.first:
-        return empty, empty
+        return pl.DataFrame(schema=SUM_SCHEMA)
     home = frames.employees.select("employee_id", pl.col("unit_id").alias("home_unit"))
     segs = _fee_segments(rates, window.months, window.first, window.last_fact)
     e = frames.employments.filter(pl.col("form").is_in(list(MONTHLY_FORMS))).select(
@@ -442,7 +409,7 @@ def salary_parts(
     )
     # Salary not paid for unpaid absence: hours by capacity's rule × cost basis that day.
     absent = absence_day_hours(frames, window.first, window.last_fact, types=UNPAID_ABSENCE_TYPES)
-    absent = employment_in_force(frames, absent.select("employee_id", "date", "month", "hours"))
+    absent = employment_on(frames, absent.select("employee_id", "date", "month", "hours"))
     absent = rates.join(
         absent.filter(pl.col("form_class") == "monthly"), {"fee": "social_fee_rate"}
     ).select(
@@ -453,15 +420,13 @@ def salary_parts(
         (-pl.col("hours") * pl.col("cost_basis")).fill_null(0.0).alias("amount"),
         "fee",
     )
-    charged = rates.join(
-        pieces.filter(pl.col("category") == "ordinary"), {"fee": "social_fee_rate"}
-    ).select(
+    charged = pieces.filter(pl.col("category") == "ordinary").select(
         "employee_id",
         "month",
         "date",
         (pl.col("status") != "ordinary").alias("structural"),
         (-pl.col("cost_basis") * pl.col("hours")).fill_null(0.0).alias("amount"),
-        "fee",
+        pl.col("__fee").alias("fee"),
     )
     # The deduction never takes more than the month's salary of that status.
     per = ["employee_id", "month", "structural"]
@@ -483,28 +448,34 @@ def salary_parts(
     )
     moves = pl.concat([salary, absent, charged]).join(home, on="employee_id", how="inner")
     moves = moves.filter(pl.col("home_unit").is_in(frames.units["unit_id"].implode()))
-    common: list[pl.Expr | str] = [
-        pl.lit(UNALLOCATED).alias("case_id"),
-        pl.col("home_unit").alias("unit_id"),
-        "month",
-        "date",
-    ]
-    idle = moves.select(
-        *common,
-        pl.when(pl.col("structural"))
-        .then(pl.lit("training_reassignment"))
-        .otherwise(pl.lit("salary_monthly"))
-        .alias("column"),
-        "amount",
-        "structural",
+    return summed_parts(
+        moves.select(
+            pl.lit(UNALLOCATED).alias("case_id"),
+            pl.col("home_unit").alias("unit_id"),
+            "month",
+            pl.when(pl.col("structural"))
+            .then(pl.lit("training_reassignment"))
+            .otherwise(pl.lit("salary_monthly"))
+            .alias("column"),
+            "structural",
+            "amount",
+            pl.col("fee").alias("__fee"),
+        )
     )
-    fees = moves.select(
-        *common,
-        pl.lit("social_fees").alias("column"),
-        (pl.col("amount") * pl.col("fee")).alias("amount"),
-        "structural",
+
+
+def summed_parts(parts: pl.DataFrame) -> pl.DataFrame:
+    """Parts with ``__fee`` (the fee rate of each amount's date) summed into
+    :data:`SUM_SCHEMA`: per case, unit, month, column and structural."""
+    return (
+        parts.group_by("case_id", "unit_id", "month", "column", "structural")
+        .agg(
+            pl.col("amount").sum(),
+            (pl.col("amount") * pl.col("__fee")).sum().alias("fee_amount"),
+        )
+        .select(list(SUM_SCHEMA))
+        .cast(SUM_SCHEMA)  # type: ignore[arg-type]
     )
-    return idle.cast(PART_SCHEMA), fees.cast(PART_SCHEMA)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- sick pay
@@ -577,7 +548,7 @@ def sick_pay_parts(frames: Frames, window: Window, rates: RateSet, as_of: dt.dat
         .with_columns((pl.col("hours") * pl.col("extent_percent") / 100).alias("hours"))
         .filter(pl.col("date") <= pl.lit(as_of, pl.Date))
     )
-    pieces = employment_in_force(frames, pieces)
+    pieces = employment_on(frames, pieces)
     pieces = rates.join(
         pieces,
         {
@@ -659,19 +630,6 @@ def sick_pay_parts(frames: Frames, window: Window, rates: RateSet, as_of: dt.dat
         "amount",
         (pl.col("status").fill_null("ordinary") != "ordinary").alias("structural"),
     ).cast(PART_SCHEMA)  # type: ignore[arg-type]
-
-
-def fee_parts(parts: pl.DataFrame, rates: RateSet) -> pl.DataFrame:
-    """Social fees on case parts (wages, OB, sick pay), at the rate of each part's date."""
-    return (
-        rates.join(parts, {"__fee": "social_fee_rate"})
-        .with_columns(
-            pl.lit("social_fees").alias("column"),
-            (pl.col("amount") * pl.col("__fee")).alias("amount"),
-        )
-        .drop("__fee")
-        .cast(PART_SCHEMA)  # type: ignore[arg-type]
-    )
 
 
 # --------------------------------------------------------------------------- revenue
@@ -832,14 +790,12 @@ def ledger_by_row(frames: Frames, window: Window) -> pl.DataFrame:
 def computed_parts(
     frames: Frames, req: FigureRequest, window: Window, pieces: pl.DataFrame | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(every computed cost part incl. fees, the worked pieces) for the window.
+    """(every computed cost part with its fees, the worked pieces) for the window.
 
-    The parts are :data:`PART_SCHEMA` plus ``fee``: the social fees on the case parts (wages,
-    OB, sick pay) are not rows of their own but ``amount × fee`` of each such part (``fee``
-    the social fee rate of its date, as in :func:`fee_parts`), since they are a third of
-    the rows; the unit rows' parts (idle time and its fees) have ``fee`` 0. A part's fee
-    belongs to ``social_fees`` and, like the part, to the structural cost when it is
-    structural (:func:`_case_economics`).
+    The parts are :data:`SUM_SCHEMA`: summed per case (the unit rows: ""), month, column and
+    structural, each with ``fee_amount``, the social fees on it (every amount × the social
+    fee rate of its own date before the sum). The fees belong to ``social_fees`` and, like
+    the part, to the structural cost when it is structural (:func:`_case_economics`).
 
     ``pieces``: :func:`worked_ob_pieces` from ``window.first`` or earlier (only the window's
     days are used); computed when not given.
@@ -847,14 +803,15 @@ def computed_parts(
     rates = req.settings.rates
     if pieces is None:
         pieces = worked_ob_pieces(frames, req.settings, window.first, window.last_fact)
-    pieces = pieces.filter(pl.col("date") >= pl.lit(window.first, pl.Date))
+    pieces = rates.join(
+        pieces.filter(pl.col("date") >= pl.lit(window.first, pl.Date)), {"__fee": "social_fee_rate"}
+    )
     wages = worked_cost_parts(frames, pieces, rates)
-    sick = sick_pay_parts(frames, window, rates, req.as_of)
-    idle, idle_fees = salary_parts(frames, pieces, window, rates)
-    case_parts = rates.join(pl.concat([wages, sick]), {"fee": "social_fee_rate"})
-    no_fee = pl.lit(0.0).alias("fee")
-    parts = pl.concat([case_parts, idle.with_columns(no_fee), idle_fees.with_columns(no_fee)])
-    return parts, pieces
+    sick = summed_parts(
+        rates.join(sick_pay_parts(frames, window, rates, req.as_of), {"__fee": "social_fee_rate"})
+    )
+    idle = salary_parts(frames, pieces, window, rates)
+    return pl.concat([wages, sick, idle]), pieces
 
 
 def _drivers(pieces: pl.DataFrame) -> pl.DataFrame:
@@ -892,7 +849,7 @@ def _case_economics(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     periods = revenue_periods(frames, window)
     every = worked_ob_pieces(frames, req.settings, pieces_from(window, periods), window.last_fact)
     parts, pieces = computed_parts(frames, req, window, every)
-    fee = pl.col("amount") * pl.col("fee")  # the social fees on a case part
+    fee = pl.col("fee_amount")  # the social fees on a part
     computed = (
         parts.lazy()  # lazy: only the columns the sums read are filtered
         .filter(pl.col("month").is_in(window.months))
