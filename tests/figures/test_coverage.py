@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.figures.helpers import frames, ts
-from timbalans.figures.coverage import COLUMNS, coverage
+from timbalans.figures.coverage import COLUMNS, concurrent_hours, coverage
 from timbalans.figures.registry import FigureRequest
 
 CASES = [
@@ -113,3 +114,38 @@ def test_coverage_is_zero_when_only_one_employee_works_the_case(spans):
         for a, n in spans
     ]
     assert run(worked=worked)["worked_concurrent_hours"] == 0
+
+
+@pytest.mark.parametrize(
+    ("period_row", "fraction"),
+    [
+        (0, 0),  # whole seconds: one sort key, in seconds
+        (0, 250_000),  # a quarter second: one sort key, in microseconds
+        (2**40, 250_000),  # period and time do not fit in 62 bits: sorted by two columns
+    ],
+)
+def test_the_sweep_sorts_exactly_whatever_the_key(period_row, fraction):
+    # E1 07:00 to 12:00 + f, E2 from 12:00 + 3f to 20:00 (no overlap, even within one
+    # second), E3 13:00-14:00: k = 2 for 1 h.
+    noon = ts("2025-01-10 12:00")
+    pieces = pl.DataFrame(
+        {
+            "case_id": ["51470"] * 3,
+            "period_start": [date(2025, 1, 1)] * 3,
+            "period_row": [period_row] * 3,
+            "employee_id": ["E2", "E1", "E3"],  # E2 first: a tie in a whole second goes wrong
+            "start": [
+                noon + timedelta(microseconds=3 * fraction),
+                ts("2025-01-10 07:00"),
+                ts("2025-01-10 13:00"),
+            ],
+            "end": [
+                ts("2025-01-10 20:00"),
+                noon + timedelta(microseconds=fraction),
+                ts("2025-01-10 14:00"),
+            ],
+        },
+        schema_overrides={"period_row": pl.Int64},
+    )
+    out = concurrent_hours(pieces, "employee_id", "h")
+    assert out.rows() == [("51470", date(2025, 1, 1), pytest.approx(1.0, rel=1e-12))]

@@ -47,6 +47,7 @@ def concurrent_hours(pieces: pl.DataFrame, person: str, name: str) -> pl.DataFra
     then per period over those arrivals and departures, where the running count is k and each
     event's time to the next event in the period is weighted by max(0, k − 1). A running sum
     over all groups at once restarts at 0 in each group, since every group's events sum to 0.
+    Each sweep sorts its events by group, then time: by one integer (:func:`_sort_keys`).
     """
     if pieces.height == 0:
         return pl.DataFrame(
@@ -55,32 +56,36 @@ def concurrent_hours(pieces: pl.DataFrame, person: str, name: str) -> pl.DataFra
     if "period_row" in pieces.columns:  # the period's number, from ``period_pieces``
         groups = pieces.select(pl.col("period_row").cast(pl.Int64).alias("_g"), *PERIOD_KEY)
         groups = groups.unique("_g")
-        lf = pieces.lazy().select(
+        frame = pieces.select(
             pl.col("period_row").cast(pl.Int64).alias("_g"), person, "start", "end"
         )
     else:
         groups = pieces.select(PERIOD_KEY).unique().with_row_index("_g")
         groups = groups.with_columns(pl.col("_g").cast(pl.Int64))
-        lf = pieces.lazy().join(groups.lazy(), on=PERIOD_KEY).select("_g", person, "start", "end")
-    # One integer per (period, person), so the first sweep sorts by two keys.
-    lf = lf.select(
-        (
-            pl.col("_g") * 2**32 + pl.col(person).cast(pl.Categorical).to_physical().cast(pl.Int64)
-        ).alias("_gp"),
-        "start",
-        "end",
+        frame = pieces.join(groups, on=PERIOD_KEY).select("_g", person, "start", "end")
+    code = pl.col(person).cast(pl.Categorical).to_physical().cast(pl.Int64)
+    frame = frame.select(
+        "_g",
+        code.alias("_p"),
+        pl.col("start").dt.epoch("us").alias("_s"),
+        pl.col("end").dt.epoch("us").alias("_e"),
     )
+    persons = int(frame["_p"].max()) + 1  # type: ignore[arg-type]
+    # One integer per (period, person): the first sweep's group.
+    lf = frame.lazy().select((pl.col("_g") * persons + pl.col("_p")).alias("_gp"), "_s", "_e")
     events = pl.concat(
         [
-            lf.select("_gp", pl.col("start").alias("t"), pl.lit(1, pl.Int32).alias("d")),
-            lf.select("_gp", pl.col("end").alias("t"), pl.lit(-1, pl.Int32).alias("d")),
+            lf.select("_gp", pl.col("_s").alias("t"), pl.lit(1, pl.Int32).alias("d")),
+            lf.select("_gp", pl.col("_e").alias("t"), pl.lit(-1, pl.Int32).alias("d")),
         ]
     )
+    by_person, by_period = _sort_keys(frame, persons)
     # Events of one instant may come in any order: a departure and an arrival at the same
     # instant only make a gap of length 0.
     presence = (
-        events.sort("_gp", "t")
-        .with_columns(pl.col("d").cum_sum().alias("_c"), (pl.col("_gp") // 2**32).alias("_g"))
+        events.with_columns((pl.col("_gp") // persons).alias("_g"))
+        .sort(by_person)
+        .with_columns(pl.col("d").cum_sum().alias("_c"))
         .filter(
             ((pl.col("d") == 1) & (pl.col("_c") == 1)) | ((pl.col("d") == -1) & (pl.col("_c") == 0))
         )
@@ -88,13 +93,10 @@ def concurrent_hours(pieces: pl.DataFrame, person: str, name: str) -> pl.DataFra
     )
     same_group = pl.col("_g") == pl.col("_g").shift(-1)
     return (
-        presence.sort("_g", "t")
+        presence.sort(by_period)
         .with_columns(
             pl.col("d").cum_sum().alias("_k"),
-            pl.when(same_group)
-            .then((pl.col("t").shift(-1) - pl.col("t")).dt.total_microseconds())
-            .otherwise(0)
-            .alias("_us"),
+            pl.when(same_group).then(pl.col("t").shift(-1) - pl.col("t")).otherwise(0).alias("_us"),
         )
         .group_by("_g")
         .agg(
@@ -107,6 +109,30 @@ def concurrent_hours(pieces: pl.DataFrame, person: str, name: str) -> pl.DataFra
         .select(*PERIOD_KEY, name)
         .collect()
     )
+
+
+def _sort_keys(frame: pl.DataFrame, persons: int) -> tuple[list[pl.Expr], list[pl.Expr]]:
+    """The sort keys of the two sweeps of :func:`concurrent_hours`: (period, person, time)
+    and (period, time) of events with ``_gp``, ``_g`` and ``t`` (microseconds since 1970).
+
+    One integer each when the group and the time fit in 62 bits together: the group in the
+    high bits, the time since the first event in the low ones, in seconds when every time is
+    a whole second (always, for times read from canonical data) and else in microseconds.
+    Sorting by one integer is three times as fast as by two columns. Otherwise the two
+    columns.
+    """
+    t0 = int(frame["_s"].min())  # type: ignore[arg-type]
+    span = int(frame["_e"].max()) - t0  # type: ignore[arg-type]
+    whole = not frame.select(
+        ((pl.col("_s") % 1_000_000 != 0) | (pl.col("_e") % 1_000_000 != 0)).any()
+    ).item()
+    unit = 1_000_000 if whole else 1
+    bits = (span // unit).bit_length()
+    groups = (int(frame["_g"].max()) + 1) * persons  # type: ignore[arg-type]
+    if groups.bit_length() + bits > 62:
+        return [pl.col("_gp"), pl.col("t")], [pl.col("_g"), pl.col("t")]
+    since = (pl.col("t") - t0) // unit
+    return [pl.col("_gp") * 2**bits + since], [pl.col("_g") * 2**bits + since]
 
 
 def excess_worked_hours(frames: Frames, req: FigureRequest) -> pl.DataFrame:
