@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.economics_bench --data DIR [--as-of 2026-11-23]
         [--db-env TIMBALANS_DATA_DIR=...] [--db-env DATABASE_URL=...] [--skip-db]
+        [--skip-files] [--skip-ob]
 
 DIR is a canonical data set (``timbalans generate-data DIR --scale municipality``); the
 database must hold the same set (``timbalans import DIR``). case-economics runs for the 12
@@ -84,10 +85,13 @@ def main() -> None:
     parser.add_argument("--as-of", default="2026-11-23")
     parser.add_argument("--db-env", action="append", default=[], help="KEY=VALUE for DB mode")
     parser.add_argument("--skip-db", action="store_true")
+    parser.add_argument("--skip-files", action="store_true")
+    parser.add_argument("--skip-ob", action="store_true")
     args = parser.parse_args()
-    secs, peak, out = python_snippet(OB.format(data=args.data))
-    print(f"OB: {out.strip()} (peak {peak:.0f} MB)")
-    modes = ["files"] if args.skip_db else ["files", "db"]
+    if not args.skip_ob:
+        secs, peak, out = python_snippet(OB.format(data=args.data))
+        print(f"OB: {out.strip()} (peak {peak:.0f} MB)")
+    modes = ([] if args.skip_files else ["files"]) + ([] if args.skip_db else ["db"])
     env = dict(kv.split("=", 1) for kv in args.db_env)
     for mode in modes:
         code = RUN.format(mode=mode, data=args.data, as_of=args.as_of)
