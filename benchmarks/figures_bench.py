@@ -25,7 +25,7 @@ RUN = """
 import time, datetime, os
 t_start = time.perf_counter()
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "timbalans.config.settings")
-from timbalans.figures.registry import FigureRequest, figure_functions
+from timbalans.figures.registry import FigureRequest, figure_function
 mode, data, as_of = {mode!r}, {data!r}, datetime.date.fromisoformat({as_of!r})
 if mode != "files":
     import django; django.setup()
@@ -41,10 +41,9 @@ load = time.perf_counter() - t0
 load_cpu = time.process_time()
 rows = sum(f.height for f in frames.as_dict().values())
 req = FigureRequest.make(as_of, settings=settings)
-functions = figure_functions()
 parts, total = [], 0.0
 for name in {tables!r}:
-    t = time.perf_counter(); n = functions[name](frames, req).height
+    t = time.perf_counter(); n = figure_function(name)(frames, req).height
     secs = time.perf_counter() - t; total += secs
     parts.append(f"{{name}} {{secs:.2f}} s ({{n}} rows)")
 cpu = time.process_time()

@@ -14,7 +14,7 @@ from docx import Document
 
 from tests.plans.conftest import LEDGER, import_tables
 from timbalans.figures.labels import column_label
-from timbalans.figures.registry import FigureRequest, figure_functions
+from timbalans.figures.registry import FigureRequest, figure_function
 from timbalans.plans import kpis
 from timbalans.plans import services as plan_services
 from timbalans.records.models import Setting
@@ -73,7 +73,7 @@ def test_the_measures_table_in_the_docx_holds_the_savings_ranges_of_the_unit(pla
         "",
     ]
     # The other measures against the savings table computed here from the data.
-    savings = figure_functions()["savings"](
+    savings = figure_function("savings")(
         frames_load(units={"81515"}), FigureRequest.make(D, settings=figure_settings_load())
     )
     ranges = {

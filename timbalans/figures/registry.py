@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
+from importlib import import_module
 
 import polars as pl
 
@@ -45,35 +46,24 @@ class FigureRequest:
 FigureFunction = Callable[[Frames, FigureRequest], pl.DataFrame]
 
 
-def figure_functions() -> dict[str, FigureFunction]:
-    """Every figure table of spec/figures.md that is implemented, by its name."""
-    from timbalans.figures.absence import absence, absence_employees
-    from timbalans.figures.capacity import capacity
-    from timbalans.figures.case_economics import case_economics
-    from timbalans.figures.coverage import coverage
-    from timbalans.figures.hour_balance import hour_balance
-    from timbalans.figures.overtime import overtime
-    from timbalans.figures.savings import savings
-
-    return {
-        "hour-balance": hour_balance,
-        "coverage": coverage,
-        "capacity": capacity,
-        "overtime": overtime,
-        "absence": absence,
-        "absence-employees": absence_employees,
-        "case-economics": case_economics,
-        "savings": savings,
-    }
+# name -> (module, function): a table's module is imported when the table is first asked for,
+# so that one table (the command line, a page) does not import what the others need.
+_FUNCTIONS = {
+    "hour-balance": ("timbalans.figures.hour_balance", "hour_balance"),
+    "coverage": ("timbalans.figures.coverage", "coverage"),
+    "capacity": ("timbalans.figures.capacity", "capacity"),
+    "overtime": ("timbalans.figures.overtime", "overtime"),
+    "absence": ("timbalans.figures.absence", "absence"),
+    "absence-employees": ("timbalans.figures.absence", "absence_employees"),
+    "case-economics": ("timbalans.figures.case_economics", "case_economics"),
+    "savings": ("timbalans.figures.savings", "savings"),
+}
+FIGURE_NAMES = tuple(_FUNCTIONS)
 
 
-FIGURE_NAMES = (
-    "hour-balance",
-    "coverage",
-    "capacity",
-    "overtime",
-    "absence",
-    "absence-employees",
-    "case-economics",
-    "savings",
-)
+def figure_function(name: str) -> FigureFunction:
+    """The figure table ``name`` of spec/figures.md (KeyError for an unknown name)."""
+    module, function = _FUNCTIONS[name]
+    found: FigureFunction = getattr(import_module(module), function)
+    return found
+

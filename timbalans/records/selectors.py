@@ -643,14 +643,14 @@ def figure_table(
     the tables are cached too (:func:`frames_cached`), so a page's tables share one load and
     their intermediates.
     """
-    from timbalans.figures.registry import figure_functions
+    from timbalans.figures.registry import figure_function
 
     version = figure_data_version()
     key = (name, _request_key(request), _scope_key(units, cases))
     table = _cache.get("tables", version, key)
     if table is None:
         frames = _frames_at(version, units, cases)
-        table = figure_functions()[name](frames, request)
+        table = figure_function(name)(frames, request)
         if _data_version_read() == version:
             _cache.put("tables", version, key, table, TABLE_CACHE_SIZE)
     return table.clone()

@@ -13,7 +13,7 @@ from django.http import Http404
 
 from timbalans.accounts.access import Access
 from timbalans.figures import charts
-from timbalans.figures.registry import figure_functions
+from timbalans.figures.registry import FIGURE_NAMES
 from timbalans.plans import kpis
 from timbalans.plans import selectors as plans
 from timbalans.plans.models import ActionPlan, Measure
@@ -535,5 +535,5 @@ def monthly_tables(*, access: Access, unit_id: str, as_of: dt.date) -> dict[str,
     return plans.figure_tables(
         access=access,
         filters=Filters(as_of=as_of, unit=unit_id),
-        specs={n: (n, first, last) for n in figure_functions() if n not in LEFT_OUT},
+        specs={n: (n, first, last) for n in FIGURE_NAMES if n not in LEFT_OUT},
     )

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from timbalans.figures.export import to_csv, to_json, to_xlsx
 from timbalans.figures.frames import DataError, frames_from_files
-from timbalans.figures.registry import FIGURE_NAMES, FigureRequest, figure_functions
+from timbalans.figures.registry import FIGURE_NAMES, FigureRequest, figure_function
 from timbalans.figures.settings import load_settings
 
 
@@ -54,7 +54,7 @@ class Command(BaseCommand):
             date_to=options["date_to"],
             settings=settings,
         )
-        table = figure_functions()[options["name"]](frames, request)
+        table = figure_function(options["name"])(frames, request)
         used = {"figur": options["name"], "as_of": request.as_of.isoformat(), **settings.describe()}
         rates = settings.rates
         fmt = options["format"]
