@@ -135,31 +135,15 @@ def read_entries(entries: list[tuple[str, bytes]]) -> RawDataset:
     return dataset
 
 
-def decode(name: str, data: bytes, problems: list[Problem]) -> str | None:
-    """UTF-8 (with or without BOM), else Windows-1252; else a problem naming the file."""
-    decoded = _decode(data)
-    if decoded is None:
-        problems.append(Problem(name, None, None, msg.BAD_ENCODING))
-        return None
-    return decoded[0]
+BOM = b"\xef\xbb\xbf"
 
 
-def _decode(data: bytes) -> tuple[str, bytes] | None:
-    """(text, the same text as UTF-8 bytes), or None when neither encoding fits.
-
-    UTF-8 input is returned as given (less its BOM), not encoded again.
-    """
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+def _cp1252(data: bytes) -> bytes | None:
+    """Windows-1252 text as UTF-8 bytes, or None when it is not that either."""
     try:
-        return data.decode("utf-8"), data
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
+        return data.decode("cp1252").encode("utf-8")
     except UnicodeDecodeError:
         return None
-    return text, text.encode("utf-8")
 
 
 def _read_file(
@@ -191,27 +175,44 @@ def _read_file(
 
 
 def _read_csv(name: str, data: bytes, problems: list[Problem]) -> pl.DataFrame | None:
-    decoded = _decode(data)
-    if decoded is None:
+    """UTF-8 (with or without BOM), else Windows-1252; else a problem naming the file.
+
+    polars checks that the text is UTF-8 as it reads it (no second pass over the file in
+    Python); only when it refuses the file is it tried as Windows-1252.
+    """
+    if data.startswith(BOM):
+        data = data[3:]
+    try:
+        return _parse_csv(name, data, problems)
+    except (pl.exceptions.ComputeError, UnicodeDecodeError) as exc:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass  # not UTF-8: read it as Windows-1252 below
+        else:
+            problems.append(Problem(name, None, None, msg.BAD_CSV.format(detail=_csv_detail(exc))))
+            return None
+    utf8 = _cp1252(data)
+    if utf8 is None:
         problems.append(Problem(name, None, None, msg.BAD_ENCODING))
         return None
-    text, utf8 = decoded
-    newline = text.find("\n")
-    header = text if newline < 0 else text[:newline]
+    try:
+        return _parse_csv(name, utf8, problems)
+    except pl.exceptions.ComputeError as exc:
+        problems.append(Problem(name, None, None, msg.BAD_CSV.format(detail=_csv_detail(exc))))
+        return None
+
+
+def _parse_csv(name: str, utf8: bytes, problems: list[Problem]) -> pl.DataFrame | None:
+    """The CSV of UTF-8 bytes, every value a string; raises when polars cannot read it
+    (UnicodeDecodeError or polars' own error when it is not UTF-8)."""
+    newline = utf8.find(b"\n")
+    header = (utf8 if newline < 0 else utf8[:newline]).decode("utf-8")
     if not header.strip():
         problems.append(Problem(name, 1, None, msg.NO_HEADER))
         return None
     separator = ";" if header.count(";") >= header.count(",") else ","
-    try:
-        frame = pl.read_csv(
-            utf8,
-            separator=separator,
-            infer_schema=False,
-            truncate_ragged_lines=False,
-        )
-    except pl.exceptions.ComputeError as exc:
-        problems.append(Problem(name, None, None, msg.BAD_CSV.format(detail=_csv_detail(exc))))
-        return None
+    frame = pl.read_csv(utf8, separator=separator, infer_schema=False, truncate_ragged_lines=False)
     # A header cell may be quoted or padded; csv.reader tells the true header names.
     names = [n.strip() for n in next(csv.reader([header.rstrip("\r")], delimiter=separator))]
     seen: dict[str, str] = {}
