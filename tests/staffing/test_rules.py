@@ -3,6 +3,8 @@ once satisfied (feasible) and once broken (infeasible)."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.staffing.helpers import (
     absence,
     allows,
@@ -274,6 +276,32 @@ def test_on_call_counts_as_work_in_a_row():
     )
     assert not allows(p, InARow, "A", "JOUR")  # 03:00 to 24:00 = 21 h
     assert not feasible(p, InARow, [("A", "JOUR")])
+
+
+@pytest.mark.parametrize(
+    "existing",
+    [
+        # overlapping booked shifts in the data: 08:30-20:00 and 19:00-06:30, 22 h in a row
+        [
+            busy("2026-03-04 08:30", "2026-03-04 20:00"),
+            busy("2026-03-04 19:00", "2026-03-05 06:30"),
+        ],
+        # the same run as two shifts half an hour apart
+        [
+            busy("2026-03-04 08:30", "2026-03-04 18:30"),
+            busy("2026-03-04 19:00", "2026-03-05 06:30"),
+        ],
+    ],
+    ids=["overlapping", "a-break-apart"],
+)
+def test_a_shift_may_not_lengthen_work_already_too_long_in_a_row(existing):
+    # Existing work from 08:30 to 06:30 is already 22 h in a row; the open shift from 07:00
+    # joins it after a 30-minute break (24.5 h in a row), so it is excluded, in the model too.
+    p = prepared(
+        [shift("MORN", "2026-03-05 07:00", "2026-03-05 09:00")], [hourly("A", busy=existing)]
+    )
+    assert not allows(p, InARow, "A", "MORN")
+    assert not feasible(p, InARow, [("A", "MORN")])
 
 
 # ----------------------------------------------------------------------------- weekly rest

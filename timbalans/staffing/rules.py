@@ -273,28 +273,45 @@ class InARow(Rule):
                     model.add(sum(v.x[(c, o)] for o in opens) <= len(opens) - 1)
 
     def _chains(self, spans: Sequence[Span]) -> list[list[Span]]:
-        """Minimal chains of work in a row longer than the limit."""
+        """Minimal chains of work in a row longer than the limit with an open shift in them.
+
+        A chain is spans in order of start, each starting at most a break after the latest end
+        of those before it (so an overlapping or nested span joins too, as in
+        :func:`runs_of`). It breaches when its latest end is more than the limit after its
+        first start and it holds an open shift: existing work that is already too long in a
+        row (in the data) is extended until an open shift joins it, since that shift may not
+        make the run longer still. A breaching chain is kept unless the chain without its
+        first span breaches too (that one is kept instead: fewer open shifts, a stronger
+        constraint).
+        """
         limit, mb = self.p.max_in_a_row, self.p.max_break
-        succ: list[list[int]] = []
-        for i, a in enumerate(spans):
-            succ.append([j for j in range(i + 1, len(spans)) if 0 <= spans[j].start - a.end <= mb])
+
+        def breaches(chain: Sequence[Span]) -> bool:
+            end = chain[0].end
+            for sp in chain[1:]:
+                if sp.start - end > mb:
+                    return False  # not in a row
+                end = max(end, sp.end)
+            return end - chain[0].start > limit and any(sp.shift != FIXED for sp in chain)
+
         out: list[list[Span]] = []
 
-        def extend(path: list[int]) -> None:
-            first = spans[path[0]]
-            for j in succ[path[-1]]:
-                if spans[j].end - first.start <= limit:
-                    extend([*path, j])
-                    continue
-                second = spans[path[1]] if len(path) > 1 else spans[j]
-                if spans[j].end - second.start <= limit:  # minimal: no shorter chain inside
-                    out.append([spans[k] for k in (*path, j)])
+        def extend(path: list[Span], end: int, last_index: int) -> None:
+            for j in range(last_index + 1, len(spans)):
+                nxt = spans[j]
+                if nxt.start - end > mb:
+                    break  # sorted by start: no later span joins the chain
+                chain = [*path, nxt]
+                if not breaches(chain):
+                    extend(chain, max(end, nxt.end), j)
+                elif not breaches(chain[1:]):
+                    out.append(chain)
 
         for i, sp in enumerate(spans):
-            if sp.end - sp.start > limit:
+            if breaches([sp]):
                 out.append([sp])
             else:
-                extend([i])
+                extend([sp], sp.end, i)
         return out
 
 
