@@ -258,7 +258,7 @@ def worked_cost_parts(frames: Frames, pieces: pl.DataFrame, rates: RateSet) -> p
         rates,
     )
     cat, t = pl.col("category"), pl.col("time_type")
-    structural = pl.col("status").fill_null("ordinary") != "ordinary"
+    structural = pl.col("structural").fill_null(False)
     wage = (
         pl.when(cat == "ordinary")
         .then(pl.col("cost_basis") * pl.col("hours"))
@@ -416,7 +416,7 @@ def salary_parts(
         "employee_id",
         "month",
         "date",
-        (pl.col("status") != "ordinary").alias("structural"),
+        "structural",
         (-pl.col("hours") * pl.col("cost_basis")).fill_null(0.0).alias("amount"),
         "fee",
     )
@@ -424,7 +424,7 @@ def salary_parts(
         "employee_id",
         "month",
         "date",
-        (pl.col("status") != "ordinary").alias("structural"),
+        "structural",
         (-pl.col("cost_basis") * pl.col("hours")).fill_null(0.0).alias("amount"),
         pl.col("__fee").alias("fee"),
     )
@@ -628,7 +628,7 @@ def sick_pay_parts(frames: Frames, window: Window, rates: RateSet, as_of: dt.dat
         "date",
         pl.lit("sick_pay").alias("column"),
         "amount",
-        (pl.col("status").fill_null("ordinary") != "ordinary").alias("structural"),
+        pl.col("structural").fill_null(False),
     ).cast(PART_SCHEMA)  # type: ignore[arg-type]
 
 

@@ -66,4 +66,3 @@ def figure_function(name: str) -> FigureFunction:
     module, function = _FUNCTIONS[name]
     found: FigureFunction = getattr(import_module(module), function)
     return found
-

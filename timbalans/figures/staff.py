@@ -278,7 +278,7 @@ _EMPLOYMENT_COLUMNS = (
     "hourly_wage",
     "employment_rate",
     "full_time_hours_per_week",
-    "status",
+    "structural",
 )
 
 
@@ -287,10 +287,11 @@ def employment_segments(frames: Frames) -> pl.DataFrame:
 
     ``employee_id``, ``seg_from``, ``seg_to`` (inclusive dates) and the chosen employment's
     ``form_class`` (``monthly``/``hourly``), ``cost_basis``, ``hourly_wage``,
-    ``employment_rate``, ``full_time_hours_per_week``, ``status`` (``ordinary`` when not
-    given). The segments are cut at every ``valid_from`` and day after ``valid_to``, so each
-    lies wholly inside or outside each employment row; where several rows are in force the
-    monthly one wins, then the latest ``valid_from``. Days with no row in force have no segment.
+    ``employment_rate``, ``full_time_hours_per_week``, ``structural`` (a status other than
+    ``ordinary``: work training, reassignment, rehabilitation). The segments are cut at every
+    ``valid_from`` and day after ``valid_to``, so each lies wholly inside or outside each
+    employment row; where several rows are in force the monthly one wins, then the latest
+    ``valid_from``. Days with no row in force have no segment.
     """
 
     def compute() -> pl.DataFrame:
@@ -338,7 +339,7 @@ def employment_segments(frames: Frames) -> pl.DataFrame:
                 "hourly_wage",
                 "employment_rate",
                 "full_time_hours_per_week",
-                pl.col("status").fill_null("ordinary"),
+                (pl.col("status").fill_null("ordinary") != "ordinary").alias("structural"),
             )
         )
 
@@ -349,7 +350,7 @@ def employment_on(frames: Frames, frame: pl.DataFrame, *, date_col: str = "date"
     """``frame`` (with ``employee_id`` and a ``pl.Date`` column) with the employment in force.
 
     Adds ``form_class`` (``monthly``/``hourly``, null when no row is in force), ``cost_basis``,
-    ``hourly_wage``, ``employment_rate``, ``full_time_hours_per_week``, ``status``. One
+    ``hourly_wage``, ``employment_rate``, ``full_time_hours_per_week``, ``structural``. One
     employment per row of ``frame``: the monthly one first, then the latest ``valid_from``
     (:func:`employment_segments`). Row order kept.
     """
