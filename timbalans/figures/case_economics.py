@@ -79,6 +79,7 @@ from timbalans.figures.common import (
     case_settlement_periods,
     counting_factor,
     month_first_last,
+    month_labels,
     months_between,
 )
 from timbalans.figures.frames import Frames
@@ -212,8 +213,9 @@ def worked_ob_pieces(
     pieces = ob_split(worked, settings.rates.ob_windows)
     pieces = pieces.filter(
         (pl.col("date") >= pl.lit(first, pl.Date)) & (pl.col("date") <= pl.lit(last_fact, pl.Date))
-    ).with_columns(
-        pl.col("date").dt.strftime("%Y-%m").alias("month"),
+    )
+    pieces = pieces.with_columns(
+        month_labels(pieces["date"]).alias("month"),
         (pl.col("hours") * counting_factor(settings)).alias("counted_hours"),
     )
     pieces = employment_on(frames, pieces)

@@ -199,6 +199,15 @@ def local_dates(instants: pl.Series) -> pl.Series:
     )
 
 
+def month_labels(dates: pl.Series) -> pl.Series:
+    """``YYYY-MM`` of each date (null for null), formatted once per distinct date (a few
+    hundred) rather than once per row."""
+    distinct = dates.drop_nulls().unique()
+    return dates.replace_strict(
+        distinct, distinct.dt.strftime("%Y-%m"), default=None, return_dtype=pl.String
+    )
+
+
 def split_months_fast(
     frame: pl.DataFrame, *, break_col: str | None = "break_minutes"
 ) -> pl.DataFrame:
