@@ -52,6 +52,7 @@ from timbalans.staffing.prepared import (
     neighbour_gaps,
     overlapping,
     run_of,
+    runs_of,
     short_rest,
 )
 from timbalans.staffing.variables import Variables
@@ -287,12 +288,11 @@ class InARow(Rule):
         limit, mb = self.p.max_in_a_row, self.p.max_break
 
         def breaches(chain: Sequence[Span]) -> bool:
-            end = chain[0].end
-            for sp in chain[1:]:
-                if sp.start - end > mb:
-                    return False  # not in a row
-                end = max(end, sp.end)
-            return end - chain[0].start > limit and any(sp.shift != FIXED for sp in chain)
+            runs = runs_of(chain, mb)
+            if len(runs) != 1:
+                return False  # not in a row
+            lo, hi, _ = runs[0]
+            return hi - lo > limit and any(sp.shift != FIXED for sp in chain)
 
         out: list[list[Span]] = []
 
