@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from timbalans.command import Command as TimbalansCommand
 from timbalans.records.selectors import import_batch_list
 
 
-class Command(BaseCommand):
+class Command(TimbalansCommand):
     help = "Lista importerna."
 
     def handle(self, *args: Any, **options: Any) -> None:

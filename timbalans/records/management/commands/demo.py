@@ -9,10 +9,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from timbalans.accounts.services import user_access_set
+from timbalans.command import Command as TimbalansCommand
+from timbalans.command import iso_date
 from timbalans.generator import generate
+from timbalans.records.management.commands.serve import address_parse, port_check
 from timbalans.records.selectors import import_batch_list
 from timbalans.records.services import import_batch_apply, import_dataset_validate
 
@@ -28,16 +31,33 @@ DEMO_ROLES = {
 }
 
 
-class Command(BaseCommand):
+class Command(TimbalansCommand):
     help = "Skapa demoavdelningen, importera den och starta webbappen."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--until", type=date.fromisoformat, default=None)
-        parser.add_argument("--no-serve", action="store_true")
-        parser.add_argument("--addr", default="127.0.0.1:8000")
+        parser.add_argument("--seed", type=int, default=1, help="slumpfrö (standard 1)")
+        parser.add_argument(
+            "--until",
+            type=iso_date,
+            default=None,
+            help="data till och med ÅÅÅÅ-MM-DD (standard: i dag)",
+        )
+        parser.add_argument(
+            "--no-serve", action="store_true", help="importera och skapa inloggningar, starta inte"
+        )
+        parser.add_argument(
+            "--addr", default="127.0.0.1:8000", help="adress och port (standard 127.0.0.1:8000)"
+        )
+        parser.add_argument(
+            "--password",
+            default=None,
+            help="ett fast lösenord för demoinloggningarna (standard: ett nytt slumpat)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not options["no_serve"]:
+            # a bad or busy address is refused before the import, not after it
+            port_check(*address_parse(options["addr"]))
         call_command("migrate", verbosity=0)
         until = options["until"] or date.today()  # noqa: DTZ011 - the demo runs to today
         out = settings.DATA_DIR / f"demo-{until.isoformat()}-seed{options['seed']}"
@@ -55,7 +75,7 @@ class Command(BaseCommand):
                 raise SystemExit(1)
             batch = import_batch_apply(dataset=dataset, source=str(out))
             self.stdout.write(f"Import {batch.pk}: {dataset.rows} rader.")
-        password = secrets.token_urlsafe(9)
+        password = options["password"] or secrets.token_urlsafe(9)
         for name, (role, units) in DEMO_ROLES.items():
             user, _ = get_user_model().objects.get_or_create(username=name)
             user.set_password(password)

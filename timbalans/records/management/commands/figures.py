@@ -5,32 +5,41 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from timbalans.command import Command as TimbalansCommand
+from timbalans.command import iso_date
 from timbalans.figures.export import to_csv, to_json, to_xlsx
 from timbalans.figures.frames import DataError, frames_from_files
 from timbalans.figures.registry import FIGURE_NAMES, FigureRequest, figure_function
 from timbalans.figures.settings import load_settings
 
 
-class Command(BaseCommand):
+class Command(TimbalansCommand):
     help = "Räkna fram en nyckeltalstabell (spec/figures.md) från databasen eller från filer."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("name", choices=FIGURE_NAMES)
-        parser.add_argument("--as-of", type=date.fromisoformat, required=True)
-        parser.add_argument("--from", dest="date_from", type=date.fromisoformat)
-        parser.add_argument("--to", dest="date_to", type=date.fromisoformat)
+        parser.add_argument("name", choices=FIGURE_NAMES, help="tabellens namn")
+        parser.add_argument(
+            "--as-of", type=iso_date, required=True, help="D: dagen som siffrorna gäller per"
+        )
+        parser.add_argument(
+            "--from", dest="date_from", type=iso_date, help="från och med (standard: D)"
+        )
+        parser.add_argument(
+            "--to", dest="date_to", type=iso_date, help="till och med (standard: --from)"
+        )
         parser.add_argument("--unit", action="append", help="enhet (kan upprepas)")
         parser.add_argument("--case", action="append", help="ärende (kan upprepas)")
         parser.add_argument("--data", type=Path, help="kanoniska filer i stället för databasen")
         parser.add_argument("--settings-file", type=Path, help="TOML med inställningar (filläge)")
-        parser.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
-        parser.add_argument("--out", type=Path)
+        parser.add_argument(
+            "--format", choices=["json", "csv", "xlsx"], default="json", help="utformat"
+        )
+        parser.add_argument("--out", type=Path, help="fil att skriva (standard: skärmen)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         units = set(options["unit"]) if options["unit"] else None

@@ -9,13 +9,14 @@ optimality gap. Both read the database, or canonical files with ``--data DIR``.
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
+from timbalans.command import Command as TimbalansCommand
+from timbalans.command import iso_date
 from timbalans.staffing.fill import Fill
 from timbalans.staffing.instance import TIER_LABELS, Config
 from timbalans.staffing.rank import Ranking
@@ -32,7 +33,7 @@ def _sek(value: float) -> str:
     return f"{value:,.0f}".replace(",", " ") + " kr"
 
 
-class Command(BaseCommand):
+class Command(TimbalansCommand):
     help = "Bemanningsförslag: rangordnade kandidater för ett öppet pass, eller fyll en period."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -41,12 +42,21 @@ class Command(BaseCommand):
         propose.add_argument("--shift", required=True, help="passets id")
         fill = sub.add_parser("fill", help="fyll öppna pass i en period")
         fill.add_argument("--unit", action="append", help="enhet (kan upprepas; utan: alla)")
-        fill.add_argument("--from", dest="date_from", type=date.fromisoformat, required=True)
-        fill.add_argument("--to", dest="date_to", type=date.fromisoformat, required=True)
+        fill.add_argument(
+            "--from", dest="date_from", type=iso_date, required=True, help="första dagen"
+        )
+        fill.add_argument("--to", dest="date_to", type=iso_date, required=True, help="sista dagen")
         fill.add_argument("--time-limit", type=float, help="sekunder för lösaren")
         for p in (propose, fill):
-            p.add_argument("--as-of", type=date.fromisoformat, help="D (standard: i dag)")
-            p.add_argument("--format", choices=["json", "text"], default="text")
+            p.add_argument(
+                "--as-of",
+                type=iso_date,
+                help=(
+                    "D, dagen förslaget görs: frånvaro, arbetad tid och bokade pass till och med "
+                    "D räknas som kända; pass efter D är planerade (standard: i dag)"
+                ),
+            )
+            p.add_argument("--format", choices=["json", "text"], default="text", help="utformat")
             p.add_argument("--config", type=Path, help="JSON med bemanningsinställningar")
             p.add_argument("--data", type=Path, help="kanoniska filer i stället för databasen")
 

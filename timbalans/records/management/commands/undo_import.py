@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from timbalans.command import Command as TimbalansCommand
 from timbalans.ingest import messages as msg
 from timbalans.records.services import UndoRefused, import_batch_undo
 
 
-class Command(BaseCommand):
+class Command(TimbalansCommand):
     help = "Ångra en import (den senaste som gäller)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("number", type=int)
+        parser.add_argument("number", type=int, help="importens nummer (se timbalans batches)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:

@@ -7,15 +7,16 @@ runs with every unit in view, as an operator's tool, and is logged as "system".
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.http import Http404
 
 from timbalans.accounts.access import ADMIN, Access
+from timbalans.command import Command as TimbalansCommand
+from timbalans.command import iso_date
 from timbalans.plans.services import PlanError
 from timbalans.reports.models import Report
 from timbalans.reports.services import ALIASES, KINDS, ReportError, document_make
@@ -23,15 +24,19 @@ from timbalans.reports.services import ALIASES, KINDS, ReportError, document_mak
 UNKNOWN_REPORT = "Rapport {id} finns inte."
 
 
-class Command(BaseCommand):
+class Command(TimbalansCommand):
     help = "Ta fram en handlingsplan, återrapportering eller månadsuppföljning ur datan."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=[*KINDS, *ALIASES])
+        parser.add_argument("kind", choices=[*KINDS, *ALIASES], help="dokumentets slag")
         parser.add_argument("--unit", default="", help="enhet (utan: hela avdelningen)")
-        parser.add_argument("--as-of", type=date.fromisoformat, required=True)
-        parser.add_argument("--format", choices=["docx", "pdf", "xlsx"], required=True)
-        parser.add_argument("--out", type=Path, required=True)
+        parser.add_argument(
+            "--as-of", type=iso_date, required=True, help="D: dagen som dokumentet gäller per"
+        )
+        parser.add_argument(
+            "--format", choices=["docx", "pdf", "xlsx"], required=True, help="filformat"
+        )
+        parser.add_argument("--out", type=Path, required=True, help="fil att skriva")
         parser.add_argument(
             "--report", type=int, help="återrapportering: en sparad rapports texter"
         )

@@ -1,0 +1,121 @@
+"""The command line as a new user meets it: Timbalans's own commands listed, Swedish answers to
+bad arguments, a fresh data directory that works, a busy port named with --addr."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from timbalans.cli import OWN_COMMANDS, command_overview
+from timbalans.command import argparse_message_sv
+from timbalans.records.management.commands.serve import PORT_BUSY
+
+
+def run_cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    """The real entry point in a new process on the embedded SQLite database of data_dir."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["TIMBALANS_DATA_DIR"] = str(data_dir)
+    return subprocess.run(
+        [sys.executable, "-m", "timbalans", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_the_overview_lists_only_timbalans_commands_with_hyphenated_names():
+    text = command_overview()
+    listed = [line.split()[0] for line in text.splitlines() if line.startswith("  ")]
+    assert listed == list(OWN_COMMANDS)
+    assert "  undo-import    Ångra en import (den senaste som gäller)." in text
+    assert "migrate" not in listed
+    assert text.startswith("Användning: timbalans KOMMANDO [flaggor]")
+
+
+def test_a_bad_date_is_answered_in_swedish():
+    with pytest.raises(CommandError) as err:
+        call_command("figures", "hour-balance", "--as-of", "2026-13-01")
+    assert str(err.value) == (
+        "fel: --as-of: ogiltigt datum '2026-13-01': ange ÅÅÅÅ-MM-DD, t.ex. 2026-03-31"
+    )
+
+
+def test_argparse_messages_are_turned_into_swedish():
+    assert argparse_message_sv("the following arguments are required: --as-of") == (
+        "dessa argument saknas: --as-of"
+    )
+    assert argparse_message_sv("unrecognized arguments: --foo") == "okända argument: --foo"
+    assert (
+        argparse_message_sv("argument --format: invalid choice: 'doc' (choose from 'docx', 'pdf')")
+        == "--format: ogiltigt val 'doc' (välj bland 'docx', 'pdf')"
+    )
+    assert argparse_message_sv("argument number: invalid int value: 'x'") == (
+        "number: ogiltigt värde 'x'"
+    )
+
+
+def test_the_entry_point_lists_commands_migrates_a_fresh_directory_and_refuses_in_swedish(
+    tmp_path,
+):
+    shown = run_cli("--help", data_dir=tmp_path)
+    assert shown.returncode == 0
+    assert "  figures" in shown.stdout and "makemigrations" not in shown.stdout
+
+    # a fresh data directory: the SQLite file is created and migrated by the first command
+    listed = run_cli("batches", data_dir=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.strip() == "Inga importer."
+    assert (tmp_path / "timbalans.sqlite3").exists()
+
+    bad = run_cli("figures", "hour-balance", "--as-of", "31/3", data_dir=tmp_path)
+    assert bad.returncode == 2
+    assert "Traceback" not in bad.stderr
+    assert bad.stderr.startswith("användning: timbalans figures")
+    assert bad.stderr.endswith(
+        "fel: --as-of: ogiltigt datum '31/3': ange ÅÅÅÅ-MM-DD, t.ex. 2026-03-31\n"
+    )
+
+    unknown = run_cli("importera", data_dir=tmp_path)
+    assert unknown.returncode == 2
+    assert unknown.stderr == "Okänt kommando: importera. Kommandona listas med timbalans --help.\n"
+
+
+def test_serve_on_a_busy_port_says_so_and_names_addr():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(CommandError) as err:
+            call_command("serve", addr=f"127.0.0.1:{port}")
+    assert str(err.value) == PORT_BUSY.format(host="127.0.0.1", port=port, next=port + 1)
+    assert "--addr 127.0.0.1:" in str(err.value)
+
+
+def test_serve_refuses_an_address_without_a_port():
+    with pytest.raises(CommandError) as err:
+        call_command("serve", addr="localhost")
+    assert str(err.value) == "ogiltig adress 'localhost': ange VÄRD:PORT, t.ex. 127.0.0.1:8000"
+
+
+@pytest.mark.django_db
+def test_demo_with_a_fixed_password_sets_it_for_every_role(monkeypatch, tmp_path, settings):
+    from django.contrib.auth import authenticate
+
+    from tests.builders import write_set
+    from timbalans.records.management.commands import demo
+
+    # The demo department itself is generated and imported by the browser tests; here the
+    # small hand-made set stands in for it so that the test is about the password.
+    monkeypatch.setattr(demo, "generate", lambda out, **_: write_set(out))
+    settings.DATA_DIR = tmp_path
+    call_command("demo", "--no-serve", "--password", "Fast-demolösen-7", "--until", "2026-11-23")
+    for username in demo.DEMO_ROLES:
+        assert authenticate(username=username, password="Fast-demolösen-7") is not None
