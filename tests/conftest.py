@@ -1,6 +1,14 @@
 import pytest
 
 
+def pytest_configure(config):
+    """Tests hash passwords with a fast hasher: Argon2 costs a tenth of a second per user, and
+    most tests make five users. tests/web/test_login.py checks that production uses Argon2."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def dataset_dir(tmp_path):
     from tests.builders import write_set
