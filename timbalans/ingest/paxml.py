@@ -81,6 +81,7 @@ def _elements(case_dim: str, cost_center_dim: str) -> dict[str, dict[str, str]]:
             "end": "<sluttid>",
             "break_minutes": "<timmar>",
             "time_type": "<tidkod>",
+            "cost_center": f'<resenhet dim="{cost_center_dim}">',  # checked, not a column
         },
         "absences": {
             "employee_id": anstid,
