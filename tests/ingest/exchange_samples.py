@@ -129,3 +129,7 @@ def write_exchange_set(directory: Path) -> Path:
 
 def write_canonical_set(directory: Path) -> Path:
     return write_set(directory, worked=WORKED, absences=ABSENCES, ledger=LEDGER)
+
+
+# One ordinary day, 07:00-16:00 with timmar 8 (an hour's break), on case 51470.
+DAY_ROW = PAXML_ROWS[0]
