@@ -127,7 +127,8 @@ def _children(el: Any) -> tuple[dict[str, str], dict[str, str]]:
         if name == "resenheter":
             for obj in child:
                 dim, oid = obj.get("dim"), obj.get("id")
-                if dim is not None and oid and _local(obj.tag) == "resenhet":
+                tag = obj.tag
+                if dim is not None and oid and (tag == "resenhet" or tag.endswith("}resenhet")):
                     objects[dim.strip()] = oid.strip()
         else:
             value = child.text
@@ -359,6 +360,9 @@ def _hours(minutes: float) -> str:
 
 # The first element's start tag (the root): a DOCTYPE can only come before it.
 _ROOT = re.compile(rb"<[A-Za-z_]")
+# Records held at most before they are let go: a few MB, so a 100 MB file streams.
+RELEASE_EVERY = 2048
+_NAMESPACE = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?paxml\b[^>]*?\sxmlns="([^"]*)"')
 
 
 def _line_of(data: bytes, needle: bytes) -> int:
@@ -373,10 +377,14 @@ def read_paxml(name: str, data: bytes, options: PaxmlOptions | None = None) -> E
     if b"<!DOCTYPE" in data[: root.start() if root else 65536].upper():
         reader.problem(_line_of(data, b"<!DOCTYPE"), None, msg.PAXML_DOCTYPE)
         return reader.read
+    # Only the record elements are reported, by their exact name (a namespace, when the root
+    # declares one, is part of it): the fewest events for Python to handle.
+    declared = _NAMESPACE.search(data, 0, root.end() + 4096 if root else 65536)
+    ns = "{" + declared.group(1).decode("utf-8") + "}" if declared else ""
     events = etree.iterparse(
         io.BytesIO(data),
-        events=("start", "end"),
-        tag=("{*}paxml", "{*}tidtrans", "{*}person", "{*}schematrans"),
+        events=("end",),
+        tag=(f"{ns}tidtrans", f"{ns}person", f"{ns}schematrans"),
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -384,31 +392,31 @@ def read_paxml(name: str, data: bytes, options: PaxmlOptions | None = None) -> E
         remove_comments=True,
         remove_pis=True,
     )
+    tidtrans, person = f"{ns}tidtrans", f"{ns}person"
+    checked = False
+    seen = 0
     try:
-        for event, el in events:
-            if event == "start":
-                if el.getparent() is None:
-                    if el.getroottree().docinfo.doctype:
-                        reader.problem(_line_of(data, b"<!DOCTYPE"), None, msg.PAXML_DOCTYPE)
-                        return reader.read
-                    if _local(el.tag) != "paxml":
-                        reader.problem(
-                            el.sourceline, None, msg.PAXML_NOT_ROOT.format(tag=_local(el.tag))
-                        )
-                        return reader.read
-                continue
-            tag = _local(el.tag)
-            if tag == "tidtrans":
+        for _, el in events:
+            if not checked:
+                top = el.getroottree()
+                if top.docinfo.doctype:  # a second guard: refused above already
+                    reader.problem(_line_of(data, b"<!DOCTYPE"), None, msg.PAXML_DOCTYPE)
+                    return reader.read
+                if _local(top.getroot().tag) != "paxml":
+                    tag = _local(top.getroot().tag)
+                    reader.problem(1, None, msg.PAXML_NOT_ROOT.format(tag=tag))
+                    return reader.read
+                checked = True
+            tag = el.tag
+            if tag == tidtrans:
                 reader.tidtrans(el)
-            elif tag == "person":
+            elif tag == person:
                 reader.person(el)
-            elif tag != "schematrans":  # schedule rows carry no case: not used, let go
-                continue
-            # Stream: what is read is let go, with the siblings before it.
-            el.clear(keep_tail=False)
-            parent = el.getparent()
-            while el.getprevious() is not None and parent is not None:
-                del parent[0]
+            # Stream: every so many records, what is read is let go (the element and the
+            # siblings before it are complete; schedule rows carry no case and are not used).
+            seen += 1
+            if seen % RELEASE_EVERY == 0:
+                del el.getparent()[:]
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if exc.lineno else None
         last = data.rstrip().count(b"\n") + 1
