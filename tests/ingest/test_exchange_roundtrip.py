@@ -236,3 +236,29 @@ def test_figures_data_reads_a_folder_of_exchange_files(tmp_path, capsys):
     )
     header, row = capsys.readouterr().out.splitlines()
     assert dict(zip(header.split(","), row.split(","), strict=True))["worked_hours"] == "16.5"
+
+
+def test_a_zip_of_canonical_and_exchange_files_reads_like_the_folder(tmp_path):
+    import zipfile
+
+    from timbalans.ingest.read import read_dataset
+
+    folder = write_exchange_set(tmp_path / "x")
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for p in sorted(folder.iterdir()):
+            zf.write(p, f"export/{p.name}")
+    from_zip, from_folder = read_dataset(archive), read_dataset(folder)
+    assert from_zip.problems == [] and from_zip.notes == from_folder.notes
+    for table, raw in from_folder.files.items():
+        assert from_zip.files[table].frame.equals(raw.frame), table
+
+
+def test_one_paxml_file_alone_is_read_as_a_set(tmp_path):
+    from timbalans.ingest.read import read_dataset
+
+    path = tmp_path / "tid.xml"
+    path.write_bytes(paxml(*PAXML_ROWS))
+    raw = read_dataset(path)
+    assert raw.problems == []
+    assert sorted(raw.files) == ["absences", "worked"]
