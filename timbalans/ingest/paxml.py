@@ -152,6 +152,8 @@ class _Reader:
         cols = {t: TABLES[t].names for t in ("worked", "absences", "employees", "employments")}
         self.columns = cols
         self.rows: dict[str, list[tuple[str | None, ...]]] = {t: [] for t in cols}
+        # Rows move from Python tuples into compact polars chunks as they come.
+        self.chunks: dict[str, list[pl.DataFrame]] = {t: [] for t in cols}
         self.hours: list[str | None] = []  # ``timmar`` of each worked row (the break's source)
         self.cost_centers: list[str | None] = []
         self.lines: dict[str, list[int]] = {t: [] for t in cols}
@@ -279,16 +281,24 @@ class _Reader:
         self.problem(line, "<anstform>", msg.PAXML_BAD_TERM.format(value=texts.get("anstform", "")))
         return None
 
+    def flush(self, *, at_least: int = 1) -> None:
+        """Move collected rows (of tables with at least ``at_least``) into polars chunks."""
+        for table, rows in self.rows.items():
+            if len(rows) >= at_least:
+                schema = dict.fromkeys(self.columns[table], pl.String)
+                self.chunks[table].append(pl.DataFrame(rows, schema=schema, orient="row"))
+                rows.clear()
+
     def frames(self) -> None:
         """The collected rows as raw frames, rows numbered one after another over the tables."""
+        self.flush()
         elements = _elements(self.options.case_dim, self.options.cost_center_dim)
         first_row = 2
-        for table, rows in self.rows.items():
+        for table, chunks in self.chunks.items():
             lines = self.lines[table]
             if not lines:
                 continue
-            names = self.columns[table]
-            frame = pl.DataFrame(rows, schema=dict.fromkeys(names, pl.String), orient="row")
+            frame = pl.concat(chunks, rechunk=True)
             cost_centers = None
             if table == "worked":
                 frame = self._worked(frame, first_row, lines)
@@ -362,6 +372,7 @@ def _hours(minutes: float) -> str:
 _ROOT = re.compile(rb"<[A-Za-z_]")
 # Records held at most before they are let go: a few MB, so a 100 MB file streams.
 RELEASE_EVERY = 2048
+CHUNK_ROWS = 65536
 _NAMESPACE = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?paxml\b[^>]*?\sxmlns="([^"]*)"')
 
 
@@ -417,6 +428,7 @@ def read_paxml(name: str, data: bytes, options: PaxmlOptions | None = None) -> E
             seen += 1
             if seen % RELEASE_EVERY == 0:
                 del el.getparent()[:]
+                reader.flush(at_least=CHUNK_ROWS)
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if exc.lineno else None
         last = data.rstrip().count(b"\n") + 1
