@@ -329,3 +329,24 @@ def test_a_document_with_a_doctype_is_refused_before_any_entity_is_read(tmp_path
         "filer eller blåsa upp texten; förväntat en PAXml-fil utan <!DOCTYPE>."
     ]
     assert "worked" not in ds.files
+
+
+def test_a_message_that_cites_another_row_cites_its_line(tmp_path):
+    twice = PERSONAL.replace('anstid="E4"', 'anstid="E3"')
+    ds = with_paxml(tmp_path, paxml(personal=twice), employees=None, employments=None)
+    assert [str(p) for p in ds.problems] == [
+        "tid.xml, rad 8, <anstdatum>: anställningen 2025-02-01–2025-06-30 överlappar "
+        'anställningen 2025-01-01–tills vidare på rad 7 för medarbetare "E3"; förväntat högst '
+        "en anställning åt gången.",
+        "tid.xml, rad 8, <person anstid>: raden har samma anställningsnummer som rad 7; "
+        "förväntat en rad per anställningsnummer.",
+    ]
+
+
+def test_records_written_on_one_line_are_still_named_by_their_line_and_element(tmp_path):
+    one_line = paxml(*PAXML_ROWS).replace(b"\n<tidtrans", b"<tidtrans")  # all on line 3
+    ds = with_paxml(tmp_path, one_line.replace(b'anstid="E2"', b'anstid="E9"'))
+    assert [str(p) for p in ds.problems] == [
+        'tid.xml, rad 3, <tidtrans anstid>: medarbetaren "E9" finns varken i employees.csv eller '
+        "bland redan importerade data; förväntat en medarbetare i employees."
+    ]

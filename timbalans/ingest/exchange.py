@@ -5,8 +5,8 @@ A reader turns one file into canonical raw frames (all strings, canonical column
 frames the canonical readers produce, so validation, replacement and undo apply unchanged. The
 user never saw those frames, so every problem found later must point at the exchange file's
 line: each frame carries a ``SourceMap`` from its rows to the file's lines, and the frames of
-one file number their rows one after another (``first_row``), so that a (file, row) pair names
-exactly one element even when one PAXml file gives both worked and absences rows.
+one file have row numbers that never collide (``row_numbers``), so that a (file, row) pair
+names exactly one element even when one PAXml file gives both worked and absences rows.
 """
 
 from __future__ import annotations
@@ -54,24 +54,45 @@ def exchange_format(data: bytes) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
+@dataclass
 class SourceMap:
     """Where each row of one produced frame came from.
 
-    ``first_row`` is the ``_row`` of the frame's first row; ``lines[i]`` the file line of row
-    ``first_row + i``; ``elements`` names a canonical column as the file's element or label
-    (``case_id`` -> ``<resenhet dim="6">``); ``cost_centers`` the dim-1 object of each worked
-    row, checked against its case's unit when given.
+    ``rows[i]`` is the row number (``_row``) validation gives the frame's row ``i``, and
+    ``lines[i]`` the file line of its element; ``elements`` names a canonical column as the
+    file's element or label (``case_id`` -> ``<resenhet dim="6">``); ``cost_centers`` the
+    dim-1 object of each worked row, checked against its case's unit when given.
     """
 
-    first_row: int
+    rows: list[int]
     lines: list[int]
     elements: Mapping[str, str]
     cost_centers: list[str | None] | None = None
+    _by_row: dict[int, int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_row = dict(zip(self.rows, self.lines, strict=True))
 
     def line(self, row: int) -> int | None:
-        i = row - self.first_row
-        return self.lines[i] if 0 <= i < len(self.lines) else None
+        return self._by_row.get(row)
+
+
+def row_numbers(lines_per_table: list[list[int]]) -> list[list[int]]:
+    """The row numbers of the frames one file gives, table by table.
+
+    When every record of a table has a line of its own (as exports write them), a row's number
+    is its line, so a message that cites another row (a duplicate, an overlap) cites its line
+    too.
+    Otherwise (several records on one line) the rows are numbered one after another over the
+    file's tables from 2, and problems are moved to their lines afterwards.
+    """
+    if all(len(set(lines)) == len(lines) for lines in lines_per_table):
+        return lines_per_table  # a line shared by two tables is one element (a <person>)
+    numbered, start = [], 2
+    for lines in lines_per_table:
+        numbered.append(list(range(start, start + len(lines))))
+        start += len(lines)
+    return numbered
 
 
 @dataclass
@@ -121,12 +142,12 @@ def locate_problems(files: Iterable[_Located], problems: list[Problem]) -> list[
         return problems
     out = []
     for p in problems:
-        for source in maps.get(p.file, []) if p.row is not None else []:
-            line = source.line(p.row)  # type: ignore[arg-type]
-            if line is not None:
-                column = source.elements.get(p.column, p.column) if p.column else p.column
-                p = Problem(p.file, line, column, p.message)
-                break
+        row, column = p.row, p.column
+        holding = [m for m in maps.get(p.file, []) if row is not None and m.line(row)]
+        if row is not None and holding:
+            # a line shared by two frames is one element: the first that names the column
+            named = (m.elements[column] for m in holding if column and column in m.elements)
+            p = Problem(p.file, holding[0].line(row), next(named, column), p.message)
         out.append(p)
     return out
 
@@ -149,9 +170,7 @@ def check_cost_centers(
     given = source.source.cost_centers or []
     rows = pl.DataFrame(
         {
-            "_row": pl.int_range(
-                source.source.first_row, source.source.first_row + len(given), eager=True
-            ).cast(pl.Int64),
+            "_row": pl.Series(source.source.rows, dtype=pl.Int64),
             "_cc": pl.Series(given, dtype=pl.String),
         }
     ).filter(pl.col("_cc").is_not_null())

@@ -24,7 +24,7 @@ import polars as pl
 from lxml import etree
 
 from timbalans.ingest import messages as msg
-from timbalans.ingest.exchange import PAXML, ExchangeRead, SourceMap
+from timbalans.ingest.exchange import PAXML, ExchangeRead, SourceMap, row_numbers
 from timbalans.ingest.exchange_options import PaxmlOptions, TimeCode
 from timbalans.ingest.problems import Problem
 from timbalans.ingest.schema import TABLES, TZ
@@ -293,24 +293,21 @@ class _Reader:
         """The collected rows as raw frames, rows numbered one after another over the tables."""
         self.flush()
         elements = _elements(self.options.case_dim, self.options.cost_center_dim)
-        first_row = 2
-        for table, chunks in self.chunks.items():
+        tables = [t for t in self.chunks if self.lines[t]]
+        numbers = row_numbers([self.lines[t] for t in tables])
+        for table, rows in zip(tables, numbers, strict=True):
             lines = self.lines[table]
-            if not lines:
-                continue
-            frame = pl.concat(chunks, rechunk=True)
+            frame = pl.concat(self.chunks[table], rechunk=True)
             cost_centers = None
             if table == "worked":
-                frame = self._worked(frame, first_row, lines)
+                frame = self._worked(frame, lines)
                 cost_centers = self.cost_centers
             elif table == "absences":
                 frame = frame.with_columns(_stamp("start"), _stamp("end"))
-            source = SourceMap(first_row, lines, elements[table], cost_centers)
-            self.read.frames[table] = (frame, source)
-            first_row += len(lines)
+            self.read.frames[table] = (frame, SourceMap(rows, lines, elements[table], cost_centers))
         self.read.skipped = dict(self.skipped)
 
-    def _worked(self, frame: pl.DataFrame, first_row: int, lines: list[int]) -> pl.DataFrame:
+    def _worked(self, frame: pl.DataFrame, lines: list[int]) -> pl.DataFrame:
         """Clock times written the canonical way; the break = elapsed minutes (DST-aware)
         − 60 × ``timmar`` when ``timmar`` is smaller, else 0; ``timmar`` over the elapsed
         time is a problem. Values that are not times or numbers are left to validation (a

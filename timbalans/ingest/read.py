@@ -58,11 +58,6 @@ class RawFile:
     source: SourceMap | None = None  # rows read from an exchange file (PAXml, SIE)
 
     @property
-    def first_row(self) -> int:
-        """The row number of the frame's first row (2: the row after the header)."""
-        return self.source.first_row if self.source is not None else 2
-
-    @property
     def rows(self) -> int:
         return self.frame.height if self.released_rows is None else self.released_rows
 

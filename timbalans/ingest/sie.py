@@ -215,7 +215,8 @@ class _Reader:
     def frames(self) -> None:
         if self.lines:
             frame = pl.DataFrame(self.columns, schema=dict.fromkeys(self.columns, pl.String))
-            self.read.frames["ledger"] = (frame, SourceMap(2, self.lines, ELEMENTS))
+            # one #TRANS per line: a row's number is its line
+            self.read.frames["ledger"] = (frame, SourceMap(self.lines, self.lines, ELEMENTS))
         self.read.skipped = dict(self.skipped)
 
 

@@ -263,8 +263,10 @@ def _parse_table(raw: RawFile, problems: list[Problem], *, fast: bool = True) ->
     """
     spec = TABLES[raw.table]
     schema = frame_schema(raw.table)
-    frame = raw.frame.with_row_index(ROW, offset=raw.first_row).with_columns(
-        pl.col(ROW).cast(pl.Int64)
+    frame = (
+        raw.frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+        if raw.source is None  # an exchange file's reader numbers its rows (its lines)
+        else raw.frame.with_columns(pl.Series(ROW, raw.source.rows, dtype=pl.Int64))
     )
     source = _source(frame, raw.table, typed=fast)
     if fast:
