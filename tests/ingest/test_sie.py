@@ -119,7 +119,9 @@ def test_pc8_is_the_default_and_other_declared_encodings_are_honoured():
 
 def test_a_file_is_recognised_by_its_labels_whatever_its_name(tmp_path):
     assert exchange_format(sie(*SIE_BODY)) == SIE
+    assert exchange_format(b"\xef\xbb\xbf" + sie(*SIE_BODY, fmt="UTF-8")) == SIE
     assert exchange_format(b"konto;belopp\n5010;1\n") is None
+    assert exchange_format(b"# Rubrik\n#FLAGGA 0\nkonto;belopp\n") is None
     ds = with_sie(tmp_path, sie(*SIE_BODY), name="EXPORT.TXT.1")
     assert ds.files["ledger"].name == "EXPORT.TXT.1"
 

@@ -43,7 +43,8 @@ def exchange_format(data: bytes) -> str | None:
     head = data[:4096]
     if _PAXML_HEAD.match(head) or _PAXML_DOCTYPE_HEAD.match(head):
         return PAXML
-    lines = [ln.strip() for ln in head.decode("latin-1").splitlines() if ln.strip()][:5]
+    text = head.removeprefix(b"\xef\xbb\xbf").decode("latin-1")  # a UTF-8 SIE may have a BOM
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:5]
     labels = [ln.split(maxsplit=1)[0].strip('"').upper() for ln in lines]
     if (
         labels
