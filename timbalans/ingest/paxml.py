@@ -290,7 +290,7 @@ class _Reader:
                 rows.clear()
 
     def frames(self) -> None:
-        """The collected rows as raw frames, rows numbered one after another over the tables."""
+        """The collected rows as raw frames, each with its ``SourceMap`` (``row_numbers``)."""
         self.flush()
         elements = _elements(self.options.case_dim, self.options.cost_center_dim)
         tables = [t for t in self.chunks if self.lines[t]]
