@@ -44,6 +44,7 @@ ENCODINGS = {
 }
 RESULT_ACCOUNTS = (3000, 8999)
 _TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"|(\{)|(\})|([^\s{}"]+)')
+_ESCAPE = re.compile(r"\\(.)")
 _AMOUNT = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)$")
 _FORMAT = re.compile(rb'^[ \t]*"?#FORMAT"?[ \t]+"?([^"\s]+)"?', re.M | re.I)
 ELEMENTS = {
@@ -68,7 +69,7 @@ def _tokens(line: str) -> list[Token]:
         elif bare:
             out.append(("text", bare))
         else:
-            out.append(("text", re.sub(r"\\(.)", r"\1", quoted)))
+            out.append(("text", _ESCAPE.sub(r"\1", quoted) if "\\" in quoted else quoted))
     return out
 
 
@@ -76,8 +77,8 @@ def _tokens(line: str) -> list[Token]:
 class _Ver:
     line: int
     name: str
-    day: date | None
     text: str
+    month: str | None
     rows: list[tuple[int, str, dict[str, str], str, Decimal, str | None, str]] = field(
         default_factory=list
     )  # (line, account, objects, amount as written, amount, month, text)
@@ -93,6 +94,7 @@ class _Reader:
         self.skipped: Counter[str] = Counter()
         self.columns: dict[str, list[str | None]] = {c: [] for c in TABLES["ledger"].names}
         self.lines: list[int] = []
+        self.months: dict[str, str] = {}  # transdat -> month, for dates already checked
 
     def problem(self, line: int, label: str | None, message: str) -> None:
         self.read.problems.append(Problem(self.name, line, label, message))
@@ -105,6 +107,15 @@ class _Reader:
         except ValueError:
             self.problem(line, "#VER datum", msg.SIE_BAD_DATE.format(value=value))
             return None
+
+    def month(self, line: int, value: str) -> str | None:
+        """``YYYY-MM`` of a ``YYYYMMDD`` date, each distinct date checked once."""
+        if value not in self.months:
+            day = self.date(line, value)
+            if day is None:
+                return None
+            self.months[value] = day.strftime("%Y-%m")
+        return self.months[value]
 
     def parse(self, text: str) -> None:
         ver: _Ver | None = None
@@ -146,7 +157,8 @@ class _Reader:
         day = self.date(line, values[2]) if len(values) > 2 else None
         if len(values) <= 2:
             self.problem(line, "#VER datum", msg.SIE_BAD_DATE.format(value=""))
-        return _Ver(line, name, day, values[3] if len(values) > 3 else "")
+        month = day.strftime("%Y-%m") if day else None
+        return _Ver(line, name, values[3] if len(values) > 3 else "", month)
 
     def trans(self, ver: _Ver, line: int, label: str, fields: list[Token]) -> None:
         if not fields or fields[0][0] != "text":
@@ -177,10 +189,7 @@ class _Reader:
         except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
             self.problem(line, "#TRANS belopp", msg.SIE_BAD_AMOUNT.format(value=written))
             return
-        when = ver.day
-        if len(values) > 1 and values[1]:
-            when = self.date(line, values[1])
-        month = when.strftime("%Y-%m") if when else None
+        month = self.month(line, values[1]) if len(values) > 1 and values[1] else ver.month
         text = values[2] if len(values) > 2 and values[2] else ver.text
         key = (account, objects, written, values[1] if len(values) > 1 else None)
         if label == "#BTRANS":
