@@ -350,3 +350,25 @@ def test_records_written_on_one_line_are_still_named_by_their_line_and_element(t
         'tid.xml, rad 3, <tidtrans anstid>: medarbetaren "E9" finns varken i employees.csv eller '
         "bland redan importerade data; förväntat en medarbetare i employees."
     ]
+
+
+def test_a_personal_identity_number_is_never_taken_for_an_employee():
+    row = tidtrans("E1", "ARB", hours="8", case="51470", **DAY).replace(
+        'anstid="E1"', 'persnr="19800101-1234"'
+    )
+    read = read_paxml("tid.xml", paxml(row))
+    assert [str(p) for p in read.problems] == [
+        "tid.xml, rad 5, <tidtrans anstid>: anställningsnummer saknas; förväntat attributet anstid."
+    ]
+    assert read.frames == {}
+
+
+def test_an_absence_with_clock_times_is_a_part_of_a_day():
+    row = tidtrans("E1", "VAB", start="2025-03-03T07:00:00", end="2025-03-03T12:00:00", hours="2.5")
+    read = read_paxml(
+        "tid.xml", paxml(row.replace("</tidtrans>", "<omfattning>50</omfattning></tidtrans>"))
+    )
+    assert read.problems == []
+    assert read.frames["absences"][0].rows() == [
+        ("E1", "2025-03-03 07:00", "2025-03-03 12:00", "child_care", "50", "2.5")
+    ]
