@@ -65,6 +65,13 @@ def test_tabs_spaces_quoted_labels_and_escaped_quotes_are_read():
     assert ledger_rows(document) == [("2025-01", "81515", None, "5010", "250.5", 'a "b"')]
 
 
+def test_a_block_opened_on_the_ver_line_is_read():
+    document = sie(
+        '#VER A 1 20250131 "Jan" {', '#TRANS 5010 {1 "81515"} 5', "#TRANS 1930 {} -5", "}"
+    )
+    assert ledger_rows(document) == [("2025-01", "81515", None, "5010", "5", "Jan")]
+
+
 def test_rtrans_adds_a_row_once_and_btrans_removes_one():
     document = sie(
         '#VER A 1 20250131 "Rättad"',

@@ -142,6 +142,7 @@ class _Reader:
                 if ver is not None:
                     self.problem(ver.line, "#VER", msg.SIE_NO_CLOSE.format(ver=ver.name))
                 ver = self.ver(number, tokens[1:])
+                ver.open = tokens[-1][0] == "{"  # some exports open the block on its line
             elif label in ("#TRANS", "#RTRANS", "#BTRANS"):
                 if ver is None or not ver.open:
                     self.problem(number, label, msg.SIE_NO_OPEN.format(label=label[1:]))
