@@ -108,3 +108,74 @@ UNDO_NOT_LATEST = (
 UNDO_ALREADY = "Import {number} är redan ångrad."
 UNDO_MISSING = "Det finns ingen import med nummer {number}."
 UNDONE = "Import {number} är ångrad. Det som den ersatte gäller igen."
+
+# Exchange formats: PAXml and SIE 4 (spec/exchange.md). The problem names the file and the
+# line; the element or label is its "column".
+EXCHANGE_READ = "{file} ({format}) blev: {tables}."
+EXCHANGE_ROWS = "{table} {rows} rader"
+EXCHANGE_NOTHING = "inga rader"
+EXCHANGE_SKIPPED = "{file}: {rows} rader hoppades över ({why})."
+EXCHANGE_SKIPPED_CODE = "tidkod {code}: {rows}"
+EXCHANGE_SKIPPED_ACCOUNT = "konto {account}: {rows}"
+EXCHANGE_COST_CENTER = (
+    'ansvaret "{value}" hör inte till ärendets enhet; förväntat ärendets ansvar "{expected}".'
+)
+# PAXml
+PAXML_BAD_XML = "filen är inte giltig XML ({detail}); förväntat ett komplett PAXml-dokument."
+PAXML_DOCTYPE = (
+    "filen har en dokumenttypdeklaration (<!DOCTYPE>), som kan läsa in andra filer eller "
+    "blåsa upp texten; förväntat en PAXml-fil utan <!DOCTYPE>."
+)
+PAXML_NOT_ROOT = "rotelementet är <{tag}>; förväntat <paxml>."
+PAXML_NO_EMPLOYEE = "anställningsnummer saknas; förväntat attributet anstid."
+PAXML_NO_CODE = "tidkod saknas; förväntat en tidkod, t.ex. ARB eller SJK."
+PAXML_UNKNOWN_CODE = (
+    'tidkoden "{code}" är okänd; förväntat en kod i standardtabellen (t.ex. ARB, MER, ÖT1, '
+    "SJK, SEM) eller en kod som en mappningsprofil anger."
+)
+PAXML_NO_CASE = (
+    'tidtransaktionen saknar ärende; förväntat <resenhet dim="{dim}" id="…"> under '
+    "<resenheter> för arbetad tid."
+)
+PAXML_NO_CLOCK = (
+    "arbetad tid utan starttid och sluttid går inte att placera; förväntat <starttid> och "
+    "<sluttid> (eller en mappningsprofil som anger hur raden ska placeras)."
+)
+PAXML_HOURS_OVER_CLOCK = (
+    'timmar "{value}" är fler än tiden mellan starttid och sluttid ({hours} timmar); '
+    "förväntat högst {hours}."
+)
+PAXML_NO_DATES = "frånvaron saknar datum; förväntat <datumfrom> och <datumtom>, eller <datum>."
+PAXML_BAD_FORM = (
+    'löneformen "{value}" är okänd; förväntat TIM (timavlönad) eller MÅN (månadsavlönad).'
+)
+PAXML_BAD_TERM = (
+    'anställningsformen "{value}" är okänd; förväntat tillsvidare (TV) eller visstid (VT).'
+)
+# SIE 4
+SIE_BAD_FORMAT = (
+    'teckenkodningen "{value}" i #FORMAT är okänd; förväntat PC8 (standarden), '
+    "UTF-8, ISO-8859-1 eller CP1252."
+)
+SIE_UNDECODABLE = "filen går inte att läsa som {encoding}, som #FORMAT anger."
+SIE_BAD_LINE = (
+    "raden går inte att tolka ({detail}); förväntat en SIE-post som #TRANS 5010 {{}} 100.00."
+)
+SIE_NO_CLOSE = "verifikationen {ver} saknar avslutande }}; förväntat }} efter sista #TRANS."
+SIE_NO_OPEN = "#{label} står utanför en verifikation; förväntat den mellan {{ och }} efter #VER."
+SIE_UNEXPECTED_CLOSE = "} utan en öppen verifikation; förväntat { efter #VER först."
+SIE_UNBALANCED = (
+    "verifikationen {ver} summerar till {total}, inte 0; förväntat att debet och kredit "
+    "går jämnt ut."
+)
+SIE_BAD_DATE = 'datumet "{value}" finns inte; förväntat ÅÅÅÅMMDD, t.ex. 20250331.'
+SIE_BAD_AMOUNT = 'beloppet "{value}" är inte ett tal; förväntat t.ex. -1234.50.'
+SIE_BAD_OBJECTS = 'objektlistan "{value}" är ofullständig; förväntat par av dimension och objekt.'
+PAXML_TRUNCATED = (
+    "filen tar slut innan PAXml-dokumentet är avslutat; förväntat en komplett fil som slutar "
+    "med </paxml>."
+)
+EXCHANGE_DUPLICATE_TABLE = (
+    'filen ger rader till tabellen {table}, som redan kommer från filen "{other}"; förväntat '
+    "en fil per tabell (lägg samman filerna eller ta bort den ena)."
+)

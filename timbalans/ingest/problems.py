@@ -16,7 +16,9 @@ class Problem:
         where = [self.file] if self.file else []
         if self.row is not None:
             where.append(f"rad {self.row}")
-        if self.column:
+        if self.column and self.column.startswith(("<", "#")):
+            where.append(self.column)  # an element of a PAXml file, a label of an SIE file
+        elif self.column:
             where.append(f'kolumn "{self.column}"')
         return f"{', '.join(where)}: {self.message}" if where else self.message
 

@@ -18,8 +18,12 @@ from pathlib import Path, PurePosixPath
 import polars as pl
 
 from timbalans.ingest import messages as msg
+from timbalans.ingest.exchange import PAXML, ExchangeRead, SourceMap, exchange_format, report_notes
+from timbalans.ingest.exchange_options import PaxmlOptions, SieOptions
+from timbalans.ingest.paxml import read_paxml
 from timbalans.ingest.problems import Problem
 from timbalans.ingest.schema import ALIASES, TABLES
+from timbalans.ingest.sie import read_sie
 
 # Swedish file names accepted beside the canonical English ones.
 FILE_ALIASES = {
@@ -51,6 +55,7 @@ class RawFile:
     frame: pl.DataFrame  # canonical column names, all String (parquet keeps its types)
     unknown_columns: list[str] = field(default_factory=list)
     released_rows: int | None = None  # set when the frame was let go after parsing
+    source: SourceMap | None = None  # rows read from an exchange file (PAXml, SIE)
 
     @property
     def rows(self) -> int:
@@ -115,13 +120,21 @@ def read_entries(entries: list[tuple[str, bytes]]) -> RawDataset:
     for name, data in entries:
         table, fmt = table_for_file(name)
         if table is None or fmt is None:
-            dataset.notes.append(msg.FILE_IGNORED.format(file=name))
+            # Not named as a table: maybe an exchange file, recognised by its content.
+            exchange = exchange_format(data)
+            if exchange is None:
+                dataset.notes.append(msg.FILE_IGNORED.format(file=name))
+            else:
+                _add_exchange(dataset, name, data, exchange)
             continue
         if table in dataset.files:
-            other = dataset.files[table].name
-            dataset.problems.append(
-                Problem(name, None, None, msg.DUPLICATE_TABLE.format(other=other))
+            other = dataset.files[table]
+            message = (
+                msg.DUPLICATE_TABLE.format(other=other.name)
+                if other.source is None
+                else msg.EXCHANGE_DUPLICATE_TABLE.format(table=table, other=other.name)
             )
+            dataset.problems.append(Problem(name, None, None, message))
             continue
         raw = _read_file(table, name, fmt, data, dataset.problems)
         if raw is not None:
@@ -133,6 +146,39 @@ def read_entries(entries: list[tuple[str, bytes]]) -> RawDataset:
     if not dataset.files and not dataset.problems:
         dataset.problems.append(Problem("", None, None, msg.NO_TABLES))
     return dataset
+
+
+def _add_exchange(
+    dataset: RawDataset,
+    name: str,
+    data: bytes,
+    exchange: str,
+    paxml: PaxmlOptions | None = None,
+    sie: SieOptions | None = None,
+) -> None:
+    """Read a PAXml or SIE 4 file into canonical raw files (one per table it gives rows to).
+
+    Strict about mixing: a table may come from one file only, so a PAXml file that gives
+    worked rows and a worked.csv in the same set is an error naming both (rows are never
+    merged silently across files: replacement is per file's months and units, and a row's
+    line must name one file).
+    """
+    sha = hashlib.sha256(data).hexdigest()
+    read: ExchangeRead = (
+        read_paxml(name, data, paxml) if exchange == PAXML else read_sie(name, data, sie)
+    )
+    dataset.problems.extend(read.problems)
+    dataset.notes.extend(report_notes(name, read))
+    for table, (frame, source) in read.frames.items():
+        if table in dataset.files:
+            other = dataset.files[table].name
+            dataset.problems.append(
+                Problem(
+                    name, None, None, msg.EXCHANGE_DUPLICATE_TABLE.format(table=table, other=other)
+                )
+            )
+            continue
+        dataset.files[table] = RawFile(table, name, exchange, sha, frame, source=source)
 
 
 BOM = b"\xef\xbb\xbf"

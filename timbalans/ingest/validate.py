@@ -19,6 +19,7 @@ import polars as pl
 
 from timbalans.ingest import messages as msg
 from timbalans.ingest.accounts import account_categories
+from timbalans.ingest.exchange import check_cost_centers, locate_problems
 from timbalans.ingest.problems import Problem, sort_problems
 from timbalans.ingest.read import RawDataset, RawFile
 from timbalans.ingest.schema import (
@@ -104,7 +105,26 @@ def validate(raw: RawDataset, known: Known | None = None, *, release: bool = Fal
             if release:
                 raw.files[table].release()
     _check_references(raw, frames, known, problems)
+    # Exchange files (PAXml, SIE): their own check, then every problem at the file's line.
+    check_cost_centers(
+        raw.files.values(),
+        frames.get("worked"),
+        _known_frame("cases", ["case_id", "unit_id"], frames, known),
+        _known_frame("units", ["unit_id", "cost_center"], frames, known),
+        problems,
+    )
+    problems = locate_problems(raw.files.values(), problems)
     return Dataset(raw.files, frames, sort_problems(problems), list(raw.notes))
+
+
+def _known_frame(
+    table: str, columns: list[str], frames: dict[str, pl.DataFrame], known: Known
+) -> pl.DataFrame:
+    """A reference table's columns: the stored rows, then this set's (which win)."""
+    stored: pl.DataFrame = getattr(known, table).select(columns)
+    if table not in frames:
+        return stored
+    return pl.concat([stored, frames[table].select(columns)])
 
 
 # ---------------------------------------------------------------- values
@@ -243,7 +263,11 @@ def _parse_table(raw: RawFile, problems: list[Problem], *, fast: bool = True) ->
     """
     spec = TABLES[raw.table]
     schema = frame_schema(raw.table)
-    frame = raw.frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+    frame = (
+        raw.frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+        if raw.source is None  # an exchange file's reader numbers its rows (its lines)
+        else raw.frame.with_columns(pl.Series(ROW, raw.source.rows, dtype=pl.Int64))
+    )
     source = _source(frame, raw.table, typed=fast)
     if fast:
         values: list[pl.Expr] = []

@@ -27,9 +27,11 @@ from timbalans.web.models import ImportJob
 
 log = logging.getLogger(__name__)
 
-NO_FILES = "Välj minst en fil (CSV, XLSX, Parquet) eller en .zip."
+NO_FILES = "Välj minst en fil (CSV, XLSX, Parquet, PAXml, SIE) eller en .zip."
 BAD_NAME = "Filnamnet {name} kan inte användas."
 ALLOWED_SUFFIXES = {".csv", ".txt", ".xlsx", ".parquet", ".zip"}
+# Exchange files (recognised by their content): PAXml as .xml, SIE 4 as .se, .si, .sie.
+ALLOWED_SUFFIXES |= {".xml", ".se", ".si", ".sie"}
 INTERRUPTED = "Jobbet avbröts (servern startades om). Ladda upp filerna igen."
 
 

@@ -1,4 +1,4 @@
-"""timbalans generate-data OUT --scale S --seed N [--until D]: write a demo data set."""
+"""timbalans generate-data OUT --scale S --seed N [--until D] [--exchange]: a demo data set."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from timbalans.generator import generate
+from timbalans.generator.exchange import write_exchange
 
 
 class Command(BaseCommand):
@@ -22,6 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--until", type=date.fromisoformat, default=None)
         parser.add_argument("--format", choices=["csv", "parquet"], default=None)
+        parser.add_argument(
+            "--exchange",
+            action="store_true",
+            help="tid och frånvaro som PAXml, bokföringen som SIE 4 (resten kanoniskt)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         rows = generate(
@@ -32,6 +38,9 @@ class Command(BaseCommand):
             fmt=options["format"],
             progress=options["verbosity"] > 0,
         )
+        if options["exchange"]:
+            for name, n in write_exchange(options["out"]).items():
+                self.stdout.write(f"{name}: {n}")
         for table, n in rows.items():
             self.stdout.write(f"{table}: {n}")
         self.stdout.write(f"Skrev {sum(rows.values())} rader till {options['out']}")

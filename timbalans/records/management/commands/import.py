@@ -30,7 +30,7 @@ class Command(BaseCommand):
             for problem in dataset.problems:
                 self.stderr.write(str(problem))
             raise CommandError(msg.REJECTED.format(count=len(dataset.problems)), returncode=1)
-        files = len(dataset.files)
+        files = len({f.name for f in dataset.files.values()})  # a PAXml file may give two tables
         if options["dry_run"]:
             self.stdout.write(msg.DRY_RUN_OK.format(rows=dataset.rows, files=files))
             return

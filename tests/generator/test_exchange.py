@@ -1,0 +1,69 @@
+"""``generate-data --exchange``: the demo's time and absences as PAXml, its ledger as SIE 4,
+read back into exactly the canonical rows, so every figure is the same."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+from polars.testing import assert_frame_equal
+
+from tests.generator.conftest import DataSet
+from timbalans.figures.frames import frames_from_files
+from timbalans.figures.registry import FigureRequest, figure_function
+from timbalans.generator.exchange import PAXML_FILE, SIE_FILE, write_exchange
+
+
+def test_the_exchange_files_read_back_into_the_same_frames_and_figures(
+    ds: DataSet, tmp_path: Path
+) -> None:
+    folder = tmp_path / "exchange"
+    shutil.copytree(ds.path, folder)
+    counts = write_exchange(folder)
+    assert counts == {
+        PAXML_FILE: ds.counts["worked"] + ds.counts["absences"],
+        SIE_FILE: ds.counts["ledger"],
+    }
+    assert not any((folder / f"{t}.csv").exists() for t in ("worked", "absences", "ledger"))
+    assert (
+        (folder / PAXML_FILE)
+        .read_bytes()
+        .startswith(b'<?xml version="1.0" encoding="ISO-8859-1"?>')
+    )
+    assert (folder / SIE_FILE).read_bytes().startswith(b"#FLAGGA 0\r\n#FORMAT PC8\r\n")
+
+    canonical = frames_from_files(ds.path)
+    exchange = frames_from_files(folder)
+    for table in ("worked", "absences", "ledger"):
+        assert_frame_equal(getattr(exchange, table), getattr(canonical, table)), table
+    request = FigureRequest.make(date(2026, 10, 31), date_from=date(2025, 1, 1))
+    for name in ("hour-balance", "absence", "case-economics"):
+        (
+            assert_frame_equal(
+                figure_function(name)(exchange, request), figure_function(name)(canonical, request)
+            ),
+            name,
+        )
+
+
+def test_generate_data_exchange_writes_the_exchange_files_beside_the_canonical_ones(
+    tmp_path: Path, capsys
+) -> None:
+    from django.core.management import call_command
+
+    out = tmp_path / "demo"
+    call_command("generate_data", str(out), "--until", "2025-03-31", "--exchange")
+    assert sorted(p.name for p in out.iterdir()) == [
+        "accounts.csv",
+        "cases.csv",
+        "decisions.csv",
+        "employees.csv",
+        "employments.csv",
+        "fk_reports.csv",
+        PAXML_FILE,
+        "shifts.csv",
+        SIE_FILE,
+        "units.csv",
+    ]
+    assert f"{PAXML_FILE}: " in capsys.readouterr().out
