@@ -57,6 +57,8 @@ _FUNCTIONS = {
     "absence-employees": ("timbalans.figures.absence", "absence_employees"),
     "case-economics": ("timbalans.figures.case_economics", "case_economics"),
     "savings": ("timbalans.figures.savings", "savings"),
+    # issue 14: the payer's time reports, schedule deviations, sick leave per case, limits
+    "fk-check": ("timbalans.figures.fk_check", "fk_check"),
 }
 FIGURE_NAMES = tuple(_FUNCTIONS)
 
