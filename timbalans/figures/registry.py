@@ -59,6 +59,7 @@ _FUNCTIONS = {
     "savings": ("timbalans.figures.savings", "savings"),
     # issue 14: the payer's time reports, schedule deviations, sick leave per case, limits
     "fk-check": ("timbalans.figures.fk_check", "fk_check"),
+    "deviations": ("timbalans.figures.deviations", "deviations"),
     "limits": ("timbalans.figures.limits", "limits"),
 }
 FIGURE_NAMES = tuple(_FUNCTIONS)
