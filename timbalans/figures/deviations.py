@@ -42,26 +42,23 @@ COLUMNS = (
 KEY = ["case_id", "month"]
 
 
-def merged_by_case(intervals: pl.DataFrame) -> pl.DataFrame:
-    """The union of the intervals of each case as disjoint blocks: ``block``, ``case_id``,
-    ``start``, ``end``."""
+def merged_by(intervals: pl.DataFrame, by: str = "case_id") -> pl.DataFrame:
+    """The union of the intervals of each ``by`` value as disjoint blocks: ``block``, ``by``,
+    ``start``, ``end`` (intervals that overlap or touch are one block)."""
     rows = (
         intervals.filter(pl.col("end") > pl.col("start"))
-        .select("case_id", "start", "end")
-        .sort("case_id", "start")
+        .select(by, "start", "end")
+        .sort(by, "start")
     )
-    prev_end = pl.col("end").cum_max().shift(1).over("case_id")
+    prev_end = pl.col("end").cum_max().shift(1).over(by)
     return (
         rows.with_columns(
-            (prev_end.is_null() | (pl.col("start") > prev_end))
-            .cum_sum()
-            .over("case_id")
-            .alias("__n")
+            (prev_end.is_null() | (pl.col("start") > prev_end)).cum_sum().over(by).alias("__n")
         )
-        .group_by("case_id", "__n")
+        .group_by(by, "__n")
         .agg(pl.col("start").min(), pl.col("end").max())
         .drop("__n")
-        .sort("case_id", "start")
+        .sort(by, "start")
         .with_row_index("block")
     )
 
@@ -97,7 +94,7 @@ def deviations(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     planned = planned_pieces(shifts, req.as_of).filter(pl.col("month").is_in(months))
     worked_rows = frames.worked.with_row_index("row")
     worked = worked_pieces(worked_rows, req.as_of, req.settings)
-    worked_blocks = merged_by_case(worked)
+    worked_blocks = merged_by(worked)
 
     # Matching is per worked row (up to D), against every assistance shift of the case.
     matched = (
@@ -112,7 +109,7 @@ def deviations(frames: Frames, req: FigureRequest) -> pl.DataFrame:
         .unique()
     )
     worked = worked.filter(pl.col("month").is_in(months)).with_row_index("piece")
-    inside_shifts = covered_share(worked, merged_by_case(shifts), "piece")
+    inside_shifts = covered_share(worked, merged_by(shifts), "piece")
     worked = worked.join(inside_shifts, on="piece").join(
         matched.with_columns(pl.lit(True).alias("matched")), on="row", how="left"
     )
@@ -152,4 +149,4 @@ def deviations(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     )
 
 
-__all__ = ["COLUMNS", "deviations"]
+__all__ = ["COLUMNS", "covered_share", "deviations", "merged_by"]
