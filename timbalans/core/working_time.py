@@ -89,7 +89,7 @@ def _month(date: pl.Expr) -> pl.Expr:
 
 
 def _monday(date: pl.Expr) -> pl.Expr:
-    return date - pl.duration(days=date.dt.weekday() - 1)
+    return date.dt.truncate("1w")  # ISO weeks start on Monday
 
 
 def _week_key(monday: pl.Expr) -> pl.Expr:
@@ -248,22 +248,28 @@ def work_blocks(work: pl.DataFrame) -> pl.DataFrame:
     """The periods of work that break rest: ``employee_id``, ``start``, ``end``, sorted; work
     of every type but standby, merged where intervals overlap or touch."""
     rows = (
-        work.filter(~pl.col("time_type").is_in(list(NOT_WORK_FOR_REST)))
-        .filter(pl.col("end") > pl.col("start"))
+        work.lazy()
+        .filter(
+            ~pl.col("time_type").is_in(list(NOT_WORK_FOR_REST)) & (pl.col("end") > pl.col("start"))
+        )
         .select("employee_id", "start", "end")
         .sort("employee_id", "start")
+        .collect()
     )
-    prev_end = pl.col("end").cum_max().shift(1).over("employee_id")
+    # Sorted by employee: a block starts at a new employee or after the latest end so far;
+    # numbering the starts over all rows numbers the blocks (no window per employee).
+    same = pl.col("employee_id").shift(1) == pl.col("employee_id")
+    latest = pl.col("end").cum_max().over("employee_id")
     return (
-        rows.with_columns(
-            (prev_end.is_null() | (pl.col("start") > prev_end))
+        rows.with_columns(latest.alias("__latest"))
+        .with_columns(
+            (~same.fill_null(False) | (pl.col("start") > pl.col("__latest").shift(1)))
             .cum_sum()
-            .over("employee_id")
             .alias("__block")
         )
         .group_by("employee_id", "__block")
         .agg(pl.col("start").min(), pl.col("end").max())
-        .sort("employee_id", "start")
+        .sort("__block")  # the blocks' numbers are in employee and time order
         .drop("__block")
     )
 
@@ -285,19 +291,25 @@ class RestRule(Rule):
 
     def _days(self, blocks: pl.DataFrame) -> pl.DataFrame:
         emp = "employee_id"
-        window_end = pl.col("start") + pl.duration(hours=24)
+
+        # Blocks are sorted by employee and start: the k-th next block is the k-th next row
+        # when it is the same employee's (plain shifts, no window per employee).
+        def ahead(col: str, k: int) -> pl.Expr:
+            same = pl.col(emp).shift(-k) == pl.col(emp)
+            return pl.when(same).then(pl.col(col).shift(-k))
+
         frame = blocks.with_columns(
-            window_end.alias("__w"),
-            pl.col("start").shift(-1).over(emp).alias("__next"),
+            (pl.col("start") + pl.duration(hours=24)).alias("__w"),
+            ahead("start", 1).alias("__next"),
             pl.lit(0.0).alias("value"),
         )
         # Walk forward through the blocks that start inside each window: the free stretch
         # after each, up to the next block or the window's end, whichever is first.
         step = 0
         while True:
-            start = pl.col("start").shift(-step).over(emp)
-            end = pl.col("end").shift(-step).over(emp)
-            nxt = pl.col("__next").shift(-step).over(emp)
+            start = pl.col("start") if step == 0 else ahead("start", step)
+            end = pl.col("end") if step == 0 else ahead("end", step)
+            nxt = pl.col("__next") if step == 0 else ahead("__next", step)
             inside = start.is_not_null() & (start < pl.col("__w"))
             stop = pl.min_horizontal(nxt.fill_null(pl.col("__w")), pl.col("__w"))
             free = pl.when(inside & (end < pl.col("__w"))).then(_hours(end, stop)).otherwise(0.0)
@@ -319,22 +331,41 @@ class RestRule(Rule):
 
     def _weeks(self, blocks: pl.DataFrame) -> pl.DataFrame:
         emp = "employee_id"
-        first = _monday(local_date("start"))
-        last = _monday(local_date(pl.col("end") - pl.duration(microseconds=1)))
-        pieces = (
-            blocks.with_columns(pl.date_ranges(first, last, interval="1w").alias("week"))
-            .explode("week")
+        spans = blocks.with_row_index("__i").with_columns(
+            _monday(local_date("start")).alias("__first"),
+            _monday(local_date(pl.col("end") - pl.duration(microseconds=1))).alias("__last"),
+        )
+        # Most blocks lie in one week; only those across a Monday are cut per week.
+        one = pl.col("__first") == pl.col("__last")
+        pieces = pl.concat(
+            [
+                spans.filter(one).with_columns(pl.col("__first").alias("week")),
+                spans.filter(~one)
+                .with_columns(pl.date_ranges("__first", "__last", interval="1w").alias("week"))
+                .explode("week"),
+            ]
+        )
+        # The bounds of each distinct week (a few dozen), not of every piece.
+        bounds = (
+            pieces.select("week")
+            .unique()
             .with_columns(
                 local_midnight("week").alias("__ws"),
                 local_midnight(pl.col("week") + pl.duration(days=7)).alias("__we"),
             )
+        )
+        pieces = (
+            pieces.join(bounds, on="week", how="left")
             .with_columns(
                 pl.max_horizontal("start", "__ws").alias("start"),
                 pl.min_horizontal("end", "__we").alias("end"),
             )
-            .sort(emp, "week", "start")
+            # Blocks are in employee and time order and do not overlap: by block, then week,
+            # is by employee, week and start.
+            .sort("__i", "week")
         )
-        prev_end = pl.col("end").shift(1).over(emp, "week").fill_null(pl.col("__ws"))
+        same = (pl.col(emp).shift(1) == pl.col(emp)) & (pl.col("week").shift(1) == pl.col("week"))
+        prev_end = pl.when(same).then(pl.col("end").shift(1)).otherwise(pl.col("__ws"))
         return (
             pieces.with_columns(_hours(prev_end, pl.col("start")).alias("__before"))
             .group_by(emp, "week")

@@ -26,6 +26,8 @@ table over every unit and shows the rows of the user's units.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
 from timbalans.core.working_time import WorkingTimeLimits
@@ -47,7 +49,7 @@ COLUMNS = (
     "rest_breaches",
 )
 KEY = ["employee_id", "month"]
-REST_LOOKBACK_DAYS = 7  # a week ending in the first month may start in the month before
+REST_MARGIN_DAYS = 7
 
 
 def working_time_limits(settings: FigureSettings) -> WorkingTimeLimits:
@@ -71,17 +73,13 @@ def limits(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     months = months_between(req.date_from, req.date_to)
     rules = working_time_limits(req.settings)
     work = worked_categories(frames, req.as_of).select(
-        "employee_id", "start", "end", "hours", "time_type", "date"
+        "employee_id", "start", "end", "hours", "time_type", "date", "month"
     )
     home = frames.employees.select("employee_id", "unit_id").filter(
         pl.col("unit_id").is_in(frames.units["unit_id"].implode())
     )
     work = work.join(home.select("employee_id"), on="employee_id", how="semi")
-    grid = (
-        work.select("employee_id", pl.col("date").dt.strftime("%Y-%m").alias("month"))
-        .filter(pl.col("month").is_in(months))
-        .unique()
-    )
+    grid = work.filter(pl.col("month").is_in(months)).select(KEY).unique()
     overtime_4w, overtime_month, overtime_year, additional_year = rules.hour_caps()
     values = (
         grid.join(
@@ -117,10 +115,11 @@ def limits(frames: Frames, req: FigureRequest) -> pl.DataFrame:
         .group_by(KEY, maintain_order=True)
         .agg(pl.col("code").str.join(", ").alias("limit_breach"))
     )
-    first = month_first_last(months[0])[0]
-    recent = work.filter(
-        pl.col("date") >= pl.lit(first, pl.Date) - pl.duration(days=REST_LOOKBACK_DAYS)
-    )
+    # Rest is found from the work near the months asked for: a week ending in the first
+    # month starts up to 6 days before it, a 24-hour window on its last day ends the next day.
+    first = month_first_last(months[0])[0] - dt.timedelta(days=REST_MARGIN_DAYS)
+    last = month_first_last(months[-1])[1] + dt.timedelta(days=REST_MARGIN_DAYS)
+    recent = work.filter(pl.col("date").is_between(pl.lit(first), pl.lit(last)))
     rest = pl.concat([rule.breaches(recent) for rule in rules.rest_rules()])
     rest = _joined(rest.rename({"key": "rest_breaches"}), "rest_breaches")
     return (
