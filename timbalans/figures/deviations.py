@@ -22,12 +22,19 @@ its break in proportion; a matched row stays matched in every month it runs into
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
-from timbalans.figures.common import months_between, planned_pieces, worked_pieces
+from timbalans.figures.common import (
+    month_first_last,
+    months_between,
+    planned_pieces,
+    worked_pieces,
+)
 from timbalans.figures.frames import Frames
 from timbalans.figures.registry import FigureRequest
-from timbalans.figures.staff import interval_pairs
+from timbalans.figures.staff import interval_pairs, overlapping
 
 COLUMNS = (
     "case_id",
@@ -88,11 +95,23 @@ def covered_share(pieces: pl.DataFrame, blocks: pl.DataFrame, ident: str) -> pl.
     )
 
 
+def _longest(intervals: pl.DataFrame) -> dt.timedelta:
+    longest = intervals.select((pl.col("end") - pl.col("start")).max()).item()
+    return longest if isinstance(longest, dt.timedelta) else dt.timedelta(0)
+
+
 def deviations(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     months = months_between(req.date_from, req.date_to)
+    first, last = month_first_last(months[0])[0], month_first_last(months[-1])[1]
     shifts = frames.shifts.filter(pl.col("kind") == "assistance")
-    planned = planned_pieces(shifts, req.as_of).filter(pl.col("month").is_in(months))
-    worked_rows = frames.worked.with_row_index("row")
+    # Only what can touch the months: the rows in them, and around them what a row in them
+    # can overlap (as far as the longest shift or worked row reaches).
+    reach = dt.timedelta(days=2 + max(_longest(shifts), _longest(frames.worked)).days)
+    near_shifts = overlapping(shifts, first - reach, last + reach)
+    planned = planned_pieces(overlapping(shifts, first, last), req.as_of).filter(
+        pl.col("month").is_in(months)
+    )
+    worked_rows = overlapping(frames.worked.with_row_index("row"), first - reach, last + reach)
     worked = worked_pieces(worked_rows, req.as_of, req.settings)
     worked_blocks = merged_by(worked)
 
@@ -100,7 +119,7 @@ def deviations(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     matched = (
         interval_pairs(
             worked.select("row", "case_id", "start", "end"),
-            shifts.with_row_index("shift").select("shift", "case_id", "start", "end"),
+            near_shifts.with_row_index("shift").select("shift", "case_id", "start", "end"),
             on=["case_id"],
             left_id="row",
             right_id="shift",
@@ -109,7 +128,7 @@ def deviations(frames: Frames, req: FigureRequest) -> pl.DataFrame:
         .unique()
     )
     worked = worked.filter(pl.col("month").is_in(months)).with_row_index("piece")
-    inside_shifts = covered_share(worked, merged_by(shifts), "piece")
+    inside_shifts = covered_share(worked, merged_by(near_shifts), "piece")
     worked = worked.join(inside_shifts, on="piece").join(
         matched.with_columns(pl.lit(True).alias("matched")), on="row", how="left"
     )
