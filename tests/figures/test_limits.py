@@ -13,7 +13,6 @@ listed for U1's rows):
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -155,11 +154,13 @@ def test_rows_are_the_employees_of_the_visible_units():
     assert x["rest_breaches"] is None  # 10 March alone: free from 23:00 on
 
 
-def test_the_settings_file_has_the_limits():
+def test_the_settings_file_has_the_limits_and_a_file_can_change_them(tmp_path):
     from timbalans.figures.settings import load_settings
 
+    own = tmp_path / "egna.toml"
+    own.write_text("[limits]\ndaily_rest_hours = 9\n", encoding="utf-8")
+    assert load_settings(own).daily_rest_hours == 9.0
     loaded = load_settings()
     assert (loaded.limit_overtime_4w_hours, loaded.limit_overtime_month_hours) == (48.0, 50.0)
     assert (loaded.limit_overtime_year_hours, loaded.limit_additional_year_hours) == (200.0, 200.0)
     assert (loaded.daily_rest_hours, loaded.weekly_rest_hours) == (11.0, 36.0)
-    assert replace(loaded, daily_rest_hours=9.0).daily_rest_hours == 9.0
