@@ -21,7 +21,18 @@ import argparse
 
 from benchmarks._util import python_snippet
 
-TABLES = ("hour-balance", "coverage", "capacity", "overtime", "absence", "absence-employees")
+TABLES = (
+    "hour-balance",
+    "coverage",
+    "capacity",
+    "overtime",
+    "absence",
+    "absence-employees",
+    "fk-check",
+    "deviations",
+    "absence-cases",
+    "limits",
+)
 
 RUN = """
 import time, datetime, os

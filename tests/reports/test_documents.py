@@ -266,6 +266,14 @@ def test_the_monthly_workbook_has_every_figure_table_one_sheet_each(imported, ac
     assert not any("absence-employees" in name for name in sheets)
 
 
+def test_the_monthly_workbook_has_the_checks_per_case_and_no_limits_per_employee(
+    imported, access_of
+):
+    sheets = pl.read_excel(monthly_xlsx(access_of("ledning")), sheet_id=0)
+    assert list(sheets)[7:10] == ["Tidredovisning", "Avvikelser", "Sjukfrånvaro per ärende"]
+    assert not any("limits" in name for name in sheets)
+
+
 def test_the_monthly_workbooks_numbers_are_the_figures_of_the_month(imported, access_of):
     sheets = pl.read_excel(monthly_xlsx(access_of("ledning")), sheet_id=0)
     economics = sheets["Ärendeekonomi"]

@@ -10,10 +10,14 @@ import pytest
 
 from timbalans.figures import (
     absence,
+    absence_cases,
     capacity,
     case_economics,
     coverage,
+    deviations,
+    fk_check,
     hour_balance,
+    limits,
     overtime,
     savings,
 )
@@ -38,7 +42,16 @@ TABLE_HEADINGS = (
     "Satser och OB",
     "Inställningar",
 )
-LINKED = {"hour-balance-timbalans", "capacity", "overtime", "absence"}
+LINKED = {
+    "hour-balance-timbalans",
+    "capacity",
+    "overtime",
+    "absence",
+    "fk-check-tidredovisning",
+    "deviations-avvikelser",
+    "absence-cases-sjukfranvaro-per-arende",
+    "limits-arbetstidsgranser",
+}
 
 COLUMNS = {
     "hour-balance": hour_balance.COLUMNS,
@@ -49,6 +62,10 @@ COLUMNS = {
     "absence-employees": absence.EMPLOYEE_COLUMNS,
     "case-economics": case_economics.COLUMNS,
     "savings": savings.COLUMNS,
+    "fk-check": fk_check.COLUMNS,
+    "deviations": deviations.COLUMNS,
+    "absence-cases": absence_cases.COLUMNS,
+    "limits": limits.COLUMNS,
 }
 
 
@@ -112,6 +129,14 @@ def test_every_figure_column_is_explained_beside_its_swedish_label(table, column
 def test_every_savings_area_is_explained_beside_its_swedish_name(area):
     lines = GUIDE.read_text("utf-8").splitlines()
     assert any(f"`{area}`" in line and VALUE_LABELS[area] in line for line in lines), area
+
+
+@pytest.mark.parametrize(
+    "code", ["overtime_4w", "overtime_month", "overtime_year", "additional_year"]
+)
+def test_every_working_time_limit_is_explained_beside_its_swedish_name(code):
+    lines = GUIDE.read_text("utf-8").splitlines()
+    assert any(f"`{code}`" in line and VALUE_LABELS[code] in line for line in lines), code
 
 
 @pytest.mark.parametrize("key", sorted(k for k in FigureSettings().describe() if k != "source"))

@@ -109,6 +109,7 @@ _REPLACEMENT = {
     "additional": "replacement_overtime_hours",
     "overtime": "replacement_overtime_hours",
 }
+REPLACEMENT_COLUMNS = tuple(dict.fromkeys(_REPLACEMENT.values()))
 
 
 def spells_up_to(frames: Frames, as_of: dt.date) -> pl.DataFrame:
@@ -264,14 +265,21 @@ def lost_shift_blocks(
     return blocks, members
 
 
-def replacement_hours(
+def replacement_pieces(
     frames: Frames,
     staff: pl.DataFrame,
     worked: pl.DataFrame,
     first: dt.date,
     last: dt.date,
 ) -> pl.DataFrame:
-    """Replacement hours per (sick employee's) unit and month, by category."""
+    """Every piece of replacement work: a worked piece (``worked_classified``) of another
+    employee in the same case inside a block of lost time (``lost_shift_blocks``).
+
+    ``unit_id`` (the block's: the sick employees' unit), ``case_id``, ``employee_id``,
+    ``time_type``, ``month`` (the worked piece's), ``start``/``end`` (the part inside the
+    block), ``break_minutes`` (the piece's break in proportion), ``column`` (the replacement
+    column it counts in) and ``hours`` (counted hours in proportion).
+    """
     blocks, members = lost_shift_blocks(frames, staff, first, last)
     pieces = (
         worked.filter(
@@ -280,7 +288,16 @@ def replacement_hours(
         )
         .with_row_index("piece")
         .select(
-            "piece", "case_id", "employee_id", "start", "end", "month", "category", "counted_hours"
+            "piece",
+            "case_id",
+            "employee_id",
+            "time_type",
+            "start",
+            "end",
+            "break_minutes",
+            "month",
+            "category",
+            "counted_hours",
         )
     )
     pairs = interval_pairs(pieces, blocks, on=["case_id"], left_id="piece", right_id="block")
@@ -291,15 +308,38 @@ def replacement_hours(
         pairs.join(pieces, on="piece")
         .join(members, on=["block", "employee_id"], how="anti")
         .join(blocks.select("block", "unit_id"), on="block")
-        .with_columns(
-            (pl.col("counted_hours") * share).alias("hours"),
+        .select(
+            "unit_id",
+            "case_id",
+            "employee_id",
+            "time_type",
+            "month",
+            pl.col("ov_start").alias("start"),
+            pl.col("ov_end").alias("end"),
+            (pl.col("break_minutes").cast(pl.Float64).fill_null(0.0) * share).alias(
+                "break_minutes"
+            ),
             pl.col("category").replace_strict(_REPLACEMENT).alias("column"),
+            (pl.col("counted_hours") * share).alias("hours"),
         )
+    )
+
+
+def replacement_hours(
+    frames: Frames,
+    staff: pl.DataFrame,
+    worked: pl.DataFrame,
+    first: dt.date,
+    last: dt.date,
+) -> pl.DataFrame:
+    """Replacement hours per (sick employee's) unit and month, by category."""
+    return (
+        replacement_pieces(frames, staff, worked, first, last)
         .group_by(KEY)
         .agg(
             [
                 pl.col("hours").filter(pl.col("column") == name).sum().alias(name)
-                for name in dict.fromkeys(_REPLACEMENT.values())
+                for name in REPLACEMENT_COLUMNS
             ]
         )
     )

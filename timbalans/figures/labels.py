@@ -8,6 +8,7 @@ LABELS: dict[str, str] = {
     "case_id": "Ärende",
     "unit_id": "Enhet",
     "employee_id": "Anställningsnummer",
+    "name": "Namn",
     "month": "Månad",
     "period_start": "Period från",
     "period_end": "Period till",
@@ -93,6 +94,24 @@ LABELS: dict[str, str] = {
     "cost_base": "Kostnadsbas (kr)",
     "effect_low": "Effekt låg (kr)",
     "effect_high": "Effekt hög (kr)",
+    # fk-check, deviations, absence-cases, limits (issue 14)
+    "reported_hours": "Redovisade timmar",
+    "reported_minus_worked": "Redovisat minus utfört (timmar)",
+    "reported_over_granted": "Redovisat över beviljat (timmar)",
+    "amount_at_risk": "Återbetalningsrisk (kr)",
+    "unclaimed_amount": "Ej redovisad intäkt (kr)",
+    "due_date": "Sista dag för redovisning",
+    "missing": "Redovisning saknas",
+    "worked_without_shift_hours": "Utfört utan pass (timmar)",
+    "worked_outside_shift_hours": "Utfört utanför passet (timmar)",
+    "planned_not_worked_hours": "Planerat ej utfört (timmar)",
+    "sick_shift_hours": "Förlorade pass vid sjukdom (timmar)",
+    "replacement_cost": "Kostnad för ersättning (kr)",
+    "overtime_ytd_hours": "Övertid under året (timmar)",
+    "overtime_4w_max_hours": "Övertid, största summa på fyra veckor (timmar)",
+    "additional_ytd_hours": "Mertid under året (timmar)",
+    "limit_breach": "Överskridna gränser",
+    "rest_breaches": "För kort dygns- eller veckovila",
 }
 
 #: Swedish names of the savings areas and the case-economics sources (values, not columns).
@@ -104,6 +123,11 @@ VALUE_LABELS: dict[str, str] = {
     "structural": "Strukturella kostnader (ingen besparing)",
     "ledger": "bokföring",
     "computed": "beräknad",
+    # limits: the codes in limit_breach
+    "overtime_4w": "Övertid mer än 48 timmar på fyra veckor",
+    "overtime_month": "Övertid mer än 50 timmar i kalendermånaden",
+    "overtime_year": "Övertid mer än 200 timmar under året",
+    "additional_year": "Mertid mer än 200 timmar under året",
 }
 
 PCT_SUFFIX = "_pct"
@@ -138,7 +162,7 @@ def column_format(name: str, dtype: pl.DataType) -> str:
         return "pct"
     if name.endswith("_share"):
         return "share"
-    if name.startswith("cost") or name.endswith(SEK_SUFFIXES) or "cost" in name:
+    if name.endswith(SEK_SUFFIXES) or "cost" in name or "amount" in name:
         return "sek"
     if dtype.is_integer():
         return "count"

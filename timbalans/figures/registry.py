@@ -57,6 +57,11 @@ _FUNCTIONS = {
     "absence-employees": ("timbalans.figures.absence", "absence_employees"),
     "case-economics": ("timbalans.figures.case_economics", "case_economics"),
     "savings": ("timbalans.figures.savings", "savings"),
+    # issue 14: the payer's time reports, schedule deviations, sick leave per case, limits
+    "fk-check": ("timbalans.figures.fk_check", "fk_check"),
+    "deviations": ("timbalans.figures.deviations", "deviations"),
+    "absence-cases": ("timbalans.figures.absence_cases", "absence_cases"),
+    "limits": ("timbalans.figures.limits", "limits"),
 }
 FIGURE_NAMES = tuple(_FUNCTIONS)
 

@@ -40,6 +40,13 @@ class FigureSettings:
     savings_top_cases: int = 4
     savings_effect_low_pct: float = 10.0
     savings_effect_high_pct: float = 20.0
+    # limits (arbetstidslagen): overtime and additional time caps, and rest, in hours
+    limit_overtime_4w_hours: float = 48.0
+    limit_overtime_month_hours: float = 50.0
+    limit_overtime_year_hours: float = 200.0
+    limit_additional_year_hours: float = 200.0
+    daily_rest_hours: float = 11.0
+    weekly_rest_hours: float = 36.0
     source: str = "standard"
     # The rates (satser) with validity dates; not a setting key of its own.
     rates: RateSet = field(default_factory=default_rates)
@@ -84,6 +91,8 @@ class FigureSettings:
         return out
 
 
+#: Tables of a settings file whose keys are settings of their own (``[absence]``, ``[limits]``).
+SECTIONS = ("absence", "limits")
 #: Fields of FigureSettings that are not setting keys.
 _NOT_SETTINGS = ("rates", "rates_on")
 #: Keys that used to be settings and are rates now: a mapping that names one sets that rate to
@@ -109,7 +118,7 @@ def settings_from_mapping(
             own = rates_from_mapping({"rates": value}, name=source)
             rates = rates.overridden(own.rates, name=f"{rates.name} + {source}")
             continue
-        if key == "absence" and isinstance(value, dict):
+        if key in SECTIONS and isinstance(value, dict):
             flat.update(value)
         elif key == "overtime_goal_pct" and isinstance(value, dict):
             flat[key] = {int(k): float(v) for k, v in value.items()}

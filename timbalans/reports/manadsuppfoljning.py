@@ -3,7 +3,8 @@ workbook, a sheet each with Swedish headers, and the settings used (figures/expo
 
 The per-employee sick-leave table (absence-employees) is left out on purpose: it is health
 data about named staff, shown only on screen to the employee's unit manager, and a workbook
-travels further than a screen.
+travels further than a screen. So is the per-employee limits table (working-time limits),
+shown only to the roles that lead or schedule staff.
 """
 
 from __future__ import annotations
@@ -24,8 +25,12 @@ SHEETS = (
     ("overtime", "Övertid"),
     ("absence", "Sjukfrånvaro"),
     ("savings", "Effekt av åtgärder"),
+    ("fk-check", "Tidredovisning"),
+    ("deviations", "Avvikelser"),
+    ("absence-cases", "Sjukfrånvaro per ärende"),
 )
-LEFT_OUT = frozenset({"absence-employees"})
+# limits is per named employee for the roles that lead or schedule staff, a workbook is not.
+LEFT_OUT = frozenset({"absence-employees", "limits"})
 
 
 def month_range(as_of: dt.date) -> tuple[dt.date, dt.date]:

@@ -570,3 +570,31 @@ def absence_people(*, access: Access, filters: Filters) -> AbsencePeople | None:
         )
     )
     return AbsencePeople(frame=frame, names=names, units=set(frame["unit_id"].unique().to_list()))
+
+
+# ---------------------------------------------------------------------------- working-time limits
+
+
+@dataclass(frozen=True)
+class LimitsPage:
+    frame: pl.DataFrame
+    names: dict[str, str]
+
+
+def working_time_limits(*, access: Access, filters: Filters) -> LimitsPage:
+    """The limits table for the employees of the user's units (and the unit filter), with
+    their names. Computed over every unit: an employee's limits concern all their work,
+    also in other units' cases. Only for the roles that lead or schedule staff."""
+    if not access.sees_employee_names:
+        raise PermissionDenied
+    scope = unit_scope(access=access, filters=filters)
+    req = figure_request(filters=filters, date_from=filters.months_from, date_to=filters.months_to)
+    frame = records.figure_table(name="limits", request=req)
+    if scope is not None:
+        frame = frame.filter(pl.col("unit_id").is_in(sorted(scope)))
+    names = dict(
+        m.Employee.objects.filter(employee_id__in=frame["employee_id"].unique().to_list())
+        .exclude(name="")
+        .values_list("employee_id", "name")
+    )
+    return LimitsPage(frame=frame, names=names)

@@ -100,6 +100,12 @@ SETTING_HELP = {
     "savings_top_cases": "Antal ärenden med störst underskott som åtgärd 2 (Ärenden) räknar med",
     "savings_effect_low_pct": "Bedömd effekt av en åtgärd, lägsta andel av områdets kostnad (%)",
     "savings_effect_high_pct": "Bedömd effekt av en åtgärd, högsta andel av områdets kostnad (%)",
+    "limit_overtime_4w_hours": "Arbetstidsgräns: högsta övertid på fyra veckor (timmar)",
+    "limit_overtime_month_hours": "Arbetstidsgräns: högsta övertid i en kalendermånad (timmar)",
+    "limit_overtime_year_hours": "Arbetstidsgräns: högsta övertid under ett kalenderår (timmar)",
+    "limit_additional_year_hours": "Arbetstidsgräns: högsta mertid under ett kalenderår (timmar)",
+    "daily_rest_hours": "Minsta sammanhängande dygnsvila (timmar)",
+    "weekly_rest_hours": "Minsta sammanhängande veckovila inom en kalendervecka (timmar)",
 }
 
 

@@ -541,3 +541,198 @@ def absence(request: HttpRequest, access: Access) -> HttpResponse:
         active="web:absence",
         extra_tables=extra,
     )
+
+
+# ---------------------------------------------------------------------------- issue 14 tables
+
+
+def _case_month_page(
+    request: HttpRequest,
+    access: Access,
+    *,
+    name: str,
+    title: str,
+    intro: str,
+    guide: str,
+    columns: list[str],
+    active: str,
+) -> HttpResponse:
+    """A figure table with one row per case and month, for the months of the filters."""
+    filters = Filters.from_request(request)
+    frame = selectors.figure(
+        name,
+        access=access,
+        filters=filters,
+        date_from=filters.months_from,
+        date_to=filters.months_to,
+    )
+    sort, desc = sort_param(request, "")
+    table = Table(
+        name=name,
+        title=title,
+        frame=frame.sort(["unit_id", "case_id", "month"]),
+        columns=columns,
+        links={"case_id": _case_link(filters), "unit_id": _unit_link(filters)},
+        sort=sort,
+        descending=desc,
+    )
+    return table_or_xlsx(
+        request,
+        access,
+        "web/monthly.html",
+        {"title": title, "intro": intro, "guide": guide, "tables": [table], "chart": ""},
+        tables=[table],
+        filename=f"{name}-{filters.as_of}",
+        filters=filters,
+        active=active,
+    )
+
+
+@page()
+def fk_check(request: HttpRequest, access: Access) -> HttpResponse:
+    columns = [
+        "case_id",
+        "unit_id",
+        "month",
+        "reported_hours",
+        "worked_hours",
+        "granted_hours",
+        "reported_minus_worked",
+        "reported_over_granted",
+        *(["amount_at_risk", "unclaimed_amount"] if access.sees_economics else []),
+        "due_date",
+        "missing",
+    ]
+    return _case_month_page(
+        request,
+        access,
+        name="fk-check",
+        title="Tidredovisning mot utförd tid",
+        intro=(
+            "Timmar redovisade till Försäkringskassan eller kommunen per ärende och månad, mot "
+            "utförda och beviljade timmar: redovisning som saknas efter sista dagen, mer "
+            "redovisat än utfört (återbetalningsrisk) och mindre (intäkt som inte begärts)."
+        ),
+        guide="fk-check-tidredovisning",
+        columns=columns,
+        active="web:fk_check",
+    )
+
+
+@page()
+def deviations(request: HttpRequest, access: Access) -> HttpResponse:
+    return _case_month_page(
+        request,
+        access,
+        name="deviations",
+        title="Avvikelser schema mot utfört",
+        intro=(
+            "Planerad mot utförd tid per ärende och månad: arbete utan pass, arbete utanför "
+            "passets tider och planerade timmar som ingen arbetat."
+        ),
+        guide="deviations-avvikelser",
+        columns=[
+            "case_id",
+            "unit_id",
+            "month",
+            "planned_hours",
+            "worked_hours",
+            "worked_without_shift_hours",
+            "worked_outside_shift_hours",
+            "planned_not_worked_hours",
+        ],
+        active="web:deviations",
+    )
+
+
+@page()
+def absence_cases(request: HttpRequest, access: Access) -> HttpResponse:
+    economics = ["replacement_cost", "sick_pay_cost"] if access.sees_economics else []
+    return _case_month_page(
+        request,
+        access,
+        name="absence-cases",
+        title="Sjukfrånvaro per ärende",
+        intro=(
+            "Förlorade pass när den schemalagda var sjuk, hur de ersattes och vad det kostade, "
+            "per ärende och månad. Ingen medarbetare visas."
+        ),
+        guide="absence-cases-sjukfranvaro-per-arende",
+        columns=[
+            "case_id",
+            "unit_id",
+            "month",
+            "sick_shift_hours",
+            "replacement_ordinary_hours",
+            "replacement_hourly_hours",
+            "replacement_overtime_hours",
+            *economics,
+        ],
+        active="web:absence_cases",
+    )
+
+
+def _leads_or_schedules_staff(a: Access) -> bool:
+    # Limits are per named employee: the roles that lead or schedule staff, as for names.
+    return a.sees_employee_names
+
+
+@page(_leads_or_schedules_staff)
+def limits(request: HttpRequest, access: Access) -> HttpResponse:
+    filters = Filters.from_request(request)
+    found = selectors.working_time_limits(access=access, filters=filters)
+    frame = found.frame
+    columns = [
+        "employee_id",
+        "unit_id",
+        "month",
+        "overtime_hours",
+        "overtime_ytd_hours",
+        "overtime_4w_max_hours",
+        "additional_ytd_hours",
+        "limit_breach",
+        "rest_breaches",
+    ]
+    if found.names:
+        frame = frame.with_columns(
+            pl.col("employee_id").replace_strict(found.names, default=None).alias("name")
+        )
+        columns.insert(1, "name")
+    sort, desc = sort_param(request, "")
+    table = Table(
+        name="limits",
+        title="Arbetstid per medarbetare",
+        frame=frame.sort(["unit_id", "employee_id", "month"]),
+        columns=columns,
+        labels={"name": "Namn"},
+        links={"unit_id": _unit_link(filters)},
+        sort=sort,
+        descending=desc,
+    )
+    if found.names:
+        audit_log(
+            user=request.user,
+            action=AuditEvent.Action.PERSON_VIEW,
+            target="arbetstidsgränser",
+            detail={"employees": len(found.names), "as_of": str(filters.as_of)},
+            ip=client_ip(request),
+        )
+    return table_or_xlsx(
+        request,
+        access,
+        "web/monthly.html",
+        dict(
+            title="Arbetstidsgränser",
+            intro=(
+                "Övertid och mertid mot arbetstidslagens gränser, och för kort dygns- eller "
+                "veckovila i den utförda tiden, per medarbetare och månad."
+            ),
+            guide="limits-arbetstidsgranser",
+            tables=[table],
+            chart="",
+        ),
+        tables=[table],
+        filename=f"arbetstidsgranser-{filters.as_of}",
+        filters=filters,
+        active="web:limits",
+    )
