@@ -422,3 +422,112 @@ def test_an_employment_overlapping_a_stored_one_is_rejected(tmp_path):
         "överlappar anställningen 2024-01-01–tills vidare som redan är importerad för medarbetare "
         '"E1"; förväntat högst en anställning åt gången.'
     ]
+
+
+# ---------------------------------------------------------------- bounds (issue 16, item 5)
+
+BOUNDS = [
+    (
+        "worked",
+        W_HEAD + "51470;E1;2025-01-10 07:00;2025-01-10 16:00;12345678901234567890;ordinary\n",
+        'worked.csv, rad 2, kolumn "break_minutes": värdet "12345678901234567890" ligger utanför '
+        "det tillåtna; förväntat från 0 till 1 440.",
+    ),
+    (
+        "ledger",
+        "month;cost_center;case_id;account;amount\n2025-01;81515;51470;3010;" + "9" * 400 + "\n",
+        'ledger.csv, rad 2, kolumn "amount": värdet "' + "9" * 60 + '…" ligger utanför det '
+        "tillåtna; förväntat från -999 999 999 999,99 till 999 999 999 999,99.",
+    ),
+    (
+        "ledger",
+        "month;cost_center;case_id;account;amount\n2025-01;81515;51470;3010;-1 000 000 000 000\n",
+        'ledger.csv, rad 2, kolumn "amount": värdet "-1 000 000 000 000" ligger utanför det '
+        "tillåtna; förväntat från -999 999 999 999,99 till 999 999 999 999,99.",
+    ),
+    (
+        "decisions",
+        "case_id;payer;hours_per_week;valid_from;valid_to;period_start;hourly_rate\n"
+        "51470;FK;100;2025-01-01;2025-12-31;2025-01-01;100000000\n",
+        'decisions.csv, rad 2, kolumn "hourly_rate": värdet "100000000" ligger utanför det '
+        "tillåtna; förväntat från 0 till 99 999 999,99.",
+    ),
+    (
+        "employments",
+        "employee_id;form;employment_rate;monthly_salary;valid_from\n"
+        "E1;monthly_permanent;75;10 000 000 000;2024-01-01\n",
+        'employments.csv, rad 2, kolumn "monthly_salary": värdet "10 000 000 000" ligger utanför '
+        "det tillåtna; förväntat från 0 till 9 999 999 999,99.",
+    ),
+    (
+        "units",
+        "unit_id;name;cost_center\n81515;" + "N" * 201 + ";81515\n81516;PA Syd;81516\n",
+        'units.csv, rad 2, kolumn "name": värdet "' + "N" * 60 + '…" är 201 tecken långt; '
+        "förväntat högst 200 tecken.",
+    ),
+    (
+        "cases",
+        "case_id;unit_id;service;start_date\n51470;81515;assistans_sfb;0000-01-01\n"
+        "51357;81516;assistans_sfb;2024-01-01\n",
+        'cases.csv, rad 2, kolumn "start_date": värdet "0000-01-01" ligger utanför det tillåtna; '
+        "förväntat från 1900-01-01 till 9999-12-31.",
+    ),
+    (
+        "worked",
+        W_HEAD + "51470;E1;9999-12-31 22:00;2025-01-10 16:00;0;ordinary\n",
+        'worked.csv, rad 2, kolumn "start": värdet "9999-12-31 22:00" ligger utanför det '
+        "tillåtna; förväntat från 1900-01-01 till 2199-12-31.",
+    ),
+    (
+        "absences",
+        "employee_id;start;end;type\nE1;2025-02-01;9999-12-31;sick\n",
+        'absences.csv, rad 2, kolumn "end": värdet "9999-12-31" ligger utanför det tillåtna; '
+        "förväntat från 1900-01-01 till 2199-12-31.",
+    ),
+    (
+        "ledger",
+        "month;cost_center;case_id;account;amount\n0000-01;81515;51470;3010;-100\n",
+        'ledger.csv, rad 2, kolumn "month": värdet "0000-01" ligger utanför det tillåtna; '
+        "förväntat från 1900-01 till 2199-12.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("table", "text", "expected"), BOUNDS)
+def test_every_value_is_bounded_to_what_the_database_and_figures_hold(
+    tmp_path, table, text, expected
+):
+    assert expected in problems_of(tmp_path, **{table: text})
+
+
+def test_the_largest_values_the_database_holds_pass(tmp_path):
+    ledger = (
+        "month;cost_center;case_id;account;amount\n"
+        "2025-01;81515;51470;3010;-999 999 999 999,99\n"
+        "2025-01;81515;;5010;999999999999.99\n"
+    )
+    ds = validate(read_dataset(write_set(tmp_path / "s", ledger=ledger)))
+    assert ds.problems == []
+    assert ds.frames["ledger"].get_column("amount").to_list() == [
+        -999_999_999_999.99,
+        999_999_999_999.99,
+    ]
+
+
+def test_a_typed_infinite_or_missing_number_is_not_a_number(tmp_path):
+    d = write_set(tmp_path / "s", ledger=None)
+    pl.DataFrame(
+        {
+            "month": ["2025-01", "2025-01"],
+            "cost_center": ["81515", "81515"],
+            "case_id": ["51470", "51470"],
+            "account": ["3010", "3010"],
+            "amount": [float("inf"), float("nan")],
+        }
+    ).write_parquet(d / "ledger.parquet")
+    assert [str(p) for p in validate(read_dataset(d)).problems] == [
+        'ledger.parquet, rad 2, kolumn "amount": värdet "inf" är inte ett tal; förväntat t.ex. '
+        "1234,50 eller 1 234,50.",
+        'ledger.parquet, rad 3, kolumn "amount": värdet "NaN" är inte ett tal; förväntat t.ex. '
+        "1234,50 eller 1 234,50.",
+    ]

@@ -248,3 +248,93 @@ def test_corrupt_files_of_any_shape_never_change_the_database(
     with pytest.raises(ImportRejected):
         import_batch_apply(dataset=dataset, source=str(d))
     assert snapshot() == before
+
+
+# ---------------------------------------------------------------- bounds (issue 16, item 5)
+
+MODELS = {
+    "units": m.Unit,
+    "cases": m.Case,
+    "decisions": m.Decision,
+    "employees": m.Employee,
+    "employments": m.Employment,
+    "accounts": m.Account,
+    "shifts": m.Shift,
+    "worked": m.Worked,
+    "absences": m.Absence,
+    "ledger": m.LedgerEntry,
+    "fk_reports": m.FkReport,
+}
+
+
+def test_every_bound_of_the_schema_fits_its_model_field():
+    from django.db import models as dj
+
+    from timbalans.ingest.schema import TABLES
+
+    checked = 0
+    for table, model in MODELS.items():
+        for col in TABLES[table].columns:
+            if col.name in ("case_id", "unit_id", "employee_id") and col.max_length is None:
+                continue  # a reference: it must name a stored key, which fits
+            field = model._meta.get_field(col.name)
+            if isinstance(field, dj.DecimalField):
+                largest = (
+                    10 ** (field.max_digits - field.decimal_places) - 10**-field.decimal_places
+                )
+                assert col.maximum is not None and col.maximum <= largest, (table, col.name)
+                assert col.minimum is not None and col.minimum >= -largest, (table, col.name)
+                checked += 1
+            elif isinstance(field, dj.IntegerField):
+                assert col.maximum is not None and col.maximum <= 32767, (table, col.name)
+                assert col.minimum is not None and col.minimum >= 0, (table, col.name)
+                checked += 1
+            elif isinstance(field, dj.CharField) and col.kind in ("text", "account"):
+                assert col.max_length == field.max_length, (table, col.name)
+                checked += 1
+    assert checked == 27  # every number and every text the import writes
+
+
+def test_the_largest_amount_is_stored_exactly_and_a_larger_one_changes_nothing(
+    dataset_dir, tmp_path
+):
+    ledger = (
+        "month;cost_center;case_id;account;amount\n"
+        "2025-01;81515;51470;3010;-999 999 999 999,99\n"
+        "2025-01;81515;;5010;999999999999.99\n"
+    )
+    apply(write_set(tmp_path / "max", ledger=ledger))
+    assert sorted(m.LedgerEntry.objects.values_list("amount", flat=True)) == [
+        Decimal("-999999999999.99"),
+        Decimal("999999999999.99"),
+    ]
+    before = snapshot()
+    over = ledger.replace("999999999999.99", "1000000000000")
+    with pytest.raises(ImportRejected) as exc:
+        apply(write_set(tmp_path / "over", ledger=over))
+    assert [str(p) for p in exc.value.dataset.problems] == [
+        'ledger.csv, rad 3, kolumn "amount": värdet "1000000000000" ligger utanför det tillåtna; '
+        "förväntat från -999 999 999 999,99 till 999 999 999 999,99."
+    ]
+    assert snapshot() == before
+
+
+def test_the_largest_salary_rate_and_hours_are_stored_exactly(tmp_path):
+    d = write_set(
+        tmp_path / "max",
+        decisions="case_id;payer;hours_per_week;valid_from;valid_to;period_start;hourly_rate\n"
+        "51470;FK;168;2025-01-01;2025-12-31;2025-01-01;99 999 999,99\n",
+        employments="employee_id;form;employment_rate;monthly_salary;hourly_wage;valid_from\n"
+        "E1;monthly_permanent;100;9 999 999 999,99;;2024-01-01\n"
+        "E2;hourly;;;99999999.99;2024-01-01\n",
+        absences="employee_id;start;end;type;hours\nE1;2025-02-01;2025-02-01;sick;99999999.99\n",
+    )
+    apply(d)
+    assert m.Decision.objects.get().hourly_rate == Decimal("99999999.99")
+    assert m.Employment.objects.get(employee__employee_id="E1").monthly_salary == Decimal(
+        "9999999999.99"
+    )
+    assert m.Employment.objects.get(employee__employee_id="E2").hourly_wage == Decimal(
+        "99999999.99"
+    )
+    assert m.Absence.objects.get().hours == Decimal("99999999.99")

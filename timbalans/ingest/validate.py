@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 import polars as pl
 
@@ -40,6 +41,14 @@ TIME_RE = r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$"
 NUMBER_RE = r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)$"
 INTEGER_RE = r"^[-+]?\d+(?:\.0*)?$"
 MONTH_RE = r"^(\d{4}-(?:0[1-9]|1[0-2]))(?:-01(?:[ T]00:00(?::00)?)?)?$"
+# The dates and times a value may hold: Python, both databases and the figures hold them, and
+# a date end (inclusive) or a time of day after midnight still does one day later. A date
+# column may run to 9999-12-31 (some systems write it for "until further notice").
+DATE_MIN, DATE_MAX = date(1900, 1, 1), date(9999, 12, 31)
+# wall-clock bounds of a time of day (naive, as the file gives it)
+TIME_MIN, TIME_MAX = pl.datetime(1900, 1, 1), pl.datetime(2200, 1, 1)
+TIME_FIRST_DAY, TIME_LAST_DAY = "1900-01-01", "2199-12-31"  # as messages give them
+MONTH_MIN, MONTH_MAX = "1900-01", "2199-12"
 YES = ("yes", "ja", "true", "1", "y", "j")
 NO = ("no", "nej", "false", "0", "n")
 
@@ -137,15 +146,42 @@ def _number_text(v: pl.Expr) -> pl.Expr:
 
 
 def _fmt_number(x: float | None) -> str:
+    """A bound in Swedish: ``168``, ``1 440``, ``-999 999 999 999,99``."""
     if x is None:
         return ""
-    return f"{x:g}".replace(".", ",")
+    text = f"{int(x):,}" if x == int(x) else f"{x:,.2f}"
+    return text.replace(",", " ").replace(".", ",")
+
+
+SHOWN_CHARS = 60  # of a value quoted in a message; a longer value is cut, with "…"
+
+
+def _shown(v: pl.Expr) -> pl.Expr:
+    return (
+        pl.when(v.str.len_chars() > SHOWN_CHARS)
+        .then(pl.concat_str([v.str.slice(0, SHOWN_CHARS), pl.lit("…")]))
+        .otherwise(v)
+    )
 
 
 def _value_msg(template: str, v: pl.Expr, **fixed: str) -> pl.Expr:
     """A message with the found value substituted, as a polars expression."""
     before, after = template.format(value="\x00", **fixed).split("\x00")
-    return pl.concat_str([pl.lit(before), v, pl.lit(after)])
+    return pl.concat_str([pl.lit(before), _shown(v), pl.lit(after)])
+
+
+def _too_long(col: Column, v: pl.Expr) -> pl.Expr:
+    """The message where a text is longer than its model field holds; else null."""
+    assert col.max_length is not None
+    before, middle, after = (
+        msg.TEXT_TOO_LONG.format(value="\x00", length="\x00", maximum=col.max_length)
+    ).split("\x00")
+    length = v.str.len_chars()
+    return pl.when(length > col.max_length).then(
+        pl.concat_str(
+            [pl.lit(before), _shown(v), pl.lit(middle), length.cast(pl.String), pl.lit(after)]
+        )
+    )
 
 
 def _parse_column(col: Column, v: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
@@ -155,7 +191,7 @@ def _parse_column(col: Column, v: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     error: pl.Expr
     if col.kind in ("text", "account"):
         parsed = pl.when(present).then(v)
-        error = pl.lit(None, pl.String)
+        error = pl.lit(None, pl.String) if col.max_length is None else _too_long(col, v)
         if col.kind == "account":
             first = v.str.extract(r"^(\d+)\s*-\s*(\d+)$", 1)
             last = v.str.extract(r"^(\d+)\s*-\s*(\d+)$", 2)
@@ -164,22 +200,34 @@ def _parse_column(col: Column, v: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
                 & (first.str.len_chars() == last.str.len_chars())
                 & (first > last)
             )
-            error = pl.when(bad).then(_value_msg(msg.BAD_ACCOUNT_RANGE, v))
+            error = pl.when(bad).then(_value_msg(msg.BAD_ACCOUNT_RANGE, v)).otherwise(error)
             parsed = pl.when(present).then(v.str.replace_all(r"\s", ""))
     elif col.kind == "enum":
         lookup = {c.lower(): c for c in col.choices}
         parsed = v.str.to_lowercase().replace_strict(lookup, default=None, return_dtype=pl.String)
         error = _value_msg(msg.BAD_CHOICE, v, choices=", ".join(col.choices))
     elif col.kind == "date":
-        parsed = (
+        day = (
             pl.when(v.str.contains(DATE_RE))
             .then(v.str.slice(0, 10))
             .str.to_date("%Y-%m-%d", strict=False)
         )
-        error = _value_msg(msg.BAD_DATE, v)
+        parsed = pl.when(day.is_between(DATE_MIN, DATE_MAX)).then(day)
+        error = (
+            pl.when(day.is_null())
+            .then(_value_msg(msg.BAD_DATE, v))
+            .otherwise(
+                _value_msg(msg.OUT_OF_RANGE, v, minimum=str(DATE_MIN), maximum=str(DATE_MAX))
+            )
+        )
     elif col.kind == "month":
-        parsed = v.str.extract(MONTH_RE, 1)
-        error = _value_msg(msg.BAD_MONTH, v)
+        month = v.str.extract(MONTH_RE, 1)
+        parsed = pl.when(month.is_between(pl.lit(MONTH_MIN), pl.lit(MONTH_MAX))).then(month)
+        error = (
+            pl.when(month.is_null())
+            .then(_value_msg(msg.BAD_MONTH, v))
+            .otherwise(_value_msg(msg.OUT_OF_RANGE, v, minimum=MONTH_MIN, maximum=MONTH_MAX))
+        )
     elif col.kind == "yesno":
         low = v.str.to_lowercase()
         parsed = pl.when(low.is_in(YES)).then(pl.lit(True)).when(low.is_in(NO)).then(pl.lit(False))
@@ -188,7 +236,8 @@ def _parse_column(col: Column, v: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
         text = _number_text(v)
         pattern = INTEGER_RE if col.kind == "integer" else NUMBER_RE
         number = pl.when(text.str.contains(pattern)).then(text).cast(pl.Float64, strict=False)
-        parsed = number.round(0).cast(pl.Int64) if col.kind == "integer" else number
+        # not strict: a number too big for Int64 is null here and out of range below
+        parsed = number.round(0).cast(pl.Int64, strict=False) if col.kind == "integer" else number
         error = _value_msg(msg.BAD_INTEGER if col.kind == "integer" else msg.BAD_NUMBER, v)
         if col.minimum is not None or col.maximum is not None:
             too_low = number < col.minimum if col.minimum is not None else pl.lit(False)
@@ -206,7 +255,8 @@ def _parse_column(col: Column, v: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
             return pl.when(present).then(parsed), pl.when(present).then(error)
     else:  # timestamps are parsed per table (an end may be a time of day only)
         raise ValueError(col.kind)
-    error = pl.when(present & parsed.is_null()).then(error) if col.kind != "account" else error
+    if col.kind not in ("text", "account"):  # their messages fire on a parsed value
+        error = pl.when(present & parsed.is_null()).then(error)
     return pl.when(present).then(parsed), error
 
 
@@ -431,16 +481,17 @@ def _fast_column(table: str, col: Column, dtype: pl.DataType) -> tuple[pl.Expr, 
             good = _in_range(col, done) & (x.abs() < 2**53)
             value = v.cast(pl.Int64, strict=False) if col.kind == "integer" else x
     elif col.kind == "text":
-        value, good = pl.when(present).then(v), pl.lit(True)
+        value = pl.when(present).then(v)
+        good = pl.lit(True) if col.max_length is None else v.str.len_chars() <= col.max_length
     elif col.kind == "enum":
         value = pl.when(v.is_in(list(col.choices))).then(v)
         good = done.is_not_null()
     elif col.kind == "date":
         value = pl.when(v.str.contains(FAST_DATE_RE)).then(v).str.to_date("%Y-%m-%d", strict=False)
-        good = done.is_not_null()
+        good = done.is_between(DATE_MIN, DATE_MAX).fill_null(False)
     elif col.kind == "month":
         value = pl.when(v.str.contains(FAST_MONTH_RE)).then(v)
-        good = done.is_not_null()
+        good = done.is_between(pl.lit(MONTH_MIN), pl.lit(MONTH_MAX)).fill_null(False)
     elif col.kind in ("decimal", "percent", "integer"):
         pattern = INTEGER_RE if col.kind == "integer" else NUMBER_RE
         number = pl.when(v.str.contains(pattern)).then(v).cast(pl.Float64, strict=False)
@@ -459,7 +510,7 @@ def _fast_column(table: str, col: Column, dtype: pl.DataType) -> tuple[pl.Expr, 
                 day = day.dt.offset_by("1d")
             naive = pl.coalesce(day, naive)
         value = _localize(naive)
-        good = done.is_not_null()
+        good = done.is_not_null() & _time_in_range(done)
     else:  # account, yesno: small tables, always the full rules
         value, good = pl.lit(None, pl.String), pl.lit(False)
     ok = pl.when(present).then(good).otherwise(pl.lit(not col.required))
@@ -481,7 +532,7 @@ def _fast_typed_time(col: Column, v: pl.Expr, dtype: pl.DataType) -> tuple[pl.Ex
     if isinstance(dtype, pl.Datetime):
         wall = v.dt.convert_time_zone(TZ) if dtype.time_zone else v
         wall = wall.dt.replace_time_zone(None).dt.truncate("1s").dt.cast_time_unit("us")
-        year_ok = wall.dt.year().is_between(0, 9999)
+        year_ok = wall.is_between(TIME_MIN, TIME_MAX)
         if col.kind == "date_or_timestamp":
             # The text of a midnight is a date: an end date is inclusive.
             day = wall.dt.truncate("1d")
@@ -492,15 +543,19 @@ def _fast_typed_time(col: Column, v: pl.Expr, dtype: pl.DataType) -> tuple[pl.Ex
             )
         else:
             naive = wall
-        return _localize(naive), year_ok
+        return _localize(naive), year_ok & _time_in_range(_localize(naive)).fill_null(False)
     # pl.Date
-    year_ok = v.dt.year().is_between(0, 9999)
     if col.kind == "date":
-        return v, year_ok
+        return v, v.is_between(DATE_MIN, DATE_MAX)
     day = v.cast(pl.Datetime("us"))
     if col.name == "end":
         day = day.dt.offset_by("1d")
-    return _localize(day), year_ok
+    return _localize(day), day.is_between(TIME_MIN, TIME_MAX)
+
+
+def _time_in_range(local: pl.Expr) -> pl.Expr:
+    """Whether a local time lies in TIME_MIN..TIME_MAX (its wall clock)."""
+    return local.dt.replace_time_zone(None).is_between(TIME_MIN, TIME_MAX)
 
 
 def _whole_days(source: pl.DataFrame) -> pl.Expr:
@@ -573,13 +628,23 @@ def _parse_time_column(table: str, col: Column, frame: pl.DataFrame) -> tuple[pl
     else:
         bad = msg.BAD_TIMESTAMP
     local = _localize(naive)
+    in_range = naive.is_between(TIME_MIN, TIME_MAX)
     error = (
         pl.when(present & naive.is_null())
         .then(_value_msg(bad, v))
+        .when(present & ~in_range)
+        .then(
+            _value_msg(
+                msg.OUT_OF_RANGE,
+                v,
+                minimum=TIME_FIRST_DAY,
+                maximum=TIME_LAST_DAY,
+            )
+        )
         .when(present & local.is_null())
         .then(_value_msg(msg.NONEXISTENT_TIME, v))
     )
-    return pl.when(present).then(local), error
+    return pl.when(present & in_range).then(local), error
 
 
 Rule = tuple[str, pl.Expr, pl.Expr]  # (column, condition, message where it holds)
