@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -530,4 +531,139 @@ def test_a_typed_infinite_or_missing_number_is_not_a_number(tmp_path):
         "1234,50 eller 1 234,50.",
         'ledger.parquet, rad 3, kolumn "amount": värdet "NaN" är inte ett tal; förväntat t.ex. '
         "1234,50 eller 1 234,50.",
+    ]
+
+
+# ---------------------------------------------------------------- duplicated time (item 3)
+
+S_HEAD = "shift_id;case_id;employee_id;start;end;break_minutes;kind\n"
+W1 = "51470;E1;2025-01-10 07:00;2025-01-10 16:00;60;ordinary\n"
+
+
+def overlap(row, other, employee, start, end, case, other_start, other_end, other_case):
+    return (
+        f'rad {row}, kolumn "start": raden överlappar rad {other} för medarbetare "{employee}": '
+        f"{start}–{end} i ärende {case} och {other_start}–{other_end} i ärende {other_case}; "
+        "förväntat att en medarbetare är på ett ställe i taget (dubbel assistans är två "
+        "medarbetare, aldrig samma medarbetare två gånger)."
+    )
+
+
+def test_an_exact_duplicate_worked_row_names_both_rows(tmp_path):
+    worked = W_HEAD + W1 + "51470;E1;2025-01-11 07:00;2025-01-11 16:00;60;ordinary\n" + W1
+    assert problems_of(tmp_path, worked=worked) == [
+        "worked.csv, rad 4: raden är en exakt kopia av rad 2; förväntat varje rad en gång."
+    ]
+
+
+def test_every_copy_of_a_row_repeated_many_times_is_named_once(tmp_path):
+    rows = [W1, "51357;E2;2025-01-11 22:00;2025-01-12 07:00;0;ordinary\n"]
+    found = problems_of(tmp_path, worked=W_HEAD + "".join(rows * 51))
+    # rows 2, 4, ..., 102 repeat row 2; rows 3, 5, ..., 103 repeat row 3
+    assert len(found) == 100
+    assert found[0] == (
+        "worked.csv, rad 4: raden är en exakt kopia av rad 2; förväntat varje rad en gång."
+    )
+    assert found[-1] == (
+        "worked.csv, rad 103: raden är en exakt kopia av rad 3; förväntat varje rad en gång."
+    )
+
+
+def test_one_employee_in_two_cases_at_once_names_both_rows(tmp_path):
+    worked = W_HEAD + W1 + "51357;E1;2025-01-10 15:00;2025-01-10 20:00;0;ordinary\n"
+    assert problems_of(tmp_path, worked=worked) == [
+        "worked.csv, "
+        + overlap(
+            3,
+            2,
+            "E1",
+            "2025-01-10 15:00",
+            "2025-01-10 20:00",
+            "51357",
+            "2025-01-10 07:00",
+            "2025-01-10 16:00",
+            "51470",
+        )
+    ]
+
+
+def test_the_same_case_twice_with_other_values_is_an_overlap(tmp_path):
+    # same employee, same case, overlapping: not an exact copy (another time type)
+    worked = W_HEAD + W1 + "51470;E1;2025-01-10 12:00;2025-01-10 13:00;0;overtime_simple\n"
+    assert problems_of(tmp_path, worked=worked) == [
+        "worked.csv, "
+        + overlap(
+            3,
+            2,
+            "E1",
+            "2025-01-10 12:00",
+            "2025-01-10 13:00",
+            "51470",
+            "2025-01-10 07:00",
+            "2025-01-10 16:00",
+            "51470",
+        )
+    ]
+
+
+def test_a_row_inside_a_long_one_after_a_short_one_names_the_long_one(tmp_path):
+    # the long row (rad 2) holds the latest end when rad 4 starts, not rad 3
+    worked = (
+        W_HEAD
+        + "51470;E1;2025-01-10 07:00;2025-01-10 22:00;60;ordinary\n"
+        + "51357;E1;2025-01-10 08:00;2025-01-10 09:00;0;ordinary\n"
+        + "51357;E1;2025-01-10 20:00;2025-01-10 21:00;0;ordinary\n"
+    )
+    found = problems_of(tmp_path, worked=worked)
+    assert [re.search(r"rad (\d+), .* överlappar rad (\d+) ", p).groups() for p in found] == [
+        ("3", "2"),
+        ("4", "2"),
+    ]
+
+
+def test_time_that_only_touches_and_double_assistance_are_accepted(tmp_path):
+    worked = (
+        W_HEAD
+        + W1
+        + "51357;E1;2025-01-10 16:00;2025-01-10 20:00;0;ordinary\n"  # starts as E1's ends
+        + "51470;E2;2025-01-10 07:00;2025-01-10 16:00;60;ordinary\n"  # a second assistant
+    )
+    assert problems_of(tmp_path, worked=worked) == []
+
+
+def test_a_duplicate_or_overlapping_shift_of_one_employee_is_an_error(tmp_path):
+    shifts = (
+        S_HEAD
+        + "P1;51470;E1;2025-01-10 07:00;2025-01-10 16:00;0;assistance\n"
+        + "P1;51470;E1;2025-01-10 07:00;2025-01-10 16:00;0;assistance\n"
+        + "P2;51357;E1;2025-01-10 15:00;2025-01-10 20:00;0;assistance\n"
+    )
+    assert problems_of(tmp_path, shifts=shifts) == [
+        "shifts.csv, rad 3: raden är en exakt kopia av rad 2; förväntat varje rad en gång.",
+        "shifts.csv, "
+        + overlap(
+            4,
+            2,
+            "E1",
+            "2025-01-10 15:00",
+            "2025-01-10 20:00",
+            "51357",
+            "2025-01-10 07:00",
+            "2025-01-10 16:00",
+            "51470",
+        ),
+    ]
+
+
+def test_open_shifts_may_overlap_and_repeat_unless_their_id_repeats(tmp_path):
+    shifts = (
+        S_HEAD
+        + ";51470;;2025-01-10 07:00;2025-01-10 16:00;0;assistance\n"
+        + ";51470;;2025-01-10 07:00;2025-01-10 16:00;0;assistance\n"  # double staffing
+        + ";51470;;2025-01-10 12:00;2025-01-10 20:00;0;assistance\n"
+        + "P9;51470;;2025-01-11 07:00;2025-01-11 16:00;0;assistance\n"
+        + "P9;51470;;2025-01-11 07:00;2025-01-11 16:00;0;assistance\n"
+    )
+    assert problems_of(tmp_path, shifts=shifts) == [
+        "shifts.csv, rad 6: raden är en exakt kopia av rad 5; förväntat varje rad en gång."
     ]

@@ -138,6 +138,14 @@ DOUBLE_OVER_TOTAL = (
 MONTHLY_NEEDS = "värde saknas; en månadsavlönad anställning måste ha {label}."
 HOURLY_NEEDS = "värde saknas; en timavlönad anställning måste ha timlön."
 DUPLICATE_KEY = "raden har samma {key} som rad {other}; förväntat en rad per {key}."
+DUPLICATE_ROW = "raden är en exakt kopia av rad {other}; förväntat varje rad en gång."
+TIME_OVERLAP = (
+    'raden överlappar {where} för medarbetare "{employee}": {start}–{end} i ärende {case} och '
+    "{other_start}–{other_end} i ärende {other_case}; förväntat att en medarbetare är på ett "
+    "ställe i taget (dubbel assistans är två medarbetare, aldrig samma medarbetare två gånger)."
+)
+TIME_OVERLAP_ROW = "rad {row}"
+TIME_OVERLAP_STORED = "en redan importerad rad (import {batch}) som importen inte ersätter"
 
 # References between tables
 UNKNOWN_REFERENCE = (

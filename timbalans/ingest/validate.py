@@ -80,6 +80,39 @@ class Known:
             schema={"account": pl.String, "category": pl.String, "structural": pl.Boolean}
         )
     )
+    # The stored shifts or worked rows an import's rows may overlap (``StoredTimeQuery``);
+    # None in file mode, where nothing is stored.
+    stored_time: Callable[[StoredTimeQuery], pl.DataFrame] | None = None
+
+
+@dataclass(frozen=True)
+class StoredTimeQuery:
+    """Which stored rows of ``table`` (shifts or worked) the overlap check needs: those in
+    force of ``employees`` that overlap ``first``..``last`` and that the import does not
+    replace, which are those of ``months`` whose case is in ``units`` (as stored), except the
+    cases in ``moved_out`` (the import moves them out of those units; the check drops what
+    the import will replace once more with the units after it).
+
+    The answer has the columns of ``STORED_TIME_SCHEMA``.
+    """
+
+    table: str
+    employees: list[str]
+    first: object  # datetime, Europe/Stockholm
+    last: object
+    months: list[str]
+    units: list[str]
+    moved_out: list[str]
+
+
+STORED_TIME_SCHEMA: dict[str, pl.DataType] = {
+    "employee_id": pl.String(),
+    "case_id": pl.String(),
+    "start": TIMESTAMP,
+    "end": TIMESTAMP,
+    "month": pl.String(),
+    "batch": pl.Int64(),
+}
 
 
 @dataclass
@@ -112,6 +145,7 @@ def validate(raw: RawDataset, known: Known | None = None, *, release: bool = Fal
             frames[table] = _parse_table(raw.files[table], problems)
             if release:
                 raw.files[table].release()
+    _time_overlaps(raw, frames, known, problems)
     _check_references(raw, frames, known, problems)
     return Dataset(raw.files, frames, sort_problems(problems), list(raw.notes))
 
@@ -956,9 +990,189 @@ def _employment_overlaps(
         )
 
 
+# ---------------------------------------------------------------- one employee, one place
+
+
+def _time_overlaps(
+    raw: RawDataset, frames: dict[str, pl.DataFrame], known: Known, problems: list[Problem]
+) -> None:
+    """Worked and scheduled time: an exact duplicate row, or time of one employee that
+    overlaps other time of that employee (in the file, or stored and not replaced by this
+    import), is an error naming both rows. Double assistance is two employees, never one
+    employee twice; open shifts (no employee) may overlap, as double staffing is planned."""
+    for table in ("shifts", "worked"):
+        if table in frames:
+            file = raw.files[table].name
+            duplicates = _duplicate_rows(table, frames[table])
+            problems.extend(
+                Problem(file, row, None, msg.DUPLICATE_ROW.format(other=first))
+                for row, first in duplicates.iter_rows()
+            )
+            _overlaps(file, table, frames, known, duplicates.get_column(ROW), problems)
+
+
+def _intervals(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows whose interval parsed and is valid (the others have problems of their own)."""
+    return frame.filter(
+        pl.col("start").is_not_null()
+        & pl.col("end").is_not_null()
+        & (pl.col("end") > pl.col("start"))
+    )
+
+
+def _duplicate_rows(table: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """(row, first row with the same values) of every later copy. An open shift without a
+    shift id may repeat: two identical open shifts are two places to fill."""
+    rows = _intervals(frame)
+    if table == "shifts":
+        rows = rows.filter(pl.col("employee_id").is_not_null() | pl.col("shift_id").is_not_null())
+    values = [c for c in frame.columns if c != ROW]
+    return (
+        rows.select(ROW, pl.col(ROW).min().over(values).alias(_FIRST))
+        .filter(pl.col(ROW) != pl.col(_FIRST))
+        .sort(ROW)
+    )
+
+
+def _overlaps(
+    file: str,
+    table: str,
+    frames: dict[str, pl.DataFrame],
+    known: Known,
+    skip: pl.Series,
+    problems: list[Problem],
+) -> None:
+    """Sorted per employee by start, a row overlaps an earlier one when it starts before the
+    latest end so far; it is named with the row that holds that end. One sort and a few
+    window expressions, no loop per row; every row that overlaps another is named at least
+    once (the later of a pair, or the file's row of a pair with a stored one)."""
+    mine = (
+        _intervals(frames[table])
+        .filter(pl.col("employee_id").is_not_null() & ~pl.col(ROW).is_in(skip.implode()))
+        .select(
+            ROW, "employee_id", "case_id", "start", "end", pl.lit(None, pl.Int64).alias("batch")
+        )
+    )
+    if mine.is_empty():
+        return
+    stored = _stored_kept(table, frames, known, mine)
+    rows = pl.concat([mine, stored.select(mine.columns)]) if stored.height else mine
+    emp = "employee_id"
+    last_end = pl.col("end").cum_max().over(emp)
+    holder = pl.when(pl.col("end") == last_end).then(pl.col("_i")).forward_fill().over(emp)
+    swept = (
+        rows.sort(emp, "start", "end", maintain_order=True)  # ties: the file's order first
+        .with_row_index("_i")
+        .with_columns(
+            pl.col("end").cum_max().shift(1).over(emp).alias("_prev_end"),
+            holder.shift(1).over(emp).alias("_prev"),
+        )
+    )
+    pairs = (
+        swept.filter(pl.col("start") < pl.col("_prev_end"))
+        .select("_i", "_prev")
+        .join(swept, on="_i")
+        .join(swept, left_on="_prev", right_on="_i", suffix="_o")
+        .filter(pl.col(ROW).is_not_null() | pl.col(ROW + "_o").is_not_null())
+    )
+    # A pair is reported on the file's row: the later one, or the one beside a stored row.
+    later_is_mine = pl.col(ROW).is_not_null()
+    reported = pairs.select(
+        pl.when(later_is_mine).then(pl.col(ROW)).otherwise(pl.col(ROW + "_o")).alias("row"),
+        *[
+            pl.when(later_is_mine).then(pl.col(c)).otherwise(pl.col(c + "_o")).alias(c)
+            for c in ("case_id", "start", "end")
+        ],
+        *[
+            pl.when(later_is_mine).then(pl.col(c + "_o")).otherwise(pl.col(c)).alias(c + "_o")
+            for c in (ROW, "batch", "case_id", "start", "end")
+        ],
+        pl.col(emp),
+    ).sort("row", "start_o")
+    for rec in reported.iter_rows(named=True):
+        where = (
+            msg.TIME_OVERLAP_ROW.format(row=rec[ROW + "_o"])
+            if rec[ROW + "_o"] is not None
+            else msg.TIME_OVERLAP_STORED.format(batch=rec["batch_o"])
+        )
+        text = msg.TIME_OVERLAP.format(
+            where=where,
+            employee=rec[emp],
+            start=_minute(rec["start"]),
+            end=_minute(rec["end"]),
+            case=rec["case_id"],
+            other_start=_minute(rec["start_o"]),
+            other_end=_minute(rec["end_o"]),
+            other_case=rec["case_id_o"],
+        )
+        problems.append(Problem(file, rec["row"], "start", text))
+
+
+def _minute(value: object) -> str:
+    return f"{value:%Y-%m-%d %H:%M}"
+
+
+def _stored_kept(
+    table: str, frames: dict[str, pl.DataFrame], known: Known, mine: pl.DataFrame
+) -> pl.DataFrame:
+    """The stored rows of the file's employees around the file's time that stay in force:
+    the import replaces, of this table, the months the file has rows in for the units of its
+    cases (as they are after the import, the file's cases.csv included)."""
+    empty = pl.DataFrame(schema={ROW: pl.Int64, **STORED_TIME_SCHEMA})
+    if known.stored_time is None:
+        return empty
+    frame = frames[table]
+    before = known.cases.select("case_id", "unit_id")
+    after = pl.concat(
+        [before, *([frames["cases"].select("case_id", "unit_id")] if "cases" in frames else [])]
+    ).unique("case_id", keep="last", maintain_order=True)
+    months = _local_months(frame)
+    units = (
+        frame.select("case_id").unique().join(after, on="case_id").get_column("unit_id").unique()
+    )
+    moved_out = (
+        before.filter(pl.col("unit_id").is_in(units.implode()))
+        .join(after, on="case_id", suffix="_after")
+        .filter(~pl.col("unit_id_after").is_in(units.implode()))
+        .get_column("case_id")
+    )
+    stored = known.stored_time(
+        StoredTimeQuery(
+            table=table,
+            employees=sorted(mine.get_column("employee_id").unique().to_list()),
+            first=mine.get_column("start").min(),
+            last=mine.get_column("end").max(),
+            months=sorted(months),
+            units=sorted(units.to_list()),
+            moved_out=sorted(moved_out.to_list()),
+        )
+    )
+    if stored.is_empty():
+        return empty
+    replaced = pl.col("month").is_in(months) & pl.col("unit_id").is_in(units.implode())
+    return (
+        stored.join(after, on="case_id", how="left")
+        .filter(~replaced.fill_null(False))
+        .select(pl.lit(None, pl.Int64).alias(ROW), *STORED_TIME_SCHEMA)
+    )
+
+
+def _local_months(frame: pl.DataFrame) -> list[str]:
+    """The months (local YYYY-MM of the start) the import replaces of a time table."""
+    return frame.get_column("start").drop_nulls().dt.strftime("%Y-%m").unique().to_list()
+
+
 def frames_without_rows(dataset: Dataset) -> dict[str, pl.DataFrame]:
     """The typed frames without the ``_row`` helper column."""
     return {t: f.drop(ROW) for t, f in dataset.frames.items()}
 
 
-__all__ = ["TIMESTAMP", "Dataset", "Known", "frames_without_rows", "validate"]
+__all__ = [
+    "STORED_TIME_SCHEMA",
+    "TIMESTAMP",
+    "Dataset",
+    "Known",
+    "StoredTimeQuery",
+    "frames_without_rows",
+    "validate",
+]
