@@ -59,7 +59,7 @@ def known_references() -> Known:
 def stored_time_rows(query: StoredTimeQuery) -> pl.DataFrame:
     """The stored shifts or worked rows in force that an import's rows may overlap (see
     ``StoredTimeQuery``): of its employees, around its time, not replaced by it."""
-    model = {"shifts": m.Shift, "worked": m.Worked}[query.table]
+    model: type[m.Shift] | type[m.Worked] = m.Shift if query.table == "shifts" else m.Worked
     replaced = (
         Q(month__in=query.months)
         & Q(case__unit__unit_id__in=query.units)
