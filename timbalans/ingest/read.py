@@ -410,8 +410,8 @@ def _csv_problems(name: str, utf8: bytes, problems: list[Problem]) -> None:
             if row == 1:
                 width = len(fields)
             elif len(fields) > width:
-                text_ = msg.RAGGED_ROW.format(found=len(fields), expected=width)
-                found.append(Problem(name, row, None, text_))
+                message = msg.RAGGED_ROW.format(found=len(fields), expected=width)
+                found.append(Problem(name, row, None, message))
     except csv.Error:
         found.append(Problem(name, row + 1, None, msg.CSV_QUOTE))
     problems.extend(found or [Problem(name, None, None, msg.CSV_UNREADABLE)])
@@ -434,7 +434,10 @@ def _read_xlsx(
             return None
         reader = fastexcel.read_excel(data)
         sheets = list(reader.sheet_names)
-        sheet = sheets[0] if sheets else None
+        if not sheets:
+            problems.append(Problem(name, None, None, msg.BAD_XLSX))
+            return None
+        sheet: str | None = sheets[0]
         required = [c.name for c in TABLES[table].columns if c.required]
         if len(sheets) > 1 and not _has_columns(table, _sheet_header(reader, sheets[0])):
             sheet = next(
