@@ -215,6 +215,13 @@ def valid_row(table: str, i: int) -> dict[str, str]:
         },
         "accounts": {"account": str(4000 + i), "category": "other", "structural": "no"},
         "fk_reports": {"case_id": "51470", "month": day[:7], "reported_hours": "10"},
+        "budget": {  # spec/data.md's optional budget table, where it is built
+            "month": day[:7],
+            "cost_center": "81515",
+            "case_id": "51470",
+            "category": "result",
+            "amount": "100",
+        },
     }[table]
 
 
