@@ -111,7 +111,7 @@ TIMBALANS_LOGIN_MAX_FAILURES = int(os.environ.get("TIMBALANS_LOGIN_MAX_FAILURES"
 TIMBALANS_LOCKOUT_MINUTES = int(os.environ.get("TIMBALANS_LOCKOUT_MINUTES", "15"))
 
 # Bounds of one import (docs/operations.md, "Import limits"); the defaults pass a national
-# data set (25.4 million rows, about 1.8 GB as CSV). An upload past its bound is refused
+# data set (25.4 million rows, about 1.6 GB as CSV). An upload past its bound is refused
 # before Django reads it; a file past the others before it is read or inflated in full.
 MB = 1024 * 1024
 TIMBALANS_UPLOAD_MAX_BYTES = int(os.environ.get("TIMBALANS_UPLOAD_MAX_MB", "512")) * MB

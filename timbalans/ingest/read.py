@@ -92,9 +92,9 @@ class ReadLimits:
     in full (a zip's sizes from its directory, and again while inflating, since a directory
     can lie).
 
-    The defaults pass a national data set: 25.4 million rows, about 1.8 GB as CSV with its
-    largest file (shifts) about 1 GB, which zipped exports inflate 10-50-fold (the generator's
-    CSV about 9-fold). The settings ``TIMBALANS_IMPORT_MAX_*`` (docs/operations.md) set them.
+    The defaults pass a national data set: 25.4 million rows, about 1.6 GB as CSV with its
+    largest file (shifts) about 0.9 GB; zipped exports inflate 20-50-fold (the generator's CSV
+    about 9-fold). The settings ``TIMBALANS_IMPORT_MAX_*`` (docs/operations.md) set them.
     """
 
     max_files: int = 100  # files in a folder, members of a zip
