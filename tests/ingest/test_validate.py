@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -421,4 +422,248 @@ def test_an_employment_overlapping_a_stored_one_is_rejected(tmp_path):
         'employments.csv, rad 2, kolumn "valid_from": anställningen 2025-01-01–tills vidare '
         "överlappar anställningen 2024-01-01–tills vidare som redan är importerad för medarbetare "
         '"E1"; förväntat högst en anställning åt gången.'
+    ]
+
+
+# ---------------------------------------------------------------- bounds (issue 16, item 5)
+
+BOUNDS = [
+    (
+        "worked",
+        W_HEAD + "51470;E1;2025-01-10 07:00;2025-01-10 16:00;12345678901234567890;ordinary\n",
+        'worked.csv, rad 2, kolumn "break_minutes": värdet "12345678901234567890" ligger utanför '
+        "det tillåtna; förväntat från 0 till 1 440.",
+    ),
+    (
+        "ledger",
+        "month;cost_center;case_id;account;amount\n2025-01;81515;51470;3010;" + "9" * 400 + "\n",
+        'ledger.csv, rad 2, kolumn "amount": värdet "' + "9" * 60 + '…" ligger utanför det '
+        "tillåtna; förväntat från -999 999 999 999,99 till 999 999 999 999,99.",
+    ),
+    (
+        "ledger",
+        "month;cost_center;case_id;account;amount\n2025-01;81515;51470;3010;-1 000 000 000 000\n",
+        'ledger.csv, rad 2, kolumn "amount": värdet "-1 000 000 000 000" ligger utanför det '
+        "tillåtna; förväntat från -999 999 999 999,99 till 999 999 999 999,99.",
+    ),
+    (
+        "decisions",
+        "case_id;payer;hours_per_week;valid_from;valid_to;period_start;hourly_rate\n"
+        "51470;FK;100;2025-01-01;2025-12-31;2025-01-01;100000000\n",
+        'decisions.csv, rad 2, kolumn "hourly_rate": värdet "100000000" ligger utanför det '
+        "tillåtna; förväntat från 0 till 99 999 999,99.",
+    ),
+    (
+        "employments",
+        "employee_id;form;employment_rate;monthly_salary;valid_from\n"
+        "E1;monthly_permanent;75;10 000 000 000;2024-01-01\n",
+        'employments.csv, rad 2, kolumn "monthly_salary": värdet "10 000 000 000" ligger utanför '
+        "det tillåtna; förväntat från 0 till 9 999 999 999,99.",
+    ),
+    (
+        "units",
+        "unit_id;name;cost_center\n81515;" + "N" * 201 + ";81515\n81516;PA Syd;81516\n",
+        'units.csv, rad 2, kolumn "name": värdet "' + "N" * 60 + '…" är 201 tecken långt; '
+        "förväntat högst 200 tecken.",
+    ),
+    (
+        "cases",
+        "case_id;unit_id;service;start_date\n51470;81515;assistans_sfb;0000-01-01\n"
+        "51357;81516;assistans_sfb;2024-01-01\n",
+        'cases.csv, rad 2, kolumn "start_date": värdet "0000-01-01" ligger utanför det tillåtna; '
+        "förväntat från 1900-01-01 till 9999-12-31.",
+    ),
+    (
+        "worked",
+        W_HEAD + "51470;E1;9999-12-31 22:00;2025-01-10 16:00;0;ordinary\n",
+        'worked.csv, rad 2, kolumn "start": värdet "9999-12-31 22:00" ligger utanför det '
+        "tillåtna; förväntat från 1900-01-01 till 2199-12-31.",
+    ),
+    (
+        "absences",
+        "employee_id;start;end;type\nE1;2025-02-01;9999-12-31;sick\n",
+        'absences.csv, rad 2, kolumn "end": värdet "9999-12-31" ligger utanför det tillåtna; '
+        "förväntat från 1900-01-01 till 2199-12-31.",
+    ),
+    (
+        "ledger",
+        "month;cost_center;case_id;account;amount\n0000-01;81515;51470;3010;-100\n",
+        'ledger.csv, rad 2, kolumn "month": värdet "0000-01" ligger utanför det tillåtna; '
+        "förväntat från 1900-01 till 2199-12.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("table", "text", "expected"), BOUNDS)
+def test_every_value_is_bounded_to_what_the_database_and_figures_hold(
+    tmp_path, table, text, expected
+):
+    assert expected in problems_of(tmp_path, **{table: text})
+
+
+def test_the_largest_values_the_database_holds_pass(tmp_path):
+    ledger = (
+        "month;cost_center;case_id;account;amount\n"
+        "2025-01;81515;51470;3010;-999 999 999 999,99\n"
+        "2025-01;81515;;5010;999999999999.99\n"
+    )
+    ds = validate(read_dataset(write_set(tmp_path / "s", ledger=ledger)))
+    assert ds.problems == []
+    assert ds.frames["ledger"].get_column("amount").to_list() == [
+        -999_999_999_999.99,
+        999_999_999_999.99,
+    ]
+
+
+def test_a_typed_infinite_or_missing_number_is_not_a_number(tmp_path):
+    d = write_set(tmp_path / "s", ledger=None)
+    pl.DataFrame(
+        {
+            "month": ["2025-01", "2025-01"],
+            "cost_center": ["81515", "81515"],
+            "case_id": ["51470", "51470"],
+            "account": ["3010", "3010"],
+            "amount": [float("inf"), float("nan")],
+        }
+    ).write_parquet(d / "ledger.parquet")
+    assert [str(p) for p in validate(read_dataset(d)).problems] == [
+        'ledger.parquet, rad 2, kolumn "amount": värdet "inf" är inte ett tal; förväntat t.ex. '
+        "1234,50 eller 1 234,50.",
+        'ledger.parquet, rad 3, kolumn "amount": värdet "NaN" är inte ett tal; förväntat t.ex. '
+        "1234,50 eller 1 234,50.",
+    ]
+
+
+# ---------------------------------------------------------------- duplicated time (item 3)
+
+S_HEAD = "shift_id;case_id;employee_id;start;end;break_minutes;kind\n"
+W1 = "51470;E1;2025-01-10 07:00;2025-01-10 16:00;60;ordinary\n"
+
+
+def overlap(row, other, employee, start, end, case, other_start, other_end, other_case):
+    return (
+        f'rad {row}, kolumn "start": raden överlappar rad {other} för medarbetare "{employee}": '
+        f"{start}–{end} i ärende {case} och {other_start}–{other_end} i ärende {other_case}; "
+        "förväntat att en medarbetare är på ett ställe i taget (dubbel assistans är två "
+        "medarbetare, aldrig samma medarbetare två gånger)."
+    )
+
+
+def test_an_exact_duplicate_worked_row_names_both_rows(tmp_path):
+    worked = W_HEAD + W1 + "51470;E1;2025-01-11 07:00;2025-01-11 16:00;60;ordinary\n" + W1
+    assert problems_of(tmp_path, worked=worked) == [
+        "worked.csv, rad 4: raden är en exakt kopia av rad 2; förväntat varje rad en gång."
+    ]
+
+
+def test_every_copy_of_a_row_repeated_many_times_is_named_once(tmp_path):
+    rows = [W1, "51357;E2;2025-01-11 22:00;2025-01-12 07:00;0;ordinary\n"]
+    found = problems_of(tmp_path, worked=W_HEAD + "".join(rows * 51))
+    # rows 2, 4, ..., 102 repeat row 2; rows 3, 5, ..., 103 repeat row 3
+    assert len(found) == 100
+    assert found[0] == (
+        "worked.csv, rad 4: raden är en exakt kopia av rad 2; förväntat varje rad en gång."
+    )
+    assert found[-1] == (
+        "worked.csv, rad 103: raden är en exakt kopia av rad 3; förväntat varje rad en gång."
+    )
+
+
+def test_one_employee_in_two_cases_at_once_names_both_rows(tmp_path):
+    worked = W_HEAD + W1 + "51357;E1;2025-01-10 15:00;2025-01-10 20:00;0;ordinary\n"
+    assert problems_of(tmp_path, worked=worked) == [
+        "worked.csv, "
+        + overlap(
+            3,
+            2,
+            "E1",
+            "2025-01-10 15:00",
+            "2025-01-10 20:00",
+            "51357",
+            "2025-01-10 07:00",
+            "2025-01-10 16:00",
+            "51470",
+        )
+    ]
+
+
+def test_the_same_case_twice_with_other_values_is_an_overlap(tmp_path):
+    # same employee, same case, overlapping: not an exact copy (another time type)
+    worked = W_HEAD + W1 + "51470;E1;2025-01-10 12:00;2025-01-10 13:00;0;overtime_simple\n"
+    assert problems_of(tmp_path, worked=worked) == [
+        "worked.csv, "
+        + overlap(
+            3,
+            2,
+            "E1",
+            "2025-01-10 12:00",
+            "2025-01-10 13:00",
+            "51470",
+            "2025-01-10 07:00",
+            "2025-01-10 16:00",
+            "51470",
+        )
+    ]
+
+
+def test_a_row_inside_a_long_one_after_a_short_one_names_the_long_one(tmp_path):
+    # the long row (rad 2) holds the latest end when rad 4 starts, not rad 3
+    worked = (
+        W_HEAD
+        + "51470;E1;2025-01-10 07:00;2025-01-10 22:00;60;ordinary\n"
+        + "51357;E1;2025-01-10 08:00;2025-01-10 09:00;0;ordinary\n"
+        + "51357;E1;2025-01-10 20:00;2025-01-10 21:00;0;ordinary\n"
+    )
+    found = problems_of(tmp_path, worked=worked)
+    assert [re.search(r"rad (\d+), .* överlappar rad (\d+) ", p).groups() for p in found] == [
+        ("3", "2"),
+        ("4", "2"),
+    ]
+
+
+def test_time_that_only_touches_and_double_assistance_are_accepted(tmp_path):
+    worked = (
+        W_HEAD
+        + W1
+        + "51357;E1;2025-01-10 16:00;2025-01-10 20:00;0;ordinary\n"  # starts as E1's ends
+        + "51470;E2;2025-01-10 07:00;2025-01-10 16:00;60;ordinary\n"  # a second assistant
+    )
+    assert problems_of(tmp_path, worked=worked) == []
+
+
+def test_a_duplicate_or_overlapping_shift_of_one_employee_is_an_error(tmp_path):
+    shifts = (
+        S_HEAD
+        + "P1;51470;E1;2025-01-10 07:00;2025-01-10 16:00;0;assistance\n"
+        + "P1;51470;E1;2025-01-10 07:00;2025-01-10 16:00;0;assistance\n"
+        + "P2;51357;E1;2025-01-10 15:00;2025-01-10 20:00;0;assistance\n"
+    )
+    assert problems_of(tmp_path, shifts=shifts) == [
+        "shifts.csv, rad 3: raden är en exakt kopia av rad 2; förväntat varje rad en gång.",
+        "shifts.csv, "
+        + overlap(
+            4,
+            2,
+            "E1",
+            "2025-01-10 15:00",
+            "2025-01-10 20:00",
+            "51357",
+            "2025-01-10 07:00",
+            "2025-01-10 16:00",
+            "51470",
+        ),
+    ]
+
+
+def test_open_shifts_may_overlap_and_repeat_unless_their_id_repeats(tmp_path):
+    shifts = (
+        S_HEAD
+        + ";51470;;2025-01-10 07:00;2025-01-10 16:00;0;assistance\n"
+        + ";51470;;2025-01-10 07:00;2025-01-10 16:00;0;assistance\n"  # double staffing
+        + ";51470;;2025-01-10 12:00;2025-01-10 20:00;0;assistance\n"
+        + "P9;51470;;2025-01-11 07:00;2025-01-11 16:00;0;assistance\n"
+        + "P9;51470;;2025-01-11 07:00;2025-01-11 16:00;0;assistance\n"
+    )
+    assert problems_of(tmp_path, shifts=shifts) == [
+        "shifts.csv, rad 6: raden är en exakt kopia av rad 5; förväntat varje rad en gång."
     ]

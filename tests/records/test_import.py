@@ -248,3 +248,181 @@ def test_corrupt_files_of_any_shape_never_change_the_database(
     with pytest.raises(ImportRejected):
         import_batch_apply(dataset=dataset, source=str(d))
     assert snapshot() == before
+
+
+# ---------------------------------------------------------------- bounds (issue 16, item 5)
+
+
+def test_every_bound_of_the_schema_fits_its_model_field():
+    from django.db import models as dj
+
+    from timbalans.ingest.schema import TABLES
+
+    models_ = {**services.REFERENCE_MODELS, **services.TIME_MODELS}
+    assert set(models_) == set(TABLES)
+    checked = 0
+    for table, model in models_.items():
+        for col in TABLES[table].columns:
+            if col.name in ("case_id", "unit_id", "employee_id") and col.max_length is None:
+                continue  # a reference: it must name a stored key, which fits
+            field = model._meta.get_field(col.name)
+            if isinstance(field, dj.DecimalField):
+                largest = (
+                    10 ** (field.max_digits - field.decimal_places) - 10**-field.decimal_places
+                )
+                assert col.maximum is not None and col.maximum <= largest, (table, col.name)
+                assert col.minimum is not None and col.minimum >= -largest, (table, col.name)
+                checked += 1
+            elif isinstance(field, dj.IntegerField):
+                assert col.maximum is not None and col.maximum <= 32767, (table, col.name)
+                assert col.minimum is not None and col.minimum >= 0, (table, col.name)
+                checked += 1
+            elif isinstance(field, dj.CharField) and col.kind in ("text", "account"):
+                assert col.max_length == field.max_length, (table, col.name)
+                checked += 1
+    assert checked >= 27  # every number and text of the tables (27 when this was written)
+
+
+def test_the_largest_amount_is_stored_exactly_and_a_larger_one_changes_nothing(
+    dataset_dir, tmp_path
+):
+    ledger = (
+        "month;cost_center;case_id;account;amount\n"
+        "2025-01;81515;51470;3010;-999 999 999 999,99\n"
+        "2025-01;81515;;5010;999999999999.99\n"
+    )
+    apply(write_set(tmp_path / "max", ledger=ledger))
+    assert sorted(m.LedgerEntry.objects.values_list("amount", flat=True)) == [
+        Decimal("-999999999999.99"),
+        Decimal("999999999999.99"),
+    ]
+    before = snapshot()
+    over = ledger.replace("999999999999.99", "1000000000000")
+    with pytest.raises(ImportRejected) as exc:
+        apply(write_set(tmp_path / "over", ledger=over))
+    assert [str(p) for p in exc.value.dataset.problems] == [
+        'ledger.csv, rad 3, kolumn "amount": värdet "1000000000000" ligger utanför det tillåtna; '
+        "förväntat från -999 999 999 999,99 till 999 999 999 999,99."
+    ]
+    assert snapshot() == before
+
+
+def test_the_largest_salary_rate_and_hours_are_stored_exactly(tmp_path):
+    d = write_set(
+        tmp_path / "max",
+        decisions="case_id;payer;hours_per_week;valid_from;valid_to;period_start;hourly_rate\n"
+        "51470;FK;168;2025-01-01;2025-12-31;2025-01-01;99 999 999,99\n",
+        employments="employee_id;form;employment_rate;monthly_salary;hourly_wage;valid_from\n"
+        "E1;monthly_permanent;100;9 999 999 999,99;;2024-01-01\n"
+        "E2;hourly;;;99999999.99;2024-01-01\n",
+        absences="employee_id;start;end;type;hours\nE1;2025-02-01;2025-02-01;sick;99999999.99\n",
+    )
+    apply(d)
+    assert m.Decision.objects.get().hourly_rate == Decimal("99999999.99")
+    assert m.Employment.objects.get(employee__employee_id="E1").monthly_salary == Decimal(
+        "9999999999.99"
+    )
+    assert m.Employment.objects.get(employee__employee_id="E2").hourly_wage == Decimal(
+        "99999999.99"
+    )
+    assert m.Absence.objects.get().hours == Decimal("99999999.99")
+
+
+# ---------------------------------------------------------------- duplicated time (item 3)
+
+STORED_OVERLAP = (
+    'worked.csv, rad 2, kolumn "start": raden överlappar en redan importerad rad (import {batch}) '
+    'som importen inte ersätter för medarbetare "E1": {start}–{end} i ärende {case} och '
+    "{other_start}–{other_end} i ärende 51470; förväntat att en medarbetare är på ett ställe i "
+    "taget (dubbel assistans är två medarbetare, aldrig samma medarbetare två gånger)."
+)
+
+
+def test_worked_time_overlapping_a_stored_row_of_another_unit_is_refused(dataset_dir, tmp_path):
+    first = apply(dataset_dir)
+    before = snapshot()
+    # unit 81516's January is replaced; E1's January row in unit 81515 stays
+    other_unit = write_set(
+        tmp_path / "u",
+        worked=W_HEAD + "51357;E1;2025-01-10 15:00;2025-01-10 20:00;0;ordinary\n",
+    )
+    with pytest.raises(ImportRejected) as exc:
+        apply(other_unit)
+    assert [str(p) for p in exc.value.dataset.problems] == [
+        STORED_OVERLAP.format(
+            batch=first.pk,
+            start="2025-01-10 15:00",
+            end="2025-01-10 20:00",
+            case="51357",
+            other_start="2025-01-10 07:00",
+            other_end="2025-01-10 16:00",
+        )
+    ]
+    assert snapshot() == before
+
+
+def test_worked_time_overlapping_a_stored_row_of_another_month_is_refused(dataset_dir, tmp_path):
+    first = apply(dataset_dir)
+    # a night from 9 February into the stored row of 10 February (month 2025-02 stays)
+    night = write_set(
+        tmp_path / "n",
+        worked=W_HEAD + "51470;E1;2025-01-31 22:00;2025-02-10 08:00;0;ordinary\n",
+    )
+    with pytest.raises(ImportRejected) as exc:
+        apply(night)
+    assert [str(p) for p in exc.value.dataset.problems] == [
+        STORED_OVERLAP.format(
+            batch=first.pk,
+            start="2025-01-31 22:00",
+            end="2025-02-10 08:00",
+            case="51470",
+            other_start="2025-02-10 07:00",
+            other_end="2025-02-10 16:00",
+        )
+    ]
+
+
+def test_stored_rows_the_import_replaces_do_not_count_as_overlaps(dataset_dir, tmp_path):
+    apply(dataset_dir)
+    # January of unit 81515 again, with E1 at the same time: the stored row is replaced
+    again = write_set(
+        tmp_path / "a", worked=W_HEAD + "51470;E1;2025-01-10 06:00;2025-01-10 12:00;0;ordinary\n"
+    )
+    assert apply(again).replaced == {"worked": 1, "ledger": 2}
+
+
+def test_a_case_moved_into_the_imported_unit_replaces_its_stored_rows(dataset_dir, tmp_path):
+    apply(dataset_dir)
+    # 51357 moves to unit 81515; January of 81515 then replaces 51357's stored night too
+    moved = write_set(
+        tmp_path / "m",
+        cases=BASE["cases"].replace("51357;81516", "51357;81515"),
+        worked=W_HEAD + "51470;E2;2025-01-11 23:00;2025-01-12 06:00;0;ordinary\n",
+    )
+    assert apply(moved).replaced == {"worked": 2, "ledger": 2}
+
+
+def test_a_shift_overlapping_a_stored_shift_of_one_employee_is_refused(dataset_dir, tmp_path):
+    s_head = "shift_id;case_id;employee_id;start;end;break_minutes;kind\n"
+    first = apply(
+        write_set(
+            tmp_path / "s1", shifts=s_head + "P1;51470;E1;2025-03-03 07:00;2025-03-03 16:00;0;\n"
+        )
+    )
+    with pytest.raises(ImportRejected) as exc:
+        apply(
+            write_set(
+                tmp_path / "s2",
+                shifts=s_head + "P2;51357;E1;2025-03-03 12:00;2025-03-03 13:00;0;\n",
+            )
+        )
+    assert [str(p) for p in exc.value.dataset.problems] == [
+        STORED_OVERLAP.format(
+            batch=first.pk,
+            start="2025-03-03 12:00",
+            end="2025-03-03 13:00",
+            case="51357",
+            other_start="2025-03-03 07:00",
+            other_end="2025-03-03 16:00",
+        ).replace("worked.csv", "shifts.csv")
+    ]

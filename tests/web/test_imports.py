@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.builders import BASE
 from timbalans.accounts.models import AuditEvent
-from timbalans.ingest.messages import UNDO_NOT_LATEST
+from timbalans.ingest.messages import UNDO_NOT_LATEST, ZIP_NOT_ALONE, ZIP_RATIO
+from timbalans.ingest.read import size_text
 from timbalans.records.models import ImportBatch, Worked
-from timbalans.web.jobs import BAD_NAME, NO_FILES
+from timbalans.web.jobs import BAD_NAME, NO_FILES, import_job_create
 from timbalans.web.models import ImportJob
+from timbalans.web.upload_limits import UPLOAD_TOO_BIG, UPLOAD_TOO_MANY_FILES
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +99,82 @@ def test_other_roles_cannot_upload_or_undo(role, as_user):
     assert client.post("/import/", {"files": _files()}).status_code == 403
     assert client.post("/import/1/angra/").status_code == 403
     assert ImportJob.objects.count() == 0
+
+
+# ---------------------------------------------------------------- bounds of an upload (issue 16)
+
+
+def test_an_upload_past_the_size_limit_is_refused_before_it_is_read(as_user, settings, tmp_path):
+    settings.TIMBALANS_UPLOAD_MAX_BYTES = 2000
+    client = as_user("controller")
+    response = client.post("/import/", {"files": _files()})
+    assert (response.status_code, response["Location"]) == (302, "/import/")
+    html = client.get("/import/").content.decode()
+    found = re.search(r"Uppladdningen är ([\d ]+) byte; den får vara högst 2 000 byte", html)
+    assert found and int(found.group(1).replace(" ", "")) > 2000
+    assert "(inställningen TIMBALANS_UPLOAD_MAX_MB)" in html
+    assert ImportJob.objects.count() == 0
+    assert not (tmp_path / "uploads").exists()  # nothing was saved
+
+
+def test_an_anonymous_upload_past_the_size_limit_gets_413(client, settings):
+    settings.TIMBALANS_UPLOAD_MAX_BYTES = 100
+    response = client.post("/import/", {"files": _files()})
+    assert response.status_code == 413
+    assert response.content.decode().startswith("Uppladdningen är ")
+
+
+def test_an_upload_of_too_many_files_is_refused_in_swedish(as_user, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
+    client = as_user("controller")
+    html = client.post("/import/", {"files": _files()}, follow=True).content.decode()
+    assert UPLOAD_TOO_MANY_FILES.format(maximum=3) in html
+    assert ImportJob.objects.count() == 0
+
+
+def test_the_job_refuses_files_past_the_size_limit_too(users, settings):
+    settings.TIMBALANS_UPLOAD_MAX_BYTES = 1000
+    files = _files()
+    size = sum(f.size for f in files)
+    with pytest.raises(ValueError) as exc:
+        import_job_create(files=files, user=users["controller"])
+    assert str(exc.value) == UPLOAD_TOO_BIG.format(size=size_text(size), maximum="1 000 byte")
+    assert ImportJob.objects.count() == 0
+
+
+def test_a_zip_uploaded_next_to_a_csv_is_named(as_user):
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("worked.csv", BASE["worked"])
+    files = [f for f in _files() if f.name != "worked.csv"]
+    client = as_user("controller")
+    client.post(
+        "/import/", {"files": [*files, SimpleUploadedFile("export.zip", archive.getvalue())]}
+    )
+    job = ImportJob.objects.get()
+    assert job.status == "invalid"
+    assert job.problems == [
+        {"file": "export.zip", "row": None, "column": None, "message": ZIP_NOT_ALONE}
+    ]
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated(as_user):
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for table, text in BASE.items():
+            zf.writestr(f"{table}.csv", text)
+        zf.writestr("shifts.csv", b"0" * 20_000_000)  # 20 MB of one byte, ~20 kB packed
+    info = zipfile.ZipFile(archive).getinfo("shifts.csv")
+    ratio = f"{info.file_size / info.compress_size:,.0f}".replace(",", " ")  # about 1 000
+    client = as_user("controller")
+    client.post("/import/", {"files": [SimpleUploadedFile("set.zip", archive.getvalue())]})
+    job = ImportJob.objects.get()
+    assert job.status == "invalid"
+    assert job.problems == [
+        {
+            "file": "shifts.csv",
+            "row": None,
+            "column": None,
+            "message": ZIP_RATIO.format(ratio=ratio, maximum=100),
+        }
+    ]

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "timbalans.web.upload_limits.UploadLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -108,6 +109,23 @@ LOGOUT_REDIRECT_URL = "web:login"
 # Lockout: this many failed logins for one user name lock it for this many minutes.
 TIMBALANS_LOGIN_MAX_FAILURES = int(os.environ.get("TIMBALANS_LOGIN_MAX_FAILURES", "5"))
 TIMBALANS_LOCKOUT_MINUTES = int(os.environ.get("TIMBALANS_LOCKOUT_MINUTES", "15"))
+
+# Bounds of one import (docs/operations.md, "Import limits"); the defaults pass a national
+# data set (25.4 million rows, about 1.6 GB as CSV). An upload past its bound is refused
+# before Django reads it; a file past the others before it is read or inflated in full.
+MB = 1024 * 1024
+TIMBALANS_UPLOAD_MAX_BYTES = int(os.environ.get("TIMBALANS_UPLOAD_MAX_MB", "512")) * MB
+TIMBALANS_IMPORT_MAX_FILES = int(os.environ.get("TIMBALANS_IMPORT_MAX_FILES", "100"))
+TIMBALANS_IMPORT_MAX_FILE_BYTES = int(os.environ.get("TIMBALANS_IMPORT_MAX_FILE_MB", "4096")) * MB
+TIMBALANS_IMPORT_MAX_BYTES = int(os.environ.get("TIMBALANS_IMPORT_MAX_MB", "8192")) * MB
+TIMBALANS_IMPORT_MAX_RATIO = float(os.environ.get("TIMBALANS_IMPORT_MAX_RATIO", "100"))
+TIMBALANS_IMPORT_MAX_ROWS = int(os.environ.get("TIMBALANS_IMPORT_MAX_ROWS", "50000000"))
+# Django's own guards on a request body: form fields besides the files (its default), an
+# uploaded file kept in memory up to this size and in a temporary file beyond it, and the
+# number of files in one request (the import's bound, so the import page says so in Swedish).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = TIMBALANS_IMPORT_MAX_FILES
 
 LANGUAGE_CODE = "sv"
 TIME_ZONE = "Europe/Stockholm"

@@ -21,12 +21,73 @@ BAD_ENCODING = (
 )
 BAD_XLSX = "filen är inte en läsbar Excel-fil; förväntat en .xlsx-fil med rubrikrad."
 BAD_PARQUET = "filen är inte en läsbar Parquet-fil."
-BAD_CSV = "filen går inte att läsa som CSV ({detail}); förväntat samma antal fält på varje rad."
 NO_HEADER = "rubrikraden saknas; förväntat kolumnnamnen på första raden."
 DUPLICATE_COLUMN = (
     'kolumnen "{column}" förekommer två gånger (även som "{other}"); förväntat en gång.'
 )
 MISSING_COLUMN = "kolumnen saknas; den är obligatorisk i den här tabellen."
+
+# Bounds of one import (the settings TIMBALANS_IMPORT_MAX_*, docs/operations.md): refused
+# before the files are read or inflated in full.
+TOO_MANY_FILES = (
+    "{found} filer; en import får innehålla högst {maximum} filer (inställningen "
+    "TIMBALANS_IMPORT_MAX_FILES)."
+)
+FILE_TOO_BIG = (
+    "filen är {size} stor (uppackad); en fil får vara högst {maximum} (inställningen "
+    "TIMBALANS_IMPORT_MAX_FILE_MB)."
+)
+IMPORT_TOO_BIG = (
+    "filerna är tillsammans {size} (uppackade); en import får vara högst {maximum} "
+    "(inställningen TIMBALANS_IMPORT_MAX_MB)."
+)
+ZIP_RATIO = (
+    "filen packas upp {ratio} gånger större än den är packad; förväntat högst {maximum} gånger "
+    "(vanliga exporter packas upp 20–50 gånger; inställningen TIMBALANS_IMPORT_MAX_RATIO)."
+)
+ZIP_MEMBER_BAD = (
+    "filen i zip-filen stämmer inte med zip-filens innehållsförteckning (storlek eller "
+    "kontrollsumma); förväntat en oskadad zip-fil."
+)
+TOO_MANY_ROWS = (
+    "{rows} rader hittills; en import får innehålla högst {maximum} rader (inställningen "
+    "TIMBALANS_IMPORT_MAX_ROWS). Resten av filerna lästes inte."
+)
+ZIP_MEMBER_UNREADABLE = (
+    "filen i zip-filen går inte att packa upp (krypterad eller packad på ett okänt sätt); "
+    "förväntat en vanlig zip-fil utan lösenord."
+)
+ZIP_NOT_ALONE = (
+    "en .zip-fil läses bara när den anges eller laddas upp ensam, inte i en mapp, bredvid "
+    "andra filer eller inuti en annan .zip; förväntat antingen en enda .zip eller "
+    "tabellfilerna var för sig."
+)
+
+# What a file holds: its encoding, its rows and its sheets.
+UTF16 = (
+    "filen är sparad som UTF-16 (Unicode-text); förväntat UTF-8 eller Windows-1252. "
+    'Spara den som "CSV UTF-8" i stället.'
+)
+MIXED_ENCODING = (
+    "filen blandar teckenkodningar: den är UTF-8, men här finns ett tecken (byte {byte}) som "
+    "inte är UTF-8; förväntat hela filen i en teckenkodning (spara den på nytt som UTF-8)."
+)
+RAGGED_ROW = (
+    "raden har {found} fält men rubrikraden har {expected}; förväntat samma antal fält på "
+    "varje rad (kontrollera avgränsaren och citattecknen i raden)."
+)
+CSV_QUOTE = (
+    'raden går inte att läsa som CSV: ett citattecken (") öppnas men stängs inte; förväntat '
+    'citattecken runt hela fält, och "" för ett citattecken inuti ett fält.'
+)
+CSV_UNREADABLE = (
+    "filen går inte att läsa som CSV; förväntat en rubrikrad och rader med fält åtskilda "
+    'med ; eller , och citattecken (") bara runt hela fält.'
+)
+XLSX_NO_SHEET = (
+    "ingen flik har tabellens obligatoriska kolumner ({columns}) på första raden; flikarna "
+    "i filen är: {sheets}."
+)
 
 # A value
 VALUE_MISSING = "värde saknas; kolumnen måste vara ifylld."
@@ -54,6 +115,7 @@ OUT_OF_RANGE = (
 BELOW_MINIMUM = 'värdet "{value}" är för litet; förväntat minst {minimum}.'
 BAD_CHOICE = 'värdet "{value}" är inte tillåtet; förväntat ett av: {choices}.'
 BAD_MONTH = 'värdet "{value}" är inte en månad; förväntat ÅÅÅÅ-MM, t.ex. 2025-03.'
+TEXT_TOO_LONG = 'värdet "{value}" är {length} tecken långt; förväntat högst {maximum} tecken.'
 BAD_YESNO = 'värdet "{value}" är inte ja eller nej; förväntat yes, no, ja eller nej.'
 BAD_ACCOUNT_RANGE = 'kontointervallet "{value}" slutar före sin början; förväntat t.ex. 5010-5099.'
 
@@ -76,6 +138,14 @@ DOUBLE_OVER_TOTAL = (
 MONTHLY_NEEDS = "värde saknas; en månadsavlönad anställning måste ha {label}."
 HOURLY_NEEDS = "värde saknas; en timavlönad anställning måste ha timlön."
 DUPLICATE_KEY = "raden har samma {key} som rad {other}; förväntat en rad per {key}."
+DUPLICATE_ROW = "raden är en exakt kopia av rad {other}; förväntat varje rad en gång."
+TIME_OVERLAP = (
+    'raden överlappar {where} för medarbetare "{employee}": {start}–{end} i ärende {case} och '
+    "{other_start}–{other_end} i ärende {other_case}; förväntat att en medarbetare är på ett "
+    "ställe i taget (dubbel assistans är två medarbetare, aldrig samma medarbetare två gånger)."
+)
+TIME_OVERLAP_ROW = "rad {row}"
+TIME_OVERLAP_STORED = "en redan importerad rad (import {batch}) som importen inte ersätter"
 
 # References between tables
 UNKNOWN_REFERENCE = (

@@ -11,10 +11,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+import fastexcel
 import polars as pl
 
 from timbalans.ingest import messages as msg
@@ -85,38 +88,149 @@ def table_for_file(name: str) -> tuple[str | None, str | None]:
     return table, suffix
 
 
-def _entries(source: Path) -> list[tuple[str, bytes]]:
-    """(name, bytes) of every file in a folder or a .zip, sorted by name."""
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """What one import may read; each bound is checked before the bytes are read or inflated
+    in full (a zip's sizes from its directory, and again while inflating, since a directory
+    can lie).
+
+    The defaults pass a national data set: 25.4 million rows, about 1.6 GB as CSV with its
+    largest file (shifts) about 0.9 GB; zipped exports inflate 20-50-fold (the generator's CSV
+    about 9-fold). The settings ``TIMBALANS_IMPORT_MAX_*`` (docs/operations.md) set them.
+    """
+
+    max_files: int = 100  # files in a folder, members of a zip
+    max_file_bytes: int = 4096 * MB  # one file, uncompressed
+    max_bytes: int = 8192 * MB  # all files together, uncompressed
+    max_ratio: float = 100.0  # a zip member inflates at most this many times
+    max_rows: int = 50_000_000  # rows of all tables together
+
+
+class _Refused(Exception):
+    """A bound of ``ReadLimits`` (or a broken zip member): the source is not read further."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def size_text(size: int) -> str:
+    """A size in Swedish: ``12 345 byte`` below a megabyte, ``1 234,5 MB`` from it."""
+    if size < MB:
+        return f"{size:,} byte".replace(",", " ")
+    return f"{size / MB:,.1f} MB".replace(",", " ").replace(".", ",")
+
+
+def _check_sizes(source: str, sizes: list[tuple[str, int]], limits: ReadLimits) -> None:
+    """Refuse too many files, a file too big or too much in all, from the sizes alone."""
+    if len(sizes) > limits.max_files:
+        raise _Refused(
+            Problem(
+                source,
+                None,
+                None,
+                msg.TOO_MANY_FILES.format(found=len(sizes), maximum=limits.max_files),
+            )
+        )
+    for name, size in sizes:
+        if size > limits.max_file_bytes:
+            text = msg.FILE_TOO_BIG.format(
+                size=size_text(size), maximum=size_text(limits.max_file_bytes)
+            )
+            raise _Refused(Problem(name, None, None, text))
+    total = sum(size for _, size in sizes)
+    if total > limits.max_bytes:
+        text = msg.IMPORT_TOO_BIG.format(size=size_text(total), maximum=size_text(limits.max_bytes))
+        raise _Refused(Problem(source, None, None, text))
+
+
+def _zip_members(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    return [
+        info
+        for info in sorted(zf.infolist(), key=lambda i: i.filename)
+        if not info.is_dir() and not info.filename.startswith("__MACOSX/")
+    ]
+
+
+def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """The member's bytes, never more than its directory entry says (checked ahead)."""
+    name = PurePosixPath(info.filename).name
+    chunks: list[bytes] = []
+    read = 0
+    try:
+        with zf.open(info) as member:
+            while chunk := member.read(MB):
+                read += len(chunk)
+                if read > info.file_size:
+                    raise _Refused(Problem(name, None, None, msg.ZIP_MEMBER_BAD))
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise _Refused(Problem(name, None, None, msg.ZIP_MEMBER_BAD)) from exc
+    except (NotImplementedError, RuntimeError) as exc:  # encrypted, or Deflate64 and the like
+        raise _Refused(Problem(name, None, None, msg.ZIP_MEMBER_UNREADABLE)) from exc
+    return b"".join(chunks)
+
+
+def _entries(source: Path, limits: ReadLimits) -> list[tuple[str, bytes]]:
+    """(name, bytes) of every file in a folder or a .zip, sorted by name; the sizes are
+    checked against ``limits`` before anything is read."""
     if source.is_dir():
-        return [(p.name, p.read_bytes()) for p in sorted(source.iterdir()) if p.is_file()]
+        paths = [p for p in sorted(source.iterdir()) if p.is_file()]
+        _check_sizes(source.name, [(p.name, p.stat().st_size) for p in paths], limits)
+        return [(p.name, p.read_bytes()) for p in paths]
     if source.suffix.lower() == ".zip":
         with zipfile.ZipFile(source) as zf:
-            return [
-                (PurePosixPath(info.filename).name, zf.read(info))
-                for info in sorted(zf.infolist(), key=lambda i: i.filename)
-                if not info.is_dir() and not info.filename.startswith("__MACOSX/")
-            ]
+            members = _zip_members(zf)
+            sizes = [(PurePosixPath(i.filename).name, i.file_size) for i in members]
+            _check_sizes(source.name, sizes, limits)
+            for info in members:
+                # compress_size 0 with a size: a directory no honest zip writes
+                if info.file_size > limits.max_ratio * info.compress_size:
+                    ratio = info.file_size / max(info.compress_size, 1)
+                    text = msg.ZIP_RATIO.format(
+                        ratio=f"{ratio:,.0f}".replace(",", " "),
+                        maximum=f"{limits.max_ratio:g}",
+                    )
+                    raise _Refused(Problem(PurePosixPath(info.filename).name, None, None, text))
+            return [(PurePosixPath(i.filename).name, _inflate(zf, i)) for i in members]
+    _check_sizes(source.name, [(source.name, source.stat().st_size)], limits)
     return [(source.name, source.read_bytes())]
 
 
-def read_dataset(source: Path | str) -> RawDataset:
-    """Read every table file of a folder, a .zip or a single table file."""
+def read_dataset(source: Path | str, limits: ReadLimits | None = None) -> RawDataset:
+    """Read every table file of a folder, a .zip or a single table file, within ``limits``
+    (default ``ReadLimits()``)."""
     source = Path(source)
+    limits = limits or ReadLimits()
     dataset = RawDataset()
     if not source.exists():
         dataset.problems.append(Problem(str(source), None, None, msg.SOURCE_MISSING))
         return dataset
     try:
-        entries = _entries(source)
+        entries = _entries(source, limits)
     except zipfile.BadZipFile:
         dataset.problems.append(Problem(source.name, None, None, msg.BAD_ZIP))
         return dataset
-    return read_entries(entries)
+    except _Refused as refused:
+        dataset.problems.append(refused.problem)
+        return dataset
+    # A .zip is read only as the source itself: inside a folder or another zip it would be
+    # ignored silently (with a CSV uploaded next to it, the tables in it would be missing).
+    nested = [name for name, _ in entries if PurePosixPath(name).suffix.lower() == ".zip"]
+    if nested:
+        dataset.problems.extend(Problem(name, None, None, msg.ZIP_NOT_ALONE) for name in nested)
+        return dataset
+    return read_entries(entries, limits)
 
 
-def read_entries(entries: list[tuple[str, bytes]]) -> RawDataset:
+def read_entries(entries: list[tuple[str, bytes]], limits: ReadLimits | None = None) -> RawDataset:
     """Read named file contents (as uploaded through the web) into a raw data set."""
     dataset = RawDataset()
+    limits = limits or ReadLimits()
+    rows = 0
     for name, data in entries:
         table, fmt = table_for_file(name)
         if table is None or fmt is None:
@@ -126,6 +240,9 @@ def read_entries(entries: list[tuple[str, bytes]]) -> RawDataset:
                 dataset.notes.append(msg.FILE_IGNORED.format(file=name))
             else:
                 _add_exchange(dataset, name, data, exchange)
+                rows = sum(f.rows for f in dataset.files.values())
+                if _over_rows(name, rows, limits, dataset.problems):
+                    break
             continue
         if table in dataset.files:
             other = dataset.files[table]
@@ -136,8 +253,13 @@ def read_entries(entries: list[tuple[str, bytes]]) -> RawDataset:
             )
             dataset.problems.append(Problem(name, None, None, message))
             continue
-        raw = _read_file(table, name, fmt, data, dataset.problems)
+        if _over_rows(name, rows + _parquet_rows(fmt, data), limits, dataset.problems):
+            break
+        raw = _read_file(table, name, fmt, data, dataset.problems, limits)
         if raw is not None:
+            rows += raw.rows
+            if _over_rows(name, rows, limits, dataset.problems):
+                break
             dataset.files[table] = raw
             if raw.unknown_columns:
                 dataset.notes.append(
@@ -181,7 +303,39 @@ def _add_exchange(
         dataset.files[table] = RawFile(table, name, exchange, sha, frame, source=source)
 
 
+def _parquet_rows(fmt: str, data: bytes) -> int:
+    """A Parquet file's rows from its footer, before its columns are inflated; 0 for the
+    other formats (their rows are counted once read) and for a broken file (reported when
+    read)."""
+    if fmt != "parquet":
+        return 0
+    try:
+        return int(pl.scan_parquet(io.BytesIO(data)).select(pl.len()).collect().item())
+    except Exception:
+        return 0
+
+
+def _over_rows(name: str, rows: int, limits: ReadLimits, problems: list[Problem]) -> bool:
+    if rows <= limits.max_rows:
+        return False
+    text = msg.TOO_MANY_ROWS.format(
+        rows=f"{rows:,}".replace(",", " "), maximum=f"{limits.max_rows:,}".replace(",", " ")
+    )
+    problems.append(Problem(name, None, None, text))
+    return True
+
+
 BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# A well-formed UTF-8 sequence of two to four bytes (RFC 3629). Windows-1252 text almost
+# never holds one (it would take e.g. "Ã" followed by "¥"), so a file that holds one and is
+# still not UTF-8 is UTF-8 with stray bytes of another encoding: refused, not decoded wholly
+# as Windows-1252 (which would change every å, ä and ö written as UTF-8).
+UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
 
 
 def _cp1252(data: bytes) -> bytes | None:
@@ -193,18 +347,19 @@ def _cp1252(data: bytes) -> bytes | None:
 
 
 def _read_file(
-    table: str, name: str, fmt: str, data: bytes, problems: list[Problem]
+    table: str,
+    name: str,
+    fmt: str,
+    data: bytes,
+    problems: list[Problem],
+    limits: ReadLimits | None = None,
 ) -> RawFile | None:
     sha = hashlib.sha256(data).hexdigest()
     frame: pl.DataFrame | None
     if fmt == "csv":
         frame = _read_csv(name, data, problems)
     elif fmt == "xlsx":
-        try:
-            frame = pl.read_excel(io.BytesIO(data), infer_schema_length=0)
-        except Exception:  # fastexcel raises its own types for any broken workbook
-            problems.append(Problem(name, None, None, msg.BAD_XLSX))
-            return None
+        frame = _read_xlsx(table, name, data, problems, limits or ReadLimits())
     else:
         try:
             frame = pl.read_parquet(io.BytesIO(data))
@@ -224,19 +379,30 @@ def _read_csv(name: str, data: bytes, problems: list[Problem]) -> pl.DataFrame |
     """UTF-8 (with or without BOM), else Windows-1252; else a problem naming the file.
 
     polars checks that the text is UTF-8 as it reads it (no second pass over the file in
-    Python); only when it refuses the file is it tried as Windows-1252.
+    Python); only when it refuses the file is it tried as Windows-1252, and only when no
+    part of it is UTF-8 (``UTF8_SEQUENCE``): a file of mixed bytes is refused at the line
+    of its first byte that is not UTF-8. UTF-16 is refused (the spec's encodings are UTF-8
+    and Windows-1252); a row polars cannot read is found again with Python's csv module,
+    which tells its number.
     """
+    if data.startswith(UTF16_BOMS) or b"\x00" in data[:2]:
+        problems.append(Problem(name, None, None, msg.UTF16))
+        return None
     if data.startswith(BOM):
         data = data[3:]
     try:
         return _parse_csv(name, data, problems)
-    except (pl.exceptions.ComputeError, UnicodeDecodeError) as exc:
+    except (pl.exceptions.PolarsError, UnicodeDecodeError):
         try:
             data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass  # not UTF-8: read it as Windows-1252 below
+        except UnicodeDecodeError as bad:
+            if UTF8_SEQUENCE.search(data):
+                line = data.count(b"\n", 0, bad.start) + 1
+                byte = f"0x{data[bad.start]:02X}"
+                problems.append(Problem(name, line, None, msg.MIXED_ENCODING.format(byte=byte)))
+                return None
         else:
-            problems.append(Problem(name, None, None, msg.BAD_CSV.format(detail=_csv_detail(exc))))
+            _csv_problems(name, data, problems)
             return None
     utf8 = _cp1252(data)
     if utf8 is None:
@@ -244,9 +410,13 @@ def _read_csv(name: str, data: bytes, problems: list[Problem]) -> pl.DataFrame |
         return None
     try:
         return _parse_csv(name, utf8, problems)
-    except pl.exceptions.ComputeError as exc:
-        problems.append(Problem(name, None, None, msg.BAD_CSV.format(detail=_csv_detail(exc))))
+    except pl.exceptions.PolarsError:
+        _csv_problems(name, utf8, problems)
         return None
+
+
+def _separator(header: str) -> str:
+    return ";" if header.count(";") >= header.count(",") else ","
 
 
 def _parse_csv(name: str, utf8: bytes, problems: list[Problem]) -> pl.DataFrame | None:
@@ -257,7 +427,7 @@ def _parse_csv(name: str, utf8: bytes, problems: list[Problem]) -> pl.DataFrame 
     if not header.strip():
         problems.append(Problem(name, 1, None, msg.NO_HEADER))
         return None
-    separator = ";" if header.count(";") >= header.count(",") else ","
+    separator = _separator(header)
     frame = pl.read_csv(utf8, separator=separator, infer_schema=False, truncate_ragged_lines=False)
     # A header cell may be quoted or padded; csv.reader tells the true header names.
     names = [n.strip() for n in next(csv.reader([header.rstrip("\r")], delimiter=separator))]
@@ -274,9 +444,79 @@ def _parse_csv(name: str, utf8: bytes, problems: list[Problem]) -> pl.DataFrame 
     return frame
 
 
-def _csv_detail(exc: Exception) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text[:200]
+def _csv_problems(name: str, utf8: bytes, problems: list[Problem]) -> None:
+    """Why polars could not read a UTF-8 CSV, row by row, in Swedish: every row with more
+    fields than the header, or the row where a quote is left open. (A row with fewer fields
+    is read with the rest empty, as polars reads it.)"""
+    text = utf8.decode("utf-8")
+    header = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(header), strict=True)
+    found: list[Problem] = []
+    row = 0
+    width = 0
+    try:
+        for row, fields in enumerate(reader, start=1):
+            if row == 1:
+                width = len(fields)
+            elif len(fields) > width:
+                message = msg.RAGGED_ROW.format(found=len(fields), expected=width)
+                found.append(Problem(name, row, None, message))
+    except csv.Error:
+        found.append(Problem(name, row + 1, None, msg.CSV_QUOTE))
+    problems.extend(found or [Problem(name, None, None, msg.CSV_UNREADABLE)])
+
+
+def _read_xlsx(
+    table: str, name: str, data: bytes, problems: list[Problem], limits: ReadLimits
+) -> pl.DataFrame | None:
+    """The sheet that holds the table: the first one, or else the first whose header row has
+    every required column (an export often opens with a sheet about the export)."""
+    try:
+        # An .xlsx is a zip of XML: its inflated size is bounded like any file's.
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            size = sum(i.file_size for i in zf.infolist())
+        if size > limits.max_file_bytes:
+            text = msg.FILE_TOO_BIG.format(
+                size=size_text(size), maximum=size_text(limits.max_file_bytes)
+            )
+            problems.append(Problem(name, None, None, text))
+            return None
+        reader = fastexcel.read_excel(data)
+        sheets = list(reader.sheet_names)
+        if not sheets:
+            problems.append(Problem(name, None, None, msg.BAD_XLSX))
+            return None
+        sheet: str | None = sheets[0]
+        required = [c.name for c in TABLES[table].columns if c.required]
+        if len(sheets) > 1 and not _has_columns(table, _sheet_header(reader, sheets[0])):
+            sheet = next(
+                (s for s in sheets[1:] if _has_columns(table, _sheet_header(reader, s))), None
+            )
+            if sheet is None:
+                text = msg.XLSX_NO_SHEET.format(
+                    columns=", ".join(required), sheets=", ".join(f'"{s}"' for s in sheets)
+                )
+                problems.append(Problem(name, None, None, text))
+                return None
+        return pl.read_excel(io.BytesIO(data), sheet_name=sheet, infer_schema_length=0)
+    except Exception:
+        problems.append(Problem(name, None, None, msg.BAD_XLSX))
+        return None
+
+
+def _sheet_header(reader: fastexcel.ExcelReader, sheet: str) -> list[str]:
+    return [str(c.name) for c in reader.load_sheet(sheet, n_rows=0).available_columns()]
+
+
+def _has_columns(table: str, header: list[str]) -> bool:
+    """Whether a header row names every required column of the table (aliases accepted)."""
+    spec = TABLES[table]
+    names = {key if key in spec.names else ALIASES.get(key) for key in map(_column_key, header)}
+    return all(c.name in names for c in spec.columns if c.required)
+
+
+def _column_key(original: str) -> str:
+    return original.strip().lower().lstrip("\ufeff")
 
 
 def _canonical_columns(
@@ -289,7 +529,7 @@ def _canonical_columns(
     unknown: list[str] = []
     ok = True
     for original in columns:
-        key = original.strip().lower().lstrip("\ufeff")
+        key = _column_key(original)
         canonical = key if key in wanted else ALIASES.get(key)
         if canonical is None or canonical not in wanted:
             unknown.append(original)

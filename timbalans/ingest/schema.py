@@ -91,6 +91,7 @@ class Column:
     default: object = None
     minimum: float | None = None
     maximum: float | None = None
+    max_length: int | None = None  # text: the model field's max_length
     # Swedish label used in error messages and exports.
     label: str = ""
 
@@ -151,6 +152,17 @@ REVENUE_CATEGORIES = ("revenue_fk", "revenue_municipal", "revenue_other")
 
 C = Column
 
+# The largest value each model field holds (records/models.py), so that a value that passes
+# validation is stored as given: DecimalField(max_digits=D, decimal_places=2) holds less than
+# 10^(D-2). A test compares these with the fields.
+MAX_DIGITS_8 = 999_999.99
+MAX_DIGITS_10 = 99_999_999.99
+MAX_DIGITS_12 = 9_999_999_999.99
+MAX_DIGITS_14 = 999_999_999_999.99
+CODE = 50  # CharField(max_length=50): codes of units, cases, employees, accounts, shifts
+NAME = 200  # CharField(max_length=200): names, labels, departments
+LEDGER_TEXT = 500
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -158,10 +170,10 @@ TABLES: dict[str, Table] = {
             "units",
             "enheter",
             (
-                C("unit_id", "text", label="enhet"),
-                C("name", "text", label="namn"),
-                C("cost_center", "text", label="ansvar"),
-                C("department", "text", required=False, label="avdelning"),
+                C("unit_id", "text", label="enhet", max_length=CODE),
+                C("name", "text", label="namn", max_length=NAME),
+                C("cost_center", "text", label="ansvar", max_length=CODE),
+                C("department", "text", required=False, label="avdelning", max_length=NAME),
             ),
             key=("unit_id",),
         ),
@@ -169,12 +181,12 @@ TABLES: dict[str, Table] = {
             "cases",
             "ärenden",
             (
-                C("case_id", "text", label="ärende"),
-                C("unit_id", "text", label="enhet"),
+                C("case_id", "text", label="ärende", max_length=CODE),
+                C("unit_id", "text", label="enhet", max_length=CODE),
                 C("service", "enum", choices=SERVICES, label="insats"),
                 C("start_date", "date", label="startdatum"),
                 C("end_date", "date", required=False, label="slutdatum"),
-                C("label", "text", required=False, label="benämning"),
+                C("label", "text", required=False, label="benämning", max_length=NAME),
             ),
             key=("case_id",),
         ),
@@ -205,7 +217,14 @@ TABLES: dict[str, Table] = {
                     maximum=6,
                     label="avräkning månader",
                 ),
-                C("hourly_rate", "decimal", required=False, minimum=0, label="timbelopp"),
+                C(
+                    "hourly_rate",
+                    "decimal",
+                    required=False,
+                    minimum=0,
+                    maximum=MAX_DIGITS_10,
+                    label="timbelopp",
+                ),
             ),
             key=("case_id", "valid_from"),
         ),
@@ -213,9 +232,9 @@ TABLES: dict[str, Table] = {
             "employees",
             "medarbetare",
             (
-                C("employee_id", "text", label="anställningsnummer"),
-                C("name", "text", required=False, label="namn"),
-                C("unit_id", "text", label="enhet"),
+                C("employee_id", "text", label="anställningsnummer", max_length=CODE),
+                C("name", "text", required=False, label="namn", max_length=NAME),
+                C("unit_id", "text", label="enhet", max_length=CODE),
             ),
             key=("employee_id",),
         ),
@@ -242,8 +261,22 @@ TABLES: dict[str, Table] = {
                     maximum=60,
                     label="heltid timmar",
                 ),
-                C("monthly_salary", "decimal", required=False, minimum=0, label="månadslön"),
-                C("hourly_wage", "decimal", required=False, minimum=0, label="timlön"),
+                C(
+                    "monthly_salary",
+                    "decimal",
+                    required=False,
+                    minimum=0,
+                    maximum=MAX_DIGITS_12,
+                    label="månadslön",
+                ),
+                C(
+                    "hourly_wage",
+                    "decimal",
+                    required=False,
+                    minimum=0,
+                    maximum=MAX_DIGITS_10,
+                    label="timlön",
+                ),
                 C("valid_from", "date", label="från"),
                 C("valid_to", "date", required=False, label="till och med"),
                 C(
@@ -261,7 +294,7 @@ TABLES: dict[str, Table] = {
             "shifts",
             "schema",
             (
-                C("shift_id", "text", required=False, label="pass-id"),
+                C("shift_id", "text", required=False, label="pass-id", max_length=CODE),
                 C("case_id", "text", label="ärende"),
                 C("employee_id", "text", required=False, label="anställningsnummer"),
                 C("start", "timestamp", label="start"),
@@ -324,7 +357,14 @@ TABLES: dict[str, Table] = {
                     maximum=100,
                     label="omfattning",
                 ),
-                C("hours", "decimal", required=False, minimum=0, label="timmar"),
+                C(
+                    "hours",
+                    "decimal",
+                    required=False,
+                    minimum=0,
+                    maximum=MAX_DIGITS_10,
+                    label="timmar",
+                ),
             ),
             time_table=True,
         ),
@@ -333,11 +373,17 @@ TABLES: dict[str, Table] = {
             "bokföring",
             (
                 C("month", "month", label="period"),
-                C("cost_center", "text", label="ansvar"),
-                C("case_id", "text", required=False, label="objekt"),
-                C("account", "text", label="konto"),
-                C("amount", "decimal", label="belopp"),
-                C("text", "text", required=False, label="text"),
+                C("cost_center", "text", label="ansvar", max_length=CODE),
+                C("case_id", "text", required=False, label="objekt", max_length=CODE),
+                C("account", "text", label="konto", max_length=CODE),
+                C(
+                    "amount",
+                    "decimal",
+                    minimum=-MAX_DIGITS_14,
+                    maximum=MAX_DIGITS_14,
+                    label="belopp",
+                ),
+                C("text", "text", required=False, label="text", max_length=LEDGER_TEXT),
             ),
             time_table=True,
         ),
@@ -345,7 +391,7 @@ TABLES: dict[str, Table] = {
             "accounts",
             "kontoplan",
             (
-                C("account", "account", label="konto"),
+                C("account", "account", label="konto", max_length=CODE),
                 C("category", "enum", choices=CATEGORIES, label="kategori"),
                 C("structural", "yesno", label="strukturell"),
             ),
@@ -357,7 +403,13 @@ TABLES: dict[str, Table] = {
             (
                 C("case_id", "text", label="ärende"),
                 C("month", "month", label="månad"),
-                C("reported_hours", "decimal", minimum=0, label="redovisade timmar"),
+                C(
+                    "reported_hours",
+                    "decimal",
+                    minimum=0,
+                    maximum=MAX_DIGITS_10,
+                    label="redovisade timmar",
+                ),
             ),
             time_table=True,
             optional=True,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 import polars as pl
 
@@ -41,6 +42,14 @@ TIME_RE = r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$"
 NUMBER_RE = r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)$"
 INTEGER_RE = r"^[-+]?\d+(?:\.0*)?$"
 MONTH_RE = r"^(\d{4}-(?:0[1-9]|1[0-2]))(?:-01(?:[ T]00:00(?::00)?)?)?$"
+# The dates and times a value may hold: Python, both databases and the figures hold them, and
+# a date end (inclusive) or a time of day after midnight still does one day later. A date
+# column may run to 9999-12-31 (some systems write it for "until further notice").
+DATE_MIN, DATE_MAX = date(1900, 1, 1), date(9999, 12, 31)
+# wall-clock bounds of a time of day (naive, as the file gives it)
+TIME_MIN, TIME_MAX = pl.datetime(1900, 1, 1), pl.datetime(2200, 1, 1)
+TIME_FIRST_DAY, TIME_LAST_DAY = "1900-01-01", "2199-12-31"  # as messages give them
+MONTH_MIN, MONTH_MAX = "1900-01", "2199-12"
 YES = ("yes", "ja", "true", "1", "y", "j")
 NO = ("no", "nej", "false", "0", "n")
 
@@ -72,6 +81,39 @@ class Known:
             schema={"account": pl.String, "category": pl.String, "structural": pl.Boolean}
         )
     )
+    # The stored shifts or worked rows an import's rows may overlap (``StoredTimeQuery``);
+    # None in file mode, where nothing is stored.
+    stored_time: Callable[[StoredTimeQuery], pl.DataFrame] | None = None
+
+
+@dataclass(frozen=True)
+class StoredTimeQuery:
+    """Which stored rows of ``table`` (shifts or worked) the overlap check needs: those in
+    force of ``employees`` that overlap ``first``..``last`` and that the import does not
+    replace, which are those of ``months`` whose case is in ``units`` (as stored), except the
+    cases in ``moved_out`` (the import moves them out of those units; the check drops what
+    the import will replace once more with the units after it).
+
+    The answer has the columns of ``STORED_TIME_SCHEMA``.
+    """
+
+    table: str
+    employees: list[str]
+    first: object  # datetime, Europe/Stockholm
+    last: object
+    months: list[str]
+    units: list[str]
+    moved_out: list[str]
+
+
+STORED_TIME_SCHEMA: dict[str, pl.DataType] = {
+    "employee_id": pl.String(),
+    "case_id": pl.String(),
+    "start": TIMESTAMP,
+    "end": TIMESTAMP,
+    "month": pl.String(),
+    "batch": pl.Int64(),
+}
 
 
 @dataclass
@@ -104,6 +146,7 @@ def validate(raw: RawDataset, known: Known | None = None, *, release: bool = Fal
             frames[table] = _parse_table(raw.files[table], problems)
             if release:
                 raw.files[table].release()
+    _time_overlaps(raw, frames, known, problems)
     _check_references(raw, frames, known, problems)
     # Exchange files (PAXml, SIE): their own check, then every problem at the file's line.
     check_cost_centers(
@@ -157,15 +200,42 @@ def _number_text(v: pl.Expr) -> pl.Expr:
 
 
 def _fmt_number(x: float | None) -> str:
+    """A bound in Swedish: ``168``, ``1 440``, ``-999 999 999 999,99``."""
     if x is None:
         return ""
-    return f"{x:g}".replace(".", ",")
+    text = f"{int(x):,}" if x == int(x) else f"{x:,.2f}"
+    return text.replace(",", " ").replace(".", ",")
+
+
+SHOWN_CHARS = 60  # of a value quoted in a message; a longer value is cut, with "…"
+
+
+def _shown(v: pl.Expr) -> pl.Expr:
+    return (
+        pl.when(v.str.len_chars() > SHOWN_CHARS)
+        .then(pl.concat_str([v.str.slice(0, SHOWN_CHARS), pl.lit("…")]))
+        .otherwise(v)
+    )
 
 
 def _value_msg(template: str, v: pl.Expr, **fixed: str) -> pl.Expr:
     """A message with the found value substituted, as a polars expression."""
     before, after = template.format(value="\x00", **fixed).split("\x00")
-    return pl.concat_str([pl.lit(before), v, pl.lit(after)])
+    return pl.concat_str([pl.lit(before), _shown(v), pl.lit(after)])
+
+
+def _too_long(col: Column, v: pl.Expr) -> pl.Expr:
+    """The message where a text is longer than its model field holds; else null."""
+    assert col.max_length is not None
+    before, middle, after = (
+        msg.TEXT_TOO_LONG.format(value="\x00", length="\x00", maximum=col.max_length)
+    ).split("\x00")
+    length = v.str.len_chars()
+    return pl.when(length > col.max_length).then(
+        pl.concat_str(
+            [pl.lit(before), _shown(v), pl.lit(middle), length.cast(pl.String), pl.lit(after)]
+        )
+    )
 
 
 def _parse_column(col: Column, v: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
@@ -175,7 +245,7 @@ def _parse_column(col: Column, v: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     error: pl.Expr
     if col.kind in ("text", "account"):
         parsed = pl.when(present).then(v)
-        error = pl.lit(None, pl.String)
+        error = pl.lit(None, pl.String) if col.max_length is None else _too_long(col, v)
         if col.kind == "account":
             first = v.str.extract(r"^(\d+)\s*-\s*(\d+)$", 1)
             last = v.str.extract(r"^(\d+)\s*-\s*(\d+)$", 2)
@@ -184,22 +254,34 @@ def _parse_column(col: Column, v: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
                 & (first.str.len_chars() == last.str.len_chars())
                 & (first > last)
             )
-            error = pl.when(bad).then(_value_msg(msg.BAD_ACCOUNT_RANGE, v))
+            error = pl.when(bad).then(_value_msg(msg.BAD_ACCOUNT_RANGE, v)).otherwise(error)
             parsed = pl.when(present).then(v.str.replace_all(r"\s", ""))
     elif col.kind == "enum":
         lookup = {c.lower(): c for c in col.choices}
         parsed = v.str.to_lowercase().replace_strict(lookup, default=None, return_dtype=pl.String)
         error = _value_msg(msg.BAD_CHOICE, v, choices=", ".join(col.choices))
     elif col.kind == "date":
-        parsed = (
+        day = (
             pl.when(v.str.contains(DATE_RE))
             .then(v.str.slice(0, 10))
             .str.to_date("%Y-%m-%d", strict=False)
         )
-        error = _value_msg(msg.BAD_DATE, v)
+        parsed = pl.when(day.is_between(DATE_MIN, DATE_MAX)).then(day)
+        error = (
+            pl.when(day.is_null())
+            .then(_value_msg(msg.BAD_DATE, v))
+            .otherwise(
+                _value_msg(msg.OUT_OF_RANGE, v, minimum=str(DATE_MIN), maximum=str(DATE_MAX))
+            )
+        )
     elif col.kind == "month":
-        parsed = v.str.extract(MONTH_RE, 1)
-        error = _value_msg(msg.BAD_MONTH, v)
+        month = v.str.extract(MONTH_RE, 1)
+        parsed = pl.when(month.is_between(pl.lit(MONTH_MIN), pl.lit(MONTH_MAX))).then(month)
+        error = (
+            pl.when(month.is_null())
+            .then(_value_msg(msg.BAD_MONTH, v))
+            .otherwise(_value_msg(msg.OUT_OF_RANGE, v, minimum=MONTH_MIN, maximum=MONTH_MAX))
+        )
     elif col.kind == "yesno":
         low = v.str.to_lowercase()
         parsed = pl.when(low.is_in(YES)).then(pl.lit(True)).when(low.is_in(NO)).then(pl.lit(False))
@@ -208,7 +290,8 @@ def _parse_column(col: Column, v: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
         text = _number_text(v)
         pattern = INTEGER_RE if col.kind == "integer" else NUMBER_RE
         number = pl.when(text.str.contains(pattern)).then(text).cast(pl.Float64, strict=False)
-        parsed = number.round(0).cast(pl.Int64) if col.kind == "integer" else number
+        # not strict: a number too big for Int64 is null here and out of range below
+        parsed = number.round(0).cast(pl.Int64, strict=False) if col.kind == "integer" else number
         error = _value_msg(msg.BAD_INTEGER if col.kind == "integer" else msg.BAD_NUMBER, v)
         if col.minimum is not None or col.maximum is not None:
             too_low = number < col.minimum if col.minimum is not None else pl.lit(False)
@@ -226,7 +309,8 @@ def _parse_column(col: Column, v: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
             return pl.when(present).then(parsed), pl.when(present).then(error)
     else:  # timestamps are parsed per table (an end may be a time of day only)
         raise ValueError(col.kind)
-    error = pl.when(present & parsed.is_null()).then(error) if col.kind != "account" else error
+    if col.kind not in ("text", "account"):  # their messages fire on a parsed value
+        error = pl.when(present & parsed.is_null()).then(error)
     return pl.when(present).then(parsed), error
 
 
@@ -455,16 +539,17 @@ def _fast_column(table: str, col: Column, dtype: pl.DataType) -> tuple[pl.Expr, 
             good = _in_range(col, done) & (x.abs() < 2**53)
             value = v.cast(pl.Int64, strict=False) if col.kind == "integer" else x
     elif col.kind == "text":
-        value, good = pl.when(present).then(v), pl.lit(True)
+        value = pl.when(present).then(v)
+        good = pl.lit(True) if col.max_length is None else v.str.len_chars() <= col.max_length
     elif col.kind == "enum":
         value = pl.when(v.is_in(list(col.choices))).then(v)
         good = done.is_not_null()
     elif col.kind == "date":
         value = pl.when(v.str.contains(FAST_DATE_RE)).then(v).str.to_date("%Y-%m-%d", strict=False)
-        good = done.is_not_null()
+        good = done.is_between(DATE_MIN, DATE_MAX).fill_null(False)
     elif col.kind == "month":
         value = pl.when(v.str.contains(FAST_MONTH_RE)).then(v)
-        good = done.is_not_null()
+        good = done.is_between(pl.lit(MONTH_MIN), pl.lit(MONTH_MAX)).fill_null(False)
     elif col.kind in ("decimal", "percent", "integer"):
         pattern = INTEGER_RE if col.kind == "integer" else NUMBER_RE
         number = pl.when(v.str.contains(pattern)).then(v).cast(pl.Float64, strict=False)
@@ -483,7 +568,7 @@ def _fast_column(table: str, col: Column, dtype: pl.DataType) -> tuple[pl.Expr, 
                 day = day.dt.offset_by("1d")
             naive = pl.coalesce(day, naive)
         value = _localize(naive)
-        good = done.is_not_null()
+        good = done.is_not_null() & _time_in_range(done)
     else:  # account, yesno: small tables, always the full rules
         value, good = pl.lit(None, pl.String), pl.lit(False)
     ok = pl.when(present).then(good).otherwise(pl.lit(not col.required))
@@ -505,7 +590,7 @@ def _fast_typed_time(col: Column, v: pl.Expr, dtype: pl.DataType) -> tuple[pl.Ex
     if isinstance(dtype, pl.Datetime):
         wall = v.dt.convert_time_zone(TZ) if dtype.time_zone else v
         wall = wall.dt.replace_time_zone(None).dt.truncate("1s").dt.cast_time_unit("us")
-        year_ok = wall.dt.year().is_between(0, 9999)
+        year_ok = wall.is_between(TIME_MIN, TIME_MAX)
         if col.kind == "date_or_timestamp":
             # The text of a midnight is a date: an end date is inclusive.
             day = wall.dt.truncate("1d")
@@ -516,15 +601,19 @@ def _fast_typed_time(col: Column, v: pl.Expr, dtype: pl.DataType) -> tuple[pl.Ex
             )
         else:
             naive = wall
-        return _localize(naive), year_ok
+        return _localize(naive), year_ok & _time_in_range(_localize(naive)).fill_null(False)
     # pl.Date
-    year_ok = v.dt.year().is_between(0, 9999)
     if col.kind == "date":
-        return v, year_ok
+        return v, v.is_between(DATE_MIN, DATE_MAX)
     day = v.cast(pl.Datetime("us"))
     if col.name == "end":
         day = day.dt.offset_by("1d")
-    return _localize(day), year_ok
+    return _localize(day), day.is_between(TIME_MIN, TIME_MAX)
+
+
+def _time_in_range(local: pl.Expr) -> pl.Expr:
+    """Whether a local time lies in TIME_MIN..TIME_MAX (its wall clock)."""
+    return local.dt.replace_time_zone(None).is_between(TIME_MIN, TIME_MAX)
 
 
 def _whole_days(source: pl.DataFrame) -> pl.Expr:
@@ -597,13 +686,23 @@ def _parse_time_column(table: str, col: Column, frame: pl.DataFrame) -> tuple[pl
     else:
         bad = msg.BAD_TIMESTAMP
     local = _localize(naive)
+    in_range = naive.is_between(TIME_MIN, TIME_MAX)
     error = (
         pl.when(present & naive.is_null())
         .then(_value_msg(bad, v))
+        .when(present & ~in_range)
+        .then(
+            _value_msg(
+                msg.OUT_OF_RANGE,
+                v,
+                minimum=TIME_FIRST_DAY,
+                maximum=TIME_LAST_DAY,
+            )
+        )
         .when(present & local.is_null())
         .then(_value_msg(msg.NONEXISTENT_TIME, v))
     )
-    return pl.when(present).then(local), error
+    return pl.when(present & in_range).then(local), error
 
 
 Rule = tuple[str, pl.Expr, pl.Expr]  # (column, condition, message where it holds)
@@ -915,9 +1014,192 @@ def _employment_overlaps(
         )
 
 
+# ---------------------------------------------------------------- one employee, one place
+
+
+def _time_overlaps(
+    raw: RawDataset, frames: dict[str, pl.DataFrame], known: Known, problems: list[Problem]
+) -> None:
+    """Worked and scheduled time: an exact duplicate row, or time of one employee that
+    overlaps other time of that employee (in the file, or stored and not replaced by this
+    import), is an error naming both rows. Double assistance is two employees, never one
+    employee twice; open shifts (no employee) may overlap, as double staffing is planned."""
+    for table in ("shifts", "worked"):
+        if table in frames:
+            _duplicates_and_overlaps(raw.files[table].name, table, frames, known, problems)
+
+
+def _intervals(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows whose interval parsed and is valid (the others have problems of their own)."""
+    return frame.filter(
+        pl.col("start").is_not_null()
+        & pl.col("end").is_not_null()
+        & (pl.col("end") > pl.col("start"))
+    )
+
+
+def _duplicates_and_overlaps(
+    file: str, table: str, frames: dict[str, pl.DataFrame], known: Known, problems: list[Problem]
+) -> None:
+    """One sort of the rows (and the stored rows they may overlap) per employee by start; no
+    loop per row.
+
+    * A row with the same values as the row before it in that order is a copy of the first
+      row of that run. An open shift without a shift id may repeat: two identical open shifts
+      are two places to fill.
+    * Of an employee's other rows, a row overlaps an earlier one when it starts before the
+      latest end so far; it is named with the row that holds that end. Every row that overlaps
+      another is named at least once (the later of a pair, or the file's row of a pair with a
+      stored one).
+    """
+    frame = frames[table]
+    emp = "employee_id"
+    values = [c for c in frame.columns if c != ROW]
+    mine = _intervals(frame).with_columns(pl.lit(None, pl.Int64).alias("batch"))
+    if mine.is_empty():
+        return
+    stored = _stored_kept(table, frames, known, mine.filter(pl.col(emp).is_not_null()))
+    rows = pl.concat([mine, stored], how="diagonal_relaxed") if stored.height else mine
+    # The employee as its categorical code: sorting and windows on an integer, not a string
+    # (about twice as fast); a stable sort keeps the file's order among rows of one start,
+    # the stored rows after the file's.
+    rows = rows.with_columns(pl.col(emp).cast(pl.Categorical).to_physical().alias("_k")).sort(
+        "_k", "start", nulls_last=True, maintain_order=True
+    )
+    copy = (
+        pl.all_horizontal([pl.col(c).eq_missing(pl.col(c).shift(1)) for c in values])
+        & pl.col(ROW).is_not_null()
+        & pl.col(ROW).shift(1).is_not_null()
+    )
+    if table == "shifts":
+        copy = copy & (pl.col(emp).is_not_null() | pl.col("shift_id").is_not_null())
+    rows = rows.with_columns(
+        copy.alias("_copy"), pl.when(~copy).then(pl.col(ROW)).forward_fill().alias(_FIRST)
+    )
+    problems.extend(
+        Problem(file, row, None, msg.DUPLICATE_ROW.format(other=first))
+        for row, first in rows.filter("_copy").select(ROW, _FIRST).sort(ROW).iter_rows()
+    )
+
+    people = rows.filter(pl.col(emp).is_not_null() & ~pl.col("_copy")).with_row_index("_i")
+    last_end = pl.col("end").cum_max().over("_k")
+    holder = pl.when(pl.col("end") == last_end).then(pl.col("_i")).forward_fill().over("_k")
+    swept = people.select(
+        "_i",
+        ROW,
+        emp,
+        "case_id",
+        "start",
+        "end",
+        "batch",
+        pl.col("end").cum_max().shift(1).over("_k").alias("_prev_end"),
+        holder.shift(1).over("_k").alias("_prev"),
+    )
+    pairs = (
+        swept.filter(pl.col("start") < pl.col("_prev_end"))
+        .join(swept.drop("_prev_end", "_prev", emp), left_on="_prev", right_on="_i", suffix="_o")
+        .filter(pl.col(ROW).is_not_null() | pl.col(ROW + "_o").is_not_null())
+    )
+    # A pair is reported on the file's row: the later one, or the one beside a stored row.
+    later_is_mine = pl.col(ROW).is_not_null()
+    reported = pairs.select(
+        pl.when(later_is_mine).then(pl.col(ROW)).otherwise(pl.col(ROW + "_o")).alias("row"),
+        *[
+            pl.when(later_is_mine).then(pl.col(c)).otherwise(pl.col(c + "_o")).alias(c)
+            for c in ("case_id", "start", "end")
+        ],
+        *[
+            pl.when(later_is_mine).then(pl.col(c + "_o")).otherwise(pl.col(c)).alias(c + "_o")
+            for c in (ROW, "batch", "case_id", "start", "end")
+        ],
+        pl.col(emp),
+    ).sort("row", "start_o")
+    for rec in reported.iter_rows(named=True):
+        where = (
+            msg.TIME_OVERLAP_ROW.format(row=rec[ROW + "_o"])
+            if rec[ROW + "_o"] is not None
+            else msg.TIME_OVERLAP_STORED.format(batch=rec["batch_o"])
+        )
+        text = msg.TIME_OVERLAP.format(
+            where=where,
+            employee=rec[emp],
+            start=_minute(rec["start"]),
+            end=_minute(rec["end"]),
+            case=rec["case_id"],
+            other_start=_minute(rec["start_o"]),
+            other_end=_minute(rec["end_o"]),
+            other_case=rec["case_id_o"],
+        )
+        problems.append(Problem(file, rec["row"], "start", text))
+
+
+def _minute(value: object) -> str:
+    return f"{value:%Y-%m-%d %H:%M}"
+
+
+def _stored_kept(
+    table: str, frames: dict[str, pl.DataFrame], known: Known, mine: pl.DataFrame
+) -> pl.DataFrame:
+    """The stored rows of the file's employees around the file's time that stay in force:
+    the import replaces, of this table, the months the file has rows in for the units of its
+    cases (as they are after the import, the file's cases.csv included)."""
+    empty = pl.DataFrame(schema={ROW: pl.Int64, **STORED_TIME_SCHEMA}).drop("month")
+    if known.stored_time is None:
+        return empty
+    frame = frames[table]
+    before = known.cases.select("case_id", "unit_id")
+    after = pl.concat(
+        [before, *([frames["cases"].select("case_id", "unit_id")] if "cases" in frames else [])]
+    ).unique("case_id", keep="last", maintain_order=True)
+    months = _local_months(frame)
+    units = (
+        frame.select("case_id").unique().join(after, on="case_id").get_column("unit_id").unique()
+    )
+    moved_out = (
+        before.filter(pl.col("unit_id").is_in(units.implode()))
+        .join(after, on="case_id", suffix="_after")
+        .filter(~pl.col("unit_id_after").is_in(units.implode()))
+        .get_column("case_id")
+    )
+    stored = known.stored_time(
+        StoredTimeQuery(
+            table=table,
+            employees=sorted(mine.get_column("employee_id").unique().to_list()),
+            first=mine.get_column("start").min(),
+            last=mine.get_column("end").max(),
+            months=sorted(months),
+            units=sorted(units.to_list()),
+            moved_out=sorted(moved_out.to_list()),
+        )
+    )
+    if stored.is_empty():
+        return empty
+    replaced = pl.col("month").is_in(months) & pl.col("unit_id").is_in(units.implode())
+    return (
+        stored.join(after, on="case_id", how="left")
+        .filter(~replaced.fill_null(False))
+        .select(
+            pl.lit(None, pl.Int64).alias(ROW), "employee_id", "case_id", "start", "end", "batch"
+        )
+    )
+
+
+def _local_months(frame: pl.DataFrame) -> list[str]:
+    """The months (local YYYY-MM of the start) the import replaces of a time table."""
+    return frame.get_column("start").drop_nulls().dt.strftime("%Y-%m").unique().to_list()
+
+
 def frames_without_rows(dataset: Dataset) -> dict[str, pl.DataFrame]:
     """The typed frames without the ``_row`` helper column."""
     return {t: f.drop(ROW) for t, f in dataset.frames.items()}
 
 
-__all__ = ["TIMESTAMP", "Dataset", "Known", "frames_without_rows", "validate"]
+__all__ = [
+    "STORED_TIME_SCHEMA",
+    "TIMESTAMP",
+    "Dataset",
+    "Known",
+    "StoredTimeQuery",
+    "frames_without_rows",
+    "validate",
+]

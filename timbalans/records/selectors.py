@@ -14,11 +14,11 @@ from typing import Any
 import polars as pl
 from django.contrib.admin.models import LogEntry
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from timbalans.figures.frames import Frames
 from timbalans.figures.settings import FigureSettings, load_settings, settings_from_mapping
-from timbalans.ingest.validate import Known
+from timbalans.ingest.validate import STORED_TIME_SCHEMA, Known, StoredTimeQuery
 from timbalans.records import models as m
 
 
@@ -52,7 +52,43 @@ def known_references() -> Known:
             schema={"account": pl.String, "category": pl.String, "structural": pl.Boolean},
             orient="row",
         ),
+        stored_time=stored_time_rows,
     )
+
+
+def stored_time_rows(query: StoredTimeQuery) -> pl.DataFrame:
+    """The stored shifts or worked rows in force that an import's rows may overlap (see
+    ``StoredTimeQuery``): of its employees, around its time, not replaced by it."""
+    model: type[m.Shift] | type[m.Worked] = m.Shift if query.table == "shifts" else m.Worked
+    replaced = (
+        Q(month__in=query.months)
+        & Q(case__unit__unit_id__in=query.units)
+        & ~Q(case__case_id__in=query.moved_out)
+    )
+    rows: list[tuple[Any, ...]] = []
+    for i in range(0, len(query.employees), 5000):
+        rows.extend(
+            model._default_manager.filter(
+                replaced_by__isnull=True,
+                employee__employee_id__in=query.employees[i : i + 5000],
+                start__lt=query.last,
+                end__gt=query.first,
+            )
+            .exclude(replaced)
+            .values_list(
+                "employee__employee_id", "case__case_id", "start", "end", "month", "batch_id"
+            )
+        )
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            **STORED_TIME_SCHEMA,
+            "start": pl.Datetime("us", "UTC"),
+            "end": pl.Datetime("us", "UTC"),
+        },
+        orient="row",
+    )
+    return frame.with_columns(pl.col("start", "end").dt.convert_time_zone("Europe/Stockholm"))
 
 
 def import_batch_list() -> list[m.ImportBatch]:

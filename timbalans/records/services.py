@@ -21,11 +21,12 @@ from decimal import Decimal
 from typing import Any
 
 import polars as pl
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from timbalans.ingest import messages as msg
-from timbalans.ingest.read import read_dataset
+from timbalans.ingest.read import ReadLimits, read_dataset
 from timbalans.ingest.schema import TABLE_ORDER
 from timbalans.ingest.validate import Dataset, validate
 from timbalans.records import models as m
@@ -77,9 +78,21 @@ class UndoRefused(Exception):
     pass
 
 
+def import_read_limits() -> ReadLimits:
+    """The bounds of one import, from the settings (docs/operations.md)."""
+    return ReadLimits(
+        max_files=settings.TIMBALANS_IMPORT_MAX_FILES,
+        max_file_bytes=settings.TIMBALANS_IMPORT_MAX_FILE_BYTES,
+        max_bytes=settings.TIMBALANS_IMPORT_MAX_BYTES,
+        max_ratio=settings.TIMBALANS_IMPORT_MAX_RATIO,
+        max_rows=settings.TIMBALANS_IMPORT_MAX_ROWS,
+    )
+
+
 def import_dataset_validate(*, source: Any) -> Dataset:
-    """Read a folder, .zip or file and validate it against what is stored."""
-    return validate(read_dataset(source), known_references())
+    """Read a folder, .zip or file within the import's bounds and validate it against what
+    is stored."""
+    return validate(read_dataset(source, import_read_limits()), known_references())
 
 
 def user_label(user: Any = None) -> str:

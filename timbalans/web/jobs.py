@@ -21,9 +21,11 @@ from django.db import close_old_connections, connection
 
 from timbalans.accounts.models import AuditEvent
 from timbalans.accounts.services import audit_log
+from timbalans.ingest.read import size_text
 from timbalans.ingest.schema import TIME_TABLES
 from timbalans.records.services import ImportRejected, import_batch_apply, import_dataset_validate
 from timbalans.web.models import ImportJob
+from timbalans.web.upload_limits import UPLOAD_TOO_BIG
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,15 @@ def import_job_create(*, files: Iterable[UploadedFile], user: Any) -> ImportJob:
     files = list(files)
     if not files:
         raise ValueError(NO_FILES)
+    # The middleware refused a body past the bound before it was read; this is the same
+    # bound on the files themselves, for every caller.
+    size = sum(f.size or 0 for f in files)
+    if size > settings.TIMBALANS_UPLOAD_MAX_BYTES:
+        raise ValueError(
+            UPLOAD_TOO_BIG.format(
+                size=size_text(size), maximum=size_text(settings.TIMBALANS_UPLOAD_MAX_BYTES)
+            )
+        )
     folder = uploads_dir() / uuid.uuid4().hex
     folder.mkdir(parents=True)
     names = []
