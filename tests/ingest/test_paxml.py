@@ -220,7 +220,8 @@ def test_timmar_longer_than_the_clock_times_is_an_error(tmp_path):
         tidtrans("E1", "ARB", hours="9.50", case="51470", **DAY),
         # 9 clock hours but 8 real ones: the night the clocks go forward
         tidtrans("E2", "ARB", hours="9.00", case="51357", **night),
-        tidtrans("E2", "ARB", hours="8.00", case="51357", **night),
+        # the same night with 8 hours is accepted (E1: one employee is never on it twice)
+        tidtrans("E1", "ARB", hours="8.00", case="51357", **night),
     ) == [
         'tid.xml, rad 5, <timmar>: timmar "9.50" är fler än tiden mellan starttid och sluttid '
         "(9 timmar); förväntat högst 9.",
@@ -277,7 +278,7 @@ def test_problems_found_by_validation_point_at_the_paxml_line(tmp_path):
         tmp_path,
         tidtrans("E1", "ARB", hours="8", case="51470", centre="81515", **DAY),
         tidtrans("E9", "ARB", hours="8", case="51470", **DAY),
-        tidtrans("E1", "ARB", hours="8", case="51470", centre="81516", **DAY),
+        tidtrans("E2", "ARB", hours="8", case="51470", centre="81516", **DAY),
     ) == [
         'tid.xml, rad 6, <tidtrans anstid>: medarbetaren "E9" finns varken i employees.csv eller '
         "bland redan importerade data; förväntat en medarbetare i employees.",
