@@ -27,11 +27,12 @@ def test_the_standard_hourly_rate_ships_for_2023_to_2026():
     assert r.value("raised_rate_cap_pct") == 12.0
 
 
-def test_storhelg_amounts_are_sourced_and_weekday_amounts_are_examples():
+def test_storhelg_amounts_of_2023_are_sourced_later_ones_and_weekday_amounts_are_examples():
     r = default_rates()
     assert r.rate_on("ob_storhelg", dt.date(2025, 12, 24)).value == 118.80
     assert r.rate_on("ob_storhelg_night", dt.date(2025, 12, 24)).value == 142.60
-    assert not r.rate_on("ob_storhelg", None).example
+    assert not r.rate_on("ob_storhelg", dt.date(2023, 12, 24)).example
+    assert r.rate_on("ob_storhelg", None).example  # 2026: not confirmed by a source
     for key in ("ob_weekday_evening", "ob_weekday_night", "ob_weekend", "overtime_factor_simple"):
         assert r.rate_on(key, None).example, key
     assert r.value("social_fee_rate", dt.date(2023, 5, 1)) == 0.4453

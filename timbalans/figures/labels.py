@@ -89,6 +89,8 @@ LABELS: dict[str, str] = {
     "distinct_staff": "Antal medarbetare",
     "computed_revenue": "Beräknad intäkt (kr)",
     "computed_cost_total": "Beräknad kostnad totalt (kr)",
+    "paid_absence_cost": "Betald frånvaro (kr)",
+    "idle_cost": "Tomtid (kr)",
     "area": "Åtgärdsområde",
     "cost_base": "Kostnadsbas (kr)",
     "effect_low": "Effekt låg (kr)",

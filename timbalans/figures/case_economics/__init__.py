@@ -25,24 +25,31 @@ spec's "months in order" rule, and a rate that changes inside a month applies fr
 **Computed cost** (facts up to D; every amount priced with the rate valid on its own date):
 
 * monthly-paid, ``ordinary`` time: hourly cost basis × hours, on the case (``salary_monthly``);
-* ``additional`` (mertid): basis × hours; overtime: basis × hours × the type's factor;
+* ``additional`` (mertid): basis × hours; overtime: basis × hours × the type's factor, or
+  monthly_salary / the type's divisor × hours when the divisor in force is above 0 (dated
+  rates; AB § 20: /94 simple, /72 qualified; :func:`timbalans.core.rates.with_overtime_factor`);
 * hourly-paid (any time type): hourly_wage × (1 + holiday pay rate) × counted hours;
 * on call / standby of the monthly-paid: ``on_call_pay`` / ``standby_pay`` per hour
   (``other_staff``; example rates);
 * OB: the hours of ``ordinary`` and ``additional`` time in each OB category
-  (:mod:`timbalans.core.ob`) × that category's amount (overtime pay replaces OB);
-* sick pay: ``sick_pay_share`` (80 %) of the cost basis (hourly-paid: wage × (1 + holiday
-  pay)) for the planned ``assistance`` hours lost on days 1–14 of a sick-pay period (planned
-  hours inside the sick absence × extent), less the qualifying deduction taken in date order
-  (as in the absence table: ``qualifying_deduction_pct_of_week`` of an average week's sick
-  pay; for the hourly-paid the week is the sick pay of the period's first 7 days), on the case
-  of the lost shift;
-* **idle paid time** on the unit's row ``case_id = ""``: the month's paid salary of each
+  (:mod:`timbalans.core.ob`; windows and storhelg days are dated data of the rate set) × that
+  category's amount (overtime pay replaces OB);
+* sick pay (:func:`timbalans.figures.absence.sick_pay_pieces`, the one rule absence uses
+  too): the dated ``sick_pay_share`` (80 %) × (cost basis, hourly-paid wage × (1 + holiday
+  pay), plus the OB amount of the lost hour) × the hours lost on days 1–14 of a sick-pay
+  period (planned hours inside the sick absence × extent; without a planned shift, capacity's
+  rule), less the qualifying deduction taken in date order, on the case of the lost shift (no
+  shift: the employee's unit row);
+* **paid absence** on the unit's row ``case_id = ""`` (``paid_absence_cost``): the salary of
+  the hours of the rate set's paid absence types (``vacation``, ``other``) × cost basis;
+* **idle paid time** (``idle_cost``) on the same row: the month's paid salary of each
   monthly-paid employee (monthly_salary × rate / 100 × days employed / days in the month, up to
   D) less the salary for unpaid absence (``sick``, ``child_care``, ``parental``, ``leave``
-  hours by capacity's rule × cost basis, at most the salary) less what was charged to cases
-  above, on the employee's home unit. It may be negative when ordinary hours past the contract
-  were charged (time that should have been mertid);
+  hours by capacity's rule × cost basis), less paid absence (both at most the salary), less
+  what was charged to cases above, on the employee's home unit. It may be negative when
+  ordinary hours past the contract were charged (time that should have been mertid). Both
+  are in ``cost_salary_monthly`` (structural staff: ``cost_training_reassignment``) and are
+  shown with their social fees, so ``idle_cost`` counts the hours of capacity's unused_cost;
 * social fees: the social fee rate of each amount's date × all of the above.
 
 Employees whose employment status is not ``ordinary`` (work training, reassignment,

@@ -49,13 +49,16 @@ COLUMNS = (
     "unpaid_hours",
     "computed_revenue",
     "computed_cost_total",
+    "paid_absence_cost",
+    "idle_cost",
 )
 KEY = ["case_id", "month"]
 ROW_KEY = ["case_id", "unit_id", "month"]
 UNALLOCATED = ""
 LEDGER, COMPUTED = "ledger", "computed"
 OB_TIME_TYPES = ("ordinary", "additional")
-UNPAID_ABSENCE_TYPES = ("sick", "child_care", "parental", "leave")
+#: ``kind`` of a cost part: for work on a case, paid absence, idle paid time (unit rows).
+WORK, PAID_ABSENCE, IDLE = "work", "paid_absence", "idle"
 SICK_PAY_DAYS = 14
 HOURLY_DEDUCTION_WEEK_DAYS = 7
 FAR_FUTURE = dt.date(9999, 12, 31)
@@ -68,6 +71,7 @@ SUM_SCHEMA = {
     "month": pl.String(),
     "column": pl.String(),
     "structural": pl.Boolean(),
+    "kind": pl.String(),
     "amount": pl.Float64(),
     "fee_amount": pl.Float64(),
 }

@@ -9,9 +9,11 @@ import polars as pl
 from timbalans.core.rates import RateSet
 from timbalans.figures.case_economics.base import (
     FAR_FUTURE,
+    IDLE,
+    PAID_ABSENCE,
     SUM_SCHEMA,
     UNALLOCATED,
-    UNPAID_ABSENCE_TYPES,
+    WORK,
     Window,
 )
 from timbalans.figures.common import (
@@ -61,9 +63,12 @@ def _fee_segments(
 def salary_parts(
     frames: Frames, pieces: pl.DataFrame, window: Window, rates: RateSet
 ) -> pl.DataFrame:
-    """The idle paid time of the monthly-paid on their home unit, and its social fees.
+    """The paid absence and the idle paid time of the monthly-paid on their home unit, and
+    their social fees.
 
-    :data:`SUM_SCHEMA` with ``case_id`` "". ``pieces`` carry ``__fee`` (as in
+    :data:`SUM_SCHEMA` with ``case_id`` "", ``kind`` ``paid_absence`` (the salary for hours of
+    the rate set's paid absence types, e.g. vacation) or ``idle`` (the rest of the salary after
+    unpaid absence, paid absence and the hours charged to cases). ``pieces`` carry ``__fee`` (as in
     :func:`worked_cost_parts`). The fee is the fee on salary − the fee on deductions − the
     fee on what was charged, so that with the fees on the charged wages every krona of fees
     lands once.
@@ -93,9 +98,19 @@ def salary_parts(
             "employee_id", "month", pl.col("seg_first").alias("date"), "structural", "amount", "fee"
         )
     )
-    # Salary not paid for unpaid absence: hours by capacity's rule × cost basis that day.
-    absent = absence_day_hours(frames, window.first, window.last_fact, types=UNPAID_ABSENCE_TYPES)
-    absent = employment_on(frames, absent.select("employee_id", "date", "month", "hours"))
+    # Absence hours by capacity's rule × cost basis that day: unpaid absence is salary not
+    # paid; paid absence (vacation, ...) is salary paid for no work, apart from idle time.
+    absent = absence_day_hours(frames, window.first, window.last_fact)
+    absent = employment_on(
+        frames,
+        absent.select(
+            "employee_id",
+            "date",
+            "month",
+            "hours",
+            pl.col("type").is_in(list(rates.paid_absence)).alias("paid_absence"),
+        ),
+    )
     absent = rates.join(
         absent.filter(pl.col("form_class") == "monthly"), {"fee": "social_fee_rate"}
     ).select(
@@ -105,6 +120,7 @@ def salary_parts(
         "structural",
         (-pl.col("hours") * pl.col("cost_basis")).fill_null(0.0).alias("amount"),
         "fee",
+        "paid_absence",
     )
     charged = pieces.filter(pl.col("category") == "ordinary").select(
         "employee_id",
@@ -114,7 +130,7 @@ def salary_parts(
         (-pl.col("cost_basis") * pl.col("hours")).fill_null(0.0).alias("amount"),
         pl.col("__fee").alias("fee"),
     )
-    # The deduction never takes more than the month's salary of that status.
+    # Absence never takes more than the month's salary of that status.
     per = ["employee_id", "month", "structural"]
     paid = salary.group_by(per).agg(pl.col("amount").sum().alias("paid"))
     absent = (
@@ -130,9 +146,20 @@ def salary_parts(
                 )
             ).alias("amount")
         )
-        .select(salary.columns)
+        .select(*salary.columns, "paid_absence")
     )
-    moves = pl.concat([salary, absent, charged]).join(home, on="employee_id", how="inner")
+    # Paid absence moves its salary from idle to its own kind; the total salary is unchanged.
+    paid_absent = absent.filter(pl.col("paid_absence")).select(
+        *salary.columns[:-2], -pl.col("amount"), "fee", pl.lit(PAID_ABSENCE).alias("kind")
+    )
+    moves = pl.concat(
+        [
+            frame.with_columns(pl.lit(IDLE).alias("kind"))
+            for frame in (salary, absent.drop("paid_absence"), charged)
+        ]
+        + [paid_absent]
+    )
+    moves = moves.join(home, on="employee_id", how="inner")
     moves = moves.filter(pl.col("home_unit").is_in(frames.units["unit_id"].implode()))
     return summed_parts(
         moves.select(
@@ -144,6 +171,7 @@ def salary_parts(
             .otherwise(pl.lit("salary_monthly"))
             .alias("column"),
             "structural",
+            "kind",
             "amount",
             pl.col("fee").alias("__fee"),
         )
@@ -152,9 +180,12 @@ def salary_parts(
 
 def summed_parts(parts: pl.DataFrame) -> pl.DataFrame:
     """Parts with ``__fee`` (the fee rate of each amount's date) summed into
-    :data:`SUM_SCHEMA`: per case, unit, month, column and structural."""
+    :data:`SUM_SCHEMA`: per case, unit, month, column, structural and kind (``work`` when
+    the parts have none)."""
+    if "kind" not in parts.columns:
+        parts = parts.with_columns(pl.lit(WORK).alias("kind"))
     return (
-        parts.group_by("case_id", "unit_id", "month", "column", "structural")
+        parts.group_by("case_id", "unit_id", "month", "column", "structural", "kind")
         .agg(
             pl.col("amount").sum(),
             (pl.col("amount") * pl.col("__fee")).sum().alias("fee_amount"),

@@ -14,9 +14,11 @@ from timbalans.figures.case_economics.base import (
     COMPUTED,
     COST_CATEGORIES,
     COST_COLUMNS,
+    IDLE,
     KEY,
     LEDGER,
     OB_TIME_TYPES,
+    PAID_ABSENCE,
     ROW_KEY,
     UNALLOCATED,
     Window,
@@ -104,6 +106,11 @@ def _case_economics(frames: Frames, req: FigureRequest) -> pl.DataFrame:
                 for c in COST_CATEGORIES
             ],
             (pl.col("amount") + fee).filter(pl.col("structural")).sum().alias("cmp_structural"),
+            (pl.col("amount") + fee)
+            .filter(pl.col("kind") == PAID_ABSENCE)
+            .sum()
+            .alias("paid_absence_cost"),
+            (pl.col("amount") + fee).filter(pl.col("kind") == IDLE).sum().alias("idle_cost"),
         )
         .collect()
     )
@@ -137,6 +144,8 @@ def _case_economics(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     )
     fill = [c for c in table.columns if c.startswith(("cmp_", "led_"))] + [
         "computed_revenue",
+        "paid_absence_cost",
+        "idle_cost",
         "unpaid_hours",
         "worked_hours",
         "__hourly",

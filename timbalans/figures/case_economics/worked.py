@@ -8,10 +8,11 @@ import polars as pl
 
 from timbalans.core.intervals import TZ, midnight_after
 from timbalans.core.ob import ob_split, with_ob_amount
-from timbalans.core.rates import RateSet
+from timbalans.core.rates import RateSet, with_overtime_factor
 from timbalans.figures.case_economics.base import (
     OB_TIME_TYPES,
     SUM_SCHEMA,
+    WORK,
     case_units,
 )
 from timbalans.figures.common import (
@@ -86,15 +87,13 @@ def worked_cost_parts(frames: Frames, pieces: pl.DataFrame, rates: RateSet) -> p
     date.
     """
     priced = with_ob_amount(
-        rates.join(
-            pieces,
-            {
-                "__hp": "holiday_pay_rate",
-                "__ots": "overtime_factor_simple",
-                "__otq": "overtime_factor_qualified",
-                "__oc": "on_call_pay",
-                "__sb": "standby_pay",
-            },
+        with_overtime_factor(
+            rates.join(
+                pieces,
+                {"__hp": "holiday_pay_rate", "__oc": "on_call_pay", "__sb": "standby_pay"},
+            ),
+            rates,
+            alias="__ot",
         ),
         rates,
     )
@@ -106,11 +105,7 @@ def worked_cost_parts(frames: Frames, pieces: pl.DataFrame, rates: RateSet) -> p
         .when(cat == "additional")
         .then(pl.col("cost_basis") * pl.col("hours"))
         .when(cat == "overtime")
-        .then(
-            pl.col("cost_basis")
-            * pl.col("hours")
-            * pl.when(t == "overtime_simple").then(pl.col("__ots")).otherwise(pl.col("__otq"))
-        )
+        .then(pl.col("cost_basis") * pl.col("hours") * pl.col("__ot"))
         .when(cat == "hourly")
         .then(pl.col("hourly_wage") * (1 + pl.col("__hp")) * pl.col("counted_hours"))
         .when((pl.col("form_class") == "monthly") & (t == "on_call"))
@@ -171,4 +166,5 @@ def worked_cost_parts(frames: Frames, pieces: pl.DataFrame, rates: RateSet) -> p
             ),
         ]
     )
-    return parts.filter(pl.col("amount") != 0).cast(SUM_SCHEMA)  # type: ignore[arg-type]
+    parts = parts.filter(pl.col("amount") != 0).with_columns(pl.lit(WORK).alias("kind"))
+    return parts.select(list(SUM_SCHEMA)).cast(SUM_SCHEMA)  # type: ignore[arg-type]
