@@ -78,14 +78,9 @@ def worked_ob_pieces(
     return pieces.with_columns(category.alias("category"))
 
 
-def worked_cost_parts(frames: Frames, pieces: pl.DataFrame, rates: RateSet) -> pl.DataFrame:
-    """Cost of worked time (wages, OB) and its social fees on the pieces' cases, summed per
-    case, month, column and structural (:data:`SUM_SCHEMA`).
-
-    ``pieces`` carry ``__fee``, the social fee rate of their date: each piece's fee is its
-    amount × that rate before the sum, so a rate that changes inside a month applies from its
-    date.
-    """
+def priced_pieces(pieces: pl.DataFrame, rates: RateSet) -> pl.DataFrame:
+    """``pieces`` (:func:`worked_ob_pieces`) with ``wage`` and ``ob``: each piece's pay before
+    social fees by the computed-cost rules (OB only on ``ordinary`` and ``additional`` time)."""
     priced = with_ob_amount(
         with_overtime_factor(
             rates.join(
@@ -98,7 +93,6 @@ def worked_cost_parts(frames: Frames, pieces: pl.DataFrame, rates: RateSet) -> p
         rates,
     )
     cat, t = pl.col("category"), pl.col("time_type")
-    structural = pl.col("structural").fill_null(False)
     wage = (
         pl.when(cat == "ordinary")
         .then(pl.col("cost_basis") * pl.col("hours"))
@@ -115,6 +109,22 @@ def worked_cost_parts(frames: Frames, pieces: pl.DataFrame, rates: RateSet) -> p
         .otherwise(pl.lit(0.0))
         .fill_null(0.0)
     )
+    ob_eligible = t.is_in(list(OB_TIME_TYPES)) & pl.col("form_class").is_not_null()
+    ob = pl.when(ob_eligible).then(pl.col("ob_amount") * pl.col("hours")).otherwise(0.0)
+    return priced.with_columns(wage.alias("wage"), ob.fill_null(0.0).alias("ob"))
+
+
+def worked_cost_parts(frames: Frames, pieces: pl.DataFrame, rates: RateSet) -> pl.DataFrame:
+    """Cost of worked time (wages, OB) and its social fees on the pieces' cases, summed per
+    case, month, column and structural (:data:`SUM_SCHEMA`).
+
+    ``pieces`` carry ``__fee``, the social fee rate of their date: each piece's fee is its
+    amount × that rate before the sum, so a rate that changes inside a month applies from its
+    date.
+    """
+    priced = priced_pieces(pieces, rates)
+    cat = pl.col("category")
+    structural = pl.col("structural").fill_null(False)
     column = (
         pl.when(structural & cat.is_in(["ordinary"]))
         .then(pl.lit("training_reassignment"))
@@ -128,8 +138,6 @@ def worked_cost_parts(frames: Frames, pieces: pl.DataFrame, rates: RateSet) -> p
         .then(pl.lit("salary_hourly"))
         .otherwise(pl.lit("other_staff"))
     )
-    ob_eligible = t.is_in(list(OB_TIME_TYPES)) & pl.col("form_class").is_not_null()
-    ob = pl.when(ob_eligible).then(pl.col("ob_amount") * pl.col("hours")).otherwise(0.0)
     sums = (
         priced.lazy()
         .select(
@@ -137,8 +145,8 @@ def worked_cost_parts(frames: Frames, pieces: pl.DataFrame, rates: RateSet) -> p
             "month",
             column.alias("column"),
             structural.alias("structural"),
-            wage.alias("w"),
-            ob.alias("ob"),
+            pl.col("wage").alias("w"),
+            "ob",
             "__fee",
         )
         .group_by("case_id", "month", "column", "structural")
