@@ -247,6 +247,20 @@ class RateSet:
             paid_absence=self.paid_absence,
         )
 
+    def frozen_on(self, day: dt.date) -> RateSet:
+        """This set with every key held at its value on ``day``, always (fixed prices)."""
+        fixed = [
+            Rate(key, BEGINNING, self.value(key, day), source=f"fast pris per {day.isoformat()}")
+            for key in self.keys()
+        ]
+        return RateSet.of(
+            fixed,
+            name=f"{self.name}, fasta priser per {day.isoformat()}",
+            labels=self.labels,
+            ob_windows=self.ob_windows,
+            paid_absence=self.paid_absence,
+        )
+
     def with_values(self, **values: float) -> RateSet:
         """Shorthand: several keys replaced by constants (``with_values(social_fee_rate=0)``)."""
         out = self
