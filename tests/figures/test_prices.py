@@ -105,6 +105,7 @@ def test_a_higher_schablon_and_wage_are_a_price_effect_not_the_measures():
     assert fixed_d == pytest.approx(actual_b)
     effect = fixed_price_effect(
         prices_on=START,
+        realised=actual_b - actual_d,
         baseline_fixed=fixed_b,
         now_fixed=fixed_d,
         baseline_actual=actual_b,
@@ -115,3 +116,27 @@ def test_a_higher_schablon_and_wage_are_a_price_effect_not_the_measures():
     assert effect.price_effect == pytest.approx(
         20 * (347.70 - 342.60) - 20 * (wage_2026 - 150) * FEE
     )
+
+
+def test_the_measured_effect_at_fixed_prices_and_the_price_effect_add_up_to_the_realised():
+    # Realised 40 000 (booked); the time data: at own prices 1 000 − 1 300, at fixed prices
+    # 1 000 − 1 000: the price effect is −300 − 0 = −300, the measure's 40 300.
+    effect = fixed_price_effect(
+        prices_on=START,
+        realised=40_000,
+        baseline_fixed=1_000,
+        now_fixed=1_000,
+        baseline_actual=1_000,
+        now_actual=1_300,
+    )
+    assert effect.price_effect == pytest.approx(-300)
+    assert effect.measured == pytest.approx(40_300)
+    none = fixed_price_effect(
+        prices_on=START,
+        realised=None,
+        baseline_fixed=1_000,
+        now_fixed=1_000,
+        baseline_actual=1_000,
+        now_actual=1_300,
+    )
+    assert none.measured is None and none.price_effect == pytest.approx(-300)

@@ -93,6 +93,7 @@ LABELS: dict[str, str] = {
     "idle_cost": "Tomtid (kr)",
     "area": "Åtgärdsområde",
     "cost_base": "Kostnadsbas (kr)",
+    "hours": "Timmar",
     "effect_low": "Effekt låg (kr)",
     "effect_high": "Effekt hög (kr)",
 }

@@ -22,16 +22,18 @@ Measured effect, from the cost at the baseline date B and now (D):
   year (from its start or 1 January to 31 December), the same proration as the expected
   current-year effect.
 
-Measured effect at fixed prices (:func:`fixed_price_effect`): the same two 12-month windows,
-both computed at the prices in force at the plan's start P (every rate, e.g. the schablon and
-the OB amounts, and each employee's wage, as on P; :mod:`timbalans.figures.prices`), and from
-the time data alone (the computed columns of case-economics, since booked amounts cannot be
-repriced):
+Measured effect at fixed prices (:func:`fixed_price_effect`): the realised effect split into
+what prices did and the rest. The KPI's cost over the same two 12-month windows is computed
+from the time data (the computed columns of case-economics: booked amounts cannot be
+repriced) twice: at each month's own prices, and at the prices in force at the plan's start P
+(every rate, e.g. the schablon and the OB amounts, and each employee's wage, as on P;
+:mod:`timbalans.figures.prices`):
 
-* measured at fixed prices = cost(B, at P's prices) − cost(D, at P's prices);
-* price effect = (cost(B) − cost(D), both at their own prices, computed) − measured at fixed
-  prices: what changed prices alone did to the KPI's cost (a rise of the schablon lowers a
-  deficit without any measure). Shown as its own line, never as the measure's effect.
+* price effect = (cost(B) − cost(D) at own prices) − (cost(B) − cost(D) at P's prices): what
+  changed prices alone did to the KPI's cost (a rise of the schablon lowers a deficit without
+  any measure). Shown as its own line, never as the measure's effect;
+* measured at fixed prices = realised − price effect, so the two add up to the realised
+  effect (booked changes stay in the measure's part).
 """
 
 from __future__ import annotations
@@ -294,19 +296,22 @@ class FixedPriceEffect:
 def fixed_price_effect(
     *,
     prices_on: dt.date,
+    realised: float | None,
     baseline_fixed: float | None,
     now_fixed: float | None,
     baseline_actual: float | None,
     now_actual: float | None,
 ) -> FixedPriceEffect:
-    """See the module docstring: all four costs from the time data, ``*_fixed`` at the prices
-    of ``prices_on``, ``*_actual`` at each month's own prices."""
-    if baseline_fixed is None or now_fixed is None:
+    """See the module docstring: the four costs from the time data, ``*_fixed`` at the prices
+    of ``prices_on``, ``*_actual`` at each month's own prices; ``realised`` the measured
+    effect (:func:`measured_effect`)."""
+    costs = (baseline_fixed, now_fixed, baseline_actual, now_actual)
+    if any(c is None for c in costs):
         return FixedPriceEffect(prices_on, None, None)
-    measured = baseline_fixed - now_fixed
-    if baseline_actual is None or now_actual is None:
-        return FixedPriceEffect(prices_on, measured, None)
-    return FixedPriceEffect(prices_on, measured, (baseline_actual - now_actual) - measured)
+    assert baseline_fixed is not None and now_fixed is not None  # for mypy
+    assert baseline_actual is not None and now_actual is not None
+    price = (baseline_actual - now_actual) - (baseline_fixed - now_fixed)
+    return FixedPriceEffect(prices_on, None if realised is None else realised - price, price)
 
 
 @dataclass(frozen=True)
