@@ -100,7 +100,7 @@ LABELS: dict[str, str] = {
 
 #: Swedish names of the savings areas and the case-economics sources (values, not columns).
 VALUE_LABELS: dict[str, str] = {
-    "decided_hours": "Beslutade timmar (obetalda timmar och övertäckning)",
+    "decided_hours": "Timmar som inte ersätts",
     "cases": "Ärenden med störst underskott",
     "temp_overtime": "Timavlönade, övertid och mertid",
     "sick_leave": "Sjukfrånvaro",
