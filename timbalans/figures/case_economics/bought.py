@@ -11,6 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from timbalans.figures.case_economics.base import Window, case_units
+from timbalans.figures.case_economics.revenue import pieces_from, revenue_periods
 from timbalans.figures.case_economics.worked import priced_pieces, worked_ob_pieces
 from timbalans.figures.frames import Frames
 from timbalans.figures.registry import FigureRequest
@@ -36,8 +37,11 @@ def bought_hours(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     if window.last_fact < window.first:
         return pl.DataFrame(schema=BOUGHT_SCHEMA)
     rates = req.settings.rates
-    pieces = worked_ob_pieces(frames, req.settings, window.first, window.last_fact).filter(
-        pl.col("category").is_in(list(BOUGHT))
+    # From the same first day as the table's (its settlement periods' starts), so the split
+    # worked time is shared with it.
+    first = pieces_from(window, revenue_periods(frames, window))
+    pieces = worked_ob_pieces(frames, req.settings, first, window.last_fact).filter(
+        (pl.col("date") >= pl.lit(window.first, pl.Date)) & pl.col("category").is_in(list(BOUGHT))
     )
     priced = priced_pieces(rates.join(pieces, {"__fee": "social_fee_rate"}), rates)
     fees = 1 + pl.col("__fee")

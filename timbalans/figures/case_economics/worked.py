@@ -48,7 +48,23 @@ def worked_ob_pieces(
     Columns of worked plus ``hours``, ``date``, ``ob_category``, ``month``, ``counted_hours``,
     the employment in force (:func:`timbalans.figures.staff.employment_on`) and ``category``
     (``ordinary``/``additional``/``overtime``/``hourly``/``other``, as in the overtime table).
+    Remembered per frames, days, counting factors and rates: the table and the savings' bought
+    hours split the same worked time.
     """
+    key = (
+        "worked_ob_pieces",
+        first,
+        last_fact,
+        settings.on_call_factor,
+        settings.standby_factor,
+        settings.rates,
+    )
+    return frames.derived(key, lambda: _worked_ob_pieces(frames, settings, first, last_fact))
+
+
+def _worked_ob_pieces(
+    frames: Frames, settings: FigureSettings, first: dt.date, last_fact: dt.date
+) -> pl.DataFrame:
     if last_fact < first:
         worked = frames.worked.clear()
     else:
