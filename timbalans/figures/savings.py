@@ -1,9 +1,10 @@
 """savings (effekt av åtgärder): one row per measure area, from the 12 months ending D.
 
 spec/figures.md "savings". The window is the 12 calendar months ending with D's month (the
-last one up to D); every table below is computed for it with the same D. No krona is in two
-areas' bases, every base is at most what was spent, and each hour is priced at the cost of
-the hour that would not be bought.
+last one up to D); every table below is computed for it with the same D. An hour is in one
+base only, every base is at most what was spent, and each hour is priced at the cost of the
+hour that would not be bought. As the spec defines ``cases``, only its decided_hours part is
+taken out of it: the sick pay and bought hours of those cases are in their results too.
 
 *Bought hours* (:func:`timbalans.figures.case_economics.bought.bought_hours`): per unit (the
 case's) and month, overtime, mertid and hourly-staff hours with their own computed cost
