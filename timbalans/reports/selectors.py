@@ -146,7 +146,7 @@ def plan_summary(tables: dict[str, pl.DataFrame], *, as_of: dt.date) -> PlanSumm
         ordinary = _sum(absence, "ordinary_hours")
         rate = 100 * _sum(absence, "sick_hours") / ordinary if ordinary else None
         detail = f"sjukfrånvaro {fmt.pct(rate)} av ordinarie arbetstid" if rate is not None else ""
-        drivers.append(Driver("Sjukfrånvaro och ersättningsbemanning", sick, detail))
+        drivers.append(Driver("Sjuklön dag 1–14", sick, detail))
     decided = _savings_cost(tables, "decided_hours")
     if decided is not None:
         hours = kpis.kpi_value("decided_hours", tables).value
