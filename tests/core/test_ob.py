@@ -25,7 +25,7 @@ from timbalans.core.ob import (
     ob_split,
     with_ob_amount,
 )
-from timbalans.core.rates import ObWindows, Rate, default_rates
+from timbalans.core.rates import ObSchedule, ObWindows, Rate, default_rates
 
 WINDOWS = default_rates().ob_windows
 TZ = ZoneInfo("Europe/Stockholm")
@@ -250,3 +250,46 @@ def test_every_minute_lands_in_the_category_a_minute_clock_gives(start_min, leng
         expected[_category(start + dt.timedelta(minutes=m))] += 1
     for c in OB_CATEGORIES:
         assert got[c] * 60 == pytest.approx(expected[c], abs=1e-6), c
+
+
+# --------------------------------------------------------------------- dated windows and days
+
+
+def test_the_storhelg_days_are_data_of_the_rate_set():
+    # Midsommarafton is Friday 20 June 2025. With it among the storhelg days, 10:00–14:00 is
+    # storhelg; a version without it leaves a red day (holiday eve): weekend.
+    shipped = ObWindows()
+    without = ObWindows(storhelg_days=("Långfredagen", "Pingstafton", "Julafton", "Nyårsafton"))
+    day = ("2025-06-20 10:00", "2025-06-20 14:00", 0)
+    assert ob_hours(worked(day), shipped, by=["case_id"]).row(0, named=True)["storhelg"] == 4
+    assert ob_hours(worked(day), without, by=["case_id"]).row(0, named=True)["weekend"] == 4
+    assert "Midsommarafton" in default_rates().ob_windows.on(dt.date(2025, 6, 20)).storhelg_days
+
+
+def test_a_later_version_of_the_windows_applies_from_its_date():
+    # From 2026-01-01 the evening starts at 18:00: Tuesday 18:00–19:00 is none in 2025 and
+    # weekday evening in 2026; 19:00–20:00 is evening in both.
+    schedule = ObSchedule.of(
+        [ObWindows(), ObWindows(evening=(18 * 60, 22 * 60), valid_from=dt.date(2026, 1, 1))]
+    )
+    rows = worked(
+        ("2025-03-04 18:00", "2025-03-04 20:00", 0), ("2026-03-03 18:00", "2026-03-03 20:00", 0)
+    )
+    pieces = ob_split(rows, schedule)
+    by_year = pieces.group_by(pl.col("date").dt.year().alias("y"), "ob_category").agg(
+        pl.col("hours").sum()
+    )
+    got = {(r["y"], r["ob_category"]): r["hours"] for r in by_year.iter_rows(named=True)}
+    assert got == {
+        (2025, "none"): 1.0,
+        (2025, "weekday_evening"): 1.0,
+        (2026, "weekday_evening"): 2.0,
+    }
+
+
+def test_the_storhelg_amounts_of_2025_and_2026_are_example_values():
+    rates = default_rates()
+    assert rates.rate_on("ob_storhelg", dt.date(2024, 12, 24)).example is False
+    for day in (dt.date(2025, 12, 24), dt.date(2026, 12, 24)):
+        assert rates.rate_on("ob_storhelg", day).example is True
+        assert rates.rate_on("ob_storhelg_night", day).example is True

@@ -7,6 +7,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
+from timbalans.core.calendar import UNKNOWN_DAY, storhelg_frame
 from timbalans.core.rates import (
     EXAMPLE_LABEL,
     UNKNOWN_RATE,
@@ -27,11 +28,12 @@ def test_the_standard_hourly_rate_ships_for_2023_to_2026():
     assert r.value("raised_rate_cap_pct") == 12.0
 
 
-def test_storhelg_amounts_are_sourced_and_weekday_amounts_are_examples():
+def test_storhelg_amounts_of_2023_are_sourced_later_ones_and_weekday_amounts_are_examples():
     r = default_rates()
     assert r.rate_on("ob_storhelg", dt.date(2025, 12, 24)).value == 118.80
     assert r.rate_on("ob_storhelg_night", dt.date(2025, 12, 24)).value == 142.60
-    assert not r.rate_on("ob_storhelg", None).example
+    assert not r.rate_on("ob_storhelg", dt.date(2023, 12, 24)).example
+    assert r.rate_on("ob_storhelg", None).example  # 2026: not confirmed by a source
     for key in ("ob_weekday_evening", "ob_weekday_night", "ob_weekend", "overtime_factor_simple"):
         assert r.rate_on(key, None).example, key
     assert r.value("social_fee_rate", dt.date(2023, 5, 1)) == 0.4453
@@ -114,3 +116,44 @@ def test_the_single_value_properties_read_the_rate_on_rates_on():
     assert s.social_fee_rate == 0.4453
     assert s.overtime_factor_qualified == 2.0
     assert s.with_rates(holiday_pay_rate=0.13).holiday_pay_rate == 0.13
+
+
+def test_the_ob_windows_are_dated_versions_read_from_the_file():
+    r = rates_from_mapping(
+        {
+            "rates": {"x": {"values": [[dt.date(2023, 1, 1), 1.0]]}},
+            "ob_windows": [
+                {"valid_from": dt.date(2023, 1, 1), "evening": ["19:00", "22:00"]},
+                {
+                    "valid_from": dt.date(2026, 4, 1),
+                    "evening": ["18:00", "22:00"],
+                    "storhelg_days": ["Julafton", "Påskafton"],
+                },
+            ],
+        }
+    )
+    assert r.ob_windows.on(dt.date(2026, 3, 31)).evening == (19 * 60, 22 * 60)
+    assert r.ob_windows.on(dt.date(2026, 4, 1)).evening == (18 * 60, 22 * 60)
+    assert r.ob_windows.on(dt.date(2026, 4, 1)).storhelg_days == ("Julafton", "Påskafton")
+    assert r.ob_windows.boundaries() == (0, 6 * 60, 7 * 60, 18 * 60, 19 * 60, 22 * 60)
+
+
+def test_rows_from_examples_from_are_example_values():
+    r = rates_from_mapping(
+        {
+            "rates": {
+                "x": {
+                    "examples_from": dt.date(2025, 1, 1),
+                    "values": [[dt.date(2023, 1, 1), 1.0], [dt.date(2025, 1, 1), 2.0]],
+                }
+            }
+        }
+    )
+    assert [rate.example for rate in r.history("x")] == [False, True]
+
+
+def test_an_unknown_storhelg_day_is_refused_by_name():
+    with pytest.raises(ValueError) as caught:
+        storhelg_frame(2026, ["Julafton", "Kräftskivan"])
+    assert str(caught.value) == UNKNOWN_DAY.format(name="Kräftskivan")
+    assert storhelg_frame(2026, ["Påskafton"])["date"].to_list() == [dt.date(2026, 4, 4)]

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from tests.figures.helpers import frames, shift_row, table, worked_row
 from timbalans.core.ob import ob_split, with_ob_amount
 from timbalans.core.rates import Rate, default_rates
+from timbalans.figures.absence import absence
 from timbalans.figures.case_economics import (
     COLUMNS,
     COST_COLUMNS,
@@ -469,3 +470,110 @@ def test_the_four_largest_2025_deficits_of_the_demo_are_the_action_plans_cases(d
         .sort("r")
     )
     assert computed["case_id"].head(4).to_list() == ["51470", "51357", "51463", "51451"]
+
+
+# --------------------------------------------------------------------------- revised cost rules
+
+
+def test_sick_pay_includes_the_ob_the_employee_lost():
+    # E2 sick Monday 3 – Saturday 8 March 2025 (one spell, days 1–6); planned 08–16 in C1 on
+    # the five weekdays (40 h, no OB) and Saturday 10–14 (4 h weekend OB, 60 kr/h).
+    # Pay lost: 0.8 × 150 × 40 = 4 800 and 0.8 × (150 + 60) × 4 = 672; deduction 20 % ×
+    # 0.8 × 150 × 40 h = 960. Net 5 472 − 960 = 4 512.
+    shifts = [
+        shift_row("C1", "E2", f"2025-03-{d:02d} 08:00", f"2025-03-{d:02d} 16:00")
+        for d in (3, 4, 5, 6, 7)
+    ] + [shift_row("C1", "E2", "2025-03-08 10:00", "2025-03-08 14:00")]
+    absences = [
+        {
+            "employee_id": "E2",
+            "start": "2025-03-03 00:00",
+            "end": "2025-03-09 00:00",
+            "type": "sick",
+        }
+    ]
+    f = base(shifts=shifts, absences=absences)
+    rows, _ = compute(f, "2025-03-31", "2025-03-01")
+    assert rows["C1", "2025-03"]["cost_sick_pay"] == pytest.approx(4512)
+    # absence's sick_pay_cost is the same rule, with social fees.
+    req = FigureRequest.make(dt.date(2025, 3, 31), date_from=dt.date(2025, 3, 1))
+    unit = absence(f, req).filter(pl.col("unit_id") == "U1").row(0, named=True)
+    assert unit["sick_pay_cost"] == pytest.approx(4512 * (1 + FEE))  # 6 521.19
+
+
+def test_sick_pay_share_is_a_dated_rate():
+    # The same spell with sick_pay_share 0.9 from 2025-03-06: days 4–6 (6, 7 March 8 h, 8 March
+    # 4 h OB) at 90 %. 0.8 × 150 × 24 = 2 880; 0.9 × 150 × 16 = 2 160; 0.9 × 210 × 4 = 756;
+    # deduction with the first day's share: 960. Net 5 796 − 960 = 4 836.
+    rates = default_rates().overridden(
+        [Rate("sick_pay_share", dt.date(2025, 3, 6), 0.9)], name="test"
+    )
+    shifts = [
+        shift_row("C1", "E2", f"2025-03-{d:02d} 08:00", f"2025-03-{d:02d} 16:00")
+        for d in (3, 4, 5, 6, 7)
+    ] + [shift_row("C1", "E2", "2025-03-08 10:00", "2025-03-08 14:00")]
+    absences = [
+        {
+            "employee_id": "E2",
+            "start": "2025-03-03 00:00",
+            "end": "2025-03-09 00:00",
+            "type": "sick",
+        }
+    ]
+    own = replace(FigureSettings(), rates=rates)
+    rows, _ = compute(base(shifts=shifts, absences=absences), "2025-03-31", "2025-03-01", own)
+    assert rows["C1", "2025-03"]["cost_sick_pay"] == pytest.approx(4836)
+
+
+def test_an_overtime_hour_at_the_monthly_salary_over_94():
+    # E1 (26 000 kr) works Thursday 18–20 as simple overtime; with the divisor 94 in force each
+    # hour costs 26 000 / 94 = 276.60 (the factor 1.8 would give 270); qualified / 72 = 361.11.
+    f = base(
+        worked=[
+            worked_row("C1", "E1", "2025-02-06 18:00", "2025-02-06 20:00", 0, "overtime_simple"),
+            worked_row("C1", "E1", "2025-02-07 18:00", "2025-02-07 19:00", 0, "overtime_qualified"),
+        ]
+    )
+    own = FigureSettings().with_rates(overtime_divisor_simple=94, overtime_divisor_qualified=72)
+    rows, _ = compute(f, "2025-02-28", "2025-02-01", own)
+    assert rows["C1", "2025-02"]["cost_overtime"] == pytest.approx(2 * 26000 / 94 + 26000 / 72)
+    # A divisor of 0 (the shipped value) leaves the factor: 150 × 1.8 × 2 + 150 × 2.0 × 1.
+    rows, _ = compute(f, "2025-02-28", "2025-02-01")
+    assert rows["C1", "2025-02"]["cost_overtime"] == pytest.approx(540 + 300)
+
+
+def test_vacation_is_paid_absence_not_idle_time():
+    # January 2025: E1 works 50 h in C1 (7 500 kr charged) and has 40 h of vacation (6 000 kr);
+    # E2 works nothing. Paid salary 2 × 26 000 = 52 000 on U1.
+    vacation = {
+        "employee_id": "E1",
+        "start": "2025-01-20 00:00",
+        "end": "2025-01-25 00:00",
+        "type": "vacation",
+        "hours": 40.0,
+    }
+    rows, _ = compute(
+        base(decisions=[DECISION_C1], worked=[day(d) for d in JAN], absences=[vacation]),
+        "2025-01-31",
+        "2025-01-01",
+    )
+    unit = rows["U1", "2025-01"]
+    assert unit["paid_absence_cost"] == pytest.approx(6000 * (1 + FEE))  # 8 671.80
+    assert unit["idle_cost"] == pytest.approx((52000 - 7500 - 6000) * (1 + FEE))  # 55 644.05
+    # Both are salary: the unit row's salary is unchanged by the split.
+    assert unit["cost_salary_monthly"] == pytest.approx(52000 - 7500)
+
+
+def test_unpaid_absence_is_neither_paid_absence_nor_idle():
+    # E2 on unpaid leave 40 h in January: the salary is 40 × 150 = 6 000 less, none of it idle.
+    leave = {
+        "employee_id": "E2",
+        "start": "2025-01-20 00:00",
+        "end": "2025-01-25 00:00",
+        "type": "leave",
+        "hours": 40.0,
+    }
+    rows, _ = compute(base(absences=[leave]), "2025-01-31", "2025-01-01")
+    unit = rows["U1", "2025-01"]
+    assert unit["paid_absence_cost"] == 0
+    assert unit["idle_cost"] == pytest.approx((52000 - 6000) * (1 + FEE))

@@ -216,3 +216,11 @@ def test_same_day_in_keeps_month_ends():
     assert same_day_in(date(2025, 2, 28), 2024) == date(2024, 2, 29)
     assert same_day_in(date(2024, 2, 29), 2025) == date(2025, 2, 28)
     assert same_day_in(date(2026, 3, 31), 2025) == date(2025, 3, 31)
+
+
+def test_overtime_pay_can_be_the_monthly_salary_over_a_divisor():
+    # AB § 20: simple overtime monthly_salary / 94, qualified / 72. The 10 simple hours are
+    # by a 31 200 kr employee, the 8 qualified by a 26 000 kr one.
+    s = FigureSettings().with_rates(overtime_divisor_simple=94, overtime_divisor_qualified=72)
+    r = rows(FigureRequest.make(D, date_from=date(2026, 3, 1), settings=s))["U1", "2026-03"]
+    assert r["overtime_cost"] == pytest.approx(10 * 31200 / 94 + 8 * 26000 / 72)  # 5 208.04

@@ -105,6 +105,7 @@ SAVINGS = pl.DataFrame(
     {
         "area": list(kpis.AREAS),
         "cost_base": [9_000.0, 220_000.0, 5_000.0, 3_000.0, 10_000.0],
+        "hours": [18.0, None, 20.0, None, None],
         "effect_low": [900.0, 22_000.0, 500.0, 300.0, None],
         "effect_high": [1_800.0, 44_000.0, 1_000.0, 600.0, None],
     }
@@ -131,11 +132,35 @@ TABLES = {
 }
 
 
-def test_decided_hours_are_unpaid_plus_excess_coverage_hours_costed_by_savings():
+def test_decided_hours_are_the_hours_and_cost_of_the_savings_base():
+    # savings' decided_hours: unpaid hours of closed periods + forecast over of open ones.
     v = kpis.kpi_value("decided_hours", TABLES)
-    assert v.value == pytest.approx(12.5 + 4.0 + 1.5)
+    assert v.value == pytest.approx(18.0)
     assert v.cost == pytest.approx(9_000)
-    assert v.parts == {"unpaid_hours": 12.5, "excess_worked_hours": 5.5}
+    assert v.parts == {"hours": 18.0}
+
+
+def test_savings_lines_give_each_area_its_base_and_sentence():
+    lines = kpis.savings_lines(SAVINGS)
+    assert [line.area for line in lines] == list(kpis.AREAS)
+    assert lines[0].cost_base == 9_000 and lines[0].hours == 18.0
+    assert lines[0].text.startswith("Timmar som inte ersätts")
+    assert lines[4].effect_low is None
+    assert kpis.savings_lines(None) == ()
+
+
+def test_the_cases_kpi_from_the_time_data_alone():
+    economics = pl.DataFrame(
+        {
+            "case_id": ["A", "B", ""],
+            "result": [-100.0, -30.0, -7.0],
+            "computed_revenue": [50.0, 10.0, 0.0],
+            "computed_cost_total": [80.0, 15.0, 4.0],
+        }
+    )
+    v = kpis.kpi_value("cases", {"case-economics": economics}, computed=True)
+    assert v.cost == pytest.approx(30 + 5)  # the unit row (case "") is not a case
+    assert kpis.kpi_value("cases", {"case-economics": economics}).cost == pytest.approx(130)
 
 
 def test_the_cases_kpi_is_the_deficit_of_the_named_cases():

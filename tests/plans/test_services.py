@@ -60,9 +60,11 @@ def test_measure_2_names_and_follows_the_four_largest_deficits(plan):
 
 def test_expected_effects_are_prefilled_from_savings_for_the_unit(plan):
     m = plan.measures.get(number=2)
-    # savings: 10 % and 20 % of 220 000; the current year from 30 June is 185 of 365 days.
-    assert (m.effect_full_low, m.effect_full_high) == (22_000, 44_000)
-    assert (m.effect_current_low, m.effect_current_high) == (11_000, 22_000)
+    # savings: 10 % and 20 % of the influenceable deficit, 220 000 less 51470's 10 000 of
+    # HSL (structural) = 210 000; the current year from 30 June is 185 of 365 days:
+    # 21 000 × 185/365 = 10 644 → 11 000, 42 000 × 185/365 = 21 288 → 21 000.
+    assert (m.effect_full_low, m.effect_full_high) == (21_000, 42_000)
+    assert (m.effect_current_low, m.effect_current_high) == (11_000, 21_000)
     # The target: the baseline less the low reduction (10 %).
     assert m.target_value == pytest.approx(198_000)
 
@@ -95,7 +97,8 @@ def test_case_plans_start_from_measure_2_for_the_largest_deficits(imported, acce
     assert measure.kpi_cases == ["51470"]
     assert measure.baseline_value == pytest.approx(100_000)
     assert "(100\u00a0000\u00a0kr de senaste 12 månaderna)" in measure.description
-    assert (measure.effect_full_low, measure.effect_full_high) == (10_000, 20_000)
+    # savings of the case: 10–20 % of its influenceable deficit, 100 000 less 10 000 of HSL.
+    assert (measure.effect_full_low, measure.effect_full_high) == (9_000, 18_000)
 
 
 def test_case_plans_are_not_made_twice_for_a_case_with_a_plan_in_progress(imported, access_of):

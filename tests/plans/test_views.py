@@ -43,7 +43,8 @@ def test_the_plan_page_shows_baseline_now_and_the_expected_range(created):
     html = client.get(f"/handlingsplaner/{plan.pk}/", {"as_of": "2025-06-30"}).content.decode()
     assert "Underskott i de största underskottsärendena" in html
     assert f"220{NBSP}000{NBSP}kr" in html  # baseline and now of measure 2
-    assert f"22{NBSP}tkr – 44{NBSP}tkr" in html  # expected full year of measure 2
+    # expected full year of measure 2: 10–20 % of the influenceable deficit 210 000
+    assert f"21{NBSP}tkr – 42{NBSP}tkr" in html
     assert "Ingen direkt besparing" in html  # measure 5
 
 
@@ -145,3 +146,15 @@ def test_the_case_page_shows_the_cases_own_plan_to_the_roles_that_see_plans(
     # The coordinator sees no economics and no plans.
     hidden = as_user("samordnare").get("/arenden/51470/?as_of=2025-06-30").content.decode()
     assert "Handlingsplan för ärendet" not in hidden
+
+
+def test_the_plan_page_shows_each_cost_base_how_it_is_computed_and_the_price_effect(created):
+    from timbalans.plans import kpis
+
+    client, plan = created
+    html = client.get(f"/handlingsplaner/{plan.pk}/", {"as_of": "2025-06-30"}).content.decode()
+    for area in kpis.AREAS:
+        assert kpis.KPIS[area].base_text in html, area
+    # The cases base: the influenceable deficit of the four worst, 210 000 kr.
+    assert f"210{NBSP}000{NBSP}kr" in html
+    assert "Uppmätt i fasta priser" in html and "Priseffekt" in html

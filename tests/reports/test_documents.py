@@ -64,8 +64,9 @@ def test_the_measures_table_in_the_docx_holds_the_savings_ranges_of_the_unit(pla
         "Ekonomisk effekt (innevarande år)",
         "Ekonomisk effekt (helår)",
     ]
-    # Measure 2 by hand: 10–20 % of 220 000; the current year 185/365 of it.
-    assert table[2] == ["2. Ärenden", "2025-06-30", f"11–22{NBSP}tkr", f"22–44{NBSP}tkr"]
+    # Measure 2 by hand: 10–20 % of the influenceable deficit, 220 000 less 51470's HSL
+    # 10 000 = 210 000; the current year 185/365 of it.
+    assert table[2] == ["2. Ärenden", "2025-06-30", f"11–21{NBSP}tkr", f"21–42{NBSP}tkr"]
     assert table[5] == [
         "5. Synliggöra och särskilja strukturella kostnader",
         "2025-06-30",
@@ -134,8 +135,8 @@ def test_the_docx_shows_follow_ups_with_their_captured_values_after_a_reimport(
         ["2025-06-30", "Enligt plan", f"220{NBSP}000{NBSP}kr", "–", "Start"],
         ["2025-07-31", "Försenad", f"180{NBSP}000{NBSP}kr", f"471{NBSP}290{NBSP}kr", ""],
     ]
-    effect = next(t for t in tables if t[0] == ["", "Bedömd", "Uppmätt"] and "11–22" in t[1][1])
-    assert effect[2] == ["Helår", f"22–44{NBSP}tkr", f"471{NBSP}290{NBSP}kr"]
+    effect = next(t for t in tables if t[0] == ["", "Bedömd", "Uppmätt"] and "11–21" in t[1][1])
+    assert effect[2] == ["Helår", f"21–42{NBSP}tkr", f"471{NBSP}290{NBSP}kr"]
     assert effect[3] == ["Hittills sedan baslinjen", "", f"40{NBSP}000{NBSP}kr"]
 
 
@@ -154,7 +155,7 @@ def test_the_pdf_carries_the_same_summary_as_the_docx(plan, access_of, tmp_path)
     ).stdout
     flat = " ".join(text.replace(NBSP, " ").split())
     assert "Verksamheten visar ett underskott på 219 000 kr för perioden 2024-07 – 2025-06" in flat
-    assert "2. Ärenden 2025-06-30 11–22 tkr 22–44 tkr" in flat
+    assert "2. Ärenden 2025-06-30 11–21 tkr 21–42 tkr" in flat
 
 
 @pytest.fixture
@@ -342,3 +343,15 @@ def test_libreoffice_converts_the_docx_documents_to_pdf(plan, goal_2025, access_
         pdf = tmp_path / "pdf" / name.replace(".docx", ".pdf")
         assert pdf.exists(), result.stdout + result.stderr
         assert pdf.read_bytes().startswith(b"%PDF-")
+
+
+def test_the_docx_shows_the_cost_bases_of_the_page_with_how_each_is_computed(plan, access_of):
+    tables = docx_tables(make_plan_docx(access_of("chef"), plan))
+    bases = next(t for t in tables if t[0][0] == "Område")
+    assert [row[0] for row in bases[1:]] == [kpis.KPIS[a].label for a in kpis.AREAS]
+    assert [row[4] for row in bases[1:]] == [kpis.KPIS[a].base_text for a in kpis.AREAS]
+    # The same numbers as the page: the cases base is 210 000 kr.
+    assert bases[2][1] == f"210{NBSP}000{NBSP}kr"
+    effect = next(t for t in tables if t[0] == ["", "Bedömd", "Uppmätt"])
+    assert effect[4][0] == "Hittills, i fasta priser per 2025-06-30"
+    assert effect[5][0] == "Priseffekt (inte åtgärdens effekt)"

@@ -38,6 +38,8 @@ import polars as pl
 #: The storhelg days, in calendar order within a year.
 STORHELG_DAYS = ("Långfredagen", "Pingstafton", "Midsommarafton", "Julafton", "Nyårsafton")
 
+UNKNOWN_DAY = "okänd helgdag: {name!r} (ange en helgdags namn, t.ex. Julafton eller Pingstafton)"
+
 _HOLIDAY_SCHEMA = {"date": pl.Date(), "name": pl.String()}
 _STORHELG_SCHEMA = {
     "name": pl.String(),
@@ -130,11 +132,27 @@ def is_holiday_expr(expr: pl.Expr | str, years: int | Iterable[int]) -> pl.Expr:
     return col.dt.date().is_in(dates.implode())
 
 
-def storhelg_frame(years: int | Iterable[int]) -> pl.DataFrame:
+def named_day(year: int, name: str) -> dt.date:
+    """The date of the holiday ``name`` in ``year``, or of the eve ``name`` ("Pingstafton"):
+    the day before the holiday "…dagen" ("Pingstdagen")."""
+    by_name = {n: d for d, n in _year_holidays(year)}
+    if name in by_name:
+        return by_name[name]
+    if name.endswith("afton") and f"{name[: -len('afton')]}dagen" in by_name:
+        return by_name[f"{name[: -len('afton')]}dagen"] - dt.timedelta(days=1)
+    raise ValueError(UNKNOWN_DAY.format(name=name))
+
+
+def storhelg_frame(
+    years: int | Iterable[int], names: Iterable[str] = STORHELG_DAYS
+) -> pl.DataFrame:
     """Storhelg days of ``years``: ``name``, ``date``, ``day_before``, ``first_weekday_after``.
 
-    All three date columns are ``pl.Date``; rows sorted by ``date``.
+    ``names`` are the storhelg days by name (the rate set's data, ``rates.toml``): a holiday's
+    name, or an eve ("Pingstafton", "Påskafton") = the day before the holiday "…dagen". All
+    three date columns are ``pl.Date``; rows sorted by ``date``.
     """
+    wanted = tuple(names)
     ys = _years(years)
     if not ys:
         return pl.DataFrame(schema=_STORHELG_SCHEMA)
@@ -149,12 +167,7 @@ def storhelg_frame(years: int | Iterable[int]) -> pl.DataFrame:
 
     rows: list[tuple[str, dt.date]] = []
     for y in ys:
-        by_name = {name: d for d, name in _year_holidays(y)}
-        rows.append(("Långfredagen", by_name["Långfredagen"]))
-        rows.append(("Pingstafton", by_name["Pingstdagen"] - dt.timedelta(days=1)))
-        rows.append(("Midsommarafton", by_name["Midsommarafton"]))
-        rows.append(("Julafton", by_name["Julafton"]))
-        rows.append(("Nyårsafton", by_name["Nyårsafton"]))
+        rows.extend((name, named_day(y, name)) for name in wanted)
     rows.sort(key=lambda r: r[1])
     return pl.DataFrame(
         {

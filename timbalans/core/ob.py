@@ -2,8 +2,10 @@
 
 The categories, lowest first (:data:`OB_CATEGORIES`): ``none``, ``weekday_evening``,
 ``weekday_night``, ``weekend``, ``storhelg``, ``storhelg_night``. Where windows overlap the
-highest applies. The windows are data (:class:`timbalans.core.rates.ObWindows`, shipped in
-``rates.toml``), in local Swedish time:
+highest applies. The windows and the storhelg days are dated data (versions of
+:class:`timbalans.core.rates.ObWindows` in an :class:`timbalans.core.rates.ObSchedule`,
+shipped in ``rates.toml``): each day is categorised by the version in force on it. In local
+Swedish time, with the shipped values:
 
 * **weekday evening** and **weekday night**: daily windows (default 19–22 and 22–06). On a
   weekend or storhelg day a higher category wins, so they only show on ordinary weekdays.
@@ -12,14 +14,15 @@ highest applies. The windows are data (:class:`timbalans.core.rates.ObWindows`, 
   the day before a red day, and up to ``weekend[1]`` (07:00) on the day after one. So Friday
   19:00 to Monday 07:00, and around every holiday; a run of red days is one window that ends at
   07:00 on the next weekday.
-* **storhelg**: from ``storhelg[0]`` (18:00) on the day before Långfredagen, Pingstafton,
-  Midsommarafton, Julafton and Nyårsafton to ``storhelg[1]`` (07:00) on the first weekday after
-  that day (:func:`timbalans.core.calendar.storhelg_frame`), e.g. 23 December 18:00 to 07:00 on
-  the first weekday after Annandag jul.
+* **storhelg**: from ``storhelg[0]`` (18:00) on the day before each of the version's
+  ``storhelg_days`` (shipped: Långfredagen, Pingstafton, Midsommarafton, Julafton and
+  Nyårsafton) to ``storhelg[1]`` (07:00) on the first weekday after that day
+  (:func:`timbalans.core.calendar.storhelg_frame`), e.g. 23 December 18:00 to 07:00 on the
+  first weekday after Annandag jul.
 * **storhelg night**: the night window inside a storhelg window.
 
 How (no Python loop over rows): the time line is cut into *segments* at every local midnight
-and every window edge of every day (:func:`ob_segments`; the same edges every day, so segment
+and every window edge of every version (:func:`ob_segments`; the same edges every day, so segment
 number = day number × edges per day + the edge's position); each segment lies in one local
 date and one category. A row's first and last segment numbers are computed with expressions
 from its local date and time of day, the row is exploded over that range and each piece is
@@ -37,7 +40,7 @@ import polars as pl
 
 from timbalans.core.calendar import holiday_frame, storhelg_frame
 from timbalans.core.intervals import TIMESTAMP, TZ, local_date
-from timbalans.core.rates import ObWindows, RateSet
+from timbalans.core.rates import ObSchedule, ObWindows, RateSet
 
 #: Lowest first; the highest applies.
 OB_CATEGORIES = (
@@ -80,18 +83,41 @@ def _in_daily(tod: pl.Expr, window: tuple[int, int]) -> pl.Expr:
     return (tod >= a) | (tod < b)  # wraps midnight
 
 
-def ob_segments(first: dt.date, last: dt.date, windows: ObWindows) -> pl.DataFrame:
+def ob_segments(first: dt.date, last: dt.date, windows: ObWindows | ObSchedule) -> pl.DataFrame:
     """The time line from ``first`` 00:00 to ``last`` + 1 00:00 (local) in OB segments.
 
     Columns ``seg_start``, ``seg_end`` (``TIMESTAMP``), ``date`` (local date), ``ob_category``;
-    one row per day and window edge (:meth:`ObWindows.boundaries`), in time order, contiguous.
+    one row per day and window edge (:meth:`ObSchedule.boundaries`: the edges of every
+    version), in time order, contiguous. Each day is categorised by the version in force on it.
     """
-    edges = windows.boundaries()
+    schedule = ObSchedule.of(windows)
+    edges = schedule.boundaries()
     if any(120 <= e <= 180 for e in edges):
         raise ValueError(EDGE_IN_DST_HOUR)
+    parts = [
+        _version_segments(lo, hi, version, edges) for version, lo, hi in schedule.spans(first, last)
+    ]
+    after_last = dt.datetime.combine(last + dt.timedelta(days=1), dt.time())
+    segs = (
+        pl.concat(parts)
+        .sort("seg_start")
+        .with_columns(
+            pl.col("seg_start")
+            .shift(-1)
+            .fill_null(pl.lit(after_last).cast(pl.Datetime("us")).dt.replace_time_zone(TZ))
+            .alias("seg_end")
+        )
+    )
+    return segs.select(list(SEGMENT_SCHEMA)).cast(SEGMENT_SCHEMA)  # type: ignore[arg-type]
+
+
+def _version_segments(
+    first: dt.date, last: dt.date, windows: ObWindows, edges: Sequence[int]
+) -> pl.DataFrame:
+    """``seg_start``, ``date``, ``ob_category`` of the days ``first``..``last`` by one version."""
     years = range(first.year - 1, last.year + 2)
     holidays = holiday_frame(years)["date"].implode()
-    storhelg = storhelg_frame(years).select(
+    storhelg = storhelg_frame(years, windows.storhelg_days).select(
         pl.col("day_before").alias("__sh_from"), pl.col("first_weekday_after").alias("__sh_to")
     )
     days = pl.DataFrame({"date": pl.date_range(first, last, "1d", eager=True)})
@@ -126,8 +152,7 @@ def ob_segments(first: dt.date, last: dt.date, windows: ObWindows) -> pl.DataFra
         .then(pl.lit("weekday_evening"))
         .otherwise(pl.lit("none"))
     )
-    after_last = dt.datetime.combine(last + dt.timedelta(days=1), dt.time())
-    segs = (
+    return (
         days.join(edge_frame, how="cross")
         .sort("date", "tod")
         .join_asof(
@@ -143,19 +168,13 @@ def ob_segments(first: dt.date, last: dt.date, windows: ObWindows) -> pl.DataFra
             .alias("seg_start"),
             category.alias("ob_category"),
         )
-        .with_columns(
-            pl.col("seg_start")
-            .shift(-1)
-            .fill_null(pl.lit(after_last).cast(pl.Datetime("us")).dt.replace_time_zone(TZ))
-            .alias("seg_end")
-        )
+        .select("seg_start", "date", "ob_category")
     )
-    return segs.select(list(SEGMENT_SCHEMA)).cast(SEGMENT_SCHEMA)  # type: ignore[arg-type]
 
 
 def ob_split(
     frame: pl.DataFrame,
-    windows: ObWindows,
+    windows: ObWindows | ObSchedule,
     *,
     start: str = "start",
     end: str = "end",
@@ -202,7 +221,7 @@ def ob_split(
         .with_row_index(_SEG)
         .with_columns(pl.col(_SEG).cast(pl.Int64))
     )
-    edges = windows.boundaries()
+    edges = ObSchedule.of(windows).boundaries()
     per_day = len(edges)
     first_lit = pl.lit(first, pl.Date)
 
@@ -272,7 +291,7 @@ def with_ob_amount(
 
 
 def ob_hours(
-    frame: pl.DataFrame, windows: ObWindows, *, by: Sequence[str], **kwargs: object
+    frame: pl.DataFrame, windows: ObWindows | ObSchedule, *, by: Sequence[str], **kwargs: object
 ) -> pl.DataFrame:
     """Hours per ``by`` keys and OB category: ``by``, one ``Float64`` column per category."""
     pieces = ob_split(frame, windows, **kwargs)  # type: ignore[arg-type]

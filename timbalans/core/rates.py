@@ -8,7 +8,8 @@ What this module guarantees:
   from its ``valid_from`` until the next ``valid_from`` of the same key. A date before a key's
   first row uses the first row: the set says nothing earlier, and a silent 0 would be worse.
 * A :class:`RateSet` is a sorted tuple of rates (one per key and date), the OB windows
-  (times of day, :class:`ObWindows`) and a ``name`` that every figure output prints, so a
+  and storhelg days (dated versions, :class:`ObSchedule` of :class:`ObWindows`), the absence
+  types whose salary is paid (``paid_absence``) and a ``name`` that every figure output prints, so a
   result can always be traced to the rates it used. It is frozen; changes give a new set
   (:meth:`RateSet.overridden`, :meth:`RateSet.with_constant`).
 * :meth:`RateSet.join` attaches the rate valid on each row's date to a polars frame with one
@@ -32,6 +33,8 @@ from typing import Any
 
 import polars as pl
 
+from timbalans.core.calendar import STORHELG_DAYS
+
 DEFAULTS_FILE = Path(__file__).with_name("rates.toml")
 EXAMPLE_LABEL = "exempelvärde"
 #: The first day a constant override holds from (earlier than any data).
@@ -40,6 +43,9 @@ BEGINNING = dt.date(1900, 1, 1)
 UNKNOWN_RATE = "okänd sats: {key}"
 BAD_RATE_VALUE = "värdet för {key} måste vara ett tal, fick {value!r}"
 BAD_WINDOW = "OB-fönstret {name} måste vara två klockslag HH:MM, fick {value!r}"
+BAD_STORHELG_DAYS = "storhelg_days måste vara en lista med helgdagars namn, fick {value!r}"
+#: Absence types whose salary is paid (vacation and other paid leave); the rest are unpaid.
+PAID_ABSENCE_TYPES = ("vacation", "other")
 
 RATE_SCHEMA = {
     "key": pl.String(),
@@ -69,22 +75,34 @@ def _minutes(text: str) -> int:
 
 @dataclass(frozen=True)
 class ObWindows:
-    """The OB windows as minutes after local midnight.
+    """One version of the OB windows (minutes after local midnight) and storhelg days.
 
     ``evening`` and ``night`` are daily windows (``night`` wraps midnight); ``weekend`` is
     (start on the day before a red day, end on the next weekday); ``storhelg`` is (start on the
-    day before the storhelg day, end on the first weekday after it).
+    day before the storhelg day, end on the first weekday after it). ``storhelg_days`` names
+    the storhelg days (:func:`timbalans.core.calendar.named_day`). The version holds from
+    ``valid_from`` until the next version of the set (:class:`ObSchedule`).
     """
 
     evening: tuple[int, int] = (19 * 60, 22 * 60)
     night: tuple[int, int] = (22 * 60, 6 * 60)
     weekend: tuple[int, int] = (19 * 60, 7 * 60)
     storhelg: tuple[int, int] = (18 * 60, 7 * 60)
+    storhelg_days: tuple[str, ...] = STORHELG_DAYS
+    valid_from: dt.date = BEGINNING
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> ObWindows:
-        values: dict[str, tuple[int, int]] = {}
+        values: dict[str, Any] = {}
         for name, value in data.items():
+            if name == "valid_from" and isinstance(value, dt.date):
+                values[name] = value
+                continue
+            if name == "storhelg_days":
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    raise ValueError(BAD_STORHELG_DAYS.format(value=value))
+                values[name] = tuple(value)
+                continue
             if name not in ("evening", "night", "weekend", "storhelg"):
                 raise ValueError(BAD_WINDOW.format(name=name, value=value))
             try:
@@ -111,7 +129,53 @@ class ObWindows:
                 ("weekend", self.weekend),
                 ("storhelg", self.storhelg),
             )
-        }
+        } | {"storhelg_days": ", ".join(self.storhelg_days)}
+
+
+@dataclass(frozen=True)
+class ObSchedule:
+    """The dated versions of the OB windows, oldest first; a day uses the latest version that
+    starts on or before it (a day before the first version uses the first)."""
+
+    versions: tuple[ObWindows, ...] = (ObWindows(),)
+
+    @classmethod
+    def of(cls, windows: ObWindows | ObSchedule | Iterable[ObWindows]) -> ObSchedule:
+        if isinstance(windows, ObSchedule):
+            return windows
+        if isinstance(windows, ObWindows):
+            return cls((windows,))
+        ordered = tuple(sorted(windows, key=lambda w: w.valid_from))
+        return cls(ordered or (ObWindows(),))
+
+    def on(self, day: dt.date) -> ObWindows:
+        chosen = self.versions[0]
+        for w in self.versions:
+            if w.valid_from <= day:
+                chosen = w
+        return chosen
+
+    def spans(self, first: dt.date, last: dt.date) -> list[tuple[ObWindows, dt.date, dt.date]]:
+        """The versions in force over ``first``..``last``: (version, its first, its last day)."""
+        out = []
+        for i, w in enumerate(self.versions):
+            lo = first if i == 0 else max(first, w.valid_from)
+            nxt = self.versions[i + 1].valid_from if i + 1 < len(self.versions) else None
+            hi = last if nxt is None else min(last, nxt - dt.timedelta(days=1))
+            if lo <= hi:
+                out.append((w, lo, hi))
+        return out
+
+    def boundaries(self) -> tuple[int, ...]:
+        """Every time of day at which a window of any version starts or ends, with midnight:
+        the same edges every day, so a segment's number is plain arithmetic (``core.ob``)."""
+        return tuple(sorted({e for w in self.versions for e in w.boundaries()}))
+
+    def describe(self) -> dict[str, str] | dict[str, dict[str, str]]:
+        """One version: its windows; several: per version's first day."""
+        if len(self.versions) == 1:
+            return self.versions[0].describe()
+        return {w.valid_from.isoformat(): w.describe() for w in self.versions}
 
 
 @dataclass(frozen=True)
@@ -119,7 +183,8 @@ class RateSet:
     rates: tuple[Rate, ...]
     name: str = "standard"
     labels: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
-    ob_windows: ObWindows = field(default_factory=ObWindows)
+    ob_windows: ObSchedule = field(default_factory=ObSchedule)
+    paid_absence: tuple[str, ...] = PAID_ABSENCE_TYPES
 
     # ------------------------------------------------------------------ construction
 
@@ -130,7 +195,8 @@ class RateSet:
         *,
         name: str = "standard",
         labels: Mapping[str, str] | None = None,
-        ob_windows: ObWindows | None = None,
+        ob_windows: ObWindows | ObSchedule | Iterable[ObWindows] | None = None,
+        paid_absence: Iterable[str] = PAID_ABSENCE_TYPES,
     ) -> RateSet:
         """A set from rates in any order; a later rate with the same key and date wins."""
         by_key: dict[tuple[str, dt.date], Rate] = {}
@@ -141,7 +207,8 @@ class RateSet:
             rates=ordered,
             name=name,
             labels=dict(labels or {}),
-            ob_windows=ob_windows or ObWindows(),
+            ob_windows=ObSchedule.of(ob_windows or ObWindows()),
+            paid_absence=tuple(paid_absence),
         )
 
     def keys(self) -> tuple[str, ...]:
@@ -160,7 +227,11 @@ class RateSet:
         for r in new:
             self.check_key(r.key)
         return RateSet.of(
-            [*self.rates, *new], name=name, labels=self.labels, ob_windows=self.ob_windows
+            [*self.rates, *new],
+            name=name,
+            labels=self.labels,
+            ob_windows=self.ob_windows,
+            paid_absence=self.paid_absence,
         )
 
     def with_constant(self, key: str, value: float, *, name: str | None = None) -> RateSet:
@@ -173,6 +244,21 @@ class RateSet:
             name=name or self.name,
             labels=self.labels,
             ob_windows=self.ob_windows,
+            paid_absence=self.paid_absence,
+        )
+
+    def frozen_on(self, day: dt.date) -> RateSet:
+        """This set with every key held at its value on ``day``, always (fixed prices)."""
+        fixed = [
+            Rate(key, BEGINNING, self.value(key, day), source=f"fast pris per {day.isoformat()}")
+            for key in self.keys()
+        ]
+        return RateSet.of(
+            fixed,
+            name=f"{self.name}, fasta priser per {day.isoformat()}",
+            labels=self.labels,
+            ob_windows=self.ob_windows,
+            paid_absence=self.paid_absence,
         )
 
     def with_values(self, **values: float) -> RateSet:
@@ -293,28 +379,77 @@ class RateSet:
         return out
 
 
+#: Per overtime type: the rate keys of its factor and its divisor.
+OVERTIME_RATE_KEYS: Mapping[str, tuple[str, str]] = {
+    "overtime_simple": ("overtime_factor_simple", "overtime_divisor_simple"),
+    "overtime_qualified": ("overtime_factor_qualified", "overtime_divisor_qualified"),
+}
+#: Weeks per month in the hourly cost basis (monthly_salary / (full-time h/week × 52 / 12)).
+WEEKS_PER_MONTH = 52 / 12
+
+
+def with_overtime_factor(
+    frame: pl.DataFrame, rates: RateSet, *, alias: str = "overtime_factor", on: str = "date"
+) -> pl.DataFrame:
+    """``frame`` with the overtime pay per hour as a factor on the hourly cost basis.
+
+    The one overtime pay rule: for a row of ``time_type`` ``overtime_simple`` or
+    ``overtime_qualified``, the type's divisor valid on the row's date when it is above 0
+    (pay = monthly_salary / divisor = cost basis × full-time h/week × 52/12 / divisor, so
+    the factor is that over the cost basis), else the type's factor. Other rows get null.
+    ``frame`` needs ``time_type``, ``full_time_hours_per_week`` and the date column ``on``.
+    """
+    cols = {
+        f"__ot_{i}_{j}": key
+        for i, keys in enumerate(OVERTIME_RATE_KEYS.values())
+        for j, key in enumerate(keys)
+    }
+    joined = rates.join(frame, cols, on=on)
+    factor = pl.lit(None, pl.Float64)
+    for i, time_type in enumerate(OVERTIME_RATE_KEYS):
+        divisor = pl.col(f"__ot_{i}_1")
+        month_hours = pl.col("full_time_hours_per_week").fill_null(40.0) * WEEKS_PER_MONTH
+        own = pl.when(divisor > 0).then(month_hours / divisor).otherwise(pl.col(f"__ot_{i}_0"))
+        factor = pl.when(pl.col("time_type") == time_type).then(own).otherwise(factor)
+    return joined.with_columns(factor.alias(alias)).drop(list(cols))
+
+
 def rates_from_mapping(data: Mapping[str, Any], *, name: str | None = None) -> RateSet:
-    """A rate set from the TOML shape of ``rates.toml``."""
+    """A rate set from the TOML shape of ``rates.toml``.
+
+    A key's rows are examples when ``example`` is true, or from ``examples_from`` on (the
+    later rows of a key whose older rows have a source). ``ob_windows`` is one table (one
+    version, always) or an array of tables with ``valid_from`` (dated versions).
+    """
     rates: list[Rate] = []
     labels: dict[str, str] = {}
     for key, spec in data.get("rates", {}).items():
         labels[key] = str(spec.get("label", key))
+        examples_from = spec.get("examples_from")
         for pair in spec["values"]:
             valid_from, value = pair[0], pair[1]
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ValueError(BAD_RATE_VALUE.format(key=key, value=value))
+            example = bool(spec.get("example", False)) or (
+                examples_from is not None and valid_from >= examples_from
+            )
             rates.append(
                 Rate(
                     key=key,
                     valid_from=valid_from,
                     value=float(value),
                     source=str(spec.get("source", "")),
-                    example=bool(spec.get("example", False)),
+                    example=example,
                 )
             )
-    windows = ObWindows.from_mapping(data.get("ob_windows", {}))
+    raw = data.get("ob_windows", {})
+    versions = [ObWindows.from_mapping(v) for v in (raw if isinstance(raw, list) else [raw])]
     return RateSet.of(
-        rates, name=name or str(data.get("name", "standard")), labels=labels, ob_windows=windows
+        rates,
+        name=name or str(data.get("name", "standard")),
+        labels=labels,
+        ob_windows=versions,
+        paid_absence=data.get("absence", {}).get("paid", PAID_ABSENCE_TYPES),
     )
 
 
@@ -337,10 +472,14 @@ def load_rates(path: Path | None = None) -> RateSet:
 
 __all__ = [
     "EXAMPLE_LABEL",
+    "OVERTIME_RATE_KEYS",
+    "PAID_ABSENCE_TYPES",
+    "ObSchedule",
     "ObWindows",
     "Rate",
     "RateSet",
     "default_rates",
     "load_rates",
     "rates_from_mapping",
+    "with_overtime_factor",
 ]

@@ -25,17 +25,20 @@ Unit rows (the unit's monthly-paid employees, by home unit):
   ``replacement_hourly_hours``; overtime or additional hours → ``replacement_overtime_hours``.
   On call / standby of the monthly-paid is not replacement. The row is the sick employee's
   home unit's, whatever unit the worker or the case belongs to;
-* sick_pay_cost = (Σ over sick days 1–14 of 0.8 × hourly cost basis × sick hours of the day
-  − the qualifying deduction) × (1 + social fee rate).
+* sick_pay_cost = Σ over the unit's monthly-paid employees of their sick pay days 1–14 with
+  social fees, by :func:`sick_pay_pieces`, the one rule case-economics uses too: the dated
+  ``sick_pay_share`` (80 %) × (hourly cost basis + the OB of the lost hour) × the sick hours
+  of the day, less the qualifying deduction; each amount's fees at the rate of its date.
 
 **Qualifying deduction** (karensavdrag), once per sick-pay period (a spell continuing the
 previous period by the 5-day rule has none of its own):
 deduction = ``qualifying_deduction_pct_of_week``/100 × an average week's sick pay
 = 20 % × 0.8 × hourly cost basis × employment_rate/100 × full_time_hours_per_week,
-with the employment in force on the period's first sick day. It is taken from the period's
-sick pay day by day in date order until used up, never more than the period's sick pay (so a
-one-day spell often costs nothing). The cost basis of each day is that of the employment in
-force that day. The law's cap of 10 deductions per 12 months is not applied.
+with the employment in force on the period's first lost hour (the OB of a week is not in
+it). It is taken from the period's sick pay day by day in date order until used up, never
+more than the period's sick pay (so a one-day spell often costs nothing). The cost basis of
+each day is that of the employment in force that day. The law's cap of 10 deductions per 12
+months is not applied.
 
 absence-employees (restricted: health data): every employee of the visible units with a sick
 spell in the window of ``window_months`` (12) months ending D. ``sick_hours_12m`` by the rule
@@ -56,11 +59,12 @@ import datetime as dt
 
 import polars as pl
 
+from timbalans.core.ob import ob_split, with_ob_amount
+from timbalans.core.rates import RateSet
 from timbalans.core.spells import occasions_in_window, sick_days, sick_spells
 from timbalans.figures.common import month_first_last, months_between, pct
 from timbalans.figures.frames import Frames
 from timbalans.figures.registry import FigureRequest
-from timbalans.figures.settings import FigureSettings
 from timbalans.figures.staff import (
     absence_day_hours,
     absence_shift_pairs,
@@ -98,8 +102,11 @@ EMPLOYEE_COLUMNS = (
 KEY = ["unit_id", "month"]
 EMP_KEY = ["employee_id", "month"]
 SICK = ("sick",)
-SICK_PAY_SHARE = 0.8  # sjuklönelagen: 80 % of the pay lost on days 1-14
 SICK_PAY_DAYS = 14
+#: The hourly-paid's qualifying deduction is a share of the sick pay of these first days.
+HOURLY_DEDUCTION_WEEK_DAYS = 7
+#: ``case_id`` of sick pay not from a planned shift: the unit's row in case-economics.
+UNALLOCATED_CASE = ""
 LONG_FROM_DAY = 15
 LONG60_FROM_DAY = 60
 _PERIOD = ["employee_id", "sick_period_no"]
@@ -140,79 +147,189 @@ def sick_day_hours(
     )
 
 
-def sick_pay(
-    frames: Frames,
-    days: pl.DataFrame,
-    first: dt.date,
-    last: dt.date,
-    settings: FigureSettings,
-) -> pl.DataFrame:
-    """Sick pay after the qualifying deduction, before social fees, per employee and month.
+SICK_PAY_SCHEMA = {
+    "employee_id": pl.String(),
+    "case_id": pl.String(),
+    "date": pl.Date(),
+    "month": pl.String(),
+    "hours": pl.Float64(),
+    "amount": pl.Float64(),
+    "fee_amount": pl.Float64(),
+    "structural": pl.Boolean(),
+}
 
-    ``employee_id``, ``month``, ``sick_pay`` for the days ``first``..``last``. The deduction is
-    computed over the whole sick-pay period, also its days before ``first``.
+
+def sick_pay_pieces(
+    frames: Frames, *, rates: RateSet, as_of: dt.date, first: dt.date, last: dt.date
+) -> pl.DataFrame:
+    """Sick pay days 1–14 after the qualifying deduction: the one rule that absence,
+    case-economics and the sick-leave saving all use (spec "case-economics", sick pay).
+
+    One row per piece of lost time in ``first``..``min(last, D)`` (:data:`SICK_PAY_SCHEMA`):
+    ``case_id`` is the case of the lost planned shift, "" when the hours are not from a
+    planned shift (given hours, or contracted hours per day: the unit's row); ``hours`` the
+    lost hours (× extent); ``amount`` = ``sick_pay_share`` (dated) × (the hourly pay + the OB
+    amount of the lost hour's OB category) × hours, less the qualifying deduction taken in date
+    order; ``fee_amount`` = amount × the social fee rate of the piece's date.
+
+    Hours per absence row and day by capacity's rule (:func:`staff.absence_day_hours`); for a
+    row with planned shifts inside, the shifts' pieces (so each has its case and OB). Hourly
+    pay: the cost basis (monthly-paid), else hourly_wage × (1 + holiday pay rate). Deduction
+    once per sick-pay period, with the rates and employment of its first lost piece:
+    ``qualifying_deduction_pct_of_week`` % of a week's sick pay (monthly: share × cost basis ×
+    rate/100 × full-time h/week; hourly-paid: the sick pay of the period's days 1–7), never
+    more than the period's sick pay. The deduction counts the whole period, also its days
+    before ``first``.
     """
-    pay_days = days.filter(pl.col("day_number") <= SICK_PAY_DAYS)
-    periods = (
-        pay_days.filter(
-            (pl.col("date") >= pl.lit(first, pl.Date)) & (pl.col("date") <= pl.lit(last, pl.Date))
-        )
-        .select(_PERIOD)
-        .unique()
-    )
-    empty = pl.DataFrame(
-        schema={"employee_id": pl.String, "month": pl.String, "sick_pay": pl.Float64}
-    )
-    if periods.height == 0:
+    empty = pl.DataFrame(schema=SICK_PAY_SCHEMA)
+    last = min(last, as_of)
+    days = sick_days(spells_up_to(frames, as_of)).filter(pl.col("day_number") <= SICK_PAY_DAYS)
+    inside = (pl.col("date") >= pl.lit(first, pl.Date)) & (pl.col("date") <= pl.lit(last, pl.Date))
+    periods = days.filter(inside).select(_PERIOD).unique()
+    if last < first or periods.height == 0:
         return empty
-    period_days = pay_days.join(periods, on=_PERIOD, how="semi")
+    period_days = days.join(periods, on=_PERIOD, how="semi")
     pay_first = period_days["date"].min()
     assert isinstance(pay_first, dt.date)
-    hours = sick_day_hours(frames, days, pay_first, last).join(periods, on=_PERIOD, how="semi")
-    hours = employment_on(frames, hours.filter(pl.col("day_number") <= SICK_PAY_DAYS))
-    week_share = settings.qualifying_deduction_pct_of_week / 100
-    first_days = employment_on(
-        frames,
-        period_days.group_by(_PERIOD).agg(pl.col("date").min()),
-    ).select(
-        *_PERIOD,
-        (
-            week_share
-            * SICK_PAY_SHARE
-            * pl.col("cost_basis")
-            * pl.col("employment_rate")
-            / 100
-            * pl.col("full_time_hours_per_week")
-        )
-        .fill_null(0.0)
-        .alias("deduction"),
+    day_cols = ["employee_id", "date", "sick_period_no", "day_number"]
+    rows = absence_day_hours(frames, pay_first, last, types=SICK).join(
+        period_days.select(day_cols), on=["employee_id", "date"], how="inner"
     )
-    paid = (
-        hours.with_columns(
-            (SICK_PAY_SHARE * pl.col("cost_basis") * pl.col("hours")).fill_null(0.0).alias("pay")
+    # Rows with planned shifts inside: the shifts' pieces, each with its case and OB category.
+    planned_rows = rows.filter(pl.col("rule") == "planned").select("absence_row").unique()
+    shifts = assistance_shifts(frames)
+    whole = (pl.col("s_end") - pl.col("s_start")).dt.total_microseconds().cast(pl.Float64)
+    lost = (
+        absence_shift_pairs(frames)
+        .join(planned_rows, on="absence_row", how="semi")
+        .join(
+            shifts.select(
+                "shift_row",
+                "case_id",
+                pl.col("start").alias("s_start"),
+                pl.col("end").alias("s_end"),
+                pl.col("break_minutes").cast(pl.Float64).fill_null(0.0),
+            ),
+            on="shift_row",
         )
-        .join(first_days, on=_PERIOD, how="left")
-        .sort([*_PERIOD, "date", "absence_row"])
-        .with_columns(
-            pl.min_horizontal(pl.col("pay").cum_sum().over(_PERIOD), pl.col("deduction")).alias(
-                "deducted_cum"
-            )
+        .join(
+            frames.absences.with_row_index("absence_row").select(
+                "absence_row", "employee_id", pl.col("extent_percent").fill_null(100.0)
+            ),
+            on="absence_row",
         )
         .with_columns(
             (
-                pl.col("pay")
-                - (
-                    pl.col("deducted_cum")
-                    - pl.col("deducted_cum").shift(1).over(_PERIOD).fill_null(0.0)
-                )
-            ).alias("net")
+                pl.col("break_minutes")
+                * (pl.col("ov_end") - pl.col("ov_start")).dt.total_microseconds().cast(pl.Float64)
+                / whole
+            ).alias("break_minutes")
+        )
+        .select(
+            "employee_id",
+            "absence_row",
+            "case_id",
+            pl.col("ov_start").alias("start"),
+            pl.col("ov_end").alias("end"),
+            "break_minutes",
+            "extent_percent",
         )
     )
-    return (
-        paid.filter(pl.col("date") >= pl.lit(first, pl.Date))
-        .group_by(EMP_KEY)
-        .agg(pl.col("net").sum().alias("sick_pay"))
+    shift_pieces = (
+        ob_split(lost, rates.ob_windows)  # cut at midnight and the OB edges: one date each
+        .join(period_days.select(day_cols), on=["employee_id", "date"], how="inner")
+        .filter((pl.col("date") >= pl.lit(pay_first, pl.Date)) & (pl.col("date") <= last))
+        .select(
+            "employee_id",
+            "absence_row",
+            "case_id",
+            "date",
+            "start",
+            "sick_period_no",
+            "day_number",
+            (pl.col("hours") * pl.col("extent_percent") / 100).alias("hours"),
+            "ob_category",
+        )
     )
+    other_pieces = rows.filter(pl.col("rule") != "planned").select(
+        "employee_id",
+        "absence_row",
+        pl.lit(UNALLOCATED_CASE).alias("case_id"),
+        "date",
+        "start",
+        "sick_period_no",
+        "day_number",
+        "hours",
+        pl.lit("none").alias("ob_category"),
+    )
+    pieces = pl.concat([shift_pieces, other_pieces.cast(shift_pieces.schema)])
+    pieces = with_ob_amount(employment_on(frames, pieces), rates)
+    pieces = rates.join(
+        pieces,
+        {
+            "__share": "sick_pay_share",
+            "__hp": "holiday_pay_rate",
+            "__pct": "qualifying_deduction_pct_of_week",
+            "__fee": "social_fee_rate",
+        },
+    )
+    hourly_pay = (
+        pl.when(pl.col("form_class") == "monthly")
+        .then(pl.col("cost_basis"))
+        .otherwise(pl.col("hourly_wage") * (1 + pl.col("__hp")))
+    )
+    pieces = pieces.with_columns(
+        (pl.col("__share") * (hourly_pay + pl.col("ob_amount")) * pl.col("hours"))
+        .fill_null(0.0)
+        .alias("pay")
+    ).sort([*_PERIOD, "date", "absence_row", "start"])
+    week = pl.col("__share") * pl.col("cost_basis") * pl.col("employment_rate") / 100
+    deduction = (
+        pieces.group_by(_PERIOD, maintain_order=True)
+        .agg(
+            pl.col("form_class").first(),
+            (week * pl.col("full_time_hours_per_week")).first().alias("monthly_week"),
+            pl.col("__pct").first(),
+            pl.col("pay")
+            .filter(pl.col("day_number") <= HOURLY_DEDUCTION_WEEK_DAYS)
+            .sum()
+            .alias("hourly_week"),
+        )
+        .select(
+            *_PERIOD,
+            (
+                pl.col("__pct")
+                / 100
+                * pl.when(pl.col("form_class") == "monthly")
+                .then(pl.col("monthly_week"))
+                .otherwise(pl.col("hourly_week"))
+            )
+            .fill_null(0.0)
+            .alias("deduction"),
+        )
+    )
+    taken = pl.min_horizontal(pl.col("pay").cum_sum().over(_PERIOD), pl.col("deduction"))
+    net = (
+        pieces.join(deduction, on=_PERIOD, how="left")
+        .with_columns(taken.alias("__taken"))
+        .with_columns(
+            (
+                pl.col("pay")
+                - (pl.col("__taken") - pl.col("__taken").shift(1).over(_PERIOD).fill_null(0.0))
+            ).alias("amount")
+        )
+        .filter(pl.col("date") >= pl.lit(first, pl.Date))
+    )
+    return net.select(
+        "employee_id",
+        "case_id",
+        "date",
+        pl.col("date").dt.strftime("%Y-%m").alias("month"),
+        "hours",
+        "amount",
+        (pl.col("amount") * pl.col("__fee")).alias("fee_amount"),
+        pl.col("structural").fill_null(False),
+    ).cast(SICK_PAY_SCHEMA)  # type: ignore[arg-type]
 
 
 def lost_shift_blocks(
@@ -369,10 +486,10 @@ def absence(frames: Frames, req: FigureRequest) -> pl.DataFrame:
             )
         )
         pay = (
-            sick_pay(frames, days, first, last, s)
+            sick_pay_pieces(frames, rates=s.rates, as_of=req.as_of, first=first, last=last)
             .join(staff.select(*EMP_KEY, "unit_id"), on=EMP_KEY, how="inner")
             .group_by(KEY)
-            .agg((pl.col("sick_pay").sum() * (1 + s.social_fee_rate)).alias("sick_pay_cost"))
+            .agg((pl.col("amount") + pl.col("fee_amount")).sum().alias("sick_pay_cost"))
         )
         worked = worked_classified(frames, req.as_of, s, first, last)
         replaced = replacement_hours(frames, staff, worked, first, last)

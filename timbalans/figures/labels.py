@@ -90,8 +90,11 @@ LABELS: dict[str, str] = {
     "distinct_staff": "Antal medarbetare",
     "computed_revenue": "Beräknad intäkt (kr)",
     "computed_cost_total": "Beräknad kostnad totalt (kr)",
+    "paid_absence_cost": "Betald frånvaro (kr)",
+    "idle_cost": "Tomtid (kr)",
     "area": "Åtgärdsområde",
     "cost_base": "Kostnadsbas (kr)",
+    "hours": "Timmar",
     "effect_low": "Effekt låg (kr)",
     "effect_high": "Effekt hög (kr)",
     # fk-check, deviations, absence-cases, limits (issue 14)
@@ -116,7 +119,7 @@ LABELS: dict[str, str] = {
 
 #: Swedish names of the savings areas and the case-economics sources (values, not columns).
 VALUE_LABELS: dict[str, str] = {
-    "decided_hours": "Beslutade timmar (obetalda timmar och övertäckning)",
+    "decided_hours": "Timmar som inte ersätts",
     "cases": "Ärenden med störst underskott",
     "temp_overtime": "Timavlönade, övertid och mertid",
     "sick_leave": "Sjukfrånvaro",

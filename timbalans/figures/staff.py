@@ -51,6 +51,7 @@ from timbalans.core.intervals import (
     midnight_after,
     split_at,
 )
+from timbalans.core.rates import with_overtime_factor
 from timbalans.figures.common import (
     OVERTIME_TYPES,
     counting_factor,
@@ -625,17 +626,6 @@ def _absence_day_hours_all(frames: Frames) -> pl.DataFrame:
 # --------------------------------------------------------------------------- worked time
 
 
-def overtime_factor(settings: FigureSettings) -> pl.Expr:
-    t = pl.col("time_type")
-    return (
-        pl.when(t == "overtime_simple")
-        .then(pl.lit(settings.overtime_factor_simple))
-        .when(t == "overtime_qualified")
-        .then(pl.lit(settings.overtime_factor_qualified))
-        .otherwise(pl.lit(None, pl.Float64))
-    )
-
-
 def worked_classified(
     frames: Frames,
     as_of: dt.date,
@@ -658,13 +648,15 @@ def worked_classified(
         pl.when(pl.col("category") == "additional")
         .then(pl.col("cost_basis") * pl.col("hours"))
         .when(pl.col("category") == "overtime")
-        .then(pl.col("cost_basis") * pl.col("hours") * overtime_factor(settings))
+        .then(pl.col("cost_basis") * pl.col("hours") * pl.col("__ot"))
         .when(pl.col("category") == "hourly")
         .then(pl.col("hourly_wage") * (1 + settings.holiday_pay_rate) * pl.col("counted_hours"))
         .otherwise(pl.lit(None, pl.Float64))
     )
     counted = (pl.col("hours") * counting_factor(settings)).alias("counted_hours")
-    return pieces.with_columns(counted).with_columns(cost.alias("cost"))
+    # Overtime pay by the rates valid on each piece's date (core.rates.with_overtime_factor).
+    pieces = with_overtime_factor(pieces, settings.rates, alias="__ot")
+    return pieces.with_columns(counted).with_columns(cost.alias("cost")).drop("__ot")
 
 
 def worked_categories(frames: Frames, as_of: dt.date) -> pl.DataFrame:
@@ -760,7 +752,6 @@ __all__ = [
     "interval_pairs",
     "months_frame",
     "overlapping",
-    "overtime_factor",
     "planned_after_as_of",
     "split_at_days",
     "unit_month_grid",

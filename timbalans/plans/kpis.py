@@ -21,6 +21,19 @@ Measured effect, from the cost at the baseline date B and now (D):
 * current year (innevarande år) = annualised × the share of the year the measure runs in D's
   year (from its start or 1 January to 31 December), the same proration as the expected
   current-year effect.
+
+Measured effect at fixed prices (:func:`fixed_price_effect`): the realised effect split into
+what prices did and the rest. The KPI's cost over the same two 12-month windows is computed
+from the time data (the computed columns of case-economics: booked amounts cannot be
+repriced) twice: at each month's own prices, and at the prices in force at the plan's start P
+(every rate, e.g. the schablon and the OB amounts, and each employee's wage, as on P;
+:mod:`timbalans.figures.prices`):
+
+* price effect = (cost(B) − cost(D) at own prices) − (cost(B) − cost(D) at P's prices): what
+  changed prices alone did to the KPI's cost (a rise of the schablon lowers a deficit without
+  any measure). Shown as its own line, never as the measure's effect;
+* measured at fixed prices = realised − price effect, so the two add up to the realised
+  effect (booked changes stay in the measure's part).
 """
 
 from __future__ import annotations
@@ -43,15 +56,20 @@ class KpiDefinition:
     unit: str  # "h" or "kr"
     saving: bool  # False: the cost is shown, never counted as a saving (structural)
     source: str  # where the value comes from, for the guide and the documents
+    base_text: str = ""  # one Swedish sentence: how the area's cost base (savings) is computed
 
 
 KPIS: dict[str, KpiDefinition] = {
     "decided_hours": KpiDefinition(
         "decided_hours",
-        "Obetalda timmar och övertäckning",
+        "Timmar som inte ersätts",
         "h",
         True,
-        "Σ unpaid_hours (hour-balance) + Σ excess_worked_hours (coverage)",
+        "hours (savings): Σ unpaid_hours av avslutade perioder + Σ max(0, forecast_hours − "
+        "granted_hours) av pågående perioder (hour-balance)",
+        "Timmar som inte ersätts (obetalda timmar i perioder som slutat de senaste 12 "
+        "månaderna plus prognosen över beviljat i pågående perioder), var och en till "
+        "enhetens kostnad per köpt timme.",
     ),
     "cases": KpiDefinition(
         "cases",
@@ -59,6 +77,8 @@ KPIS: dict[str, KpiDefinition] = {
         "kr",
         True,
         "− Σ result (case-economics) för de utpekade ärendena",
+        "Det påverkbara underskottet i de ärenden som har störst underskott, minus den del "
+        "som redan finns i timmar som inte ersätts.",
     ),
     "temp_overtime": KpiDefinition(
         "temp_overtime",
@@ -66,9 +86,18 @@ KPIS: dict[str, KpiDefinition] = {
         "kr",
         True,
         "Σ overtime_cost + Σ hourly_staff_cost (overtime)",
+        "Köpta timmar som outnyttjad avtalad tid hade kunnat ersätta (övertid först, sedan "
+        "mertid, sedan timavlönade), var och en till sin egen kostnad, plus övertidstillägget "
+        "på den övertid som blir kvar.",
     ),
     "sick_leave": KpiDefinition(
-        "sick_leave", "Sjukfrånvarokostnad", "kr", True, "Σ sick_pay_cost (absence)"
+        "sick_leave",
+        "Sjukfrånvarokostnad",
+        "kr",
+        True,
+        "Σ sick_pay_cost (absence)",
+        "Sjuklön dag 1–14 inklusive den OB som den sjuke förlorade, minus karensavdrag, med "
+        "PO-pålägg; ersättarnas kostnad ligger i övertid och timavlönade.",
     ),
     "structural": KpiDefinition(
         "structural",
@@ -76,6 +105,7 @@ KPIS: dict[str, KpiDefinition] = {
         "kr",
         False,
         "Σ structural_cost (case-economics)",
+        "Strukturella kostnader (HSL, arbetsträning, omplacering); visas men är ingen besparing.",
     ),
 }
 KPI_CHOICES = [(k, d.label) for k, d in KPIS.items()]
@@ -101,11 +131,15 @@ def _sum(frame: pl.DataFrame | None, column: str) -> float | None:
     return float(frame[column].fill_nan(None).sum()) if frame.height else 0.0
 
 
-def _savings_cost(savings: pl.DataFrame | None, area: str) -> float | None:
-    if savings is None:
+def _savings_value(savings: pl.DataFrame | None, area: str, column: str) -> float | None:
+    if savings is None or column not in savings.columns:
         return None
     row = savings.filter(pl.col("area") == area)
-    return float(row["cost_base"][0]) if row.height and row["cost_base"][0] is not None else None
+    return float(row[column][0]) if row.height and row[column][0] is not None else None
+
+
+def _savings_cost(savings: pl.DataFrame | None, area: str) -> float | None:
+    return _savings_value(savings, area, "cost_base")
 
 
 def case_results(economics: pl.DataFrame) -> pl.DataFrame:
@@ -126,27 +160,34 @@ def largest_deficits(economics: pl.DataFrame, n: int) -> list[tuple[str, float]]
 
 
 def kpi_value(
-    key: str, tables: dict[str, pl.DataFrame], *, case_ids: list[str] | None = None
+    key: str,
+    tables: dict[str, pl.DataFrame],
+    *,
+    case_ids: list[str] | None = None,
+    computed: bool = False,
 ) -> KpiValue:
     """One KPI from the figure tables of one scope and window (missing tables give None).
 
     ``tables`` holds hour-balance, coverage, overtime, absence, case-economics and savings,
     each computed for the 12 months ending D; ``case_ids`` names the cases of measure 2.
+    ``computed``: the cases' result from the time data alone (computed_revenue −
+    computed_cost_total), as the fixed-price comparison needs.
     """
     savings = tables.get("savings")
     if key == "decided_hours":
-        unpaid = _sum(tables.get("hour-balance"), "unpaid_hours")
-        excess = _sum(tables.get("coverage"), "excess_worked_hours")
-        value = None if unpaid is None or excess is None else unpaid + excess
-        parts = {"unpaid_hours": unpaid or 0.0, "excess_worked_hours": excess or 0.0}
-        return KpiValue(key, value, _savings_cost(savings, key), parts)
+        value = _savings_value(savings, key, "hours")
+        return KpiValue(key, value, _savings_cost(savings, key), {"hours": value or 0.0})
     if key == "cases":
         economics = tables.get("case-economics")
         if economics is None:
             return KpiValue(key, None, None)
         if case_ids is not None:
             economics = economics.filter(pl.col("case_id").is_in(case_ids))
-        result = _sum(economics.filter(pl.col("case_id") != ""), "result") or 0.0
+        cases = economics.filter(pl.col("case_id") != "")
+        if computed:
+            result = float((cases["computed_revenue"] - cases["computed_cost_total"]).sum())
+        else:
+            result = _sum(cases, "result") or 0.0
         return KpiValue(key, -result, -result, {"result": result})
     if key == "temp_overtime":
         overtime = _sum(tables.get("overtime"), "overtime_cost")
@@ -241,3 +282,67 @@ def measured_effect(
 def target_for(value: float | None, *, low_pct: float) -> float | None:
     """The KPI target: the baseline less the low end of the expected reduction."""
     return None if value is None else value * (1 - low_pct / 100)
+
+
+@dataclass(frozen=True)
+class FixedPriceEffect:
+    """The measured effect at the prices of ``prices_on`` and what prices did apart from it."""
+
+    prices_on: dt.date
+    measured: float | None
+    price_effect: float | None
+
+
+def fixed_price_effect(
+    *,
+    prices_on: dt.date,
+    realised: float | None,
+    baseline_fixed: float | None,
+    now_fixed: float | None,
+    baseline_actual: float | None,
+    now_actual: float | None,
+) -> FixedPriceEffect:
+    """See the module docstring: the four costs from the time data, ``*_fixed`` at the prices
+    of ``prices_on``, ``*_actual`` at each month's own prices; ``realised`` the measured
+    effect (:func:`measured_effect`)."""
+    costs = (baseline_fixed, now_fixed, baseline_actual, now_actual)
+    if any(c is None for c in costs):
+        return FixedPriceEffect(prices_on, None, None)
+    assert baseline_fixed is not None and now_fixed is not None  # for mypy
+    assert baseline_actual is not None and now_actual is not None
+    price = (baseline_actual - now_actual) - (baseline_fixed - now_fixed)
+    return FixedPriceEffect(prices_on, None if realised is None else realised - price, price)
+
+
+@dataclass(frozen=True)
+class SavingsLine:
+    """One area of the savings table as the plan page and document show it."""
+
+    area: str
+    label: str
+    cost_base: float | None
+    hours: float | None
+    effect_low: float | None
+    effect_high: float | None
+    text: str
+
+
+def savings_lines(savings: pl.DataFrame | None) -> tuple[SavingsLine, ...]:
+    """The savings table's rows in area order, each with its one-sentence explanation; the
+    page and the document both show these, so their numbers cannot differ."""
+    if savings is None:
+        return ()
+    rows = {r["area"]: r for r in savings.iter_rows(named=True)}
+    return tuple(
+        SavingsLine(
+            area=area,
+            label=KPIS[area].label,
+            cost_base=rows[area].get("cost_base"),
+            hours=rows[area].get("hours"),
+            effect_low=rows[area].get("effect_low"),
+            effect_high=rows[area].get("effect_high"),
+            text=KPIS[area].base_text,
+        )
+        for area in AREAS
+        if area in rows
+    )

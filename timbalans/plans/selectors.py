@@ -8,22 +8,26 @@ see every unit. A plan the user may not see is a 404, the same as one that does 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from timbalans.accounts.access import Access
-from timbalans.figures.registry import FIGURE_NAMES
+from timbalans.figures.prices import at_prices_of
+from timbalans.figures.registry import FIGURE_NAMES, figure_function
 from timbalans.plans import kpis
 from timbalans.plans.models import ActionPlan, FollowUp, Measure
 from timbalans.records import models as records_models
+from timbalans.records import selectors as records
 from timbalans.web.filters import Filters
-from timbalans.web.selectors import figure
+from timbalans.web.selectors import figure, figure_request, unit_scope
 
 #: The figure tables the KPIs are computed from.
 KPI_TABLES = ("hour-balance", "coverage", "overtime", "absence", "case-economics", "savings")
+#: The tables the KPIs' costs come from: what the fixed-price comparison recomputes.
+COST_TABLES = ("case-economics", "savings")
 
 
 def plan_visible(*, access: Access, plan: ActionPlan) -> bool:
@@ -163,6 +167,76 @@ def largest_deficit_cases(*, tables: dict[str, pl.DataFrame], n: int) -> list[tu
     return [] if economics is None else kpis.largest_deficits(economics, n)
 
 
+def fixed_price_tables(
+    *, access: Access, plan: ActionPlan, as_of: dt.date, prices_on: dt.date
+) -> dict[str, pl.DataFrame]:
+    """The cost tables of the plan's scope over the 12 months ending ``as_of``, at the prices
+    (rates and wages) in force on ``prices_on`` (:mod:`timbalans.figures.prices`); cached per
+    data version."""
+    filters = Filters(as_of=as_of, unit=plan.unit_id)
+    units = unit_scope(access=access, filters=filters)
+    cases = {plan.case_id} if plan.case_id else None
+    start, end = kpis.window(as_of)
+
+    def compute() -> dict[str, pl.DataFrame]:
+        req = figure_request(filters=filters, date_from=start, date_to=end)
+        frames, settings = at_prices_of(
+            records.frames_load(units=units, cases=cases), req.settings, prices_on
+        )
+        fixed = replace(req, settings=settings)
+        return {name: figure_function(name)(frames, fixed) for name in COST_TABLES}
+
+    key = (
+        "plan-fixed-prices",
+        frozenset(units or ()),
+        units is None,
+        plan.case_id,
+        as_of,
+        prices_on,
+    )
+    return records.figure_result_cached(key=key, compute=compute)
+
+
+def measure_fixed_price_effect(
+    *,
+    access: Access,
+    measure: Measure,
+    as_of: dt.date,
+    tables: dict[str, pl.DataFrame],
+) -> kpis.FixedPriceEffect | None:
+    """The measure's effect at the prices of its plan's start, and the price effect apart
+    (:func:`kpis.fixed_price_effect`); None for a KPI that is not a saving."""
+    if not kpis.KPIS[measure.kpi].saving:
+        return None
+    plan = measure.plan
+    prices_on = plan.period_start
+    case_ids = list(measure.kpi_cases) if measure.kpi == "cases" and measure.kpi_cases else None
+
+    def cost(at: dict[str, pl.DataFrame]) -> float | None:
+        return kpis.kpi_value(measure.kpi, at, case_ids=case_ids, computed=True).cost
+
+    base = measure.baseline_date
+    realised = kpis.measured_effect(
+        baseline_cost=measure.baseline_cost,
+        baseline_date=base,
+        now_cost=kpis.kpi_value(measure.kpi, tables, case_ids=case_ids).cost,
+        now_date=as_of,
+        start=measure.start_date,
+    ).realised
+    return kpis.fixed_price_effect(
+        prices_on=prices_on,
+        realised=realised,
+        baseline_fixed=cost(
+            fixed_price_tables(access=access, plan=plan, as_of=base, prices_on=prices_on)
+        ),
+        now_fixed=cost(
+            fixed_price_tables(access=access, plan=plan, as_of=as_of, prices_on=prices_on)
+        ),
+        baseline_actual=cost(plan_kpi_tables(access=access, plan=plan, as_of=base)),
+        now_actual=cost(tables),
+    )
+
+
 @dataclass(frozen=True)
 class FollowUpRow:
     follow_up: FollowUp
@@ -179,6 +253,7 @@ class MeasureStatus:
     as_of: dt.date
     effect: kpis.MeasuredEffect
     follow_ups: list[FollowUpRow]
+    fixed: kpis.FixedPriceEffect | None = None
 
     @property
     def latest_status(self) -> str:
@@ -222,6 +297,11 @@ def measure_statuses(
             FollowUpRow(f, follow_up_effect(measure=measure, follow_up=f))
             for f in measure.follow_ups.all()
         ]
+        fixed = None
+        if as_of is not None and tables is not None:
+            fixed = measure_fixed_price_effect(
+                access=access, measure=measure, as_of=as_of, tables=tables
+            )
         out.append(
             MeasureStatus(
                 measure=measure,
@@ -230,6 +310,7 @@ def measure_statuses(
                 as_of=when,
                 effect=effect,
                 follow_ups=rows,
+                fixed=fixed,
             )
         )
     return out

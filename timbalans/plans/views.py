@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from timbalans.accounts.access import Access
-from timbalans.plans import selectors, services
+from timbalans.plans import kpis, selectors, services
 from timbalans.plans.forms import CasePlansForm, FollowUpForm, MeasureForm, PlanCreateForm, PlanForm
 from timbalans.plans.models import ActionPlan
 from timbalans.reports.services import ReportError, plan_document_make
@@ -129,7 +129,10 @@ def plan_detail(request: HttpRequest, access: Access, plan_id: int) -> HttpRespo
         else:
             messages.error(request, INVALID_FORM.format(errors=_errors(form)))
         return redirect(reverse("plans:plan", args=[plan.pk]) + f"?{filters.query(unit='')}")
-    statuses = selectors.measure_statuses(access=access, plan=plan, as_of=filters.as_of)
+    tables = selectors.plan_kpi_tables(access=access, plan=plan, as_of=filters.as_of)
+    statuses = selectors.measure_statuses(
+        access=access, plan=plan, as_of=filters.as_of, tables=tables
+    )
     return render_page(
         request,
         access,
@@ -137,6 +140,7 @@ def plan_detail(request: HttpRequest, access: Access, plan_id: int) -> HttpRespo
         {
             "plan": plan,
             "statuses": statuses,
+            "bases": kpis.savings_lines(tables.get("savings")),
             "plan_form": PlanForm(instance=plan),
             "follow_up_form": FollowUpForm(initial={"date": filters.as_of}),
             "may_edit": access.may_edit_plans,

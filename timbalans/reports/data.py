@@ -64,6 +64,23 @@ class MeasureLine:
     annualised: float | None
     current_year: float | None
     follow_ups: tuple[FollowUpLine, ...] = ()
+    # The measured effect at the prices of ``prices_on`` (the plan's start) and what prices
+    # alone did (plans.kpis.fixed_price_effect).
+    prices_on: dt.date | None = None
+    fixed_measured: float | None = None
+    price_effect: float | None = None
+
+
+@dataclass(frozen=True)
+class BaseLine:
+    """One savings area: its cost base, hours and the sentence on how it is computed."""
+
+    label: str
+    cost_base: float | None
+    hours: float | None
+    effect_low: float | None
+    effect_high: float | None
+    text: str
 
 
 @dataclass(frozen=True)
@@ -82,6 +99,7 @@ class PlanDocumentData:
     summary_text: str
     summary: PlanSummary
     measures: tuple[MeasureLine, ...]
+    bases: tuple[BaseLine, ...] = ()
 
 
 @dataclass(frozen=True)

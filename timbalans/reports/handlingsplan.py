@@ -14,7 +14,7 @@ from timbalans.reports.content import (
     Table,
     text_blocks,
 )
-from timbalans.reports.data import MeasureLine, PlanDocumentData, PlanSummary
+from timbalans.reports.data import BaseLine, MeasureLine, PlanDocumentData, PlanSummary
 
 MEASURES_HEADERS = (
     "Namn på åtgärd",
@@ -29,8 +29,31 @@ METHOD_NOTE = (
     "innan. Helårstakt = uppmätt effekt × 12 / antal månader sedan baslinjen (högst 12); "
     "innevarande år = helårstakt × den del av året som åtgärden pågår. Bedömd effekt är "
     "{low}–{high} % av områdets kostnad (tabellen savings), för innevarande år i proportion "
-    "till den del av året som återstår från startdatum."
+    "till den del av året som återstår från startdatum. Uppmätt i fasta priser är samma "
+    "jämförelse ur tidsdata med de priser (satser som schablonbelopp och OB, och löner) som "
+    "gällde när planen började; priseffekten är det prisändringarna ensamma gjorde och räknas "
+    "inte som åtgärdens effekt."
 )
+BASES_HEADERS = ("Område", "Kostnadsbas", "Timmar", "Bedömd effekt", "Så är basen räknad")
+
+
+def bases_table(bases: tuple[BaseLine, ...]) -> Table:
+    """The savings areas with their cost base and one sentence on how each is computed."""
+    return Table(
+        caption="Kostnadsbaser per åtgärdsområde (12 månader)",
+        headers=BASES_HEADERS,
+        rows=tuple(
+            (
+                b.label,
+                fmt.kr(b.cost_base),
+                fmt.hours(b.hours) if b.hours is not None else "",
+                fmt.kr_range(b.effect_low, b.effect_high) if b.effect_low is not None else "",
+                b.text,
+            )
+            for b in bases
+        ),
+        numeric=(False, True, True, True, False),
+    )
 
 
 def _summary(data: PlanDocumentData, s: PlanSummary) -> list:
@@ -149,6 +172,13 @@ def _measure(m: MeasureLine) -> list:
                         fmt.kr(m.annualised),
                     ),
                     ("Hittills sedan baslinjen", "", fmt.kr(m.realised)),
+                    (
+                        "Hittills, i fasta priser"
+                        + (f" per {fmt.date(m.prices_on)}" if m.prices_on else ""),
+                        "",
+                        fmt.kr(m.fixed_measured),
+                    ),
+                    ("Priseffekt (inte åtgärdens effekt)", "", fmt.kr(m.price_effect)),
                 ),
                 numeric=(False, True, True),
             )
@@ -196,6 +226,8 @@ def build_handlingsplan(data: PlanDocumentData, *, low_pct: float, high_pct: flo
     doc.add(*_summary(data, data.summary))
     doc.add(*text_blocks(data.summary_text))
     doc.add(Heading("Åtgärder"), measures_table(data.measures))
+    if data.bases:
+        doc.add(bases_table(data.bases))
     for m in data.measures:
         doc.add(*_measure(m))
     doc.add(

@@ -21,6 +21,7 @@ from timbalans.records.selectors import figure_settings_load
 from timbalans.reports import fmt
 from timbalans.reports.content import Table
 from timbalans.reports.data import (
+    BaseLine,
     BoardFigures,
     BoardReportData,
     BoardTexts,
@@ -145,16 +146,15 @@ def plan_summary(tables: dict[str, pl.DataFrame], *, as_of: dt.date) -> PlanSumm
         ordinary = _sum(absence, "ordinary_hours")
         rate = 100 * _sum(absence, "sick_hours") / ordinary if ordinary else None
         detail = f"sjukfrånvaro {fmt.pct(rate)} av ordinarie arbetstid" if rate is not None else ""
-        drivers.append(Driver("Sjukfrånvaro och ersättningsbemanning", sick, detail))
+        drivers.append(Driver("Sjuklön dag 1–14", sick, detail))
     decided = _savings_cost(tables, "decided_hours")
     if decided is not None:
-        unpaid = _sum(tables.get("hour-balance"), "unpaid_hours")
-        excess = _sum(tables.get("coverage"), "excess_worked_hours")
+        hours = kpis.kpi_value("decided_hours", tables).value
         drivers.append(
             Driver(
                 "Bemanning utöver beviljade timmar",
                 decided,
-                f"{fmt.hours(unpaid)} obetalda timmar, {fmt.hours(excess)} övertäckning",
+                f"{fmt.hours(hours)} som inte ersätts (avslutade perioder och prognos)",
             )
         )
     structural = _savings_cost(tables, "structural")
@@ -180,10 +180,13 @@ def plan_summary(tables: dict[str, pl.DataFrame], *, as_of: dt.date) -> PlanSumm
 
 
 def _measure_line(
-    measure: Measure, *, tables: dict[str, pl.DataFrame], as_of: dt.date
+    measure: Measure, *, access: Access, tables: dict[str, pl.DataFrame], as_of: dt.date
 ) -> MeasureLine:
     definition = kpis.KPIS[measure.kpi]
     now = plans.measure_kpi(measure=measure, tables=tables)
+    fixed = plans.measure_fixed_price_effect(
+        access=access, measure=measure, as_of=as_of, tables=tables
+    )
     effect = kpis.measured_effect(
         baseline_cost=measure.baseline_cost,
         baseline_date=measure.baseline_date,
@@ -228,6 +231,9 @@ def _measure_line(
         annualised=effect.annualised,
         current_year=effect.current_year,
         follow_ups=follow_ups,
+        prices_on=fixed.prices_on if fixed is not None else None,
+        fixed_measured=fixed.measured if fixed is not None else None,
+        price_effect=fixed.price_effect if fixed is not None else None,
     )
 
 
@@ -257,7 +263,11 @@ def plan_document_data(
         as_of=as_of,
         summary_text=plan.summary,
         summary=plan_summary(tables, as_of=as_of),
-        measures=tuple(_measure_line(m, tables=tables, as_of=as_of) for m in items),
+        measures=tuple(_measure_line(m, access=access, tables=tables, as_of=as_of) for m in items),
+        bases=tuple(
+            BaseLine(b.label, b.cost_base, b.hours, b.effect_low, b.effect_high, b.text)
+            for b in kpis.savings_lines(tables.get("savings"))
+        ),
     )
 
 
