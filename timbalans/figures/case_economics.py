@@ -639,9 +639,9 @@ def sick_pay_parts(frames: Frames, window: Window, rates: RateSet, as_of: dt.dat
 
 def revenue_periods(frames: Frames, window: Window) -> pl.DataFrame:
     """The settlement periods of the visible cases that overlap the window's months."""
-    return periods_overlapping(case_settlement_periods(frames), window.first, window.last).join(
-        _case_units(frames).select("case_id"), on="case_id", how="semi"
-    )
+    return periods_overlapping(
+        case_settlement_periods(frames, window.last), window.first, window.last
+    ).join(_case_units(frames).select("case_id"), on="case_id", how="semi")
 
 
 def pieces_from(window: Window, periods: pl.DataFrame) -> dt.date:
@@ -713,7 +713,7 @@ def revenue_by_month(
             .alias("paid_hours")
         )
     )
-    decisions = normalize_decisions(frames.decisions).select(
+    decisions = normalize_decisions(frames.decisions, horizon=window.last).select(
         "case_id", "valid_from", "payer", "hourly_rate"
     )
     priced = rates.join(
@@ -874,7 +874,9 @@ def _case_economics(frames: Frames, req: FigureRequest) -> pl.DataFrame:
 
     months = pl.DataFrame({"month": window.months}, schema={"month": pl.String})
     granted = (
-        granted_hours_by_month(frames.decisions).select(KEY) if frames.decisions.height else None
+        granted_hours_by_month(frames.decisions, horizon=window.last).select(KEY)
+        if frames.decisions.height
+        else None
     )
     case_keys = [
         computed.filter(pl.col("case_id") != UNALLOCATED).select(ROW_KEY),

@@ -52,7 +52,7 @@ def case_periods(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     """The settlement periods of the visible cases that overlap [from, to], with unit_id."""
 
     def compute() -> pl.DataFrame:
-        periods = case_settlement_periods(frames)
+        periods = case_settlement_periods(frames, req.horizon)
         periods = periods_overlapping(periods, req.date_from, req.date_to)
         return periods.join(frames.cases.select("case_id", "unit_id"), on="case_id", how="inner")
 

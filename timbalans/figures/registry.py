@@ -42,6 +42,12 @@ class FigureRequest:
             settings=chosen,
         )
 
+    @property
+    def horizon(self) -> date:
+        """The day open-ended decisions run to the settlement period of (data.md): the later
+        of D and the end of the dates asked for."""
+        return max(self.as_of, self.date_to)
+
 
 FigureFunction = Callable[[Frames, FigureRequest], pl.DataFrame]
 
