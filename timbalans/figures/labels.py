@@ -25,6 +25,8 @@ LABELS: dict[str, str] = {
     "status": "Status",
     "is_closed": "Avslutad",
     "unpaid_hours": "Obetalda timmar",
+    "schedule_end": "Schemat slutar",
+    "pace_forecast_hours": "Prognos i nuvarande takt (timmar)",
     "worked_concurrent_hours": "Samtidig utförd tid (timmar)",
     "planned_concurrent_hours": "Samtidig planerad tid (timmar)",
     "granted_double_hours": "Beviljad dubbelbemanning (timmar)",

@@ -127,6 +127,8 @@ def case(request: HttpRequest, access: Access, case_id: str) -> HttpResponse:
             "worked_hours",
             "planned_remaining_hours",
             "forecast_hours",
+            "schedule_end",
+            "pace_forecast_hours",
             "forecast_deviation_hours",
             "forecast_deviation_pct",
             "remaining_granted_hours",
