@@ -85,7 +85,13 @@ from timbalans.figures.common import (
 from timbalans.figures.frames import Frames
 from timbalans.figures.registry import FigureRequest
 from timbalans.figures.settings import FigureSettings
-from timbalans.figures.staff import absence_day_hours, employment_on, interval_pairs, overlapping
+from timbalans.figures.staff import (
+    absence_day_hours,
+    concurrent_split,
+    employment_on,
+    interval_pairs,
+    overlapping,
+)
 from timbalans.ingest.accounts import account_categories
 from timbalans.ingest.schema import MONTHLY_FORMS, REVENUE_CATEGORIES
 
@@ -218,7 +224,7 @@ def worked_ob_pieces(
         month_labels(pieces["date"]).alias("month"),
         (pl.col("hours") * counting_factor(settings)).alias("counted_hours"),
     )
-    pieces = employment_on(frames, pieces)
+    pieces = concurrent_split(frames, employment_on(frames, pieces))
     t, form = pl.col("time_type"), pl.col("form_class")
     category = (
         pl.when(form == "hourly")
