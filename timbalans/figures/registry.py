@@ -63,6 +63,7 @@ _FUNCTIONS = {
     "absence-employees": ("timbalans.figures.absence", "absence_employees"),
     "case-economics": ("timbalans.figures.case_economics", "case_economics"),
     "savings": ("timbalans.figures.savings", "savings"),
+    "forecast": ("timbalans.figures.forecast", "forecast"),
 }
 FIGURE_NAMES = tuple(_FUNCTIONS)
 

@@ -52,6 +52,13 @@ WORST_CASES: tuple[tuple[str, float], ...] = (
     ("51463", 0.66),
     ("51451", 0.53),
 )
+# The demo's budget (budget.csv) for until's year: each cost centre's categories at the same
+# month of the year before, revenue up by the schablon's rise and costs at last year's level
+# (what a department without a plan would be given); the named cases' own `result` rows at
+# half of the year before's deficit, the action plan's goal for them.
+BUDGET_REVENUE_FACTOR = 347.70 / 342.60
+BUDGET_COST_FACTOR = 1.0
+BUDGET_NAMED_RESULT_FACTOR = 0.5
 # Upper bound of the problem level of any other case (keeps the named four on top).
 MAX_OTHER_PROBLEM = 0.30
 

@@ -247,4 +247,5 @@ def _frames(
         "absences": absences,
         "ledger": lambda: book,
         "fk_reports": lambda: reports,
+        "budget": lambda: ledger.budget_frame(book, cal.until.year),
     }
