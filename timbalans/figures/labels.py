@@ -95,6 +95,16 @@ LABELS: dict[str, str] = {
     "cost_base": "Kostnadsbas (kr)",
     "effect_low": "Effekt låg (kr)",
     "effect_high": "Effekt hög (kr)",
+    "level": "Nivå",
+    "cost_center": "Ansvar",
+    "year": "År",
+    "actual_result": "Utfall hittills (kr)",
+    "forecast_revenue": "Prognos intäkt resten av året (kr)",
+    "forecast_cost": "Prognos kostnad resten av året (kr)",
+    "forecast_result": "Prognos resultat resten av året (kr)",
+    "year_result": "Helårsprognos resultat (kr)",
+    "budget": "Budget (kr)",
+    "deviation_from_budget": "Avvikelse mot budget (kr)",
 }
 
 #: Swedish names of the savings areas and the case-economics sources (values, not columns).
@@ -106,6 +116,8 @@ VALUE_LABELS: dict[str, str] = {
     "structural": "Strukturella kostnader (ingen besparing)",
     "ledger": "bokföring",
     "computed": "beräknad",
+    "case": "ärende",
+    "cost_center": "ansvar",
 }
 
 PCT_SUFFIX = "_pct"
@@ -119,6 +131,7 @@ SEK_SUFFIXES = (
     "_per_hour",
     "_influenceable",
     "_total",
+    "budget",
 )
 
 

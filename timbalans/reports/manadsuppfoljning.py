@@ -24,6 +24,7 @@ SHEETS = (
     ("overtime", "Övertid"),
     ("absence", "Sjukfrånvaro"),
     ("savings", "Effekt av åtgärder"),
+    ("forecast", "Helårsprognos"),
 )
 LEFT_OUT = frozenset({"absence-employees"})
 

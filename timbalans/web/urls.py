@@ -17,6 +17,7 @@ urlpatterns = [
     path("bemanning/forslag/<int:run_id>/", staffing.run, name="staffing_run"),
     path("overtid/", pages.overtime, name="overtime"),
     path("sjukfranvaro/", pages.absence, name="absence"),
+    path("helarsprognos/", pages.forecast, name="forecast"),
     path("import/", admin_pages.imports, name="imports"),
     path("import/jobb/<int:job_id>/", admin_pages.import_job, name="import_job"),
     path("import/<int:number>/angra/", admin_pages.import_undo, name="import_undo"),

@@ -22,6 +22,7 @@ NAV = [
     ("web:staffing", "Öppna pass", "may_staff"),
     ("web:overtime", "Övertid och timavlönade", None),
     ("web:absence", "Sjukfrånvaro", None),
+    ("web:forecast", "Helårsprognos", "sees_economics"),
     ("plans:list", "Handlingsplaner", "sees_economics"),
     ("reports:list", "Rapporter", "sees_economics"),
     ("web:imports", "Import", "may_import"),
