@@ -13,6 +13,7 @@ from timbalans.figures import (
     capacity,
     case_economics,
     coverage,
+    forecast,
     hour_balance,
     overtime,
     savings,
@@ -35,10 +36,11 @@ TABLE_HEADINGS = (
     "absence",
     "case-economics (ärendeekonomi)",
     "savings (effekt av åtgärder)",
+    "forecast (helårsprognos)",
     "Satser och OB",
     "Inställningar",
 )
-LINKED = {"hour-balance-timbalans", "capacity", "overtime", "absence"}
+LINKED = {"hour-balance-timbalans", "capacity", "overtime", "absence", "forecast-helarsprognos"}
 
 COLUMNS = {
     "hour-balance": hour_balance.COLUMNS,
@@ -49,6 +51,7 @@ COLUMNS = {
     "absence-employees": absence.EMPLOYEE_COLUMNS,
     "case-economics": case_economics.COLUMNS,
     "savings": savings.COLUMNS,
+    "forecast": forecast.COLUMNS,
 }
 
 

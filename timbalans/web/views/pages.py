@@ -580,19 +580,19 @@ def forecast(request: HttpRequest, access: Access) -> HttpResponse:
         request,
         access,
         "web/monthly.html",
-        {
-            "title": f"Helårsprognos {filters.as_of.year}",
-            "intro": (
+        dict(
+            title=f"Helårsprognos {filters.as_of.year}",
+            intro=(
                 "Årets resultat: utfall till och med "
                 f"{filters.as_of:%Y-%m-%d} och prognos för resten av året (schemalagd tid, "
                 "och där schemat tar slut tidigare: nuvarande takt), mot budgeten. "
                 "Ansvarets rad räknar månadslönerna till årets slut i stället för deras "
                 "schemalagda timmar."
             ),
-            "guide": "forecast",
-            "tables": tables,
-            "chart": "",
-        },
+            guide="forecast-helarsprognos",
+            tables=tables,
+            chart="",
+        ),
         tables=tables,
         filename=f"helarsprognos-{filters.as_of}",
         filters=filters,
