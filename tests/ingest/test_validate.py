@@ -499,6 +499,28 @@ def test_a_decision_superseding_a_stored_one_is_noticed(tmp_path):
     ]
 
 
+def test_a_stored_supersession_is_not_noticed_again_by_an_import_of_other_decisions(tmp_path):
+    decisions = DECISION_HEADER + "51357;FK;60;;2025-01-01;2025-12-31;2025-03-01;6;\n"
+    known = Known(
+        decisions=pl.DataFrame(
+            {
+                "case_id": ["51470", "51470"],
+                "payer": ["FK", "FK"],
+                "valid_from": [date(2025, 1, 1), date(2025, 7, 1)],
+                "valid_to": [None, None],
+            },
+            schema={
+                "case_id": pl.String,
+                "payer": pl.String,
+                "valid_from": pl.Date,
+                "valid_to": pl.Date,
+            },
+        )
+    )
+    ds = validate(read_dataset(write_set(tmp_path / "s", decisions=decisions)), known)
+    assert ds.notes == []
+
+
 def test_a_monthly_and_an_hourly_employment_at_once_are_accepted(tmp_path):
     employments = (
         EMPLOYMENT_HEADER + "E1;monthly_permanent;75;40;30000;;2024-01-01;;ordinary\n"

@@ -945,6 +945,15 @@ def _supersession_notes(file: str, decisions: pl.DataFrame, known: Known) -> lis
     )
     stored = known.decisions.join(mine, on=["case_id", "valid_from"], how="anti")
     both = pl.concat([mine, stored.select(mine.columns)])
+    # Only pairs this file takes part in: a stored pair is not noticed again by every import.
+    keys = mine.select("case_id", "valid_from")
+    found = superseded_decisions(both)
+    in_file = found.join(keys, on=["case_id", "valid_from"], how="semi")
+    newer_in_file = found.join(
+        keys.rename({"valid_from": "new_valid_from"}), on=["case_id", "new_valid_from"], how="semi"
+    )
+    noticed = pl.concat([in_file, newer_in_file]).unique(maintain_order=True)
+    noticed = noticed.sort("case_id", "payer", "valid_from")
     return [
         msg.DECISION_SUPERSEDED.format(
             file=file,
@@ -955,7 +964,7 @@ def _supersession_notes(file: str, decisions: pl.DataFrame, known: Known) -> lis
             new_start=r["new_valid_from"],
             new_end=r["new_valid_to"],
         )
-        for r in superseded_decisions(both).iter_rows(named=True)
+        for r in noticed.iter_rows(named=True)
     ]
 
 
