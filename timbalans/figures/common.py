@@ -15,7 +15,7 @@ from timbalans.core.intervals import (
     split_at_as_of,
     split_at_months,
 )
-from timbalans.core.periods import granted_hours_by_month, settlement_periods
+from timbalans.core.periods import settlement_periods
 from timbalans.figures.frames import Frames
 from timbalans.figures.settings import FigureSettings
 
@@ -247,13 +247,4 @@ def case_settlement_periods(frames: Frames, horizon: dt.date) -> pl.DataFrame:
     return frames.derived(
         ("settlement_periods", horizon),
         lambda: settlement_periods(frames.decisions, horizon=horizon),
-    )
-
-
-def case_granted_by_month(frames: Frames, horizon: dt.date) -> pl.DataFrame:
-    """:func:`timbalans.core.periods.granted_hours_by_month` of ``frames.decisions``, once per
-    set of frames and horizon."""
-    return frames.derived(
-        ("granted_by_month", horizon),
-        lambda: granted_hours_by_month(frames.decisions, horizon=horizon),
     )
