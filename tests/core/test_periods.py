@@ -12,6 +12,7 @@ from timbalans.core.periods import (
     period_decisions,
     periods_overlapping,
     settlement_periods,
+    superseded_decisions,
 )
 
 D = dt.date
@@ -50,14 +51,16 @@ def test_a_decision_change_mid_period_sums_the_day_weighted_parts():
     assert p["payer"].to_list() == ["FK"]
 
 
-def test_periods_run_in_steps_of_period_months_and_are_clipped_at_the_end():
+def test_periods_run_in_steps_of_period_months_and_the_last_keeps_its_real_end():
     p = settlement_periods(
         decisions(("A", "FK", 70.0, None, D(2025, 1, 1), D(2026, 2, 15), D(2025, 1, 1), 6))
     )
     assert spans(p) == [
         (D(2025, 1, 1), D(2025, 6, 30)),
         (D(2025, 7, 1), D(2025, 12, 31)),
-        (D(2026, 1, 1), D(2026, 2, 15)),  # the decision ends: so does its period
+        # The decision ends mid-period: its granted hours end there (46 days), the row
+        # keeps the period's real end so the shortened period's result stays visible.
+        (D(2026, 1, 1), D(2026, 6, 30)),
     ]
     assert p["granted_hours"].to_list() == pytest.approx([181 * 10, 184 * 10, 46 * 10])
 
@@ -109,7 +112,7 @@ def test_a_new_chain_that_began_before_valid_from_clips_the_old_period():
         (D(2025, 1, 1), D(2025, 1, 31)),
         (D(2025, 2, 1), D(2025, 7, 31)),
         (D(2025, 8, 1), D(2026, 1, 31)),
-        (D(2026, 2, 1), D(2026, 3, 31)),
+        (D(2026, 2, 1), D(2026, 7, 31)),
     ]
     assert p["granted_hours"].to_list() == pytest.approx(
         [100 * 31 / 7, 100 * 59 / 7 + 120 * 122 / 7, 120 * 184 / 7, 120 * 59 / 7]
@@ -133,7 +136,7 @@ def test_the_first_period_starts_at_the_first_valid_from():
     assert spans(p.filter(case_id="B")) == [
         (D(2025, 3, 1), D(2025, 6, 30)),
         (D(2025, 7, 1), D(2025, 12, 31)),
-        (D(2026, 1, 1), D(2026, 2, 28)),
+        (D(2026, 1, 1), D(2026, 6, 30)),
     ]
     assert p.filter(case_id="A")["granted_hours"][0] == pytest.approx(47 * 10)
 
@@ -249,10 +252,11 @@ def test_granted_hours_add_up_over_consecutive_periods(dec):
     assert granted_hours_by_month(dec)["granted_hours"].sum() == pytest.approx(
         total, rel=1e-12, abs=1e-9
     )
-    # Contiguous, non-overlapping, covering first valid_from .. last valid_to.
+    # Contiguous, non-overlapping, covering first valid_from .. the end of the period that
+    # contains the last valid_to.
     starts, ends = p["period_start"].to_list(), p["period_end"].to_list()
     assert starts[0] == dec["valid_from"].min()
-    assert ends[-1] == dec["valid_to"].max()
+    assert starts[-1] <= dec["valid_to"].max() <= ends[-1]
     for e, s in zip(ends[:-1], starts[1:], strict=True):
         assert s == e + dt.timedelta(days=1)
     assert all(s <= e for s, e in zip(starts, ends, strict=True))
@@ -265,3 +269,86 @@ def test_granted_hours_add_up_over_consecutive_periods(dec):
     )
     assert (span["months"] <= longest).all()
     assert (span["days"] <= 31 * longest).all()
+
+
+# ------------------------------------------------------------------ decisions as data.md reads them
+
+
+def test_a_newer_decision_of_the_same_payer_supersedes_the_older_from_its_start():
+    # The old decision (70 h/week) says it runs to 2025-12-31, the new one (140 h/week) starts
+    # 2025-04-01: the old one ends 2025-03-31. Never 70 + 140 over April-June.
+    p = settlement_periods(
+        decisions(
+            ("A", "FK", 70.0, None, D(2025, 1, 1), D(2025, 12, 31), D(2025, 1, 1), 6),
+            ("A", "FK", 140.0, None, D(2025, 4, 1), D(2025, 12, 31), D(2025, 1, 1), 6),
+        )
+    )
+    # Jan-Mar 90 days × 10 h/day + Apr-Jun 91 days × 20 h/day; Jul-Dec 184 days × 20 h/day.
+    assert p["granted_hours"].to_list() == pytest.approx([900 + 1820, 3680])
+    months = granted_hours_by_month(
+        decisions(
+            ("A", "FK", 70.0, None, D(2025, 1, 1), D(2025, 12, 31), D(2025, 1, 1), 6),
+            ("A", "FK", 140.0, None, D(2025, 4, 1), D(2025, 12, 31), D(2025, 1, 1), 6),
+        )
+    )
+    assert months.filter(month="2025-04")["granted_hours"].item() == pytest.approx(600.0)
+
+
+def test_decisions_of_two_payers_both_count():
+    p = settlement_periods(
+        decisions(
+            ("A", "FK", 70.0, None, D(2025, 1, 1), D(2025, 6, 30), D(2025, 1, 1), 6),
+            ("A", "KOMMUN", 7.0, None, D(2025, 2, 1), D(2025, 6, 30), D(2025, 1, 1), 6),
+        )
+    )
+    assert p["payer"].to_list() == ["mixed"]
+    assert p["granted_hours"].to_list() == pytest.approx([1810 + 150])
+
+
+def test_superseded_decisions_lists_the_older_decision_and_its_new_end():
+    got = superseded_decisions(
+        decisions(
+            ("A", "FK", 70.0, None, D(2025, 1, 1), None, D(2025, 1, 1), 6),
+            ("A", "FK", 140.0, None, D(2025, 4, 1), None, D(2025, 1, 1), 6),
+            ("A", "KOMMUN", 7.0, None, D(2025, 2, 1), D(2025, 3, 31), D(2025, 1, 1), 6),
+            ("B", "FK", 70.0, None, D(2025, 1, 1), D(2025, 3, 31), D(2025, 1, 1), 6),
+            ("B", "FK", 70.0, None, D(2025, 4, 1), D(2025, 9, 30), D(2025, 1, 1), 6),
+        )
+    )
+    assert got.select("case_id", "valid_from", "new_valid_from", "new_valid_to").rows() == [
+        ("A", D(2025, 1, 1), D(2025, 4, 1), D(2025, 3, 31))
+    ]
+
+
+def test_an_open_ended_decision_runs_through_the_period_containing_the_horizon():
+    # 35 h/week = 5 h/day from 2025-03-01 until further notice, 6-month periods from January.
+    dec = decisions(("A", "FK", 35.0, None, D(2025, 3, 1), None, D(2025, 1, 1), 6))
+    p = settlement_periods(dec, horizon=D(2026, 2, 10))
+    assert spans(p) == [
+        (D(2025, 3, 1), D(2025, 6, 30)),
+        (D(2025, 7, 1), D(2025, 12, 31)),
+        (D(2026, 1, 1), D(2026, 6, 30)),
+    ]
+    # 122, 184 and 181 days × 5 h
+    assert p["granted_hours"].to_list() == pytest.approx([610.0, 920.0, 905.0])
+    months = granted_hours_by_month(dec, horizon=D(2026, 2, 10))
+    assert months["month"].to_list()[-1] == "2026-06"
+    assert months.filter(month="2026-06")["granted_hours"].item() == pytest.approx(150.0)
+
+
+def test_an_open_ended_decision_starting_after_the_horizon_runs_through_its_first_period():
+    dec = decisions(
+        ("A", "FK", 35.0, None, D(2025, 1, 1), None, D(2025, 1, 1), 6),
+        ("A", "FK", 70.0, None, D(2026, 9, 1), None, D(2025, 1, 1), 6),
+    )
+    p = settlement_periods(dec, horizon=D(2026, 2, 10))
+    assert spans(p)[-1] == (D(2026, 7, 1), D(2026, 12, 31))
+    # July-August at 5 h/day (62 days), September-December at 10 h/day (122 days).
+    assert p["granted_hours"][-1] == pytest.approx(62 * 5 + 122 * 10)
+
+
+def test_an_open_ended_decision_without_a_horizon_is_refused():
+    with pytest.raises(ValueError, match="horizon"):
+        settlement_periods(
+            decisions(("A", "FK", 35.0, None, D(2025, 3, 1), None, D(2025, 1, 1), 6))
+        )

@@ -225,3 +225,96 @@ def test_granted_hours_add_up_over_consecutive_periods(hours, start_month, month
     assert t.height == n
     days = end - start.toordinal() + 1
     assert t["granted_hours"].sum() == pytest.approx(hours * days / 7)
+
+
+# ------------------------------------------------------------------ schedule horizon
+
+
+def _one_case(decisions, shifts, worked):
+    return frames(
+        cases=[CASES[0]],
+        decisions=decisions,
+        shifts=shifts,
+        worked=worked,
+    )
+
+
+def test_a_schedule_ending_early_gets_a_pace_forecast_beside_the_forecast():
+    # Period 2025-01-01..2025-06-30 (181 days). D = 2025-01-10: 10 days elapsed, 80 h worked
+    # (8 h/day). Planned after D: 2025-01-11..2025-01-20, 8 h a day = 80 h; the schedule ends
+    # 2025-01-20. Pace: 80 h / 10 days = 8 h/day on the 161 days 2025-01-21..2025-06-30.
+    worked = [
+        w("51470", "E1", f"2025-01-{day:02d} 08:00", f"2025-01-{day:02d} 16:00")
+        for day in range(1, 11)
+    ]
+    shifts = [
+        p("51470", "E1", f"2025-01-{day:02d} 08:00", f"2025-01-{day:02d} 16:00")
+        for day in range(1, 21)
+    ]
+    f = _one_case([DECISIONS[0]], shifts, worked)
+    row = hour_balance(f, FigureRequest.make(date(2025, 1, 10))).row(0, named=True)
+    assert row["forecast_hours"] == pytest.approx(160.0)
+    assert row["schedule_end"] == date(2025, 1, 20)
+    assert row["pace_forecast_hours"] == pytest.approx(160.0 + 161 * 8.0)
+
+
+def test_the_pace_counts_from_d_when_the_schedule_ended_before_d():
+    # Schedule ends 2025-01-05, D = 2025-01-10: 40 h worked in 10 elapsed days (4 h/day),
+    # nothing planned after D; 171 days 2025-01-11..2025-06-30 at 4 h/day.
+    worked = [
+        w("51470", "E1", f"2025-01-{day:02d} 08:00", f"2025-01-{day:02d} 16:00")
+        for day in range(1, 6)
+    ]
+    shifts = [
+        p("51470", "E1", f"2025-01-{day:02d} 08:00", f"2025-01-{day:02d} 16:00")
+        for day in range(1, 6)
+    ]
+    f = _one_case([DECISIONS[0]], shifts, worked)
+    row = hour_balance(f, FigureRequest.make(date(2025, 1, 10))).row(0, named=True)
+    assert row["schedule_end"] == date(2025, 1, 5)
+    assert row["pace_forecast_hours"] == pytest.approx(40.0 + 171 * 4.0)
+
+
+def test_a_schedule_to_the_period_end_or_a_closed_period_keeps_the_forecast():
+    worked = [w("51470", "E1", "2025-01-02 08:00", "2025-01-02 16:00")]
+    shifts = [p("51470", "E1", "2025-06-30 16:00", "2025-07-01 00:00")]  # ends at midnight
+    f = _one_case([DECISIONS[0]], shifts, worked)
+    rows = hour_balance(f, FigureRequest.make(date(2025, 1, 10), date_to=date(2025, 7, 1)))
+    first = rows.row(0, named=True)
+    assert first["schedule_end"] == date(2025, 6, 30)
+    assert first["pace_forecast_hours"] == pytest.approx(first["forecast_hours"]) == 16.0
+    # the second period has no planned shift: no schedule_end, the forecast (0 h) stands
+    second = rows.row(1, named=True)
+    assert second["schedule_end"] is None
+    assert second["pace_forecast_hours"] == 0.0
+    closed = hour_balance(
+        _one_case(
+            [DECISIONS[0]], [p("51470", "E1", "2025-01-02 08:00", "2025-01-02 16:00")], worked
+        ),
+        FigureRequest.make(date(2025, 8, 1), date_from=date(2025, 1, 1)),
+    ).row(0, named=True)
+    assert closed["is_closed"] is True
+    assert closed["pace_forecast_hours"] == closed["forecast_hours"] == 8.0
+
+
+def test_an_open_ended_decision_gives_the_period_containing_d_its_granted_hours():
+    # 70 h/week = 10 h/day from 2025-01-01 until further notice; D = 2026-03-15 lies in the
+    # period 2026-01-01..2026-06-30 (181 days): 1810 h granted.
+    open_ended = {**DECISIONS[0], "valid_to": None}
+    f = _one_case([open_ended], [], [])
+    row = hour_balance(f, FigureRequest.make(date(2026, 3, 15))).row(0, named=True)
+    assert (row["period_start"], row["period_end"]) == (date(2026, 1, 1), date(2026, 6, 30))
+    assert row["granted_hours"] == pytest.approx(1810.0)
+
+
+def test_a_decision_ending_mid_period_keeps_the_period_end_and_ends_its_granted_hours():
+    # 70 h/week from 2025-01-01 to 2025-03-31 only (90 days = 900 h); the period keeps its end
+    # 2025-06-30; 2025-04-02's 8 h are worked in the period and count.
+    short = {**DECISIONS[0], "valid_to": "2025-03-31"}
+    worked = [w("51470", "E1", "2025-04-02 08:00", "2025-04-02 16:00")]
+    f = _one_case([short], [], worked)
+    row = hour_balance(f, FigureRequest.make(date(2025, 4, 10))).row(0, named=True)
+    assert row["period_end"] == date(2025, 6, 30)
+    assert row["granted_hours"] == pytest.approx(900.0)
+    assert row["worked_hours"] == pytest.approx(8.0)
+    assert row["is_closed"] is False

@@ -161,3 +161,30 @@ def test_absences_of_one_employee_never_overlap(ds: DataSet) -> None:
     prev_end = pl.col("end").shift(1).over("employee_id")
     assert a.filter(pl.col("start") <= prev_end).height == 0
     assert (a["end"] >= a["start"]).all()
+
+
+def test_the_budget_covers_until_year_per_cost_centre_and_names_the_action_plan_cases(
+    ds: DataSet,
+) -> None:
+    budget = ds.raw("budget").with_columns(pl.col("amount").cast(pl.Float64))
+    year = str(UNTIL.year)
+    assert budget["month"].str.starts_with(year).all()
+    months = budget.group_by("cost_center").agg(pl.col("month").n_unique())
+    assert months["month"].to_list() == [12] * 4
+    named = budget.filter(pl.col("case_id").is_not_null())
+    assert sorted(named["case_id"].unique()) == sorted(["51470", "51357", "51463", "51451"])
+    assert set(named["category"]) == {"result"}
+    # A named case's budget is half of its result the same month a year earlier.
+    led = ds.ledger().filter((pl.col("case_id") == "51470") & (pl.col("month") == "2025-03"))
+    expected = round(0.5 * -led["amount"].sum())
+    got = named.filter((pl.col("case_id") == "51470") & (pl.col("month") == f"{year}-03"))
+    assert abs(got["amount"].item() - expected) <= 1
+
+
+def test_the_demo_passes_every_import_rule(ds: DataSet) -> None:
+    from timbalans.ingest.read import read_dataset
+    from timbalans.ingest.validate import validate
+
+    checked = validate(read_dataset(ds.path))
+    assert [str(p) for p in checked.problems] == []
+    assert checked.notes == []

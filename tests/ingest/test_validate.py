@@ -179,7 +179,7 @@ BROKEN = [
         "E1;monthly_permanent;75;30000;;2024-12-01;\nE2;hourly;;;180;2024-01-01;\n",
         'employments.csv, rad 3, kolumn "valid_from": anställningen 2024-12-01–tills vidare '
         'överlappar anställningen 2024-01-01–2024-12-31 på rad 2 för medarbetare "E1"; '
-        "förväntat högst en anställning åt gången.",
+        "förväntat högst en månadsavlönad och en timavlönad anställning åt gången.",
     ),
     (
         "absences",
@@ -402,6 +402,20 @@ def test_references_may_point_to_stored_rows(tmp_path):
     known = Known(
         cases=pl.DataFrame({"case_id": ["51470", "51357"], "unit_id": ["81515", "81516"]}),
         employees=pl.DataFrame({"employee_id": ["E1", "E2"], "unit_id": ["81515", "81516"]}),
+        employments=pl.DataFrame(
+            {
+                "employee_id": ["E1", "E2"],
+                "valid_from": [date(2024, 1, 1)] * 2,
+                "valid_to": [None, None],
+                "form": ["monthly_permanent", "hourly"],
+            },
+            schema={
+                "employee_id": pl.String,
+                "valid_from": pl.Date,
+                "valid_to": pl.Date,
+                "form": pl.String,
+            },
+        ),
     )
     assert validate(read_dataset(d), known).problems == []
 
@@ -411,7 +425,7 @@ def test_an_employment_overlapping_a_stored_one_is_rejected(tmp_path):
         "employee_id;form;employment_rate;monthly_salary;valid_from;valid_to\n"
         "E1;monthly_permanent;75;30000;2025-01-01;\n"
     )
-    d = write_set(tmp_path / "s", employments=employments)
+    d = write_set(tmp_path / "s", employments=employments, worked=None)
     known = Known(
         employments=pl.DataFrame(
             {"employee_id": ["E1"], "valid_from": [date(2024, 1, 1)], "valid_to": [None]},
@@ -421,7 +435,7 @@ def test_an_employment_overlapping_a_stored_one_is_rejected(tmp_path):
     assert [str(p) for p in validate(read_dataset(d), known).problems] == [
         'employments.csv, rad 2, kolumn "valid_from": anställningen 2025-01-01–tills vidare '
         "överlappar anställningen 2024-01-01–tills vidare som redan är importerad för medarbetare "
-        '"E1"; förväntat högst en anställning åt gången.'
+        '"E1"; förväntat högst en månadsavlönad och en timavlönad anställning åt gången.'
     ]
 
 
@@ -667,3 +681,144 @@ def test_open_shifts_may_overlap_and_repeat_unless_their_id_repeats(tmp_path):
     assert problems_of(tmp_path, shifts=shifts) == [
         "shifts.csv, rad 6: raden är en exakt kopia av rad 5; förväntat varje rad en gång."
     ]
+
+
+# ------------------------------------------------------------------ decisions and employments
+
+EMPLOYMENT_HEADER = (
+    "employee_id;form;employment_rate;full_time_hours_per_week;monthly_salary;hourly_wage;"
+    "valid_from;valid_to;status\n"
+)
+DECISION_HEADER = (
+    "case_id;payer;hours_per_week;double_hours_per_week;valid_from;valid_to;"
+    "period_start;period_months;hourly_rate\n"
+)
+
+
+def test_an_open_ended_decision_is_accepted(tmp_path):
+    decisions = DECISION_HEADER + "51470;FK;100;;2025-01-01;;2025-01-01;6;\n"
+    ds = validate(read_dataset(write_set(tmp_path / "s", decisions=decisions)))
+    assert ds.problems == []
+    assert ds.frames["decisions"]["valid_to"].to_list() == [None]
+
+
+def test_a_newer_decision_of_the_same_payer_is_noticed_as_superseding_the_older(tmp_path):
+    decisions = (
+        DECISION_HEADER + "51470;FK;100;;2025-01-01;2025-12-31;2025-01-01;6;\n"
+        "51470;FK;120;;2025-07-01;;2025-01-01;6;\n"
+        "51357;FK;60;;2025-01-01;2025-12-31;2025-03-01;6;\n"
+        "51357;KOMMUN;10;;2025-06-01;2025-12-31;2025-03-01;6;\n"
+    )
+    ds = validate(read_dataset(write_set(tmp_path / "s", decisions=decisions)))
+    assert ds.problems == []
+    assert ds.notes == [
+        'decisions.csv: ärende "51470": beslutet från 2025-07-01 ersätter beslutet '
+        "2025-01-01–2025-12-31 (FK) från och med 2025-07-01; det äldre beslutet gäller "
+        "till och med 2025-06-30."
+    ]
+
+
+def test_a_decision_superseding_a_stored_one_is_noticed(tmp_path):
+    decisions = DECISION_HEADER + "51470;FK;120;;2025-07-01;;2025-01-01;6;\n"
+    known = Known(
+        decisions=pl.DataFrame(
+            {
+                "case_id": ["51470"],
+                "payer": ["FK"],
+                "valid_from": [date(2025, 1, 1)],
+                "valid_to": [None],
+            },
+            schema={
+                "case_id": pl.String,
+                "payer": pl.String,
+                "valid_from": pl.Date,
+                "valid_to": pl.Date,
+            },
+        )
+    )
+    ds = validate(read_dataset(write_set(tmp_path / "s", decisions=decisions)), known)
+    assert ds.notes == [
+        'decisions.csv: ärende "51470": beslutet från 2025-07-01 ersätter beslutet '
+        "2025-01-01–tills vidare (FK) från och med 2025-07-01; det äldre beslutet gäller "
+        "till och med 2025-06-30."
+    ]
+
+
+def test_a_stored_supersession_is_not_noticed_again_by_an_import_of_other_decisions(tmp_path):
+    decisions = DECISION_HEADER + "51357;FK;60;;2025-01-01;2025-12-31;2025-03-01;6;\n"
+    known = Known(
+        decisions=pl.DataFrame(
+            {
+                "case_id": ["51470", "51470"],
+                "payer": ["FK", "FK"],
+                "valid_from": [date(2025, 1, 1), date(2025, 7, 1)],
+                "valid_to": [None, None],
+            },
+            schema={
+                "case_id": pl.String,
+                "payer": pl.String,
+                "valid_from": pl.Date,
+                "valid_to": pl.Date,
+            },
+        )
+    )
+    ds = validate(read_dataset(write_set(tmp_path / "s", decisions=decisions)), known)
+    assert ds.notes == []
+
+
+def test_a_monthly_and_an_hourly_employment_at_once_are_accepted(tmp_path):
+    employments = (
+        EMPLOYMENT_HEADER + "E1;monthly_permanent;75;40;30000;;2024-01-01;;ordinary\n"
+        "E1;hourly;;;;180;2025-01-01;2025-06-30;ordinary\n"
+        "E2;hourly;;;;180;2024-01-01;;ordinary\n"
+    )
+    assert problems_of(tmp_path, employments=employments) == []
+
+
+def test_two_monthly_employments_at_once_are_rejected(tmp_path):
+    employments = (
+        EMPLOYMENT_HEADER + "E1;monthly_permanent;75;40;30000;;2024-01-01;;ordinary\n"
+        "E1;monthly_temporary;25;40;30000;;2025-01-01;2025-06-30;ordinary\n"
+        "E2;hourly;;;;180;2024-01-01;;ordinary\n"
+    )
+    assert problems_of(tmp_path, employments=employments) == [
+        'employments.csv, rad 3, kolumn "valid_from": anställningen 2025-01-01–2025-06-30 '
+        "överlappar anställningen 2024-01-01–tills vidare på rad 2 för medarbetare "
+        '"E1"; förväntat högst en månadsavlönad och en timavlönad anställning åt gången.'
+    ]
+
+
+def test_worked_time_with_no_employment_in_force_is_rejected(tmp_path):
+    employments = (
+        EMPLOYMENT_HEADER + "E1;monthly_permanent;75;40;30000;;2025-02-01;;ordinary\n"
+        "E2;hourly;;;;180;2024-01-01;2024-12-31;ordinary\n"
+        "E2;hourly;;;;185;2025-01-01;;ordinary\n"
+    )
+    # E1 worked 2025-01-10 before the employment began (row 2); E2's two employments touch,
+    # so its night from 2025-01-11 is covered.
+    assert problems_of(tmp_path, employments=employments) == [
+        'worked.csv, rad 2, kolumn "employee_id": medarbetaren "E1" har ingen anställning som '
+        "gäller 2025-01-10; förväntat en anställning i employments som gäller den dag passet "
+        "börjar."
+    ]
+
+
+def test_a_budget_is_read_with_its_result_rows(tmp_path):
+    budget = (
+        "period;ansvar;objekt;kategori;belopp\n"
+        "2025-01;81515;51470;result;-12 000\n"
+        "2025-01;81515;;salary_monthly;250000\n"
+        "2025-01;99999;;bogus;x\n"
+    )
+    assert problems_of(tmp_path, budget=budget) == [
+        'budget.csv, rad 4, kolumn "amount": värdet "x" är inte ett tal; förväntat t.ex. '
+        "1234,50 eller 1 234,50.",
+        'budget.csv, rad 4, kolumn "category": värdet "bogus" är inte tillåtet; förväntat ett '
+        "av: revenue_fk, revenue_municipal, revenue_other, salary_monthly, salary_hourly, "
+        "additional_hours, overtime, ob, sick_pay, social_fees, hsl, training_reassignment, "
+        "other_staff, other, result.",
+        'budget.csv, rad 4, kolumn "cost_center": ansvaret "99999" hör inte till någon enhet; '
+        "förväntat ett ansvar (cost_center) som finns i units.",
+    ]
+    ds = validate(read_dataset(write_set(tmp_path / "t", budget=budget.rsplit("2025-01;9", 1)[0])))
+    assert ds.frames["budget"]["amount"].to_list() == [-12000.0, 250000.0]

@@ -46,6 +46,7 @@ def snapshot():
         m.Absence,
         m.LedgerEntry,
         m.FkReport,
+        m.BudgetEntry,
     ):
         fields = [f.attname for f in model._meta.concrete_fields if f.attname not in ("id",)]
         qs = model.objects.all()
@@ -426,3 +427,53 @@ def test_a_shift_overlapping_a_stored_shift_of_one_employee_is_refused(dataset_d
             other_end="2025-03-03 16:00",
         ).replace("worked.csv", "shifts.csv")
     ]
+
+
+BUDGET_HEAD = "month;cost_center;case_id;category;amount\n"
+
+
+def test_a_budget_is_replaced_per_month_and_cost_centre_and_undone(dataset_dir, tmp_path):
+    apply(dataset_dir)
+    first = tmp_path / "b1"
+    first.mkdir()
+    (first / "budget.csv").write_text(
+        BUDGET_HEAD + "2025-01;81515;51470;result;-1000\n"
+        "2025-02;81515;;result;-2000\n"
+        "2025-01;81516;;salary_monthly;500\n",
+        encoding="utf-8",
+    )
+    apply(first)
+    before = snapshot()
+    second = tmp_path / "b2"
+    second.mkdir()
+    (second / "budget.csv").write_text(
+        BUDGET_HEAD + "2025-01;81515;;result;-1500,50\n", encoding="utf-8"
+    )
+    batch = apply(second)
+    assert batch.replaced == {"budget": 1}
+    active = sorted(
+        (b.month, b.cost_center, b.case.case_id if b.case else "", b.category, b.amount)
+        for b in m.BudgetEntry.objects.filter(replaced_by__isnull=True)
+    )
+    assert active == [
+        ("2025-01", "81515", "", "result", Decimal("-1500.50")),
+        ("2025-01", "81516", "", "salary_monthly", Decimal("500.00")),  # other cost centre
+        ("2025-02", "81515", "", "result", Decimal("-2000.00")),  # other month
+    ]
+    import_batch_undo(number=batch.pk)
+    assert snapshot() == before
+
+
+def test_an_open_ended_decision_is_stored_and_read_back(dataset_dir, tmp_path):
+    from timbalans.records.selectors import frames_load
+
+    apply(dataset_dir)
+    changed = write_set(
+        tmp_path / "open",
+        decisions="case_id;payer;hours_per_week;valid_from;valid_to;period_start\n"
+        "51470;FK;100;2025-01-01;;2025-01-01\n",
+    )
+    apply(changed)
+    assert m.Decision.objects.get(case__case_id="51470").valid_to is None
+    frames = frames_load()
+    assert frames.decisions.filter(case_id="51470")["valid_to"].to_list() == [None]

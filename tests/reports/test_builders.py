@@ -268,3 +268,16 @@ def test_html_escapes_what_a_user_typed():
     html = to_html(doc)
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_the_year_end_forecast_is_set_against_the_budget():
+    from dataclasses import replace
+
+    f = replace(FIGURES, year_result=-2_500_000.0, year_budget=-3_000_000.0)
+    assert board.forecast_text(f) == (
+        f"Helårsprognosen för 2026 (utfall till och med 2026-04-30 och prognos för resten av "
+        f"året) är ett underskott på 2{NBSP}500{NBSP}000{NBSP}kr. Budgeten är "
+        f"−3{NBSP}000{NBSP}000{NBSP}kr; prognosen är 500{NBSP}000{NBSP}kr bättre än budget."
+    )
+    assert board.forecast_text(replace(f, year_budget=None)).endswith("000\u00a0kr.")
+    assert board.forecast_text(FIGURES) == ""

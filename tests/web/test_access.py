@@ -24,6 +24,7 @@ PAGES = {
     "/overtid/": EVERYONE,
     "/sjukfranvaro/": EVERYONE,
     "/berakningar/": EVERYONE,
+    "/helarsprognos/": EVERYONE - {"samordnare"},
     "/import/": {"admin", "controller"},
     "/installningar/": {"admin"},
     "/granskningslogg/": {"admin"},
@@ -154,3 +155,13 @@ def test_the_coordinator_sees_no_economics(imported, as_user):
 @pytest.mark.parametrize("url", ["/", "/arenden/", "/enheter/", "/bemanning/", "/sjukfranvaro/"])
 def test_pages_work_on_an_empty_database(url, as_user):
     assert as_user("admin").get(url).status_code == 200
+
+
+def test_the_forecast_page_shows_the_cost_centres_in_the_users_scope(imported, as_user):
+    page = as_user("chef").get("/helarsprognos/", {"as_of": AS_OF}).content.decode()
+    assert "Helårsprognos 2025 per ansvar" in page
+    assert "81515" in page
+    assert "81516" not in page
+    overview = as_user("chef").get("/", {"as_of": AS_OF}).content.decode()
+    assert "Helårsprognos 2025" in overview
+    assert "Ingen budget är inläst." in overview

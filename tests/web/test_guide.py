@@ -16,6 +16,7 @@ from timbalans.figures import (
     coverage,
     deviations,
     fk_check,
+    forecast,
     hour_balance,
     limits,
     overtime,
@@ -39,6 +40,7 @@ TABLE_HEADINGS = (
     "absence",
     "case-economics (ärendeekonomi)",
     "savings (effekt av åtgärder)",
+    "forecast (helårsprognos)",
     "Satser och OB",
     "Inställningar",
 )
@@ -51,6 +53,7 @@ LINKED = {
     "deviations-avvikelser",
     "absence-cases-sjukfranvaro-per-arende",
     "limits-arbetstidsgranser",
+    "forecast-helarsprognos",
 }
 
 COLUMNS = {
@@ -66,6 +69,7 @@ COLUMNS = {
     "deviations": deviations.COLUMNS,
     "absence-cases": absence_cases.COLUMNS,
     "limits": limits.COLUMNS,
+    "forecast": forecast.COLUMNS,
 }
 
 

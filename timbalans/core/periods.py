@@ -7,11 +7,24 @@ carried along where present. Dates are ``pl.Date``.
 
 **Granted hours** (spec, figures.md): a period's granted hours are the sum over the case's
 decisions of ``hours_per_week × (days of the decision's validity inside the period) / 7``; the
-same with ``double_hours_per_week`` for granted double hours. Overlapping decisions of one case
-both count (the importer keys decisions by (case_id, valid_from); a new decision is expected to
-end the old one's validity). :func:`granted_hours_by_month` applies the same days/7 rule to
-calendar months. Because the rule is additive over days, the granted hours of consecutive
-periods (or months) add up to the granted hours of their union, exactly.
+same with ``double_hours_per_week`` for granted double hours. :func:`granted_hours_by_month`
+applies the same days/7 rule to calendar months. Because the rule is additive over days, the
+granted hours of consecutive periods (or months) add up to the granted hours of their union,
+exactly.
+
+**Validity as the spec reads it (data.md, decisions)**, applied once in
+:func:`normalize_decisions`, so every table sees the same decisions:
+
+* *Supersession.* Of two decisions of the same case and payer, the newer one (later
+  ``valid_from``) supersedes the older from its ``valid_from``: the older one ends the day
+  before. So granted hours are never summed over overlapping decisions of one payer (an FK and
+  a KOMMUN decision of one case are two grants and both count). The importer reports each
+  supersession as a notice.
+* *Open-ended decisions* (``valid_to`` empty, tills vidare) run on through the settlement
+  period that contains the *horizon* (the later of D and the end of the dates asked for, or
+  the decision's own ``valid_from`` when that is later): their ``valid_to`` becomes that
+  period's end. The periods are computed twice for it: once with a provisional end far enough
+  out that the period containing the horizon is whole, then with the end found.
 
 **The period chain: the rules chosen here.** The spec says settlement periods of a decision run
 from ``period_start`` in steps of ``period_months`` calendar months. A case can have several
@@ -34,12 +47,14 @@ decisions, each with its own ``period_start``/``period_months``; the case's peri
    clipped to end the day before). A begin is never earlier than the previous chain's begin (if
    it would be, the previous chain is superseded entirely and the new chain's first period
    starts at the previous begin).
-4. *Coverage.* A case's periods cover exactly the days from its first decision's
-   ``valid_from`` to its last ``valid_to`` (the maximum): the first period starts at the first
-   ``valid_from`` (clipped if the grid started earlier, a short first period if the grid
-   starts later), and the last period ends at the last ``valid_to`` (clipped; a case that ends
-   mid-period ends its period there). Gaps between decisions stay inside their periods (with
-   no granted days for the gap); a period with no decision day at all (only possible inside a
+4. *Coverage.* A case's periods cover the days from its first decision's ``valid_from`` to
+   the end of the period that contains its last ``valid_to`` (the maximum): the first period
+   starts at the first ``valid_from`` (clipped if the grid started earlier, a short first
+   period if the grid starts later), and the last period keeps its real end on the grid of
+   its chain even when the decision ends mid-period (spec, data.md): its granted hours end
+   with the decision, while the row, and the work done in it, stays visible to its end.
+   Gaps between decisions stay inside their periods (with no granted days for the gap); a
+   period with no decision day at all (only possible inside a
    long gap) is kept with granted 0 and payer null, so work done in it is not lost.
 
 So every period is one period of the grid in force, possibly clipped; no period is longer than
@@ -103,12 +118,16 @@ def _days_between(first: pl.Expr, last: pl.Expr) -> pl.Expr:
 # --------------------------------------------------------------------------- decisions
 
 
-def normalize_decisions(decisions: pl.DataFrame) -> pl.DataFrame:
-    """Decisions with defaults applied, sorted by case and ``valid_from``.
+def normalize_decisions(decisions: pl.DataFrame, *, horizon: dt.date | None = None) -> pl.DataFrame:
+    """Decisions with defaults applied, superseded ends cut, open ends resolved, sorted by
+    case and ``valid_from``.
 
     ``period_months`` null -> 6, ``double_hours_per_week`` null/absent -> 0.0; optional
-    ``hourly_rate`` added as null when absent. Raises ``ValueError`` for a decision whose
-    ``valid_to`` is before its ``valid_from`` or whose ``period_months`` is not positive.
+    ``hourly_rate`` added as null when absent. An older decision of the same case and payer
+    ends the day before a newer one's ``valid_from``; an open-ended decision runs through the
+    period containing ``horizon`` (module docstring). Raises ``ValueError`` for a decision
+    whose ``valid_to`` is before its ``valid_from``, whose ``period_months`` is not positive,
+    or that is open-ended when no ``horizon`` is given.
     """
     d = decisions
     if "double_hours_per_week" not in d.columns:
@@ -132,16 +151,95 @@ def normalize_decisions(decisions: pl.DataFrame) -> pl.DataFrame:
     if bad.height:
         rows = ", ".join(f"{r['case_id']} {r['valid_from']}" for r in bad.head(5).to_dicts())
         raise ValueError(f"decisions with valid_to before valid_from or period_months < 1: {rows}")
-    return d
+    d = _superseded_ends(d)
+    return _open_ends_resolved(d, horizon)
 
 
-def period_boundaries(decisions: pl.DataFrame) -> pl.DataFrame:
+def _superseded_ends(d: pl.DataFrame) -> pl.DataFrame:
+    """``valid_to`` cut to the day before the next decision of the same case and payer."""
+    next_from = pl.col("valid_from").shift(-1).over("case_id", "payer", order_by="valid_from")
+    cut = next_from - pl.duration(days=1)
+    return d.with_columns(
+        valid_to=pl.when(
+            next_from.is_not_null() & (pl.col("valid_to").is_null() | (pl.col("valid_to") > cut))
+        )
+        .then(cut)
+        .otherwise(pl.col("valid_to"))
+    )
+
+
+def superseded_decisions(decisions: pl.DataFrame) -> pl.DataFrame:
+    """The decisions a newer one of the same case and payer supersedes (for the import notice).
+
+    ``case_id``, ``payer``, ``valid_from``, ``valid_to`` (as given, null = open),
+    ``new_valid_from`` (the newer decision's start) and ``new_valid_to`` (the day before it),
+    one row per older decision whose validity reached the newer one's start; sorted.
+    """
+    d = decisions.select(
+        pl.col("case_id").cast(pl.String),
+        pl.col("payer").cast(pl.String),
+        pl.col("valid_from").cast(pl.Date),
+        pl.col("valid_to").cast(pl.Date),
+    ).drop_nulls(["case_id", "payer", "valid_from"])
+    next_from = pl.col("valid_from").shift(-1).over("case_id", "payer", order_by="valid_from")
+    return (
+        d.with_columns(new_valid_from=next_from)
+        .filter(
+            pl.col("new_valid_from").is_not_null()
+            & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= pl.col("new_valid_from")))
+        )
+        .with_columns(new_valid_to=pl.col("new_valid_from") - pl.duration(days=1))
+        .sort("case_id", "payer", "valid_from")
+    )
+
+
+def _open_ends_resolved(d: pl.DataFrame, horizon: dt.date | None) -> pl.DataFrame:
+    open_end = pl.col("valid_to").is_null()
+    if not d.select(open_end.any()).item():
+        return d
+    if horizon is None:
+        raise ValueError("open-ended decisions (valid_to empty) need a horizon")
+    # Per case, the day whose period the open decisions run through.
+    reach = pl.max_horizontal(pl.lit(horizon, pl.Date), pl.col("valid_from"))
+    d = d.with_columns(
+        __reach=pl.when(open_end).then(reach).max().over("case_id"),
+        __open=open_end,
+    )
+    provisional = d.with_columns(
+        valid_to=pl.when(open_end)
+        .then(add_months(pl.col("__reach"), pl.col("period_months")))
+        .otherwise(pl.col("valid_to"))
+    )
+    reach_by_case = d.filter("__open").group_by("case_id").agg(pl.col("__reach").first())
+    ends = (
+        _period_frame(provisional.drop("__reach", "__open"))
+        .join(reach_by_case, on="case_id", how="inner")
+        .filter(
+            (pl.col("period_start") <= pl.col("__reach"))
+            & (pl.col("__reach") <= pl.col("period_end"))
+        )
+        .select("case_id", pl.col("period_end").alias("__end"))
+    )
+    return (
+        d.join(ends, on="case_id", how="left")
+        .with_columns(
+            valid_to=pl.when("__open")
+            .then(pl.max_horizontal("__end", "valid_from"))
+            .otherwise(pl.col("valid_to"))
+        )
+        .drop("__reach", "__open", "__end")
+        .sort("case_id", "valid_from")
+    )
+
+
+def period_boundaries(decisions: pl.DataFrame, *, horizon: dt.date | None = None) -> pl.DataFrame:
     """Per case the sorted distinct boundary dates: ``case_id``, ``boundary`` (``pl.Date``).
 
     Each period starts at a boundary and ends the day before the next one; the last boundary
-    is the day after the case's last ``valid_to``. See the module docstring for the rules.
+    is the first day after the period that contains the case's last ``valid_to``. See the
+    module docstring for the rules.
     """
-    d = normalize_decisions(decisions)
+    d = normalize_decisions(decisions, horizon=horizon)
     a, m, vf = pl.col("period_start"), pl.col("period_months"), pl.col("valid_from")
     prev_a = a.shift(1).over("case_id")
     prev_m = m.shift(1).over("case_id")
@@ -185,11 +283,25 @@ def period_boundaries(decisions: pl.DataFrame) -> pl.DataFrame:
             [
                 segments.select("case_id", pl.col("begin").alias("boundary")),
                 grid.select("case_id", "boundary"),
-                d.group_by("case_id").agg(pl.col("coverage_end").first().alias("boundary")),
+                _real_ends(segments),
             ]
         )
         .unique()
         .sort("case_id", "boundary")
+    )
+
+
+def _real_ends(segments: pl.DataFrame) -> pl.DataFrame:
+    """Per case the last boundary: the first date on the last chain's grid on or after the
+    day after the last ``valid_to`` (the end of the period containing it, plus one day)."""
+    a, m, end = pl.col("period_start"), pl.col("period_months"), pl.col("coverage_end")
+    k = (month_index(end) - month_index(a)) // m
+    at_k = add_months(a, k * m)
+    real = pl.when(at_k >= end).then(at_k).otherwise(add_months(a, (k + 1) * m))
+    return (
+        segments.group_by("case_id")
+        .agg(pl.all().sort_by("begin").last())
+        .select("case_id", real.alias("boundary"))
     )
 
 
@@ -202,7 +314,7 @@ def _period_frame(decisions: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def period_decisions(decisions: pl.DataFrame) -> pl.DataFrame:
+def period_decisions(decisions: pl.DataFrame, *, horizon: dt.date | None = None) -> pl.DataFrame:
     """Each decision's part of each settlement period of its case.
 
     One row per (period, decision) with at least one valid day in the period: ``case_id``,
@@ -211,7 +323,7 @@ def period_decisions(decisions: pl.DataFrame) -> pl.DataFrame:
     (``hours_per_week × days / 7``) and ``granted_double_hours``. Sorted by case, period,
     decision. Summing it per period gives :func:`settlement_periods`' granted columns.
     """
-    d = normalize_decisions(decisions)
+    d = normalize_decisions(decisions, horizon=horizon)
     periods = _period_frame(d)
     return _decision_parts(periods, d)
 
@@ -264,7 +376,7 @@ def _payer_agg() -> pl.Expr:
     )
 
 
-def settlement_periods(decisions: pl.DataFrame) -> pl.DataFrame:
+def settlement_periods(decisions: pl.DataFrame, *, horizon: dt.date | None = None) -> pl.DataFrame:
     """The settlement periods of every case, with payer and granted hours.
 
     Returns ``case_id``, ``period_start``, ``period_end`` (inclusive), ``payer`` (``FK``,
@@ -272,7 +384,7 @@ def settlement_periods(decisions: pl.DataFrame) -> pl.DataFrame:
     ``granted_double_hours`` (``Float64``), sorted by case and period. Periods follow the chain
     rules of the module docstring.
     """
-    d = normalize_decisions(decisions)
+    d = normalize_decisions(decisions, horizon=horizon)
     periods = _period_frame(d)
     parts = _decision_parts(periods, d)
     agg = parts.group_by("case_id", "period_start").agg(
@@ -289,13 +401,15 @@ def settlement_periods(decisions: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def granted_hours_by_month(decisions: pl.DataFrame) -> pl.DataFrame:
+def granted_hours_by_month(
+    decisions: pl.DataFrame, *, horizon: dt.date | None = None
+) -> pl.DataFrame:
     """Granted hours per case and calendar month by the days/7 rule.
 
     Returns ``case_id``, ``month`` (``YYYY-MM``), ``payer`` (as for periods), ``granted_hours``,
     ``granted_double_hours``: one row per case and month with at least one valid day, sorted.
     """
-    d = normalize_decisions(decisions)
+    d = normalize_decisions(decisions, horizon=horizon)
     months = (
         d.with_columns(
             month_start=pl.date_ranges(
@@ -357,4 +471,5 @@ __all__ = [
     "period_decisions",
     "periods_overlapping",
     "settlement_periods",
+    "superseded_decisions",
 ]

@@ -164,7 +164,7 @@ def capacity(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     )
     case_units = frames.cases.select("case_id", "unit_id")
     granted = (
-        granted_hours_by_month(frames.decisions)
+        granted_hours_by_month(frames.decisions, horizon=req.horizon)
         .join(case_units, on="case_id", how="inner")
         .group_by(KEY)
         .agg(pl.col("granted_hours").sum())

@@ -240,7 +240,11 @@ def split_months_fast(
     return pl.concat([whole.select(crossing.columns), crossing])
 
 
-def case_settlement_periods(frames: Frames) -> pl.DataFrame:
+def case_settlement_periods(frames: Frames, horizon: dt.date) -> pl.DataFrame:
     """:func:`timbalans.core.periods.settlement_periods` of ``frames.decisions``, computed
-    once per set of frames (hour-balance, coverage and case-economics all start from them)."""
-    return frames.derived(("settlement_periods",), lambda: settlement_periods(frames.decisions))
+    once per set of frames and horizon (hour-balance, coverage and case-economics all start
+    from them); open-ended decisions run through the period containing ``horizon``."""
+    return frames.derived(
+        ("settlement_periods", horizon),
+        lambda: settlement_periods(frames.decisions, horizon=horizon),
+    )

@@ -60,10 +60,14 @@ def due_date(month: str) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, DUE_DAY)
 
 
-def decision_rate(frame: pl.DataFrame, decisions: pl.DataFrame, rates: RateSet) -> pl.DataFrame:
+def decision_rate(
+    frame: pl.DataFrame, decisions: pl.DataFrame, rates: RateSet, *, horizon: dt.date
+) -> pl.DataFrame:
     """``frame`` (``case_id``, ``date``) with ``rate``: the hourly rate paid for an hour of
     the case on ``date`` by the decision in force then (latest ``valid_from`` on or before)."""
-    d = normalize_decisions(decisions).select("case_id", "valid_from", "payer", "hourly_rate")
+    d = normalize_decisions(decisions, horizon=horizon).select(
+        "case_id", "valid_from", "payer", "hourly_rate"
+    )
     priced = rates.join(
         frame.sort("date").join_asof(
             d.sort("valid_from"),
@@ -107,10 +111,12 @@ def _month_bounds(months: list[str]) -> pl.DataFrame:
     )
 
 
-def _rate_days(frames: Frames, bounds: pl.DataFrame) -> pl.DataFrame:
+def _rate_days(frames: Frames, bounds: pl.DataFrame, horizon: dt.date) -> pl.DataFrame:
     """Per case and month the day its rate is read on: the last day of the month on which a
     decision of the case is valid."""
-    d = normalize_decisions(frames.decisions).select("case_id", "valid_from", "valid_to")
+    d = normalize_decisions(frames.decisions, horizon=horizon).select(
+        "case_id", "valid_from", "valid_to"
+    )
     return (
         d.join(bounds.select("month", "first", "last"), how="cross")
         .filter(
@@ -141,7 +147,7 @@ def fk_check(frames: Frames, req: FigureRequest) -> pl.DataFrame:
         else pl.DataFrame(schema={"case_id": pl.String, "month": pl.String, "worked_hours": float})
     )
     granted = (
-        granted_hours_by_month(frames.decisions)
+        granted_hours_by_month(frames.decisions, horizon=req.horizon)
         .join(bounds, on="month", how="semi")
         .select(*KEY, "granted_hours")
         if frames.decisions.height
@@ -157,13 +163,13 @@ def fk_check(frames: Frames, req: FigureRequest) -> pl.DataFrame:
         .join(worked, on=KEY, how="left")
         .join(granted, on=KEY, how="left")
         .join(bounds, on="month", how="left")
-        .join(_rate_days(frames, bounds), on=KEY, how="left")
+        .join(_rate_days(frames, bounds, req.horizon), on=KEY, how="left")
         .with_columns(
             pl.col("worked_hours", "granted_hours").fill_null(0.0),
             pl.col("date").fill_null(pl.col("last")),
         )
     )
-    table = decision_rate(table, frames.decisions, req.settings.rates)
+    table = decision_rate(table, frames.decisions, req.settings.rates, horizon=req.horizon)
     diff = pl.col("reported_hours") - pl.col("worked_hours")
     return (
         table.with_columns(

@@ -45,6 +45,7 @@ class Frames:
     absences: pl.DataFrame
     ledger: pl.DataFrame
     fk_reports: pl.DataFrame
+    budget: pl.DataFrame
     _memo: OrderedDict[Hashable, Any] = field(
         default_factory=OrderedDict, init=False, repr=False, compare=False
     )
@@ -92,9 +93,10 @@ class Frames:
         """Only what concerns the given units and cases (None: no limit).
 
         Kept: the units; their cases (and of those, ``cases`` when given); the cases'
-        decisions, shifts, worked time, ledger rows and time reports; the unit's own ledger
-        rows (no case) when no case limit is given; employees whose home unit is kept or who
-        worked or are planned in a kept case, with their employments and absences.
+        decisions, shifts, worked time, ledger and budget rows and time reports; the unit's
+        own ledger and budget rows (no case) when no case limit is given; employees whose home
+        unit is kept or who worked or are planned in a kept case, with their employments and
+        absences.
         """
         if units is None and cases is None:
             return self
@@ -136,6 +138,12 @@ class Frames:
             absences=self.absences.filter(in_employees),
             ledger=ledger,
             fk_reports=self.fk_reports.filter(in_cases),
+            # As the ledger: the cases' rows, and the units' own rows without a case limit.
+            budget=self.budget.filter(
+                in_cases | (pl.col("case_id").is_null() & pl.col("cost_center").is_in(centers))
+                if cases is None
+                else in_cases
+            ),
         )
 
 

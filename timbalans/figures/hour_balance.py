@@ -10,6 +10,14 @@ Where the spec is silent:
   forecast is above 0 (every hour is past what will be paid), else ``balanced``.
 * Work or plan outside every settlement period of its case (before the first decision, after
   the last) belongs to no row.
+* ``schedule_end`` is the local date of the last instant of the last planned assistance
+  shift piece in the period (a shift ending at 00:00 ends the day before).
+* ``pace_forecast_hours``: "days from the later of schedule_end and D to period_end" are the
+  days after that date up to and including period_end (period_end − that date); "days
+  elapsed" are period_start..min(D, period_end) inclusive. Before the period has begun no
+  day has elapsed and the pace forecast is the forecast. A period with no planned shift at
+  all has no schedule_end and its pace forecast is the forecast (the spec's condition needs
+  a schedule_end).
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ import datetime as dt
 
 import polars as pl
 
-from timbalans.core.intervals import midnight_after
+from timbalans.core.intervals import last_local_date, midnight_after
 from timbalans.core.periods import periods_overlapping
 from timbalans.figures.common import case_settlement_periods, counting_factor, period_pieces
 from timbalans.figures.frames import Frames
@@ -43,6 +51,8 @@ COLUMNS = (
     "status",
     "is_closed",
     "unpaid_hours",
+    "schedule_end",
+    "pace_forecast_hours",
 )
 PERIOD_KEY = ["case_id", "period_start"]
 PERIOD_BOUNDS = ["case_id", "period_start", "period_end"]
@@ -52,7 +62,7 @@ def case_periods(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     """The settlement periods of the visible cases that overlap [from, to], with unit_id."""
 
     def compute() -> pl.DataFrame:
-        periods = case_settlement_periods(frames)
+        periods = case_settlement_periods(frames, req.horizon)
         periods = periods_overlapping(periods, req.date_from, req.date_to)
         return periods.join(frames.cases.select("case_id", "unit_id"), on="case_id", how="inner")
 
@@ -101,6 +111,7 @@ def planned_by_period(frames: Frames, req: FigureRequest) -> pl.DataFrame:
         .agg(
             pl.col("hours").sum().alias("planned_hours"),
             pl.col("hours_after").sum().alias("planned_remaining_hours"),
+            last_local_date(pl.col("end").max()).alias("schedule_end"),
         )
     )
 
@@ -160,4 +171,32 @@ def hour_balance(frames: Frames, req: FigureRequest) -> pl.DataFrame:
             .alias("status")
         )
     )
-    return table.select(COLUMNS).sort("case_id", "period_start")
+    return (
+        table.with_columns(pace_forecast_hours(req.as_of))
+        .select(COLUMNS)
+        .sort("case_id", "period_start")
+    )
+
+
+def pace_forecast_hours(as_of: dt.date) -> pl.Expr:
+    """forecast_hours, plus, when the schedule ends before the open period does, the days
+    after the later of schedule_end and D at the pace worked per elapsed day so far."""
+    d = pl.lit(as_of, pl.Date)
+    elapsed = (
+        (pl.min_horizontal(d, pl.col("period_end")) - pl.col("period_start")).dt.total_days() + 1
+    ).cast(pl.Float64)
+    unscheduled = (
+        (pl.col("period_end") - pl.max_horizontal(pl.col("schedule_end"), d)).dt.total_days()
+    ).cast(pl.Float64)
+    pace = pl.when(elapsed > 0).then(pl.col("worked_hours") / elapsed).otherwise(0.0)
+    ends_early = (
+        pl.col("schedule_end").is_not_null()
+        & (pl.col("schedule_end") < pl.col("period_end"))
+        & ~pl.col("is_closed")
+    )
+    return (
+        pl.when(ends_early)
+        .then(pl.col("forecast_hours") + unscheduled * pace)
+        .otherwise(pl.col("forecast_hours"))
+        .alias("pace_forecast_hours")
+    )

@@ -26,6 +26,8 @@ LABELS: dict[str, str] = {
     "status": "Status",
     "is_closed": "Avslutad",
     "unpaid_hours": "Obetalda timmar",
+    "schedule_end": "Schemat slutar",
+    "pace_forecast_hours": "Prognos i nuvarande takt (timmar)",
     "worked_concurrent_hours": "Samtidig utförd tid (timmar)",
     "planned_concurrent_hours": "Samtidig planerad tid (timmar)",
     "granted_double_hours": "Beviljad dubbelbemanning (timmar)",
@@ -115,6 +117,16 @@ LABELS: dict[str, str] = {
     "additional_ytd_hours": "Mertid under året (timmar)",
     "limit_breach": "Överskridna gränser",
     "rest_breaches": "För kort dygns- eller veckovila",
+    "level": "Nivå",
+    "cost_center": "Ansvar",
+    "year": "År",
+    "actual_result": "Utfall hittills (kr)",
+    "forecast_revenue": "Prognos intäkt resten av året (kr)",
+    "forecast_cost": "Prognos kostnad resten av året (kr)",
+    "forecast_result": "Prognos resultat resten av året (kr)",
+    "year_result": "Helårsprognos resultat (kr)",
+    "budget": "Budget (kr)",
+    "deviation_from_budget": "Avvikelse mot budget (kr)",
 }
 
 #: Swedish names of the savings areas and the case-economics sources (values, not columns).
@@ -131,6 +143,8 @@ VALUE_LABELS: dict[str, str] = {
     "overtime_month": "Övertid mer än 50 timmar i kalendermånaden",
     "overtime_year": "Övertid mer än 200 timmar under året",
     "additional_year": "Mertid mer än 200 timmar under året",
+    "case": "ärende",
+    "cost_center": "ansvar",
 }
 
 PCT_SUFFIX = "_pct"
@@ -144,6 +158,7 @@ SEK_SUFFIXES = (
     "_per_hour",
     "_influenceable",
     "_total",
+    "budget",
 )
 
 

@@ -42,6 +42,12 @@ class FigureRequest:
             settings=chosen,
         )
 
+    @property
+    def horizon(self) -> date:
+        """The day open-ended decisions run to the settlement period of (data.md): the later
+        of D and the end of the dates asked for."""
+        return max(self.as_of, self.date_to)
+
 
 FigureFunction = Callable[[Frames, FigureRequest], pl.DataFrame]
 
@@ -62,6 +68,7 @@ _FUNCTIONS = {
     "deviations": ("timbalans.figures.deviations", "deviations"),
     "absence-cases": ("timbalans.figures.absence_cases", "absence_cases"),
     "limits": ("timbalans.figures.limits", "limits"),
+    "forecast": ("timbalans.figures.forecast", "forecast"),
 }
 FIGURE_NAMES = tuple(_FUNCTIONS)
 

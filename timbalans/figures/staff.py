@@ -7,6 +7,14 @@ One place for every rule the three tables have in common (spec/figures.md, "capa
   ``valid_to`` inclusive (null = open). Monthly forms are ``monthly_permanent`` and
   ``monthly_temporary``. When several rows are in force on one day, the monthly one wins, then
   the one with the latest ``valid_from`` (:func:`employment_on`).
+* **A monthly and an hourly employment at once** (data.md): worked ``ordinary`` time is paid
+  by the monthly employment up to its planned or contracted time that day and by the hourly
+  one beyond it; ``additional`` and overtime types stay with the monthly one
+  (:func:`concurrent_split`). "Planned time that day" is the employee's planned assistance
+  hours starting that local day (all cases); when there are none, the contracted time per
+  calendar day (rate/100 × full-time hours per week / 7). The day's ordinary pieces fill the
+  monthly share in order of start; the piece that crosses it is cut at the instant where
+  the share is reached (break in proportion).
 * **Contracted hours** of an employee in a month (:func:`contracted_by_month`) =
   Σ over the monthly rows of employment_rate/100 × full_time_hours_per_week × days employed in
   the month / 7. The month's **hourly cost basis** is the day-weighted mean over those rows of
@@ -626,6 +634,127 @@ def _absence_day_hours_all(frames: Frames) -> pl.DataFrame:
 # --------------------------------------------------------------------------- worked time
 
 
+def _concurrent_stretches(frames: Frames) -> pl.DataFrame:
+    """Where an employee's monthly and hourly employments overlap: ``employee_id``,
+    ``c_from``, ``c_to`` (inclusive) and the hourly one's ``h_wage``, ``h_structural``."""
+
+    def compute() -> pl.DataFrame:
+        e = employments(frames)
+        monthly = e.filter("is_monthly").select("employee_id", "valid_from", "valid_to")
+        hourly = e.filter(~pl.col("is_monthly")).select(
+            "employee_id",
+            pl.col("valid_from").alias("h_from"),
+            pl.col("valid_to").alias("h_to"),
+            pl.col("hourly_wage").alias("h_wage"),
+            (pl.col("status").fill_null("ordinary") != "ordinary").alias("h_structural"),
+        )
+        return (
+            monthly.join(hourly, on="employee_id")
+            .with_columns(
+                pl.max_horizontal("valid_from", "h_from").alias("c_from"),
+                pl.min_horizontal("valid_to", "h_to").alias("c_to"),
+            )
+            .filter(pl.col("c_from") <= pl.col("c_to"))
+            .select("employee_id", "c_from", "c_to", "h_wage", "h_structural")
+        )
+
+    return frames.derived(("concurrent_stretches",), compute)
+
+
+def _planned_by_day(frames: Frames, employees: pl.Series) -> pl.DataFrame:
+    """Planned assistance hours per employee and local start day, for ``employees``."""
+    shifts = assistance_shifts(frames).filter(pl.col("employee_id").is_in(employees.implode()))
+    return (
+        shifts.with_columns(
+            local_date("start").alias("date"), hours_expr("start", "end").alias("h")
+        )
+        .group_by("employee_id", "date")
+        .agg(pl.col("h").sum().alias("planned_day"))
+    )
+
+
+def concurrent_split(frames: Frames, pieces: pl.DataFrame) -> pl.DataFrame:
+    """Worked pieces (with ``employee_id``, ``date``, ``start``, ``end``, ``time_type``,
+    ``hours`` and the columns of :func:`employment_on`) with the concurrent-employment rule.
+
+    An ordinary piece on a day the employee holds a monthly and an hourly employment is paid
+    by the monthly one up to the day's planned (else contracted) hours, by the hourly one
+    beyond (module docstring): the part beyond becomes a piece of its own with
+    ``form_class = "hourly"``, the hourly wage and no cost basis. ``hours`` and, where
+    present, ``counted_hours`` and ``break_minutes`` are shared in proportion. Pieces of
+    nobody with two employments are returned as they are (same rows, same order).
+    """
+    stretches = _concurrent_stretches(frames)
+    if stretches.height == 0 or pieces.height == 0:
+        return pieces
+    key = "__piece"
+    indexed = pieces.with_row_index(key)
+    candidates = (
+        indexed.filter(
+            (pl.col("time_type") == "ordinary")
+            & (pl.col("form_class") == "monthly")
+            & pl.col("employee_id").is_in(stretches["employee_id"].unique().implode())
+        )
+        .join(stretches, on="employee_id")
+        .filter((pl.col("c_from") <= pl.col("date")) & (pl.col("date") <= pl.col("c_to")))
+        .unique(key, keep="first")
+    )
+    if candidates.height == 0:
+        return pieces
+    planned = _planned_by_day(frames, candidates["employee_id"].unique())
+    share = pl.coalesce(
+        pl.col("planned_day"),
+        pl.col("employment_rate").fill_null(0.0) / 100 * pl.col("full_time_hours_per_week") / 7,
+    )
+    parts = (
+        candidates.join(planned, on=["employee_id", "date"], how="left")
+        .sort("employee_id", "date", "start")
+        .with_columns(
+            pl.col("hours").cum_sum().over("employee_id", "date").alias("__cum"),
+            share.alias("__share"),
+        )
+        .with_columns(
+            (pl.col("__share") - (pl.col("__cum") - pl.col("hours"))).clip(0.0, None).alias("__m")
+        )
+        .with_columns(pl.min_horizontal("__m", "hours").alias("__m"))
+        .filter(pl.col("__m") < pl.col("hours"))
+        .select(key, "__m", "h_wage", "h_structural")
+    )
+    if parts.height == 0:
+        return pieces
+    scaled = [c for c in ("hours", "counted_hours", "break_minutes") if c in pieces.columns]
+    split = indexed.join(parts, on=key, how="inner")
+    fraction = pl.when(pl.col("hours") > 0).then(pl.col("__m") / pl.col("hours")).otherwise(0.0)
+    cut = pl.col("start") + (pl.col("end") - pl.col("start")) * fraction
+    monthly_part = split.with_columns(
+        *[(pl.col(c).cast(pl.Float64) * fraction).alias(c) for c in scaled],
+        cut.alias("end"),
+    )
+    hourly_part = split.with_columns(
+        *[(pl.col(c).cast(pl.Float64) * (1 - fraction)).alias(c) for c in scaled],
+        cut.alias("start"),
+        pl.lit("hourly").alias("form_class"),
+        pl.lit(None, pl.Float64).alias("cost_basis"),
+        pl.col("h_wage").alias("hourly_wage"),
+        pl.lit(None, pl.Float64).alias("employment_rate"),
+        pl.col("h_structural").alias("structural"),
+    )
+    columns = indexed.columns
+    kept = indexed.join(parts.select(key), on=key, how="anti")
+    return (
+        pl.concat(
+            [
+                kept,
+                monthly_part.filter(pl.col("hours") > 0).select(columns),
+                hourly_part.select(columns),
+            ],
+            how="vertical_relaxed",
+        )
+        .sort(key, "start")
+        .drop(key)
+    )
+
+
 def worked_classified(
     frames: Frames,
     as_of: dt.date,
@@ -684,7 +813,7 @@ def worked_categories(frames: Frames, as_of: dt.date) -> pl.DataFrame:
         )
         pieces = split_months_fast(worked)
         pieces = pieces.with_columns(local_dates(pieces["start"]).alias("date"))
-        pieces = employment_on(frames, pieces).join(
+        pieces = concurrent_split(frames, employment_on(frames, pieces)).join(
             frames.cases.select("case_id", pl.col("unit_id").alias("case_unit_id")),
             on="case_id",
             how="left",
@@ -745,6 +874,7 @@ def unit_month_grid(frames: Frames, months: Sequence[str]) -> pl.DataFrame:
 
 __all__ = [
     "absence_day_hours",
+    "concurrent_split",
     "contracted_by_month",
     "employee_months",
     "employment_on",

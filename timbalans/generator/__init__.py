@@ -14,8 +14,10 @@ Scales (``config.SCALES``)
 --------------------------
 * ``department``: 4 units (81515-81518, "LSS personlig assistans och stöd"), 40 cases, about
   400 employees, data from 2025-01-01 through ``until``; CSV.
-* ``municipality``: 40 units, 400 cases; ``national``: 1,400 units, 14,000 cases (Parquet).
-  Both cover the 12 calendar months ending with ``until``'s month. A case's own staff and one
+* ``municipality``: 40 units, 400 cases, from 1 January of the year before ``until``'s
+  (``Scale.baseline_year``), so the overtime table's baseline year is whole;
+  ``national``: 1,400 units, 14,000 cases (Parquet), the 12 calendar months ending with
+  ``until``'s month. A case's own staff and one
   year of turnover give about 7.6 employees per case; these scales also keep a staffing pool
   (bemanningspool, ``Scale.pool_per_case``): about 1.9 more hourly substitutes per case, who
   share the hourly days of the case's schedule lines and mostly fill in for absent
@@ -72,10 +74,12 @@ at 100 %; ``P_TEMP`` are fixed-term, ``P_TEMP_TO_PERMANENT`` of those become per
 consecutive employment rows). Hourly wages 160-190 SEK. ``STRUCTURAL_SHARE`` of monthly staff are
 in work training or reassignment: extra seats without rota days who only fill in.
 
-**Absences** (``absences``): long-term sick leave (>= 60 days), parental leave, 7-9 short
-sick spells in the last 12 months for about 3.5 % of monthly staff (repeated short absence),
-summer vacation of 3-5 weeks and a Christmas week, ordinary sick spells (gamma-Poisson, mostly
-1-5 days), vab. Spells never overlap or touch.
+**Absences** (``absences``): long-term sick leave (60-300 days, ``SICK_LONG_PER_YEAR`` of the
+monthly staff a year, possibly begun before the data), medium spells (15-59 days,
+``SICK_MEDIUM_PER_YEAR``), parental leave, 7-9 short sick spells in the last 12 months for
+about 3.5 % of monthly staff (repeated short absence), summer vacation of 3-5 weeks and a
+Christmas week, ordinary sick spells (gamma-Poisson with mean ``SICK_SHORT_SPELLS_PER_YEAR``
+times the case's sick multiplier, mostly 1-5 days), vab. Spells never overlap or touch.
 
 **Worked time** (``timebook``) follows the plan up to ``until`` 24:00 with small deviations.
 A shift whose booked employee is absent, not employed or not booked (open) is taken by someone
@@ -88,10 +92,35 @@ unworked. Overtime is qualified on red days and 20-06. An employee never has ove
 and never works outside an employment or during an absence. Times never fall in the skipped or
 repeated hour of a daylight-saving change; durations in the ledger are real elapsed time.
 
+**Contracts fit their line**: a monthly employment is never larger than what its schedule line
+still needs (``CONTRACT_OVERSHOOT_HOURS``), so paid time goes unused only where a unit is
+staffed over its schedules (``over_capacity``: 100-108 % of the line), around turnover and
+for staff in work training or reassignment (paid whatever they do: they are asked first when a
+shift of their own case needs someone).
+
+**Budget** (``budget.csv``, ``ledger.budget_frame``): for ``until``'s year, each cost centre's
+categories at the same month of the year before (revenue raised by the schablonbelopp's rise,
+costs at last year's level), and a ``result`` row per named case at half of its deficit the
+same month a year before (the action plan's goal).
+
 **Ledger** (``ledger``): see that module; amounts come from the generated time and employments
 with the rates of ``config`` (OB windows incl. storhelg, overtime factors 1.8/2.0, 12 % holiday
 pay, 44.53 % social fees, schablonbelopp per year, revenue capped at the settlement period's
 granted hours), and the management allocation ``MANAGEMENT_PER_HOUR``.
+
+Realism targets (each tested in ``tests/generator/test_realism.py`` for the department,
+seed 1, 2025 and 2026 to ``until``, measured with the product's own figure tables)
+-----------------------------------------------------------------------------------
+* sick leave 8-10 % of the monthly staff's ordinary hours (absence: sick_hours /
+  ordinary_hours), as in municipal care; of it 40-75 % from day 15 of a spell on, with spells
+  past day 60;
+* unused contracted time (capacity: unused_hours / contracted_hours) 3-8 % for the
+  department and under 12 % in every unit, the highest in an over-capacity unit (81517);
+* the four named cases have the four largest 2025 deficits, in order, and most cases a deficit
+  (existing tests);
+* the data passes every import rule: no worked time without an employment in force, never two
+  monthly employments at once, no duplicate rows and no overlapping worked time of one
+  employee (``tests/generator/test_integrity.py``).
 """
 
 from timbalans.generator.core import generate

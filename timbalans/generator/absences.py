@@ -15,6 +15,7 @@ from datetime import date
 
 import numpy as np
 
+from timbalans.generator import config
 from timbalans.generator.structure import CAT_FULL, CAT_HOURLY, CAT_PART, Structure
 
 TYPES = ("sick", "child_care", "vacation", "parental", "leave", "other")
@@ -102,11 +103,19 @@ def generate(s: Structure, rng: np.random.Generator) -> Absences:
     years = (until + 1) / 365.0
     P = _Placer(s.n_emp, g, employed)
 
-    # 1. Long-term sick leave (>= 60 days), at least one.
-    n_long = max(1, round(0.03 * len(monthly)))
+    # 1. Long-term sick leave (>= 60 days), at least one; a spell may have begun before the
+    # data (it is then cut at the data's first day) and runs on to until at the latest.
+    n_long = min(len(monthly), max(1, round(config.SICK_LONG_PER_YEAR * years * len(monthly))))
     emp = rng.choice(monthly, size=n_long, replace=False)
-    start = rng.integers(0, max(until - 70, 1), size=n_long)
-    end = np.minimum(start + rng.integers(60, 240, size=n_long), until)
+    start = rng.integers(-120, max(until - 30, 1), size=n_long)
+    end = np.minimum(start + rng.integers(60, 300, size=n_long), until)
+    P.place(emp, np.maximum(start, 0), end, SICK)
+
+    # 1b. Medium sick spells (15-59 days).
+    n_med = round(config.SICK_MEDIUM_PER_YEAR * years * len(monthly))
+    emp = rng.choice(monthly, size=n_med, replace=True)
+    start = rng.integers(0, until + 1, size=n_med)
+    end = np.minimum(start + rng.integers(14, 59, size=n_med), until)
     P.place(emp, start, end, SICK)
 
     # 2. Parental leave (may continue into the plan).
@@ -156,7 +165,8 @@ def generate(s: Structure, rng: np.random.Generator) -> Absences:
 
     # 5. Ordinary sick spells, Poisson per employee with a gamma-distributed rate.
     lam = np.zeros(s.n_emp)
-    lam[monthly] = rng.gamma(1.3, 2.1 / 1.3, size=len(monthly)) * sick_mult[monthly]
+    mean = config.SICK_SHORT_SPELLS_PER_YEAR
+    lam[monthly] = rng.gamma(1.3, mean / 1.3, size=len(monthly)) * sick_mult[monthly]
     lam[hourly] = rng.gamma(1.3, 0.5 / 1.3, size=len(hourly)) * sick_mult[hourly]
     n = rng.poisson(lam * years)
     emp = np.repeat(np.arange(s.n_emp), n)

@@ -17,12 +17,16 @@ class Scale:
     n_units: int
     cases_per_unit: int
     fmt: str
-    # Fixed first day of the data, or None for "the 12 calendar months ending with until's month".
+    # Fixed first day of the data, or None for "the 12 calendar months ending with until's month"
+    # (or, with baseline_year, from 1 January of the year before until's year).
     start: date | None
     # Hourly substitutes of a staffing pool (bemanningspool) per case, on top of each case's
     # own hourly staff: a municipality's or the country's operations keep one; the
     # department of the seeds buys its hourly staff case by case and has none.
     pool_per_case: float = 0.0
+    # The data begins on 1 January of the year before until's: the overtime table's baseline
+    # year (the year before D's) is then whole for every month up to until.
+    baseline_year: bool = False
 
 
 # About 10 employees per case over the year at municipality and national scale (the issue's
@@ -32,7 +36,7 @@ POOL_PER_CASE = 1.9
 
 SCALES: dict[str, Scale] = {
     "department": Scale("department", 4, 10, "csv", date(2025, 1, 1)),
-    "municipality": Scale("municipality", 40, 10, "csv", None, POOL_PER_CASE),
+    "municipality": Scale("municipality", 40, 10, "csv", None, POOL_PER_CASE, baseline_year=True),
     "national": Scale("national", 1400, 10, "parquet", None, POOL_PER_CASE),
 }
 
@@ -52,6 +56,13 @@ WORST_CASES: tuple[tuple[str, float], ...] = (
     ("51463", 0.66),
     ("51451", 0.53),
 )
+# The demo's budget (budget.csv) for until's year: each cost centre's categories at the same
+# month of the year before, revenue up by the schablon's rise and costs at last year's level
+# (what a department without a plan would be given); the named cases' own `result` rows at
+# half of the year before's deficit, the action plan's goal for them.
+BUDGET_REVENUE_FACTOR = 347.70 / 342.60
+BUDGET_COST_FACTOR = 1.0
+BUDGET_NAMED_RESULT_FACTOR = 0.5
 # Upper bound of the problem level of any other case (keeps the named four on top).
 MAX_OTHER_PROBLEM = 0.30
 
@@ -73,13 +84,21 @@ PROFILES: dict[str, UnitProfile] = {
     # 81515: buys many hourly-staff hours, high overtime, more sick leave.
     "hourly_heavy": UnitProfile("hourly_heavy", (0.42, 0.62), (0.10, MAX_OTHER_PROBLEM), 1.45, 0.8),
     # 81516, 81517: more monthly staff than the schedules need (idle paid time).
-    "over_capacity": UnitProfile("over_capacity", (1.12, 1.30), (0.0, 0.16), 0.8, 0.25),
+    "over_capacity": UnitProfile("over_capacity", (1.00, 1.08), (0.0, 0.16), 0.8, 0.25),
     # 81518 and most others.
     "balanced": UnitProfile("balanced", (0.72, 0.95), (0.02, 0.26), 1.0, 0.5),
 }
 # Profiles of the department's four units, in cost-center order; larger scales draw the rest.
 DEPARTMENT_PROFILES = ("hourly_heavy", "over_capacity", "over_capacity", "balanced")
 PROFILE_MIX = (("hourly_heavy", 0.25), ("over_capacity", 0.25), ("balanced", 0.50))
+
+# Sick leave (absences), for monthly staff; the realism targets are in the package docs.
+# Long spells (60-300 days) and medium spells (15-59 days) start per employee and year with
+# these probabilities; short spells (1-14 days) are Poisson with a gamma-distributed rate of
+# this mean per year, times the case's sick multiplier (unit profile and problem level).
+SICK_LONG_PER_YEAR = 0.12
+SICK_MEDIUM_PER_YEAR = 0.26
+SICK_SHORT_SPELLS_PER_YEAR = 4.0
 
 # Case mix.
 P_KOMMUN = 0.08  # share of cases that are assistans_lss paid by the municipality

@@ -25,6 +25,8 @@ def data_start(scale: config.Scale, until: date) -> date:
         if until < scale.start:
             raise ValueError(f"until ({until}) is before the data's first day ({scale.start})")
         return scale.start
+    if scale.baseline_year:
+        return date(until.year - 1, 1, 1)
     return add_months(until.replace(day=1), -11)
 
 
@@ -247,4 +249,5 @@ def _frames(
         "absences": absences,
         "ledger": lambda: book,
         "fk_reports": lambda: reports,
+        "budget": lambda: ledger.budget_frame(book, cal.until.year),
     }

@@ -41,6 +41,7 @@ from timbalans.generator.timebook import (
     Planned,
     Worked,
 )
+from timbalans.ingest.accounts import account_categories
 
 WAGE_ACCOUNTS = ("5011", "5016", "5021", "5031", "5032", "5033", "5041", "5051", "5061")
 # 5091 (management, allocated) already includes its social fees.
@@ -359,6 +360,55 @@ def build(
         schema={"case_id": pl.String, "month": pl.String, "reported_hours": pl.Float64},
     ).sort(["case_id", "month"])
     return ledger, fk_reports
+
+
+def budget_frame(ledger: pl.DataFrame, year: int) -> pl.DataFrame:
+    """budget.csv for ``year`` from the ledger of the year before (config, "budget").
+
+    Per cost centre and month of ``year`` whose month a year earlier is in the ledger: one
+    row per category (``case_id`` empty) of the cost centre's cases and unit other than the
+    named ones, and one ``result`` row per named case. Rounded to whole kronor.
+    """
+    accounts = pl.DataFrame(
+        {
+            "account": [a for a, _, _, _ in config.ACCOUNTS],
+            "category": [c for _, _, c, _ in config.ACCOUNTS],
+            "structural": [x for _, _, _, x in config.ACCOUNTS],
+        }
+    )
+    named = [c for c, _ in config.WORST_CASES]
+    prior = ledger.filter(pl.col("month").str.starts_with(f"{year - 1}-"))
+    mapped = account_categories(prior["account"].unique(), accounts).select("account", "category")
+    prior = prior.join(mapped, on="account", how="left").with_columns(
+        pl.concat_str(pl.lit(f"{year}-"), pl.col("month").str.slice(5, 2)).alias("month")
+    )
+    revenue = pl.col("category").str.starts_with("revenue_")
+    factor = (
+        pl.when(revenue)
+        .then(pl.lit(config.BUDGET_REVENUE_FACTOR))
+        .otherwise(pl.lit(config.BUDGET_COST_FACTOR))
+    )
+    centre = (
+        prior.filter(~pl.col("case_id").is_in(named) | pl.col("case_id").is_null())
+        .group_by("month", "cost_center", "category")
+        .agg((pl.col("amount") * factor).sum().alias("amount"))
+        .with_columns(pl.lit(None, pl.String).alias("case_id"))
+    )
+    cases = (
+        prior.filter(pl.col("case_id").is_in(named))
+        .group_by("month", "cost_center", "case_id")
+        .agg((-pl.col("amount")).sum().alias("amount"))
+        .with_columns(
+            pl.lit("result").alias("category"),
+            pl.col("amount") * config.BUDGET_NAMED_RESULT_FACTOR,
+        )
+    )
+    columns = ["month", "cost_center", "case_id", "category", "amount"]
+    return (
+        pl.concat([centre.select(columns), cases.select(columns)])
+        .with_columns(pl.col("amount").round(0))
+        .sort(["month", "cost_center", "case_id", "category"], nulls_last=True)
+    )
 
 
 def _ledger_frame(s: Structure, book: _Book) -> pl.DataFrame:

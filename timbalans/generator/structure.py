@@ -443,6 +443,7 @@ def _case_lines(s: Structure, c: int, rng: np.random.Generator) -> None:
 
 RATES = np.array([100, 90, 80, 75, 60, 50])
 RATE_P = np.array([0.45, 0.12, 0.13, 0.16, 0.07, 0.07])
+CONTRACT_OVERSHOOT_HOURS = 2.0
 
 
 def _seats(s: Structure, rng: np.random.Generator, pool_per_case: float = 0.0) -> None:
@@ -469,6 +470,12 @@ def _seats(s: Structure, rng: np.random.Generator, pool_per_case: float = 0.0) -
             while target - total > 12 and len(contracts) < 12:
                 rate = int(rng.choice(RATES, p=RATE_P))
                 ft = 40.0 if rng.random() < 0.88 else 37.0
+                # A contract no larger than what the line still needs (a few hours over at
+                # most): an employment larger than its seat would leave paid time unused.
+                fitting = RATES[RATES / 100 * ft <= target - total + CONTRACT_OVERSHOOT_HOURS]
+                if len(fitting) == 0:
+                    break
+                rate = min(rate, int(fitting.max()))
                 contracts.append((rate, ft))
                 total += rate / 100 * ft
             if total / max(h, 1) * 0.97 >= 0.9:

@@ -238,8 +238,14 @@ def work(s: Structure, p: Planned, ab: Absences, rng: np.random.Generator) -> Wo
     cc_key = seat_case[by_cat] * 4 + seat_cat[by_cat]
     taken = np.zeros(0, dtype=np.int64)
     todo = np.arange(len(need))
+    # Staff in work training or reassignment are paid whatever they do: a case's first of
+    # them is always asked first (the priority order's paid-but-unused time). Only in their
+    # own case, where the ledger charges the hours they work.
+    struct_seat = np.full(s.n_cases, -1, dtype=np.int64)
+    for seat in np.flatnonzero(seat_cat == CAT_STRUCTURAL)[::-1]:
+        struct_seat[seat_case[seat]] = seat
     n_pref, n_any = 4, 3
-    attempts = n_pref + n_any
+    attempts = n_pref + n_any + 1
     for _round in range(3):
         if len(todo) == 0:
             break
@@ -256,7 +262,9 @@ def work(s: Structure, p: Planned, ab: Absences, rng: np.random.Generator) -> Wo
         pref_seat = np.where(
             n_w[:, None] > 0, by_cat[np.clip(j, 0, len(by_cat) - 1)], any_seat[:, :1]
         )
-        cand_seat = np.concatenate([pref_seat, any_seat], axis=1)
+        own_struct = struct_seat[c][:, None]
+        struct = np.where(own_struct >= 0, own_struct, any_seat[:, :1])
+        cand_seat = np.concatenate([pref_seat, any_seat, struct], axis=1)
         dd = np.repeat(d[:, None], attempts, axis=1)
         h = look.holder(cand_seat, dd)
         avail = _available(ab, h, dd, np.repeat(ed[:, None], attempts, axis=1))
@@ -274,7 +282,8 @@ def work(s: Structure, p: Planned, ab: Absences, rng: np.random.Generator) -> Wo
         # The wanted kind of replacement first; otherwise anyone but a full-timer on overtime
         # (the staffing priority order); a full-timer as the last resort.
         match = avail & (cat[h] == desired[todo][:, None])
-        score = avail * (1 + 2 * (cat[h] != CAT_FULL) + 4 * match)
+        paid_anyway = cat[h] == CAT_STRUCTURAL
+        score = avail * (1 + 2 * (cat[h] != CAT_FULL) + 4 * match + 8 * paid_anyway)
         pick = score.argmax(axis=1)
         got = avail[np.arange(len(ni)), pick]
         chosen = h[np.arange(len(ni)), pick]

@@ -162,7 +162,16 @@ UNMAPPED_ACCOUNT = (
 )
 EMPLOYMENT_OVERLAP = (
     "anställningen {start}–{end} överlappar anställningen {other_start}–{other_end} {where} "
-    'för medarbetare "{employee}"; förväntat högst en anställning åt gången.'
+    'för medarbetare "{employee}"; förväntat högst en månadsavlönad och en timavlönad '
+    "anställning åt gången."
+)
+NO_EMPLOYMENT = (
+    'medarbetaren "{employee}" har ingen anställning som gäller {day}; förväntat en '
+    "anställning i employments som gäller den dag passet börjar."
+)
+DECISION_SUPERSEDED = (
+    '{file}: ärende "{case}": beslutet från {new_start} ersätter beslutet {start}–{end} '
+    "({payer}) från och med {new_start}; det äldre beslutet gäller till och med {new_end}."
 )
 OVERLAP_IN_FILE = "på rad {row}"
 OVERLAP_STORED = "som redan är importerad"

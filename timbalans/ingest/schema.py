@@ -149,6 +149,9 @@ CATEGORIES = (
     "other",
 )
 REVENUE_CATEGORIES = ("revenue_fk", "revenue_municipal", "revenue_other")
+# A budget row is of an account category, or the result (revenue − cost) as one figure.
+BUDGET_RESULT = "result"
+BUDGET_CATEGORIES = (*CATEGORIES, BUDGET_RESULT)
 
 C = Column
 
@@ -206,7 +209,7 @@ TABLES: dict[str, Table] = {
                     label="dubbel timmar per vecka",
                 ),
                 C("valid_from", "date", label="från"),
-                C("valid_to", "date", label="till och med"),
+                C("valid_to", "date", required=False, label="till och med"),
                 C("period_start", "date", label="avräkning start"),
                 C(
                     "period_months",
@@ -414,6 +417,19 @@ TABLES: dict[str, Table] = {
             time_table=True,
             optional=True,
         ),
+        Table(
+            "budget",
+            "budget",
+            (
+                C("month", "month", label="period"),
+                C("cost_center", "text", label="ansvar"),
+                C("case_id", "text", required=False, label="objekt"),
+                C("category", "enum", choices=BUDGET_CATEGORIES, label="kategori"),
+                C("amount", "decimal", label="belopp"),
+            ),
+            time_table=True,
+            optional=True,
+        ),
     )
 }
 
@@ -432,6 +448,7 @@ TABLE_ORDER = (
     "absences",
     "ledger",
     "fk_reports",
+    "budget",
 )
 
 

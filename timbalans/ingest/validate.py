@@ -18,6 +18,7 @@ from datetime import date
 
 import polars as pl
 
+from timbalans.core.periods import superseded_decisions
 from timbalans.ingest import messages as msg
 from timbalans.ingest.accounts import account_categories
 from timbalans.ingest.exchange import check_cost_centers, locate_problems
@@ -73,7 +74,22 @@ class Known:
     )
     employments: pl.DataFrame = field(
         default_factory=lambda: pl.DataFrame(
-            schema={"employee_id": pl.String, "valid_from": pl.Date, "valid_to": pl.Date}
+            schema={
+                "employee_id": pl.String,
+                "valid_from": pl.Date,
+                "valid_to": pl.Date,
+                "form": pl.String,
+            }
+        )
+    )
+    decisions: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(
+            schema={
+                "case_id": pl.String,
+                "payer": pl.String,
+                "valid_from": pl.Date,
+                "valid_to": pl.Date,
+            }
         )
     )
     accounts: pl.DataFrame = field(
@@ -148,6 +164,11 @@ def validate(raw: RawDataset, known: Known | None = None, *, release: bool = Fal
                 raw.files[table].release()
     _time_overlaps(raw, frames, known, problems)
     _check_references(raw, frames, known, problems)
+    notes = list(raw.notes)
+    if "decisions" in frames:
+        notes.extend(_supersession_notes(raw.files["decisions"].name, frames["decisions"], known))
+    if "worked" in frames:
+        _worked_without_employment(raw, frames, known, problems)
     # Exchange files (PAXml, SIE): their own check, then every problem at the file's line.
     check_cost_centers(
         raw.files.values(),
@@ -157,7 +178,7 @@ def validate(raw: RawDataset, known: Known | None = None, *, release: bool = Fal
         problems,
     )
     problems = locate_problems(raw.files.values(), problems)
-    return Dataset(raw.files, frames, sort_problems(problems), list(raw.notes))
+    return Dataset(raw.files, frames, sort_problems(problems), notes)
 
 
 def _known_frame(
@@ -890,6 +911,7 @@ REFERENCES = (
     ),
     _Ref("ledger", "case_id", "cases", "case_id", "ärendet", "ett ärende i cases"),
     _Ref("fk_reports", "case_id", "cases", "case_id", "ärendet", "ett ärende i cases"),
+    _Ref("budget", "case_id", "cases", "case_id", "ärendet", "ett ärende i cases"),
 )
 
 
@@ -949,6 +971,15 @@ def _check_references(
             Problem(raw.files["ledger"].name, row, "account", msg.UNMAPPED_ACCOUNT.format(value=a))
             for row, a in bad.select(ROW, "account").iter_rows()
         )
+    if "budget" in frames:
+        _missing(
+            raw.files["budget"].name,
+            frames["budget"],
+            "cost_center",
+            _known_values("units", "cost_center", frames, known),
+            msg.UNKNOWN_COST_CENTER.format,
+            problems,
+        )
     if "employments" in frames:
         _employment_overlaps(raw.files["employments"].name, frames["employments"], known, problems)
 
@@ -972,12 +1003,16 @@ def _employment_overlaps(
 ) -> None:
     """Two employments of one employee may not overlap; stored ones replaced by key excepted."""
     mine = employments.filter(pl.col("valid_from").is_not_null()).select(
-        "employee_id", "valid_from", "valid_to", ROW
+        "employee_id", "valid_from", "valid_to", "form", ROW
     )
-    stored = known.employments.join(
-        mine.select("employee_id", "valid_from"), on=["employee_id", "valid_from"], how="anti"
-    ).with_columns(pl.lit(None, pl.Int64).alias(ROW))
+    stored = _stored_employments(known, mine).with_columns(pl.lit(None, pl.Int64).alias(ROW))
     both = pl.concat([mine, stored.select(mine.columns)]).sort("employee_id", "valid_from", ROW)
+    # A monthly and an hourly employment may run at once (data.md); two of one kind may not.
+    # An unknown form (a stored row read without it) conflicts with anything.
+    monthly, monthly_o = pl.col("form").is_in(MONTHLY_FORMS), pl.col("form_o").is_in(MONTHLY_FORMS)
+    concurrent_allowed = (
+        pl.col("form").is_not_null() & pl.col("form_o").is_not_null() & (monthly != monthly_o)
+    )
     far = pl.date(9999, 12, 31)
     row, row_o = pl.col(ROW), pl.col(ROW + "_o")
     pairs = (
@@ -988,6 +1023,7 @@ def _employment_overlaps(
             & (row_o.is_null() | (row_o < row))
             & (pl.col("valid_from") <= pl.col("valid_to_o").fill_null(far))
             & (pl.col("valid_from_o") <= pl.col("valid_to").fill_null(far))
+            & ~concurrent_allowed
         )
         .sort(ROW, "valid_from_o")
     )
@@ -1187,6 +1223,116 @@ def _stored_kept(
 def _local_months(frame: pl.DataFrame) -> list[str]:
     """The months (local YYYY-MM of the start) the import replaces of a time table."""
     return frame.get_column("start").drop_nulls().dt.strftime("%Y-%m").unique().to_list()
+
+
+def _stored_employments(known: Known, mine: pl.DataFrame) -> pl.DataFrame:
+    """The stored employments this file does not replace by key, with ``form`` (null when
+    the stored frame has none)."""
+    stored = known.employments
+    if "form" not in stored.columns:
+        stored = stored.with_columns(pl.lit(None, pl.String).alias("form"))
+    return stored.join(
+        mine.select("employee_id", "valid_from"), on=["employee_id", "valid_from"], how="anti"
+    ).select("employee_id", "valid_from", "valid_to", "form")
+
+
+def _supersession_notes(file: str, decisions: pl.DataFrame, known: Known) -> list[str]:
+    """One notice per decision that a newer one of the same case and payer supersedes."""
+    mine = decisions.select("case_id", "payer", "valid_from", "valid_to").drop_nulls(
+        ["case_id", "payer", "valid_from"]
+    )
+    stored = known.decisions.join(mine, on=["case_id", "valid_from"], how="anti")
+    both = pl.concat([mine, stored.select(mine.columns)])
+    # Only pairs this file takes part in: a stored pair is not noticed again by every import.
+    keys = mine.select("case_id", "valid_from")
+    found = superseded_decisions(both)
+    in_file = found.join(keys, on=["case_id", "valid_from"], how="semi")
+    newer_in_file = found.join(
+        keys.rename({"valid_from": "new_valid_from"}), on=["case_id", "new_valid_from"], how="semi"
+    )
+    noticed = pl.concat([in_file, newer_in_file]).unique(maintain_order=True)
+    noticed = noticed.sort("case_id", "payer", "valid_from")
+    return [
+        msg.DECISION_SUPERSEDED.format(
+            file=file,
+            case=r["case_id"],
+            payer=r["payer"],
+            start=r["valid_from"],
+            end=r["valid_to"] or msg.OPEN_END,
+            new_start=r["new_valid_from"],
+            new_end=r["new_valid_to"],
+        )
+        for r in noticed.iter_rows(named=True)
+    ]
+
+
+def _worked_without_employment(
+    raw: RawDataset, frames: dict[str, pl.DataFrame], known: Known, problems: list[Problem]
+) -> None:
+    """Worked time of a known employee on a day with no employment in force is an error.
+
+    The day is the local date of the row's start. Employments are this file's and the
+    stored ones it does not replace, merged per employee into the stretches of days covered
+    by at least one of them; a row is in force when its day lies in one of its employee's
+    stretches. An employee unknown everywhere is reported by the reference check alone.
+    """
+    far = pl.date(9999, 12, 31)
+    mine = (
+        frames["employments"].select("employee_id", "valid_from", "valid_to", "form")
+        if "employments" in frames
+        else pl.DataFrame(
+            schema={
+                "employee_id": pl.String,
+                "valid_from": pl.Date,
+                "valid_to": pl.Date,
+                "form": pl.String,
+            }
+        )
+    )
+    rows = pl.concat([mine, _stored_employments(known, mine)]).drop_nulls(
+        ["employee_id", "valid_from"]
+    )
+    stretches = (
+        rows.with_columns(pl.col("valid_to").fill_null(far))
+        .sort("employee_id", "valid_from")
+        .with_columns(
+            reach=pl.col("valid_to").cum_max().shift(1).over("employee_id", order_by="valid_from")
+        )
+        .with_columns(
+            stretch=(
+                pl.col("reach").is_null()
+                | (pl.col("valid_from") > pl.col("reach") + pl.duration(days=1))
+            ).cum_sum()
+        )
+        .group_by("stretch")
+        .agg(
+            pl.col("employee_id").first(),
+            pl.col("valid_from").min().alias("from"),
+            pl.col("valid_to").max().alias("to"),
+        )
+    )
+    employees = _known_values("employees", "employee_id", frames, known)
+    worked = (
+        frames["worked"]
+        .lazy()
+        .filter(pl.col("employee_id").is_in(employees.implode()) & pl.col("start").is_not_null())
+        .select(ROW, "employee_id", pl.col("start").dt.date().alias("day"))
+        .collect()
+    )
+    covered = (
+        worked.lazy()
+        .join(stretches.lazy(), on="employee_id", how="inner")
+        .filter((pl.col("from") <= pl.col("day")) & (pl.col("day") <= pl.col("to")))
+        .select(ROW)
+        .unique()
+        .collect()
+    )
+    bad = worked.join(covered, on=ROW, how="anti").sort(ROW)
+    file = raw.files["worked"].name
+    problems.extend(
+        Problem(file, row, "employee_id", msg.NO_EMPLOYMENT.format(employee=emp, day=day))
+        for row, emp, day in bad.iter_rows()
+    )
 
 
 def frames_without_rows(dataset: Dataset) -> dict[str, pl.DataFrame]:

@@ -104,7 +104,7 @@ class Decision(models.Model):
     hours_per_week = models.DecimalField(max_digits=8, decimal_places=2)
     double_hours_per_week = models.DecimalField(max_digits=8, decimal_places=2, null=True)
     valid_from = models.DateField()
-    valid_to = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)  # null: until further notice
     period_start = models.DateField()
     period_months = models.PositiveSmallIntegerField(default=6)
     hourly_rate = models.DecimalField(max_digits=10, decimal_places=2, null=True)
@@ -113,7 +113,8 @@ class Decision(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "valid_from"], name="decision_key"),
             models.CheckConstraint(
-                condition=Q(valid_to__gte=F("valid_from")), name="decision_to_after_from"
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="decision_to_after_from",
             ),
             models.CheckConstraint(
                 condition=Q(period_months__gte=1) & Q(period_months__lte=6),
@@ -132,7 +133,7 @@ class Decision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case_id} {self.payer} {self.valid_from}–{self.valid_to}"
+        return f"{self.case_id} {self.payer} {self.valid_from}–{self.valid_to or 'tills vidare'}"
 
 
 class Employee(models.Model):
@@ -347,6 +348,26 @@ class FkReport(TimeRow):
 
     def __str__(self) -> str:
         return f"tidredovisning {self.case_id} {self.month}"
+
+
+class BudgetEntry(TimeRow):
+    """A row of budget.csv: a time table replaced per month and cost centre like the ledger."""
+
+    cost_center = models.CharField(max_length=50)
+    case = models.ForeignKey(
+        Case, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    category = models.CharField(max_length=30, choices=_choices(s.BUDGET_CATEGORIES))
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["month", "cost_center"], name="budget_month_center"),
+            _replaced_index("budget"),
+        ]
+
+    def __str__(self) -> str:
+        return f"budget {self.month} {self.cost_center} {self.category} {self.amount}"
 
 
 class Setting(models.Model):

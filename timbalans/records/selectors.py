@@ -42,9 +42,28 @@ def known_references() -> Known:
         ),
         employments=pl.DataFrame(
             list(
-                m.Employment.objects.values_list("employee__employee_id", "valid_from", "valid_to")
+                m.Employment.objects.values_list(
+                    "employee__employee_id", "valid_from", "valid_to", "form"
+                )
             ),
-            schema={"employee_id": pl.String, "valid_from": pl.Date, "valid_to": pl.Date},
+            schema={
+                "employee_id": pl.String,
+                "valid_from": pl.Date,
+                "valid_to": pl.Date,
+                "form": pl.String,
+            },
+            orient="row",
+        ),
+        decisions=pl.DataFrame(
+            list(
+                m.Decision.objects.values_list("case__case_id", "payer", "valid_from", "valid_to")
+            ),
+            schema={
+                "case_id": pl.String,
+                "payer": pl.String,
+                "valid_from": pl.Date,
+                "valid_to": pl.Date,
+            },
             orient="row",
         ),
         accounts=pl.DataFrame(
@@ -111,6 +130,7 @@ def record_counts() -> dict[str, int]:
         ("absences", m.Absence),
         ("ledger", m.LedgerEntry),
         ("fk_reports", m.FkReport),
+        ("budget", m.BudgetEntry),
     ):
         counts[table] = model.objects.filter(replaced_by__isnull=True).count()
     return counts
@@ -253,8 +273,18 @@ _QUERIES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
             ("reported_hours", "reported_hours", "float"),
         ],
     ),
+    "budget": (
+        "records_budgetentry",
+        [
+            ("month", "month", "enum"),
+            ("cost_center", "cost_center", "text"),
+            ("case_id", "case_id", "@case"),
+            ("category", "category", "enum"),
+            ("amount", "amount", "float"),
+        ],
+    ),
 }
-_TIME_MODELS_TABLES = ("shifts", "worked", "absences", "ledger", "fk_reports")
+_TIME_MODELS_TABLES = ("shifts", "worked", "absences", "ledger", "fk_reports", "budget")
 _REFERENCED = {"@unit": "units", "@case": "cases", "@employee": "employees"}
 
 

@@ -48,6 +48,7 @@ TIME_MODELS: dict[str, type[models.Model]] = {
     "absences": m.Absence,
     "ledger": m.LedgerEntry,
     "fk_reports": m.FkReport,
+    "budget": m.BudgetEntry,
 }
 CHUNK = 50_000
 # A time table's secondary indexes are dropped and built again around a write of at least
@@ -63,6 +64,7 @@ SORT_KEYS: dict[str, list[str]] = {
     "absences": ["month", "employee_id", "start"],
     "ledger": ["month", "cost_center", "case_id"],
     "fk_reports": ["month", "case_id"],
+    "budget": ["month", "cost_center", "case_id"],
 }
 
 
@@ -324,7 +326,7 @@ def _local_month(col: str) -> pl.Expr:
 
 
 def _with_month(table: str, frame: pl.DataFrame) -> pl.DataFrame:
-    if table in ("ledger", "fk_reports"):
+    if table in ("ledger", "fk_reports", "budget"):
         return frame
     return frame.with_columns(_local_month("start").alias("month"))
 
@@ -349,7 +351,7 @@ def _replace_scope(batch: m.ImportBatch, table: str, frame: pl.DataFrame) -> int
         scoped = active.filter(
             employee_id__in=m.Employee.objects.filter(unit_id__in=units).values("pk")
         )
-    else:  # ledger: by cost center
+    else:  # ledger and budget: by cost center
         centers = frame.get_column("cost_center").unique().to_list()
         scoped = active.filter(cost_center__in=centers)
     return scoped.update(replaced_by=batch)
@@ -432,6 +434,13 @@ def _time_rows(
             "account": pl.col("account"),
             "amount": pl.col("amount").round(2),
             "text": pl.col("text").fill_null(""),
+        }
+    elif table == "budget":
+        cols = {
+            "cost_center": pl.col("cost_center"),
+            "case_id": pl.col("case_pk"),
+            "category": pl.col("category"),
+            "amount": pl.col("amount").round(2),
         }
     else:
         cols = {"case_id": pl.col("case_pk"), "reported_hours": pl.col("reported_hours").round(2)}

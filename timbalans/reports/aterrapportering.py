@@ -110,6 +110,25 @@ def economics_text(f: BoardFigures) -> str:
     return " ".join(parts)
 
 
+def forecast_text(f: BoardFigures) -> str:
+    """The year-end forecast (helårsprognos) against the budget, one or two sentences."""
+    if f.year_result is None:
+        return ""
+    kind = "underskott" if f.year_result < 0 else "överskott"
+    text = (
+        f"Helårsprognosen för {f.as_of.year} (utfall till och med {fmt.date(f.as_of)} och "
+        f"prognos för resten av året) är ett {kind} på {fmt.kr(abs(f.year_result))}."
+    )
+    if f.year_budget is not None:
+        deviation = f.year_result - f.year_budget
+        side = "bättre" if deviation >= 0 else "sämre"
+        text += (
+            f" Budgeten är {fmt.kr(f.year_budget)}; prognosen är {fmt.kr(abs(deviation))} "
+            f"{side} än budget."
+        )
+    return text
+
+
 def build_aterrapportering(data: BoardReportData) -> Document:
     t, f = data.texts, data.figures
     where = f" · ansvar {f.cost_center}" if f.cost_center else ""
@@ -129,6 +148,9 @@ def build_aterrapportering(data: BoardReportData) -> Document:
     computed = economics_text(f)
     if computed:
         doc.add(Paragraph(computed))
+    year_end = forecast_text(f)
+    if year_end:
+        doc.add(Paragraph(year_end))
     doc.add(*text_blocks(t.economic_assessment))
     doc.add(Heading("Förslag till beslut"), *text_blocks(t.decision_proposal))
     if t.send_to.strip():

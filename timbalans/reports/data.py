@@ -155,6 +155,9 @@ class BoardFigures:
     expected_full_high: int | None = None
     measured_annualised: float | None = None
     measures_counted: int = 0
+    # Year-end forecast (forecast, cost-centre rows); None when the table is not available
+    year_result: float | None = None
+    year_budget: float | None = None
 
     @property
     def overtime_change_pct(self) -> float | None:

@@ -28,6 +28,7 @@ SHEETS = (
     ("fk-check", "Tidredovisning"),
     ("deviations", "Avvikelser"),
     ("absence-cases", "Sjukfrånvaro per ärende"),
+    ("forecast", "Helårsprognos"),
 )
 # limits is per named employee for the roles that lead or schedule staff, a workbook is not.
 LEFT_OUT = frozenset({"absence-employees", "limits"})

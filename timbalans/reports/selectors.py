@@ -405,9 +405,12 @@ def board_report_data(
             "absence": ("absence", year_from, as_of),
             "case-economics": ("case-economics", year_from, as_of),
             "hour-balance": ("hour-balance", None, None),
+            "forecast": ("forecast", None, None),
         },
     )
     cap, ot, ab = tables["capacity"], tables["overtime"], tables["absence"]
+    year_end = tables.get("forecast")
+    centres = year_end.filter(pl.col("level") == "cost_center") if year_end is not None else None
     hb = tables["hour-balance"]
     ce = tables.get("case-economics")
     per_case = kpis.case_results(ce) if ce is not None else None
@@ -448,6 +451,10 @@ def board_report_data(
         expected_full_high=exp_high,
         measured_annualised=measured,
         measures_counted=len(effect_rows),
+        year_result=_sum(centres, "year_result") if centres is not None else None,
+        year_budget=_sum(centres, "budget")
+        if centres is not None and centres["budget"].is_not_null().any()
+        else None,
     )
     monthly = (
         ot.group_by("month")

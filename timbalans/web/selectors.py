@@ -97,6 +97,9 @@ class Overview:
     deficit_sum: float | None
     cases_total: int
     result_by_unit: pl.DataFrame | None
+    # The year-end forecast of the cost centres in view (forecast) and their budget
+    year_result: float | None = None
+    year_budget: float | None = None
 
 
 def _sum(frame: pl.DataFrame, col: str) -> float:
@@ -139,6 +142,7 @@ def _overview(*, access: Access, filters: Filters) -> Overview:
     ab = figure("absence", access=access, filters=filters, date_from=start, date_to=end)
     ordinary = _sum(ab, "ordinary_hours")
     result = deficit_n = deficit_sum = None
+    year_result = year_budget = None
     by_unit = None
     if access.sees_economics:
         ce = figure(ECONOMICS, access=access, filters=filters, date_from=start, date_to=end)
@@ -149,6 +153,12 @@ def _overview(*, access: Access, filters: Filters) -> Overview:
         deficits = per_case.filter(pl.col("result") < 0)
         deficit_n, deficit_sum = deficits.height, _sum(deficits, "result")
         by_unit = ce.group_by("unit_id").agg(pl.col("result").sum()).sort("unit_id")
+        centres = figure("forecast", access=access, filters=filters).filter(
+            pl.col("level") == "cost_center"
+        )
+        year_result = _sum(centres, "year_result")
+        if centres.height and centres["budget"].is_not_null().any():
+            year_budget = _sum(centres, "budget")
     return Overview(
         as_of=filters.as_of,
         overtime_ytd=ot_ytd,
@@ -170,6 +180,8 @@ def _overview(*, access: Access, filters: Filters) -> Overview:
         deficit_sum=deficit_sum,
         cases_total=int(hb["case_id"].n_unique()) if hb.height else 0,
         result_by_unit=by_unit,
+        year_result=year_result,
+        year_budget=year_budget,
     )
 
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("avvikelser/", pages.deviations, name="deviations"),
     path("tidredovisning/", pages.fk_check, name="fk_check"),
     path("arbetstid/", pages.limits, name="limits"),
+    path("helarsprognos/", pages.forecast, name="forecast"),
     path("import/", admin_pages.imports, name="imports"),
     path("import/jobb/<int:job_id>/", admin_pages.import_job, name="import_job"),
     path("import/<int:number>/angra/", admin_pages.import_undo, name="import_undo"),

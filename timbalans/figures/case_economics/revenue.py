@@ -26,9 +26,9 @@ from timbalans.figures.registry import FigureRequest
 
 def revenue_periods(frames: Frames, window: Window) -> pl.DataFrame:
     """The settlement periods of the visible cases that overlap the window's months."""
-    return periods_overlapping(case_settlement_periods(frames), window.first, window.last).join(
-        case_units(frames).select("case_id"), on="case_id", how="semi"
-    )
+    return periods_overlapping(
+        case_settlement_periods(frames, window.last), window.first, window.last
+    ).join(case_units(frames).select("case_id"), on="case_id", how="semi")
 
 
 def pieces_from(window: Window, periods: pl.DataFrame) -> dt.date:
@@ -100,7 +100,7 @@ def revenue_by_month(
             .alias("paid_hours")
         )
     )
-    decisions = normalize_decisions(frames.decisions).select(
+    decisions = normalize_decisions(frames.decisions, horizon=window.last).select(
         "case_id", "valid_from", "payer", "hourly_rate"
     )
     priced = rates.join(

@@ -120,7 +120,9 @@ def _case_economics(frames: Frames, req: FigureRequest) -> pl.DataFrame:
 
     months = pl.DataFrame({"month": window.months}, schema={"month": pl.String})
     granted = (
-        granted_hours_by_month(frames.decisions).select(KEY) if frames.decisions.height else None
+        granted_hours_by_month(frames.decisions, horizon=window.last).select(KEY)
+        if frames.decisions.height
+        else None
     )
     case_keys = [
         computed.filter(pl.col("case_id") != UNALLOCATED).select(ROW_KEY),

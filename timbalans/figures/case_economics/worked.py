@@ -21,7 +21,7 @@ from timbalans.figures.common import (
 )
 from timbalans.figures.frames import Frames
 from timbalans.figures.settings import FigureSettings
-from timbalans.figures.staff import employment_on, overlapping
+from timbalans.figures.staff import concurrent_split, employment_on, overlapping
 
 
 def clip_at(frame: pl.DataFrame, cut: dt.datetime) -> pl.DataFrame:
@@ -78,7 +78,7 @@ def _worked_ob_pieces(
         month_labels(pieces["date"]).alias("month"),
         (pl.col("hours") * counting_factor(settings)).alias("counted_hours"),
     )
-    pieces = employment_on(frames, pieces)
+    pieces = concurrent_split(frames, employment_on(frames, pieces))
     t, form = pl.col("time_type"), pl.col("form_class")
     category = (
         pl.when(form == "hourly")

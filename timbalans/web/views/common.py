@@ -26,6 +26,7 @@ NAV = [
     ("web:deviations", "Avvikelser", None),
     ("web:fk_check", "Tidredovisning", None),
     ("web:limits", "Arbetstidsgränser", "sees_employee_names"),
+    ("web:forecast", "Helårsprognos", "sees_economics"),
     ("plans:list", "Handlingsplaner", "sees_economics"),
     ("reports:list", "Rapporter", "sees_economics"),
     ("web:imports", "Import", "may_import"),

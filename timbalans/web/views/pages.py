@@ -127,6 +127,8 @@ def case(request: HttpRequest, access: Access, case_id: str) -> HttpResponse:
             "worked_hours",
             "planned_remaining_hours",
             "forecast_hours",
+            "schedule_end",
+            "pace_forecast_hours",
             "forecast_deviation_hours",
             "forecast_deviation_pct",
             "remaining_granted_hours",
@@ -735,4 +737,59 @@ def limits(request: HttpRequest, access: Access) -> HttpResponse:
         filename=f"arbetstidsgranser-{filters.as_of}",
         filters=filters,
         active="web:limits",
+    )
+
+
+@page(lambda access: access.sees_economics)
+def forecast(request: HttpRequest, access: Access) -> HttpResponse:
+    """Helårsprognos: per cost centre and per case, the year's result against the budget."""
+    filters = Filters.from_request(request)
+    frame = selectors.figure("forecast", access=access, filters=filters)
+    columns = [
+        "actual_result",
+        "forecast_revenue",
+        "forecast_cost",
+        "forecast_result",
+        "year_result",
+        "budget",
+        "deviation_from_budget",
+    ]
+    centres = Table(
+        name="helarsprognos-ansvar",
+        title=f"Helårsprognos {filters.as_of.year} per ansvar",
+        frame=frame.filter(pl.col("level") == "cost_center"),
+        columns=["cost_center", *columns],
+    )
+    sort, desc = sort_param(request, "")
+    per_case = Table(
+        name="helarsprognos-arenden",
+        title=f"Helårsprognos {filters.as_of.year} per ärende",
+        frame=frame.filter(pl.col("level") == "case").sort("year_result"),
+        columns=["case_id", "cost_center", *columns],
+        links={"case_id": _case_link(filters)},
+        sort=sort,
+        descending=desc,
+    )
+    tables = [centres, per_case]
+    return table_or_xlsx(
+        request,
+        access,
+        "web/monthly.html",
+        dict(
+            title=f"Helårsprognos {filters.as_of.year}",
+            intro=(
+                "Årets resultat: utfall till och med "
+                f"{filters.as_of:%Y-%m-%d} och prognos för resten av året (schemalagd tid, "
+                "och där schemat tar slut tidigare: nuvarande takt), mot budgeten. "
+                "Ansvarets rad räknar månadslönerna till årets slut i stället för deras "
+                "schemalagda timmar."
+            ),
+            guide="forecast-helarsprognos",
+            tables=tables,
+            chart="",
+        ),
+        tables=tables,
+        filename=f"helarsprognos-{filters.as_of}",
+        filters=filters,
+        active="web:forecast",
     )

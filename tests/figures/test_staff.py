@@ -1,0 +1,102 @@
+"""Shared staff rules: a monthly and an hourly employment at once (data.md, employments).
+
+E1 holds a 50 % monthly employment (40 h full time, 31 200 kr: cost basis 180 kr/h; contracted
+time per calendar day 0.5 × 40 / 7 = 2.857 h) and, from 2026-03-01, an hourly one at 200 kr/h.
+Holiday pay 12 %, simple overtime factor 1.8 (the shipped rates).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+
+from tests.figures.helpers import frames, shift_row, worked_row
+from timbalans.figures.overtime import overtime
+from timbalans.figures.registry import FigureRequest
+from timbalans.figures.staff import worked_classified
+
+D = date(2026, 3, 31)
+EMPLOYMENTS = [
+    {
+        "employee_id": "E1",
+        "form": "monthly_permanent",
+        "employment_rate": 50.0,
+        "monthly_salary": 31200.0,
+        "valid_from": "2025-01-01",
+    },
+    {"employee_id": "E1", "form": "hourly", "hourly_wage": 200.0, "valid_from": "2026-03-01"},
+]
+WORKED = [
+    # 2026-02-27, before the hourly employment: all 8 h monthly ordinary time
+    worked_row("C1", "E1", "2026-02-27 08:00", "2026-02-27 16:00"),
+    # 2026-03-02: planned 08-14 (6 h), worked 08-16: 6 h monthly, 2 h (14-16) hourly
+    worked_row("C1", "E1", "2026-03-02 08:00", "2026-03-02 16:00"),
+    # 2026-03-03: not planned, worked 10-14 (4 h) with a 30 min break: 3.5 h, of which the
+    # contracted 20/7 = 2.857 h monthly, 0.643 h hourly; then 1 h overtime stays monthly
+    worked_row("C1", "E1", "2026-03-03 10:00", "2026-03-03 14:00", brk=30),
+    worked_row("C1", "E1", "2026-03-03 14:00", "2026-03-03 15:00", time_type="overtime_simple"),
+]
+SHIFTS = [shift_row("C1", "E1", "2026-03-02 08:00", "2026-03-02 14:00")]
+
+
+def the_frames():
+    return frames(
+        units=[{"unit_id": "U1", "name": "PA Norr", "cost_center": "81515"}],
+        cases=[
+            {
+                "case_id": "C1",
+                "unit_id": "U1",
+                "service": "assistans_sfb",
+                "start_date": "2024-01-01",
+            }
+        ],
+        employees=[{"employee_id": "E1", "unit_id": "U1"}],
+        employments=EMPLOYMENTS,
+        shifts=SHIFTS,
+        worked=WORKED,
+    )
+
+
+def test_ordinary_time_beyond_the_planned_time_goes_to_the_hourly_employment():
+    req = FigureRequest.make(D)
+    got = worked_classified(the_frames(), D, req.settings, date(2026, 2, 1), D)
+    by = {
+        (r["date"], r["category"]): r
+        for r in got.group_by("date", "category")
+        .agg(
+            hours=pl.col("hours").sum(),
+            start=pl.col("start").min(),
+        )
+        .iter_rows(named=True)
+    }
+    assert by[date(2026, 2, 27), "ordinary"]["hours"] == pytest.approx(8.0)
+    assert (date(2026, 2, 27), "hourly") not in by
+    assert by[date(2026, 3, 2), "ordinary"]["hours"] == pytest.approx(6.0)
+    assert by[date(2026, 3, 2), "hourly"]["hours"] == pytest.approx(2.0)
+    # the hourly part is the end of the piece: from 14:00
+    assert by[date(2026, 3, 2), "hourly"]["start"].hour == 14
+    assert by[date(2026, 3, 3), "ordinary"]["hours"] == pytest.approx(20 / 7)
+    assert by[date(2026, 3, 3), "hourly"]["hours"] == pytest.approx(3.5 - 20 / 7)
+    assert by[date(2026, 3, 3), "overtime"]["hours"] == pytest.approx(1.0)
+
+
+def test_the_overtime_table_counts_the_hourly_part_as_hourly_staff():
+    req = FigureRequest.make(D, date_from=date(2026, 3, 1))
+    row = overtime(the_frames(), req).filter(month="2026-03").row(0, named=True)
+    hourly = 2.0 + 3.5 - 20 / 7  # 2.642857 h
+    assert row["hourly_staff_hours"] == pytest.approx(hourly)
+    assert row["hourly_staff_cost"] == pytest.approx(200 * 1.12 * hourly)  # 592.00
+    assert row["overtime_hours"] == pytest.approx(1.0)
+    assert row["overtime_cost"] == pytest.approx(180 * 1.8)  # the monthly basis: 324
+
+
+def test_case_economics_counts_the_hourly_part_as_hourly_staff_time():
+    from timbalans.figures.case_economics import case_economics
+
+    req = FigureRequest.make(D, date_from=date(2026, 3, 1))
+    table = case_economics(the_frames(), req)
+    row = table.filter(case_id="C1", month="2026-03").row(0, named=True)
+    assert row["worked_hours"] == pytest.approx(12.5)  # 8 + 3.5 + 1
+    assert row["hourly_staff_share"] == pytest.approx((2.0 + 3.5 - 20 / 7) / 12.5)
