@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -19,6 +20,7 @@ import polars as pl
 
 from timbalans.ingest import messages as msg
 from timbalans.ingest.problems import Problem
+from timbalans.ingest.profiles import Profile, profile_apply, profile_for, profiles_collect
 from timbalans.ingest.schema import ALIASES, TABLES
 
 # Swedish file names accepted beside the canonical English ones.
@@ -51,6 +53,7 @@ class RawFile:
     frame: pl.DataFrame  # canonical column names, all String (parquet keeps its types)
     unknown_columns: list[str] = field(default_factory=list)
     released_rows: int | None = None  # set when the frame was let go after parsing
+    profile: Profile | None = None  # the mapping profile the file was read with
 
     @property
     def rows(self) -> int:
@@ -94,8 +97,9 @@ def _entries(source: Path) -> list[tuple[str, bytes]]:
     return [(source.name, source.read_bytes())]
 
 
-def read_dataset(source: Path | str) -> RawDataset:
-    """Read every table file of a folder, a .zip or a single table file."""
+def read_dataset(source: Path | str, profiles: Sequence[Profile] = ()) -> RawDataset:
+    """Read every table file of a folder, a .zip or a single table file; ``profiles`` (given
+    explicitly) read the files they match, or the single file."""
     source = Path(source)
     dataset = RawDataset()
     if not source.exists():
@@ -106,13 +110,27 @@ def read_dataset(source: Path | str) -> RawDataset:
     except zipfile.BadZipFile:
         dataset.problems.append(Problem(source.name, None, None, msg.BAD_ZIP))
         return dataset
-    return read_entries(entries)
+    return read_entries(entries, profiles)
 
 
-def read_entries(entries: list[tuple[str, bytes]]) -> RawDataset:
+def read_entries(entries: list[tuple[str, bytes]], profiles: Sequence[Profile] = ()) -> RawDataset:
     """Read named file contents (as uploaded through the web) into a raw data set."""
     dataset = RawDataset()
+    # Mapping profiles (profiles.py): the given ones and the set's own *.profile.toml; a file
+    # a profile matches becomes the profile's table, read by _read_with_profile.
+    entries, found = profiles_collect(entries, profiles, dataset.problems)
     for name, data in entries:
+        profile = profile_for(name, found, only_file=len(entries) == 1, problems=dataset.problems)
+        if profile is not None and profile.table is not None:
+            raw = _read_with_profile(profile, name, data, dataset)
+            if raw is not None and raw.table in dataset.files:
+                other = dataset.files[raw.table].name
+                dataset.problems.append(
+                    Problem(name, None, None, msg.DUPLICATE_TABLE.format(other=other))
+                )
+            elif raw is not None:
+                dataset.files[raw.table] = raw
+            continue
         table, fmt = table_for_file(name)
         if table is None or fmt is None:
             dataset.notes.append(msg.FILE_IGNORED.format(file=name))
@@ -133,6 +151,46 @@ def read_entries(entries: list[tuple[str, bytes]]) -> RawDataset:
     if not dataset.files and not dataset.problems:
         dataset.problems.append(Problem("", None, None, msg.NO_TABLES))
     return dataset
+
+
+def _read_with_profile(
+    profile: Profile, name: str, data: bytes, dataset: RawDataset
+) -> RawFile | None:
+    """A CSV or XLSX file read through its mapping profile into the profile's table."""
+    assert profile.table is not None
+    fmt = PurePosixPath(name).suffix.lower().lstrip(".")
+    if fmt not in ("csv", "txt", "xlsx"):
+        dataset.problems.append(
+            Problem(name, None, None, msg.PROFILE_WRONG_FORMAT.format(profile=profile.source))
+        )
+        return None
+    source = read_source(name, data, dataset.problems, sheet=profile.sheet)
+    if source is None:
+        return None
+    applied = profile_apply(profile, source, name)
+    dataset.problems.extend(applied.problems)
+    dataset.notes.extend(applied.notes)
+    if applied.frame is None:
+        return None
+    if applied.unused:
+        dataset.notes.append(
+            msg.UNKNOWN_COLUMNS.format(file=name, columns=", ".join(applied.unused))
+        )
+    sha = hashlib.sha256(data).hexdigest()
+    return RawFile(profile.table, name, fmt, sha, applied.frame, profile=profile)
+
+
+def read_source(
+    name: str, data: bytes, problems: list[Problem], *, sheet: str | None = None
+) -> pl.DataFrame | None:
+    """A CSV or XLSX file as it is: its own column names, every value a string."""
+    if PurePosixPath(name).suffix.lower() == ".xlsx":
+        try:
+            return pl.read_excel(io.BytesIO(data), sheet_name=sheet, infer_schema_length=0)
+        except Exception:  # fastexcel raises its own types for any broken workbook
+            problems.append(Problem(name, None, None, msg.BAD_XLSX))
+            return None
+    return _read_csv(name, data, problems)
 
 
 BOM = b"\xef\xbb\xbf"

@@ -243,7 +243,13 @@ def _parse_table(raw: RawFile, problems: list[Problem], *, fast: bool = True) ->
     """
     spec = TABLES[raw.table]
     schema = frame_schema(raw.table)
-    frame = raw.frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+    # A file read through a mapping profile carries its source row numbers (rows it skipped
+    # leave gaps), so problems name the row in the file the user has.
+    frame = (
+        raw.frame
+        if ROW in raw.frame.columns
+        else raw.frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+    )
     source = _source(frame, raw.table, typed=fast)
     if fast:
         values: list[pl.Expr] = []
