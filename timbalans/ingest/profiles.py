@@ -795,8 +795,11 @@ def profile_apply(profile: Profile, source: pl.DataFrame, file_name: str) -> App
         )
         skip = skip | (present & skipped)
 
+    reported: set[tuple[int, str]] = set()  # a source column read twice (start and end)
     for real, bad, fmt, line in checks:
         rows = out.filter(bad & ~skip).select(ROW, pl.col(real))
+        rows = rows.filter(~pl.col(ROW).is_in([r for r, c in reported if c == real]))
+        reported.update((r, real) for r in rows.get_column(ROW))
         problems.extend(
             Problem(
                 file_name,

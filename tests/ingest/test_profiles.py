@@ -1,0 +1,467 @@
+"""Mapping profiles: a department's own CSV/XLSX exports read as canonical tables, and every
+problem of a profile named by its file and line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from importlib import resources
+from zoneinfo import ZoneInfo
+
+import polars as pl
+import pytest
+
+from tests.builders import BASE, write_set
+from timbalans.ingest import messages as msg
+from timbalans.ingest.exchange_options import PaxmlOptions, SieOptions, TimeCode
+from timbalans.ingest.problems import Problem
+from timbalans.ingest.profiles import (
+    profile_options_for,
+    profile_parse,
+    profiles_collect,
+)
+from timbalans.ingest.read import read_dataset, read_entries
+from timbalans.ingest.validate import validate
+
+TZ = ZoneInfo("Europe/Stockholm")
+
+
+def example(name: str) -> str:
+    return (resources.files("timbalans.ingest.profile_examples") / name).read_text("utf-8")
+
+
+def parsed(text: str, source: str = "p.profile.toml"):
+    profile, problems = profile_parse(text, source=source)
+    assert problems == [], problems
+    return profile
+
+
+def at(day: str, clock: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(f"{day} {clock}").replace(tzinfo=TZ)
+
+
+TIMECARE = (
+    "Pass-ID;Ärende;Anställningsnr;Namn;Datum;Start;Slut;Rast;Passtyp\n"
+    "P1;51470;E1;Anna Andersson;2025-02-20;07:00;16:00;1:00;Pass\n"
+    "P2;51357;;;2025-02-21;22:00;07:00;0:00;Jour\n"
+    "P3;51470;E1;Anna Andersson;2025-02-22;07:00;16:00;0:30;Ledig\n"
+    "P4;51470;E1;Anna Andersson;2025-03-29;22:00;07:00;0:15;Beredskap\n"
+)
+
+
+# ---------------------------------------------------------------- the example profiles
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "timecare-schema.profile.toml",
+        "beslut-excel.profile.toml",
+        "heroma-anstallningar.profile.toml",
+    ],
+)
+def test_every_example_profile_is_valid(name):
+    profile = parsed(example(name), name)
+    assert profile.table in ("shifts", "decisions", "employments")
+    assert profile.patterns
+
+
+def test_it_reads_a_schedule_export_with_night_shifts_ending_the_next_day(tmp_path):
+    folder = write_set(tmp_path / "set", shifts=None)
+    (folder / "TimeCare_v8.csv").write_text(TIMECARE, encoding="utf-8")
+    (folder / "timecare.profile.toml").write_text(example("timecare-schema.profile.toml"))
+    dataset = validate(read_dataset(folder))
+    assert dataset.problems == []
+    shifts = dataset.frames["shifts"]
+    assert shifts.select("_row", "shift_id", "employee_id", "break_minutes", "kind").rows() == [
+        (2, "P1", "E1", 60, "assistance"),
+        (3, "P2", None, 0, "on_call"),
+        (5, "P4", "E1", 15, "standby"),
+    ]
+    assert shifts.get_column("start").to_list() == [
+        at("2025-02-20", "07:00"),
+        at("2025-02-21", "22:00"),
+        at("2025-03-29", "22:00"),
+    ]
+    # Both night shifts end the next morning; the one into summer time lasts 8 hours, not 9.
+    assert shifts.get_column("end").to_list() == [
+        at("2025-02-20", "16:00"),
+        at("2025-02-22", "07:00"),
+        at("2025-03-30", "07:00"),
+    ]
+    hours = (shifts.get_column("end") - shifts.get_column("start")).dt.total_minutes() / 60
+    assert hours.to_list() == [9.0, 9.0, 8.0]
+    assert dataset.files["shifts"].name == "TimeCare_v8.csv"
+    assert dataset.files["shifts"].profile.name == "Schema från TimeCare/Medvind"
+    assert (
+        msg.PROFILE_SKIPPED.format(
+            file="TimeCare_v8.csv",
+            rows=1,
+            value="Ledig",
+            column="Passtyp",
+            profile="Schema från TimeCare/Medvind",
+        )
+        in dataset.notes
+    )
+    assert msg.UNKNOWN_COLUMNS.format(file="TimeCare_v8.csv", columns="Namn") in dataset.notes
+
+
+def test_a_later_problem_names_the_source_file_and_row_after_skipped_rows(tmp_path):
+    text = TIMECARE + "P5;51470;E9;;2025-03-30;07:00;16:00;0:00;Pass\n"
+    profile = parsed(example("timecare-schema.profile.toml"))
+    base = [(f"{t}.csv", v.encode()) for t, v in BASE.items()]
+    raw = read_entries([*base, ("TimeCare_v9.csv", text.encode())], [profile])
+    dataset = validate(raw)
+    assert [str(p) for p in dataset.problems if p.file == "TimeCare_v9.csv"] == [
+        'TimeCare_v9.csv, rad 6, kolumn "employee_id": medarbetaren "E9" finns varken i '
+        "employees.csv eller bland redan importerade data; förväntat en medarbetare i employees."
+    ]
+
+
+def _decisions_xlsx() -> bytes:
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out)
+    book.add_worksheet("Instruktion").write(0, 0, "Fyll i arket Beslut")
+    sheet = book.add_worksheet("Beslut")
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write_row(
+        0,
+        0,
+        [
+            "Ärendenr",
+            "Beslutande",
+            "Beviljade tim/v",
+            "Varav dubbelbemanning tim/v",
+            "Gäller från",
+            "Gäller till",
+            "Avräkning från",
+            "Avräkningsperiod mån",
+        ],
+    )
+    # an Excel date cell, a date typed as text in the profile's format, decimal commas
+    sheet.write_row(1, 0, ["51470", "Försäkringskassan", "100,5", "10"])
+    sheet.write_datetime(1, 4, dt.datetime(2025, 1, 1), day)
+    sheet.write_string(1, 5, "31.12.2025")
+    sheet.write_datetime(1, 6, dt.datetime(2025, 1, 1), day)
+    sheet.write_row(2, 0, ["51357", "Kommunen", "1.060,25", ""])
+    sheet.write_row(2, 4, ["01.01.2025", "31.12.2025", "01.03.2025", "3"])
+    book.close()
+    return out.getvalue()
+
+
+def test_it_imports_a_decisions_spreadsheet_from_its_named_sheet():
+    profile = parsed(example("beslut-excel.profile.toml"))
+    base = [(f"{t}.csv", text.encode()) for t, text in BASE.items() if t != "decisions"]
+    raw = read_entries([*base, ("beslut 2025.xlsx", _decisions_xlsx())])
+    assert raw.problems == []  # the profile is not in the set: the file is not a table
+    raw = read_entries([*base, ("beslut 2025.xlsx", _decisions_xlsx())], [profile])
+    dataset = validate(raw)
+    assert [str(p) for p in dataset.problems] == [
+        'beslut 2025.xlsx, rad 3, kolumn "hours_per_week": värdet "1060,25" ligger utanför '
+        "det tillåtna; förväntat från 0 till 168."
+    ]
+    frame = raw.files["decisions"].frame
+    assert frame.rows() == [
+        (2, "51470", "FK", "100,5", "10", "2025-01-01", "2025-12-31", "2025-01-01", "6"),
+        (3, "51357", "KOMMUN", "1060,25", None, "2025-01-01", "2025-12-31", "2025-03-01", "3"),
+    ]
+
+
+def test_it_reads_a_payroll_employment_list_in_windows_1252():
+    profile = parsed(example("heroma-anstallningar.profile.toml"))
+    text = (
+        "Anst.nr;Namn;Anst.form;Syss.grad;Månadslön;Timlön;Fr.o.m;T.o.m\n"
+        "E1;Anna Andersson;TV;75;31.250,00;;20240101;\n"
+        "E2;Bo Berg;TIM;;;185,50;20240101;20251231\n"
+    )
+    base = [(f"{t}.csv", v.encode()) for t, v in BASE.items() if t != "employments"]
+    dataset = validate(read_entries([*base, ("heroma_2025.csv", text.encode("cp1252"))], [profile]))
+    assert dataset.problems == []
+    rows = dataset.frames["employments"].drop("_row").rows(named=True)
+    assert rows == [
+        {
+            "employee_id": "E1",
+            "form": "monthly_permanent",
+            "employment_rate": 75.0,
+            "full_time_hours_per_week": 40.0,
+            "monthly_salary": 31250.0,
+            "hourly_wage": None,
+            "valid_from": dt.date(2024, 1, 1),
+            "valid_to": None,
+            "status": "ordinary",
+        },
+        {
+            "employee_id": "E2",
+            "form": "hourly",
+            "employment_rate": None,
+            "full_time_hours_per_week": 40.0,
+            "monthly_salary": None,
+            "hourly_wage": 185.5,
+            "valid_from": dt.date(2024, 1, 1),
+            "valid_to": dt.date(2025, 12, 31),
+            "status": "ordinary",
+        },
+    ]
+
+
+def test_a_folder_with_a_profile_gives_the_same_frames_as_the_canonical_folder(tmp_path):
+    canonical = validate(read_dataset(write_set(tmp_path / "canonical")))
+    folder = write_set(tmp_path / "mapped", worked=None)
+    (folder / "utfall-export.csv").write_text(
+        "Ärende;Anst;Dag;Från;Till;Rast min;Tidkod\n"
+        "51470;E1;10.01.2025;7.00;16.00;60;ARB\n"
+        "51470;E1;10.02.2025;7.00;16.00;60;ARB\n"
+        "51357;E2;11.01.2025;22.00;7.00;;ARB\n"
+        "51357;E2;12.01.2025;22.00;7.00;;OB2\n",
+        encoding="utf-8",
+    )
+    (folder / "utfall.profile.toml").write_text(
+        'name = "Utfall"\nfiles = "utfall-*.csv"\ntable = "worked"\n'
+        '[formats]\ndate = "DD.MM.ÅÅÅÅ"\ntime = "TT.MM"\n'
+        "[columns]\n"
+        'arende = "Ärende"\nemployee_id = "Anst"\n'
+        'start = { date = "Dag", time = "Från" }\nend = { date = "Dag", time = "Till" }\n'
+        'break_minutes = "Rast min"\ntime_type = "Tidkod"\n'
+        '[values.time_type]\nARB = "ordinary"\nOB2 = false\n',
+        encoding="utf-8",
+    )
+    mapped = validate(read_dataset(folder))
+    assert mapped.problems == []
+    for table, frame in canonical.frames.items():
+        assert mapped.frames[table].drop("_row").equals(frame.drop("_row")), table
+
+
+# ---------------------------------------------------------------- problems of a profile
+
+
+SHIFTS_PROFILE = """name = "Schema"
+files = ["schema*.csv"]
+table = "shifts"
+
+[formats]
+date = "DD.MM.ÅÅÅÅ"
+
+[columns]
+case_id = "Ärende"
+employee_id = "Anst"
+start = { date = "Datum", time = "Start" }
+end = { date = "Datum", time = "Slut" }
+kind = "Typ"
+
+[values.kind]
+Pass = "assistance"
+"Jour" = "on_call"
+"""
+
+
+def problems_of(text: str) -> list[str]:
+    profile, problems = profile_parse(text, source="schema.profile.toml")
+    assert profile is None
+    return [str(p) for p in problems]
+
+
+def test_a_valid_profile_has_no_problems():
+    profile = parsed(SHIFTS_PROFILE)
+    assert profile.line("values", "kind", "Jour") == 17
+    assert profile.line("columns", "start", "date") == 11
+
+
+def test_an_unknown_canonical_column_names_the_profile_line():
+    text = SHIFTS_PROFILE.replace('kind = "Typ"', 'kind = "Typ"\nrum = "Rum"')
+    assert problems_of(text) == [
+        'schema.profile.toml, rad 14: kolumnen "rum" finns inte i tabellen shifts; förväntat '
+        "en av: shift_id, case_id, employee_id, start, end, break_minutes, kind."
+    ]
+
+
+def test_a_bad_format_string_names_the_profile_line():
+    text = SHIFTS_PROFILE.replace('date = "DD.MM.ÅÅÅÅ"', 'date = "DD.MM.XX"')
+    assert problems_of(text) == [
+        "schema.profile.toml, rad 6: " + msg.PROFILE_BAD_FORMAT.format(value="DD.MM.XX", key="date")
+    ]
+
+
+def test_a_map_to_a_value_the_column_does_not_take_names_the_code_line():
+    text = SHIFTS_PROFILE.replace('"Jour" = "on_call"', '"Jour" = "jour"')
+    assert problems_of(text) == [
+        "schema.profile.toml, rad 17: "
+        + msg.PROFILE_BAD_VALUE.format(
+            value="jour", column="kind", choices="assistance, on_call, standby"
+        )
+    ]
+
+
+def test_broken_toml_names_its_line():
+    text = SHIFTS_PROFILE.replace('case_id = "Ärende"', 'case_id "Ärende"')
+    [problem] = problems_of(text)
+    assert problem.startswith("schema.profile.toml, rad 9: profilen är inte giltig TOML (")
+
+
+def test_a_missing_required_column_an_unknown_key_and_a_bad_table_are_all_listed():
+    text = SHIFTS_PROFILE.replace('case_id = "Ärende"\n', "").replace(
+        'name = "Schema"', 'name = "Schema"\nkolumner = 3'
+    )
+    assert problems_of(text) == [
+        "schema.profile.toml, rad 2: "
+        + msg.PROFILE_UNKNOWN_KEY.format(
+            key="kolumner",
+            keys="name, description, files, table, sheet, formats, columns, values, paxml, sie",
+        ),
+        "schema.profile.toml, rad 9: " + msg.PROFILE_REQUIRED_COLUMN.format(column="case_id"),
+    ]
+    assert problems_of(SHIFTS_PROFILE.replace('"shifts"', '"pass"')) == [
+        "schema.profile.toml, rad 3: "
+        + msg.PROFILE_UNKNOWN_TABLE.format(
+            value="pass",
+            tables="units, cases, decisions, employees, employments, shifts, worked, "
+            "absences, ledger, accounts, fk_reports",
+        )
+    ]
+
+
+def test_a_source_column_missing_from_the_file_names_the_profile_line_and_the_file():
+    profile = parsed(SHIFTS_PROFILE)
+    data = "Ärende;Anställd;Datum;Start;Slut;Typ\n51470;E1;20.02.2025;07:00;16:00;Pass\n"
+    raw = read_entries([("schema_v8.csv", data.encode())], [profile])
+    assert raw.problems == [
+        Problem(
+            "p.profile.toml",
+            10,
+            None,
+            msg.PROFILE_SOURCE_MISSING.format(
+                column="Anst",
+                file="schema_v8.csv",
+                columns="Ärende, Anställd, Datum, Start, Slut, Typ",
+            ),
+        )
+    ]
+    assert "shifts" not in raw.files
+
+
+def test_an_unmapped_code_and_a_value_off_the_format_name_the_row_and_the_profile_line():
+    profile = parsed(SHIFTS_PROFILE)
+    data = (
+        "Ärende;Anst;Datum;Start;Slut;Typ\n"
+        "51470;E1;20.02.2025;07:00;16:00;pass\n"
+        "51470;E1;2025/02/21;07:00;16:00;Beredskap\n"
+    )
+    raw = read_entries([("schema_v8.csv", data.encode())], [profile])
+    assert [str(p) for p in raw.problems] == [
+        'schema_v8.csv, rad 3, kolumn "Typ": koden "Beredskap" saknas i profilens värdelista '
+        "för kind (p.profile.toml, rad 15); förväntat en av: Pass, Jour.",
+        'schema_v8.csv, rad 3, kolumn "Datum": värdet "2025/02/21" passar inte formatet '
+        '"DD.MM.ÅÅÅÅ" (p.profile.toml, rad 11); förväntat t.ex. 31.03.2025.',
+    ]
+    # the row with problems is left out of validation; the good row is read (codes ignore case)
+    assert raw.files["shifts"].frame.get_column("kind").to_list() == ["assistance"]
+
+
+def test_an_explicit_profile_reads_the_single_file_whatever_its_name():
+    profile = parsed(SHIFTS_PROFILE)
+    data = "Ärende;Anst;Datum;Start;Slut;Typ\n51470;E1;20.02.2025;07:00;16:00;Pass\n"
+    raw = read_entries([("export (1).csv", data.encode())], [profile])
+    assert raw.problems == []
+    assert raw.files["shifts"].frame.row(0) == (
+        2,
+        "51470",
+        "E1",
+        "2025-02-20 07:00",
+        "16:00",
+        "assistance",
+    )
+    # in a set of several files it reads only those its pattern matches
+    raw = read_entries(
+        [("export (1).csv", data.encode()), ("units.csv", BASE["units"].encode())], [profile]
+    )
+    assert "shifts" not in raw.files
+    assert raw.notes == [msg.FILE_IGNORED.format(file="export (1).csv")]
+
+
+def test_a_file_two_profiles_match_is_a_problem_and_a_profile_in_the_set_needs_a_pattern():
+    other = SHIFTS_PROFILE.replace('name = "Schema"', 'name = "Annat"')
+    no_pattern = SHIFTS_PROFILE.replace('files = ["schema*.csv"]\n', "")
+    data = "Ärende;Anst;Datum;Start;Slut;Typ\n51470;E1;20.02.2025;07:00;16:00;Pass\n"
+    raw = read_entries(
+        [
+            ("a.profile.toml", SHIFTS_PROFILE.encode()),
+            ("b.profile.toml", other.encode()),
+            ("c.profile.toml", no_pattern.encode()),
+            ("schema_v8.csv", data.encode()),
+        ]
+    )
+    assert [str(p) for p in raw.problems] == [
+        "c.profile.toml, rad 1: " + msg.PROFILE_NO_FILES,
+        "schema_v8.csv: " + msg.PROFILE_TWO_MATCH.format(profiles="a.profile.toml, b.profile.toml"),
+    ]
+
+
+def test_breaks_as_hours_and_a_column_default():
+    text = (
+        'name = "Utfall"\nfiles = "u*.csv"\ntable = "worked"\n'
+        '[formats]\nbreak = "timmar"\ndatetime = "DD/MM/ÅÅ TT:MM"\n'
+        '[columns]\ncase_id = "Ärende"\nemployee_id = "Anst"\nstart = "Från"\nend = "Till"\n'
+        'break_minutes = "Rast"\ntime_type = { column = "Typ", default = "ordinary" }\n'
+    )
+    data = (
+        "Ärende;Anst;Från;Till;Rast;Typ\n"
+        "51470;E1;10/01/25 7:00;10/01/25 16:00;0,75;\n"
+        "51470;E1;10/01/25 18:00;2025-01-10 20:00;;additional\n"
+    )
+    raw = read_entries([("u.csv", data.encode())], [parsed(text)])
+    assert raw.problems == []
+    assert raw.files["worked"].frame.drop("_row").rows() == [
+        ("51470", "E1", "2025-01-10 07:00", "2025-01-10 16:00", "45", "ordinary"),
+        ("51470", "E1", "2025-01-10 18:00", "2025-01-10 20:00", None, "additional"),
+    ]
+
+
+# ---------------------------------------------------------------- PAXml and SIE options
+
+
+def test_a_paxml_profile_gives_the_options_its_reader_takes():
+    text = (
+        'name = "PAXml från TimeCare"\nfiles = ["*.xml"]\n'
+        '[paxml]\ncase_dim = "7"\n'
+        '[paxml.time_codes]\nMERTID = "additional"\n"SJK14" = "sick"\nOB1 = false\n'
+        '[paxml.employment_defaults]\nfull_time_hours_per_week = "38,25"\nstatus = "ordinary"\n'
+    )
+    profiles = [parsed(text), parsed('name = "SIE"\nfiles = "*.se"\n[sie]\ncost_center_dim = 2\n')]
+    assert profile_options_for("lon_202503.XML", profiles) == PaxmlOptions(
+        time_codes={
+            "MERTID": TimeCode("worked", "additional"),
+            "SJK14": TimeCode("absences", "sick"),
+            "OB1": TimeCode("skip"),
+        },
+        case_dim="7",
+        cost_center_dim="1",
+        employment_defaults={"full_time_hours_per_week": "38,25", "status": "ordinary"},
+    )
+    assert profile_options_for("bok.se", profiles) == SieOptions(case_dim="6", cost_center_dim="2")
+    assert profile_options_for("worked.csv", profiles) is None
+
+
+def test_a_paxml_time_code_to_nothing_known_names_its_line():
+    text = 'name = "P"\nfiles = ["*.xml"]\n[paxml.time_codes]\nARB = "ordinary"\nX = "vila"\n'
+    [problem] = problems_of(text)
+    assert problem.startswith('schema.profile.toml, rad 5: tidkoden "X" har ett okänt mål')
+
+
+def test_profiles_in_the_set_are_taken_out_of_its_files():
+    entries = [("a.profile.toml", SHIFTS_PROFILE.encode()), ("units.csv", b"x")]
+    problems: list[Problem] = []
+    rest, profiles = profiles_collect(entries, [], problems)
+    assert (rest, [p.name for p in profiles.found], problems) == (
+        [("units.csv", b"x")],
+        ["Schema"],
+        [],
+    )
+
+
+def test_the_frame_read_through_a_profile_is_all_text():
+    raw = read_entries(
+        [("TimeCare_v8.csv", TIMECARE.encode())], [parsed(example("timecare-schema.profile.toml"))]
+    )
+    frame = raw.files["shifts"].frame
+    assert set(frame.drop("_row").dtypes) == {pl.String}
