@@ -465,3 +465,38 @@ def test_the_frame_read_through_a_profile_is_all_text():
     )
     frame = raw.files["shifts"].frame
     assert set(frame.drop("_row").dtypes) == {pl.String}
+
+
+def test_a_ledger_month_format_and_absence_hours_as_hh_mm():
+    ledger = parsed(
+        'name = "Huvudbok"\nfiles = "hb*.csv"\ntable = "bokföring"\n'
+        '[formats]\nmonth = "ÅÅÅÅMM"\ndecimal = ","\n'
+        '[columns]\nmonth = "Period"\ncost_center = "Ansvar"\ncase_id = "Objekt"\n'
+        'account = "Konto"\namount = "Belopp"\n'
+    )
+    raw = read_entries(
+        [
+            (
+                "hb.csv",
+                b"Period;Ansvar;Objekt;Konto;Belopp\n202501;81515;51470;5010;-1.234,50\n",
+            )
+        ],
+        [ledger],
+    )
+    assert raw.files["ledger"].frame.row(0) == (2, "2025-01", "81515", "51470", "5010", "-1234,50")
+    absences = parsed(
+        'name = "Frånvaro"\nfiles = "f*.csv"\ntable = "absences"\n[formats]\ndate = "DD.MM.ÅÅÅÅ"\n'
+        '[columns]\nemployee_id = "Anst"\nstart = "Från"\nend = "Till"\n'
+        'type = { value = "sick" }\nhours = { column = "Tid", format = "tt:mm" }\n'
+    )
+    raw = read_entries(
+        [("f.csv", "Anst;Från;Till;Tid\nE1;03.02.2025;04.02.2025;7:30\n".encode())], [absences]
+    )
+    assert raw.files["absences"].frame.row(0) == (
+        2,
+        "E1",
+        "2025-02-03",
+        "2025-02-04",
+        "sick",
+        "7.5",
+    )
