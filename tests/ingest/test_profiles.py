@@ -500,3 +500,41 @@ def test_a_ledger_month_format_and_absence_hours_as_hh_mm():
         "sick",
         "7.5",
     )
+
+
+@pytest.mark.parametrize(
+    ("fmt", "given", "minutes"),
+    [
+        ("minuter", "45", "45"),
+        ("tt:mm", "0:45", "45"),
+        ("tt:mm", "1.05", "65"),
+        ("tt:mm", "1899-12-31 00:30:00", "30"),
+        ("timmar", "0,75", "45"),
+        ("timmar", "0.5", "30"),
+    ],
+)
+def test_a_break_is_read_as_minutes_from_each_format(fmt, given, minutes):
+    text = (
+        f'name = "U"\nfiles = "u*.csv"\ntable = "worked"\n[formats]\nbreak = "{fmt}"\n'
+        '[columns]\ncase_id = "A"\nemployee_id = "B"\nstart = "S"\nend = "E"\n'
+        'break_minutes = "R"\ntime_type = { value = "ordinary" }\n'
+    )
+    data = f"A;B;S;E;R\n51470;E1;2025-01-10 07:00;2025-01-10 16:00;{given}\n"
+    raw = read_entries([("u.csv", data.encode())], [parsed(text)])
+    assert raw.problems == []
+    assert raw.files["worked"].frame.get_column("break_minutes").to_list() == [minutes]
+
+
+def test_a_zip_with_a_profile_reads_like_the_folder(tmp_path):
+    import zipfile
+
+    folder = write_set(tmp_path / "set", shifts=None)
+    target = tmp_path / "export.zip"
+    with zipfile.ZipFile(target, "w") as z:
+        for f in sorted(folder.iterdir()):
+            z.write(f, f"export/{f.name}")
+        z.writestr("export/TimeCare_v8.csv", TIMECARE)
+        z.writestr("export/tc.profile.toml", example("timecare-schema.profile.toml"))
+    dataset = validate(read_dataset(target))
+    assert dataset.problems == []
+    assert dataset.frames["shifts"].height == 3

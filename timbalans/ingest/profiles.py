@@ -669,25 +669,22 @@ def _number(v: pl.Expr, decimal: str) -> pl.Expr:
 
 
 def _duration(v: pl.Expr, fmt: str, unit: str) -> pl.Expr:
-    """A duration as a number of ``unit`` (minutes or hours), null when it does not fit."""
+    """A duration as a number of ``unit`` (minutes or hours) in text, null when it does not
+    fit ``fmt`` (minutes, hh:mm or hours; decimal comma or point)."""
     kind = DURATIONS[fmt.lower()]
     if kind == "hh:mm":
-        found = v.str.extract_groups(r"^(?:\d{4}-\d{2}-\d{2} )?(\d{1,3})[:.](\d{2})(?::00)?$")
-        minutes = found.struct.field("1").cast(pl.Int64) * 60 + found.struct.field("2").cast(
-            pl.Int64
+        # Excel gives a time cell as 1899-12-31 00:30:00.
+        found = v.str.extract_groups(
+            r"^(?:\d{4}-\d{2}-\d{2} )?(?P<h>\d{1,3})[:.](?P<m>\d{2})(?::00)?$"
         )
-        return (minutes if unit == "minutes" else minutes / 60).cast(pl.String)
-    number = _number(v, ",").str.replace(",", ".").cast(pl.Float64, strict=False)
-    if kind == "minutes":
-        number = number if unit == "minutes" else number / 60
+        hours = found.struct.field("h").cast(pl.Float64)
+        minutes = hours * 60 + found.struct.field("m").cast(pl.Float64)
     else:
-        number = (number * 60).round(0) if unit == "minutes" else number
-    text = number.cast(pl.String)
-    return (
-        pl.when(text.str.ends_with(".0"))
-        .then(text.str.slice(0, text.str.len_chars() - 2))
-        .otherwise(text)
-    )
+        text = v.str.replace_all(r"[\s\u00a0]", "").str.replace(",", ".")
+        number = text.cast(pl.Float64, strict=False)
+        minutes = number if kind == "minutes" else number * 60
+    value = minutes.round(0) if unit == "minutes" else minutes / 60
+    return value.cast(pl.String).str.replace(r"\.0$", "")
 
 
 # ---------------------------------------------------------------- applying

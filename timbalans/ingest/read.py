@@ -116,20 +116,14 @@ def read_dataset(source: Path | str, profiles: Sequence[Profile] = ()) -> RawDat
 def read_entries(entries: list[tuple[str, bytes]], profiles: Sequence[Profile] = ()) -> RawDataset:
     """Read named file contents (as uploaded through the web) into a raw data set."""
     dataset = RawDataset()
-    # Mapping profiles (profiles.py): the given ones and the set's own *.profile.toml; a file
-    # a profile matches becomes the profile's table, read by _read_with_profile.
+    # Mapping profiles (profiles.py): the given ones and the set's own *.profile.toml. A file
+    # a table profile matches becomes the profile's table; a [paxml]/[sie] profile's options
+    # are ``profile.paxml``/``profile.sie`` (or profiles.profile_options_for).
     entries, found = profiles_collect(entries, profiles, dataset.problems)
     for name, data in entries:
         profile = profile_for(name, found, only_file=len(entries) == 1, problems=dataset.problems)
         if profile is not None and profile.table is not None:
-            raw = _read_with_profile(profile, name, data, dataset)
-            if raw is not None and raw.table in dataset.files:
-                other = dataset.files[raw.table].name
-                dataset.problems.append(
-                    Problem(name, None, None, msg.DUPLICATE_TABLE.format(other=other))
-                )
-            elif raw is not None:
-                dataset.files[raw.table] = raw
+            _read_with_profile(profile, name, data, dataset)
             continue
         table, fmt = table_for_file(name)
         if table is None or fmt is None:
@@ -153,31 +147,31 @@ def read_entries(entries: list[tuple[str, bytes]], profiles: Sequence[Profile] =
     return dataset
 
 
-def _read_with_profile(
-    profile: Profile, name: str, data: bytes, dataset: RawDataset
-) -> RawFile | None:
+def _read_with_profile(profile: Profile, name: str, data: bytes, dataset: RawDataset) -> None:
     """A CSV or XLSX file read through its mapping profile into the profile's table."""
-    assert profile.table is not None
+    table = profile.table
+    assert table is not None
     fmt = PurePosixPath(name).suffix.lower().lstrip(".")
     if fmt not in ("csv", "txt", "xlsx"):
-        dataset.problems.append(
-            Problem(name, None, None, msg.PROFILE_WRONG_FORMAT.format(profile=profile.source))
-        )
-        return None
+        problem = msg.PROFILE_WRONG_FORMAT.format(profile=profile.source)
+        dataset.problems.append(Problem(name, None, None, problem))
+        return
+    if table in dataset.files:
+        other = dataset.files[table].name
+        dataset.problems.append(Problem(name, None, None, msg.DUPLICATE_TABLE.format(other=other)))
+        return
     source = read_source(name, data, dataset.problems, sheet=profile.sheet)
-    if source is None:
-        return None
-    applied = profile_apply(profile, source, name)
+    applied = profile_apply(profile, source, name) if source is not None else None
+    if applied is None:
+        return
     dataset.problems.extend(applied.problems)
     dataset.notes.extend(applied.notes)
-    if applied.frame is None:
-        return None
     if applied.unused:
-        dataset.notes.append(
-            msg.UNKNOWN_COLUMNS.format(file=name, columns=", ".join(applied.unused))
-        )
-    sha = hashlib.sha256(data).hexdigest()
-    return RawFile(profile.table, name, fmt, sha, applied.frame, profile=profile)
+        columns = ", ".join(applied.unused)
+        dataset.notes.append(msg.UNKNOWN_COLUMNS.format(file=name, columns=columns))
+    if applied.frame is not None:
+        sha = hashlib.sha256(data).hexdigest()
+        dataset.files[table] = RawFile(table, name, fmt, sha, applied.frame, profile=profile)
 
 
 def read_source(

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 NO_FILES = "Välj minst en fil (CSV, XLSX, Parquet) eller en .zip."
 BAD_NAME = "Filnamnet {name} kan inte användas."
-ALLOWED_SUFFIXES = {".csv", ".txt", ".xlsx", ".parquet", ".zip"}
+ALLOWED_SUFFIXES = {".csv", ".txt", ".xlsx", ".parquet", ".zip", ".toml"}  # .profile.toml
 INTERRUPTED = "Jobbet avbröts (servern startades om). Ladda upp filerna igen."
 
 
