@@ -114,7 +114,7 @@ def test_an_admin_maps_a_schedule_export_sees_an_error_saves_and_imports(
 
     choose(page, "Jour", "on_call")
     status = page.locator("#preview").get_by_role("status")
-    assert status.inner_text() == "Inga fel: 2 rader blir shifts."
+    assert status.inner_text() == "Inga fel: 2 rader blir tabellen schema."
     rows = page.locator("#preview table.canonical tbody tr")
     assert [rows.nth(i).inner_text().split("\t") for i in range(rows.count())] == [
         ["2", "51470", "E1", "2025-02-20 07:00", "16:00", "assistans"],

@@ -102,7 +102,7 @@ def test_the_live_preview_shows_the_canonical_rows_and_every_error(as_user, impo
     assert "raderna med &quot;Ledig&quot; i kolumnen &quot;Passtyp&quot; hoppades över" in html
 
     html = client.post(url, FORM, HTTP_HX_REQUEST="true").content.decode()
-    assert "Inga fel: 2 rader blir shifts." in html
+    assert "Inga fel: 2 rader blir tabellen schema." in html
     assert "<td>3</td><td>51357</td><td>E2</td><td>2025-02-21 22:00</td><td>07:00</td>" in html
 
 
@@ -191,7 +191,9 @@ def test_an_existing_profile_opens_in_the_editor_with_its_mapping(as_user):
     html = client.get(response["Location"]).content.decode()
     assert '<option value="Ärende" selected>' in html
     assert f'<option value="{SKIP}" selected>Hoppa över raden</option>' in html
-    assert "Inga fel: 2 rader blir shifts." not in html  # E1, E2 are not stored: errors shown
+    assert (
+        "Inga fel: 2 rader blir tabellen schema." not in html
+    )  # E1, E2 are not stored: errors shown
     assert "Filen ger 4 fel med profilen." in html
 
 

@@ -93,8 +93,10 @@ def _form_context(sample_id: str, sample: pe.Sample, data: dict[str, str]) -> di
 
 def _preview_context(text: str, sample: pe.Sample) -> dict[str, object]:
     preview = pe.preview_build(text=text, sample=sample)
+    table = preview.profile.table if preview.profile else None
     return {
         "preview": preview,
+        "table_label": pe.TABLE_LABELS.get(table or "", ""),
         "text_lines": list(enumerate(text.splitlines(), start=1)),
         "shown_problems": preview.problems[:500],
     }
