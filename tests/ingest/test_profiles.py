@@ -538,3 +538,80 @@ def test_a_zip_with_a_profile_reads_like_the_folder(tmp_path):
     dataset = validate(read_dataset(target))
     assert dataset.problems == []
     assert dataset.frames["shifts"].height == 3
+
+
+def test_an_end_given_as_a_time_alone_ends_on_the_start_s_day_or_the_next():
+    text = SHIFTS_PROFILE.replace(
+        'end = { date = "Datum", time = "Slut" }', 'end = { time = "Slut" }'
+    )
+    data = (
+        "Ärende;Anst;Datum;Start;Slut;Typ\n"
+        "51470;E1;20.02.2025;07:00;16:00;Pass\n"
+        "51470;E1;20.02.2025;22:00;07:00;Pass\n"
+    )
+    base = [(f"{t}.csv", v.encode()) for t, v in BASE.items()]
+    dataset = validate(read_entries([*base, ("schema_v8.csv", data.encode())], [parsed(text)]))
+    assert dataset.problems == []
+    assert dataset.frames["shifts"].get_column("end").to_list() == [
+        at("2025-02-20", "16:00"),
+        at("2025-02-21", "07:00"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "entry",
+    ['start = { time = "Start" }', 'start = { date = "Datum" }', 'case_id = { date = "Datum" }'],
+)
+def test_a_start_needs_a_date_and_only_times_take_date_and_time(entry):
+    key = entry.split(" ")[0]
+    old = next(line for line in SHIFTS_PROFILE.splitlines() if line.startswith(f"{key} ="))
+    [problem] = problems_of(SHIFTS_PROFILE.replace(old, entry))
+    message = (
+        msg.PROFILE_DATE_TIME_ONLY.format(column="case_id")
+        if key == "case_id"
+        else msg.PROFILE_BAD_ENTRY.format(column="start")
+    )
+    line = 9 if key == "case_id" else 11
+    assert problem == f"schema.profile.toml, rad {line}: {message}"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('files = ["schema*.csv"]', "files = 5", msg.PROFILE_BAD_FILES),
+        ('table = "shifts"', "table = 5", None),
+        ('date = "DD.MM.ÅÅÅÅ"', "date = 5", msg.PROFILE_NOT_TEXT.format(key="date")),
+        (
+            'case_id = "Ärende"',
+            'case_id = ["Ärende"]',
+            msg.PROFILE_BAD_ENTRY.format(column="case_id"),
+        ),
+        (
+            'case_id = "Ärende"',
+            'case_id = { column = ["Ä"] }',
+            msg.PROFILE_NOT_TEXT.format(key="column"),
+        ),
+        ('Pass = "assistance"', "Pass = { x = 1 }", msg.PROFILE_BAD_TARGET.format(code="Pass")),
+        ('name = "Schema"', 'name = "Schema"\nsheet = 1', msg.PROFILE_NOT_TEXT.format(key="sheet")),
+        ('name = "Schema"', 'name = ""', msg.PROFILE_NO_NAME),
+    ],
+)
+def test_a_value_of_the_wrong_kind_is_a_problem_not_a_crash(old, new, message):
+    problems = problems_of(SHIFTS_PROFILE.replace(old, new))
+    assert problems
+    if message is not None:
+        assert any(p.endswith(message) for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'name = "P"\nfiles = "*.xml"\n[paxml]\ntime_codes = "ARB"\n',
+        'name = "P"\nfiles = "*.xml"\n[paxml]\nemployment_defaults = 3\n',
+        'name = "P"\nfiles = "*.se"\nsie = 3\n',
+        'name = "P"\nfiles = "*.se"\n[sie]\n[paxml]\n',
+        'name = "P"\nfiles = "*.csv"\ntable = "worked"\ncolumns = 3\nvalues = "x"\n',
+    ],
+)
+def test_odd_sections_are_problems_not_crashes(text):
+    assert problems_of(text)

@@ -28,7 +28,7 @@ import hashlib
 import json
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -203,7 +203,7 @@ def profile_parse(
         table = _table(doc["table"], problem)
         formats = _formats(doc.get("formats", {}), problem)
         if table is not None:
-            entries = _entries(table, doc.get("columns"), formats, lines, problem)
+            entries = _entries(table, doc.get("columns"), lines, problem)
             maps = _maps(table, doc.get("values", {}), entries, lines, problem)
     else:
         for key in ("columns", "values", "formats"):
@@ -232,7 +232,7 @@ def profile_parse(
     )
 
 
-Report = Any  # problem(path, message): the closure of profile_parse
+Report = Callable[[tuple[str, ...], str], None]  # problem(key path, message) of profile_parse
 
 
 def _table(value: Any, problem: Report) -> str | None:
@@ -279,13 +279,14 @@ def _format_error(key: str, fmt: str) -> str | None:
 
 
 def _entries(
-    table: str, value: Any, formats: dict[str, str], lines: Any, problem: Report
+    table: str, value: Any, lines: Mapping[tuple[str, ...], int], problem: Report
 ) -> dict[str, Entry]:
     spec = TABLES[table]
     if not isinstance(value, dict):
         problem(("columns",), msg.PROFILE_NO_COLUMNS)
         return {}
     entries: dict[str, Entry] = {}
+    named: set[str] = set()  # given, valid or not: a bad entry is reported once, as itself
     for key, item in value.items():
         path = ("columns", key)
         column = _canonical(table, key)
@@ -297,14 +298,15 @@ def _entries(
                 ),
             )
             continue
-        if column in entries:
+        if column in named:
             problem(path, msg.PROFILE_COLUMN_TWICE.format(column=column))
             continue
+        named.add(column)
         entry = _entry(table, spec.column(column), item, _line(lines, path), path, problem)
         if entry is not None:
             entries[column] = entry
     for col in spec.columns:
-        if col.required and col.name not in entries:
+        if col.required and col.name not in named:
             problem(("columns",), msg.PROFILE_REQUIRED_COLUMN.format(column=col.name))
     return entries
 
@@ -334,14 +336,16 @@ def _entry(
     if not ok:
         return None
     text = {k: str(v) for k, v in item.items()}
-    given = [k for k in ("column", "value", "date") if k in text]
-    if "time" in text and "date" not in text and col.name != "end":
-        given.append("time")
-    if len(given) != 1:
-        problem(path, msg.PROFILE_BAD_ENTRY.format(column=col.name))
-        return None
-    if ("date" in text or "time" in text) and col.kind not in TIME_KINDS:
+    shape = {k for k in ("column", "value", "date", "time") if k in text}
+    if shape & {"date", "time"} and col.kind not in TIME_KINDS:
         problem(path, msg.PROFILE_DATE_TIME_ONLY.format(column=col.name))
+        return None
+    # A date alone is whole days (an absence); a time alone is an end on the start's day.
+    shapes = [{"column"}, {"value"}, {"date", "time"}]
+    shapes += [{"date"}] if col.kind == "date_or_timestamp" else []
+    shapes += [{"time"}] if col.name == "end" else []
+    if shape not in shapes:
+        problem(path, msg.PROFILE_BAD_ENTRY.format(column=col.name))
         return None
     if "format" in text:
         error = _entry_format_error(col, text)
@@ -392,7 +396,11 @@ def _canonical_value_error(col: Column, value: str) -> str | None:
 
 
 def _maps(
-    table: str, value: Any, entries: dict[str, Entry], lines: Any, problem: Report
+    table: str,
+    value: Any,
+    entries: dict[str, Entry],
+    lines: Mapping[tuple[str, ...], int],
+    problem: Report,
 ) -> dict[str, ValueMap]:
     if not isinstance(value, dict):
         problem(("values",), msg.PROFILE_NOT_TABLE.format(key="values"))
@@ -448,7 +456,11 @@ def _paxml(value: Any, problem: Report) -> PaxmlOptions | None:
         if key not in keys:
             problem(("paxml", key), msg.PROFILE_UNKNOWN_KEY.format(key=key, keys=", ".join(keys)))
     codes: dict[str, TimeCode] = {}
-    for code, target in (value.get("time_codes") or {}).items():
+    for key in ("time_codes", "employment_defaults"):
+        if not isinstance(value.get(key, {}), dict):
+            problem(("paxml", key), msg.PROFILE_NOT_TABLE.format(key=f"paxml.{key}"))
+            value = {k: v for k, v in value.items() if k != key}
+    for code, target in value.get("time_codes", {}).items():
         path = ("paxml", "time_codes", code)
         if target is False:
             codes[code.upper()] = TimeCode("skip")
@@ -461,7 +473,7 @@ def _paxml(value: Any, problem: Report) -> PaxmlOptions | None:
             problem(path, msg.PROFILE_BAD_TIME_CODE.format(code=code, choices=choices))
     employment = TABLES["employments"]
     defaults: dict[str, str] = {}
-    for key, v in (value.get("employment_defaults") or {}).items():
+    for key, v in value.get("employment_defaults", {}).items():
         path = ("paxml", "employment_defaults", key)
         if key not in employment.names:
             problem(
