@@ -104,6 +104,10 @@ def test_it_reads_a_schedule_export_with_night_shifts_ending_the_next_day(tmp_pa
         in dataset.notes
     )
     assert msg.UNKNOWN_COLUMNS.format(file="TimeCare_v8.csv", columns="Namn") in dataset.notes
+    assert (
+        'TimeCare_v8.csv: lästes med profilen "Schema från TimeCare/Medvind" som tabellen '
+        "shifts (3 rader)." in dataset.notes
+    )
 
 
 def test_a_later_problem_names_the_source_file_and_row_after_skipped_rows(tmp_path):

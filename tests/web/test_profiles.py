@@ -133,6 +133,11 @@ def test_save_keeps_versions_then_import_with_it_records_the_version(as_user, im
     v2 = MappingProfileVersion.objects.get(number=2)
     assert v2.sha256 != v1.sha256
 
+    listed = client.get("/import/profiler/").content.decode()
+    assert listed.count("<td>Schema från TimeCare</td>") == 2  # both versions are kept
+    assert f'<option value="{v2.pk}">Schema från TimeCare (version 2)</option>' in listed
+    assert f'<option value="{v1.pk}">' not in listed  # new versions start from the newest
+
     download = client.get(f"/import/profiler/version/{v2.pk}/")
     assert download["Content-Disposition"] == (
         'attachment; filename="schema-fr-n-timecare-v2.profile.toml"'

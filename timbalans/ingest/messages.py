@@ -174,6 +174,7 @@ PROFILE_SKIPPED = (
     '{file}: raderna med "{value}" i kolumnen "{column}" hoppades över enligt '
     'profilen "{profile}" ({rows} st).'
 )
+PROFILE_READ = '{file}: lästes med profilen "{profile}" som tabellen {table} ({rows} rader).'
 PROFILE_TWO_MATCH = "filen matchas av flera profiler ({profiles}); förväntat högst en."
 PROFILE_WRONG_FORMAT = (
     "profilen {profile} gäller CSV- och Excel-filer; förväntat en .csv- eller .xlsx-fil."

@@ -172,6 +172,9 @@ def _read_with_profile(profile: Profile, name: str, data: bytes, dataset: RawDat
     if applied.frame is not None:
         sha = hashlib.sha256(data).hexdigest()
         dataset.files[table] = RawFile(table, name, fmt, sha, applied.frame, profile=profile)
+        rows = applied.frame.height
+        note = msg.PROFILE_READ.format(file=name, profile=profile.name, table=table, rows=rows)
+        dataset.notes.append(note)
 
 
 def read_source(

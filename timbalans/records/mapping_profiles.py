@@ -62,6 +62,13 @@ def mapping_profile_list() -> list[MappingProfileVersion]:
     return out
 
 
+def mapping_profile_versions() -> list[MappingProfileVersion]:
+    """Every saved version, by profile name and newest first."""
+    return list(
+        MappingProfileVersion.objects.select_related("profile").order_by("profile__name", "-number")
+    )
+
+
 def profile_of_version(version: MappingProfileVersion) -> Profile:
     """The parsed profile of a saved version (saved versions are valid)."""
     profile, problems = profile_parse(

@@ -22,6 +22,7 @@ from timbalans.records.mapping_profiles import (
     ProfileInvalid,
     mapping_profile_list,
     mapping_profile_save,
+    mapping_profile_versions,
     profile_of_version,
 )
 from timbalans.records.models import MappingProfileVersion
@@ -55,7 +56,7 @@ def profiles(request: HttpRequest, access: Access) -> HttpResponse:
         request,
         access,
         "web/profiles.html",
-        {"versions": mapping_profile_list()},
+        {"newest": mapping_profile_list(), "versions": mapping_profile_versions()},
         active="web:imports",
     )
 
