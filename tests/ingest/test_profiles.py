@@ -619,3 +619,29 @@ def test_a_value_of_the_wrong_kind_is_a_problem_not_a_crash(old, new, message):
 )
 def test_odd_sections_are_problems_not_crashes(text):
     assert problems_of(text)
+
+
+def test_a_table_profile_does_not_read_a_file_that_is_not_csv_or_excel():
+    profile = parsed(SHIFTS_PROFILE.replace('files = ["schema*.csv"]', 'files = ["schema*"]'))
+    raw = read_entries([("schema.xml", b"<paxml/>")], [profile])
+    assert [str(p) for p in raw.problems] == [
+        "schema.xml: " + msg.PROFILE_WRONG_FORMAT.format(profile="p.profile.toml")
+    ]
+
+
+def test_a_profile_file_given_on_the_command_line_is_read_or_reported(tmp_path):
+    from timbalans.ingest.profiles import profile_from_file
+
+    path = tmp_path / "schema.profile.toml"
+    path.write_text(SHIFTS_PROFILE, encoding="utf-8")
+    profile, problems = profile_from_file(path)
+    assert (profile.name, profile.source, problems) == ("Schema", "schema.profile.toml", [])
+    assert profile_from_file(tmp_path / "saknas.toml") == (
+        None,
+        [Problem("saknas.toml", None, None, msg.SOURCE_MISSING)],
+    )
+    path.write_bytes("name = 'Å'".encode("cp1252"))
+    assert profile_from_file(path) == (
+        None,
+        [Problem("schema.profile.toml", None, None, msg.PROFILE_NOT_UTF8)],
+    )

@@ -214,3 +214,9 @@ def test_a_preview_stores_nothing(as_user, imported):
     client.post(_upload(client), FORM, HTTP_HX_REQUEST="true")
     assert (ImportBatch.objects.count(), Shift.objects.count()) == (1, shifts)
     assert MappingProfileVersion.objects.count() == 0
+
+
+def test_an_unknown_sample_is_not_found(as_user):
+    client = as_user("admin")
+    assert client.get(f"/import/profiler/exempel/{'0' * 32}/").status_code == 404
+    assert client.get("/import/profiler/exempel/..%2F..%2Fetc/").status_code == 404

@@ -30,7 +30,7 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import polars as pl
@@ -1008,10 +1008,8 @@ def profile_options_for(
     return None
 
 
-def profile_from_file(path: Any) -> tuple[Profile | None, list[Problem]]:
+def profile_from_file(path: Path | str) -> tuple[Profile | None, list[Problem]]:
     """A profile file given on the command line."""
-    from pathlib import Path
-
     path = Path(path)
     if not path.is_file():
         return None, [Problem(path.name, None, None, msg.SOURCE_MISSING)]
