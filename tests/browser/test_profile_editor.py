@@ -117,8 +117,8 @@ def test_an_admin_maps_a_schedule_export_sees_an_error_saves_and_imports(
     assert status.inner_text() == "Inga fel: 2 rader blir tabellen schema."
     rows = page.locator("#preview table.canonical tbody tr")
     assert [rows.nth(i).inner_text().split("\t") for i in range(rows.count())] == [
-        ["2", "51470", "E1", "2025-02-20 07:00", "16:00", "assistans"],
-        ["3", "51357", "E2", "2025-02-21 22:00", "07:00", "jour"],
+        ["2", "51470", "E1", "2025-02-20 07:00", "2025-02-20 16:00", "assistans"],
+        ["3", "51357", "E2", "2025-02-21 22:00", "2025-02-22 07:00", "jour"],
     ]
     screenshot(page, "profilredigerare")
 

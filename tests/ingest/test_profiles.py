@@ -372,7 +372,7 @@ def test_an_explicit_profile_reads_the_single_file_whatever_its_name():
         "51470",
         "E1",
         "2025-02-20 07:00",
-        "16:00",
+        "2025-02-20 16:00",
         "assistance",
     )
     # in a set of several files it reads only those its pattern matches
@@ -463,12 +463,21 @@ def test_profiles_in_the_set_are_taken_out_of_its_files():
     )
 
 
-def test_the_frame_read_through_a_profile_is_all_text():
+def test_the_frame_is_canonical_text_with_a_night_shift_s_end_on_the_next_date():
+    text = TIMECARE + "P5;51470;E1;Anna Andersson;2025-12-31;07:00;07:00;0:00;Pass\n"
     raw = read_entries(
-        [("TimeCare_v8.csv", TIMECARE.encode())], [parsed(example("timecare-schema.profile.toml"))]
+        [("TimeCare_v8.csv", text.encode())], [parsed(example("timecare-schema.profile.toml"))]
     )
     frame = raw.files["shifts"].frame
     assert set(frame.drop("_row").dtypes) == {pl.String}
+    # the end written out as data.md's rule places a time alone: not after the start = the
+    # next day (a whole day when equal), across the new year too
+    assert frame.select("start", "end").rows() == [
+        ("2025-02-20 07:00", "2025-02-20 16:00"),
+        ("2025-02-21 22:00", "2025-02-22 07:00"),
+        ("2025-03-29 22:00", "2025-03-30 07:00"),
+        ("2025-12-31 07:00", "2026-01-01 07:00"),
+    ]
 
 
 def test_a_ledger_month_format_and_absence_hours_as_hh_mm():

@@ -96,14 +96,17 @@ def test_the_live_preview_shows_the_canonical_rows_and_every_error(as_user, impo
         "</td>"
     ) in html
     assert (
-        "<tr><td>2</td><td>51470</td><td>E1</td><td>2025-02-20 07:00</td><td>16:00</td>"
+        "<tr><td>2</td><td>51470</td><td>E1</td><td>2025-02-20 07:00</td><td>2025-02-20 16:00</td>"
         "<td>assistans</td></tr>"
     ) in html
     assert "raderna med &quot;Ledig&quot; i kolumnen &quot;Passtyp&quot; hoppades över" in html
 
     html = client.post(url, FORM, HTTP_HX_REQUEST="true").content.decode()
     assert "Inga fel: 2 rader blir tabellen schema." in html
-    assert "<td>3</td><td>51357</td><td>E2</td><td>2025-02-21 22:00</td><td>07:00</td>" in html
+    assert (
+        "<td>3</td><td>51357</td><td>E2</td><td>2025-02-21 22:00</td><td>2025-02-22 07:00</td>"
+        in html
+    )
 
 
 def test_a_profile_with_errors_names_its_lines_and_is_not_saved(as_user):

@@ -91,6 +91,7 @@ TABLE_ALIASES = {
     "tidredovisning": "fk_reports",
 }
 TIME_KINDS = ("timestamp", "date_or_timestamp")
+_BAD = "\x00bad"  # the checks' columns
 _OUT = "\x00"  # prefix of the canonical columns while the source's own are beside them
 
 
@@ -753,10 +754,17 @@ def profile_apply(profile: Profile, source: pl.DataFrame, file_name: str) -> App
     start = profile.entries.get("start")
     for entry in profile.entries.values():
         col = spec.column(entry.column)
-        value, entry_checks = _entry_value(profile, col, entry, start, lower)
+        value, entry_checks = _entry_value(profile, col, entry, start, lower, frame)
         exprs.append(value.alias(_OUT + entry.column))
         checks.extend(entry_checks)
-    out = frame.with_columns(exprs)
+    # The checks are computed with the values, in one pass (each reads the same parsed text).
+    # Lazy, so that a conversion shared by a value and its check (or by start and end on one
+    # date column) is computed once.
+    out = (
+        frame.lazy()
+        .with_columns(*exprs, *(bad.alias(f"{_BAD}{i}") for i, (_, bad, _, _) in enumerate(checks)))
+        .collect()
+    )
 
     # Value maps: an unmapped code is a problem; a code mapped to false skips the row.
     skip = pl.lit(False)
@@ -805,8 +813,8 @@ def profile_apply(profile: Profile, source: pl.DataFrame, file_name: str) -> App
         skip = skip | (present & skipped)
 
     reported: set[tuple[int, str]] = set()  # a source column read twice (start and end)
-    for real, bad, fmt, line in checks:
-        rows = out.filter(bad & ~skip).select(ROW, pl.col(real))
+    for i, (real, _, fmt, line) in enumerate(checks):
+        rows = out.filter(pl.col(f"{_BAD}{i}") & ~skip).select(ROW, pl.col(real))
         rows = rows.filter(~pl.col(ROW).is_in([r for r, c in reported if c == real]))
         reported.update((r, real) for r in rows.get_column(ROW))
         problems.extend(
@@ -845,6 +853,17 @@ def _example(fmt: str) -> str:
     return fmt
 
 
+def _by_value(frame: pl.DataFrame, column: str, conversion: pl.Expr) -> pl.Expr:
+    """``conversion`` (of ``pl.col(column)``) computed once per distinct value: an export
+    repeats its dates, times and breaks on every row, and the regular expressions that read
+    them are the costly part."""
+    distinct = frame.select(pl.col(column).unique().drop_nulls())
+    mapped = distinct.select(pl.col(column), conversion.cast(pl.String).alias("value"))
+    return pl.col(column).replace_strict(
+        mapped.get_column(column), mapped.get_column("value"), default=None, return_dtype=pl.String
+    )
+
+
 def _time_keys(col: Column, fmt: str | None) -> tuple[str, ...]:
     """The kinds of format a single source column of ``col`` is read with."""
     if col.kind in ("date", "month"):
@@ -872,6 +891,7 @@ def _entry_value(
     entry: Entry,
     start: Entry | None,
     lower: Mapping[str, str],
+    frame: pl.DataFrame,
 ) -> tuple[pl.Expr, list[Check]]:
     """(canonical text, checks) of one canonical column; a check finds the values that do
     not fit the profile's format."""
@@ -882,7 +902,11 @@ def _entry_value(
         v = pl.col(real)
         present = v.is_not_null() & (v != "")
         formats = [fmt or profile.formats.get(k) or DEFAULT_FORMATS[k] for k in keys]
-        value = pl.coalesce([_converted(v, f, k) for f, k in zip(formats, keys, strict=True)])
+        value = _by_value(
+            frame,
+            real,
+            pl.coalesce([_converted(v, f, k) for f, k in zip(formats, keys, strict=True)]),
+        )
         checks.append((real, present & value.is_null(), " eller ".join(formats), entry.line))
         return pl.when(present).then(value)
 
@@ -892,20 +916,32 @@ def _entry_value(
     elif entry.date is not None or entry.time is not None:
         time = convert(entry.time, ("time",)) if entry.time else None
         date = convert(entry.date, ("date",)) if entry.date else None
-        same_day = (
+        # An end on the start's date (or a time alone) that is not after the start ends the
+        # next day: a night shift. The date is written out (the rule of data.md for an end
+        # given as a time only), so the validator's fast pass reads it.
+        on_start_date = (
             col.name == "end"
             and start is not None
             and start.date is not None
-            and entry.date is not None
-            and start.date.strip().lower() == entry.date.strip().lower()
+            and start.time is not None
+            and (entry.date is None or start.date.strip().lower() == entry.date.strip().lower())
         )
         if time is None:
             assert date is not None
             value = date
-        elif date is None or same_day:
-            # An end on the start's date that is not after the start ends the next day
-            # (a night shift): given as a time of day only, the canonical rule rolls it.
-            value = time
+        elif on_start_date:
+            assert start is not None and start.date is not None and start.time is not None
+            day = convert(start.date, ("date",))
+            start_time = convert(start.time, ("time",))
+            next_day = day.str.to_date("%Y-%m-%d", strict=False).dt.offset_by("1d")
+            day = (
+                pl.when(time <= start_time)
+                .then(pl.coalesce(next_day.dt.strftime("%Y-%m-%d"), day))
+                .otherwise(day)
+            )
+            value = pl.concat_str([day, pl.lit(" "), time])
+        elif date is None:
+            value = time  # a time of day alone: the canonical rule places it
         else:
             value = pl.concat_str([date, pl.lit(" "), time])
     else:
@@ -922,7 +958,7 @@ def _entry_value(
                 value = v
             else:
                 unit = "minutes" if col.name == "break_minutes" else "hours"
-                value = pl.when(present).then(_duration(v, fmt, unit))
+                value = pl.when(present).then(_by_value(frame, real, _duration(v, fmt, unit)))
                 checks.append((real, present & value.is_null(), fmt, entry.line))
         elif col.kind in ("decimal", "percent", "integer"):
             value = _number(v, profile.format_of(entry, "decimal"))
