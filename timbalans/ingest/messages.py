@@ -177,6 +177,88 @@ OVERLAP_IN_FILE = "på rad {row}"
 OVERLAP_STORED = "som redan är importerad"
 OPEN_END = "tills vidare"
 
+# Mapping profiles (profiles.py): a problem names the profile file and its line, or the data
+# file, row and source column together with the profile's line.
+PROFILE_BAD_TOML = "profilen är inte giltig TOML ({detail}); förväntat nyckel = värde per rad."
+PROFILE_NOT_UTF8 = "profilen går inte att läsa som UTF-8; förväntat en textfil sparad som UTF-8."
+PROFILE_UNKNOWN_KEY = 'nyckeln "{key}" är okänd här; förväntat en av: {keys}.'
+PROFILE_NO_NAME = 'profilen saknar namn; förväntat t.ex. name = "TimeCare schema".'
+PROFILE_BAD_FILES = (
+    "files ska vara ett filnamnsmönster eller en lista av mönster; förväntat t.ex. "
+    'files = ["TimeCare*.csv"].'
+)
+PROFILE_NO_FILES = (
+    "profilen i datamappen säger inte vilka filer den gäller; "
+    'förväntat t.ex. files = ["TimeCare*.csv"].'
+)
+PROFILE_NOT_TEXT = 'värdet för "{key}" ska vara text inom citattecken; förväntat t.ex. "Datum".'
+PROFILE_NOT_TABLE = 'avsnittet "{key}" ska vara en tabell; förväntat [{key}] med nyckel = värde.'
+PROFILE_ONE_KIND = (
+    "profilen ska ange exakt en av table (CSV eller Excel), [paxml] eller [sie]; "
+    "förväntat en av dem."
+)
+PROFILE_ONLY_WITH_TABLE = '"{key}" gäller bara en profil med table; förväntat table = "...".'
+PROFILE_UNKNOWN_TABLE = 'tabellen "{value}" finns inte; förväntat en av: {tables}.'
+PROFILE_NO_COLUMNS = (
+    "avsnittet [columns] saknas; förväntat en rad per kanonisk kolumn, "
+    't.ex. case_id = "Kostnadsställe".'
+)
+PROFILE_UNKNOWN_COLUMN = (
+    'kolumnen "{column}" finns inte i tabellen {table}; förväntat en av: {columns}.'
+)
+PROFILE_COLUMN_TWICE = 'kolumnen "{column}" anges två gånger; förväntat en gång.'
+PROFILE_REQUIRED_COLUMN = (
+    'kolumnen "{column}" saknas i [columns]; den är obligatorisk i tabellen. '
+    "Ange en källkolumn eller ett fast värde."
+)
+PROFILE_BAD_ENTRY = (
+    'kolumnen "{column}" ska ha en källkolumn ("Kolumn"), ett fast värde '
+    '({{ value = "..." }}) eller datum och tid ({{ date = "...", time = "..." }}); '
+    "förväntat precis ett av dem."
+)
+PROFILE_DATE_TIME_ONLY = (
+    'kolumnen "{column}" är ingen tidpunkt; date och time gäller bara start och end.'
+)
+PROFILE_FORMAT_NOT_HERE = 'kolumnen "{column}" tar inget eget format; förväntat inget format.'
+PROFILE_BAD_FORMAT = (
+    'formatet "{value}" går inte att använda för {key}; förväntat t.ex. ÅÅÅÅ-MM-DD, '
+    "DD.MM.ÅÅÅÅ, TT:MM eller DD.MM.ÅÅÅÅ TT:MM (ÅÅÅÅ år, MM månad eller minut, DD dag, TT timme)."
+)
+PROFILE_BAD_DECIMAL = 'decimaltecknet "{value}" går inte att använda; förväntat "," eller ".".'
+PROFILE_BAD_DURATION = (
+    'formatet "{value}" är ingen längd; förväntat "minuter", "tt:mm" eller "timmar".'
+)
+PROFILE_BAD_VALUE = 'värdet "{value}" är inte tillåtet för {column}; förväntat ett av: {choices}.'
+PROFILE_MAP_WITHOUT_COLUMN = (
+    'värdelistan för "{column}" kräver att kolumnen läses från en källkolumn i [columns].'
+)
+PROFILE_CODE_TWICE = 'koden "{code}" anges två gånger; förväntat en gång.'
+PROFILE_BAD_TARGET = (
+    'koden "{code}" ska ha ett kanoniskt värde inom citattecken, eller false för att hoppa '
+    "över raden."
+)
+PROFILE_BAD_TIME_CODE = 'tidkoden "{code}" har ett okänt mål; förväntat ett av: {choices}.'
+PROFILE_SOURCE_MISSING = (
+    'källkolumnen "{column}" finns inte i filen "{file}"; förväntat en av: {columns}.'
+)
+PROFILE_UNMAPPED = (
+    'koden "{value}" saknas i profilens värdelista för {column} ({source}, rad {line}); '
+    "förväntat en av: {choices}."
+)
+PROFILE_VALUE_FORMAT = (
+    'värdet "{value}" passar inte formatet "{format}" ({source}, rad {line}); '
+    "förväntat t.ex. {example}."
+)
+PROFILE_SKIPPED = (
+    '{file}: raderna med "{value}" i kolumnen "{column}" hoppades över enligt '
+    'profilen "{profile}" ({rows} st).'
+)
+PROFILE_READ = '{file}: lästes med profilen "{profile}" som tabellen {table} ({rows} rader).'
+PROFILE_TWO_MATCH = "filen matchas av flera profiler ({profiles}); förväntat högst en."
+PROFILE_WRONG_FORMAT = (
+    "profilen {profile} gäller CSV- och Excel-filer; förväntat en .csv- eller .xlsx-fil."
+)
+
 # The import as a whole (CLI and web)
 REJECTED = "Importen avvisades: {count} problem. Ingenting har ändrats."
 DRY_RUN_OK = "Provkörningen gick igenom: {rows} rader i {files} filer. Ingenting har sparats."

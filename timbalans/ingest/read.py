@@ -14,6 +14,7 @@ import io
 import re
 import zipfile
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -25,6 +26,7 @@ from timbalans.ingest.exchange import PAXML, ExchangeRead, SourceMap, exchange_f
 from timbalans.ingest.exchange_options import PaxmlOptions, SieOptions
 from timbalans.ingest.paxml import read_paxml
 from timbalans.ingest.problems import Problem
+from timbalans.ingest.profiles import Profile, profile_apply, profile_for, profiles_collect
 from timbalans.ingest.schema import ALIASES, TABLES
 from timbalans.ingest.sie import read_sie
 
@@ -59,6 +61,7 @@ class RawFile:
     unknown_columns: list[str] = field(default_factory=list)
     released_rows: int | None = None  # set when the frame was let go after parsing
     source: SourceMap | None = None  # rows read from an exchange file (PAXml, SIE)
+    profile: Profile | None = None  # the mapping profile the file was read with
 
     @property
     def rows(self) -> int:
@@ -200,9 +203,12 @@ def _entries(source: Path, limits: ReadLimits) -> list[tuple[str, bytes]]:
     return [(source.name, source.read_bytes())]
 
 
-def read_dataset(source: Path | str, limits: ReadLimits | None = None) -> RawDataset:
+def read_dataset(
+    source: Path | str, limits: ReadLimits | None = None, *, profiles: Sequence[Profile] = ()
+) -> RawDataset:
     """Read every table file of a folder, a .zip or a single table file, within ``limits``
-    (default ``ReadLimits()``)."""
+    (default ``ReadLimits()``); ``profiles`` (given explicitly) read the files they match, or
+    the single file."""
     source = Path(source)
     limits = limits or ReadLimits()
     dataset = RawDataset()
@@ -223,15 +229,31 @@ def read_dataset(source: Path | str, limits: ReadLimits | None = None) -> RawDat
     if nested:
         dataset.problems.extend(Problem(name, None, None, msg.ZIP_NOT_ALONE) for name in nested)
         return dataset
-    return read_entries(entries, limits)
+    return read_entries(entries, profiles, limits=limits)
 
 
-def read_entries(entries: list[tuple[str, bytes]], limits: ReadLimits | None = None) -> RawDataset:
+def read_entries(
+    entries: list[tuple[str, bytes]],
+    profiles: Sequence[Profile] = (),
+    *,
+    limits: ReadLimits | None = None,
+) -> RawDataset:
     """Read named file contents (as uploaded through the web) into a raw data set."""
     dataset = RawDataset()
     limits = limits or ReadLimits()
     rows = 0
+    # Mapping profiles (profiles.py): the given ones and the set's own *.profile.toml. A file
+    # a table profile matches becomes the profile's table; a [paxml]/[sie] profile's options
+    # are ``profile.paxml``/``profile.sie`` (or profiles.profile_options_for).
+    entries, found = profiles_collect(entries, profiles, dataset.problems)
     for name, data in entries:
+        profile = profile_for(name, found, only_file=len(entries) == 1, problems=dataset.problems)
+        if profile is not None and profile.table is not None:
+            _read_with_profile(profile, name, data, dataset, limits)
+            rows = sum(f.rows for f in dataset.files.values())
+            if _over_rows(name, rows, limits, dataset.problems):
+                break
+            continue
         table, fmt = table_for_file(name)
         if table is None or fmt is None:
             # Not named as a table: maybe an exchange file, recognised by its content.
@@ -239,7 +261,8 @@ def read_entries(entries: list[tuple[str, bytes]], limits: ReadLimits | None = N
             if exchange is None:
                 dataset.notes.append(msg.FILE_IGNORED.format(file=name))
             else:
-                _add_exchange(dataset, name, data, exchange)
+                paxml, sie = (profile.paxml, profile.sie) if profile else (None, None)
+                _add_exchange(dataset, name, data, exchange, paxml=paxml, sie=sie)
                 rows = sum(f.rows for f in dataset.files.values())
                 if _over_rows(name, rows, limits, dataset.problems):
                     break
@@ -323,6 +346,58 @@ def _over_rows(name: str, rows: int, limits: ReadLimits, problems: list[Problem]
     )
     problems.append(Problem(name, None, None, text))
     return True
+
+
+def _read_with_profile(
+    profile: Profile, name: str, data: bytes, dataset: RawDataset, limits: ReadLimits
+) -> None:
+    """A CSV or XLSX file read through its mapping profile into the profile's table."""
+    table = profile.table
+    assert table is not None
+    fmt = PurePosixPath(name).suffix.lower().lstrip(".")
+    if fmt not in ("csv", "txt", "xlsx"):
+        problem = msg.PROFILE_WRONG_FORMAT.format(profile=profile.source)
+        dataset.problems.append(Problem(name, None, None, problem))
+        return
+    if table in dataset.files:
+        other = dataset.files[table].name
+        dataset.problems.append(Problem(name, None, None, msg.DUPLICATE_TABLE.format(other=other)))
+        return
+    source = read_source(name, data, dataset.problems, sheet=profile.sheet, limits=limits)
+    applied = profile_apply(profile, source, name) if source is not None else None
+    if applied is None:
+        return
+    dataset.problems.extend(applied.problems)
+    dataset.notes.extend(applied.notes)
+    if applied.unused:
+        columns = ", ".join(applied.unused)
+        dataset.notes.append(msg.UNKNOWN_COLUMNS.format(file=name, columns=columns))
+    if applied.frame is not None:
+        sha = hashlib.sha256(data).hexdigest()
+        dataset.files[table] = RawFile(table, name, fmt, sha, applied.frame, profile=profile)
+        rows = applied.frame.height
+        note = msg.PROFILE_READ.format(file=name, profile=profile.name, table=table, rows=rows)
+        dataset.notes.append(note)
+
+
+def read_source(
+    name: str,
+    data: bytes,
+    problems: list[Problem],
+    *,
+    sheet: str | None = None,
+    limits: ReadLimits | None = None,
+) -> pl.DataFrame | None:
+    """A CSV or XLSX file as it is: its own column names, every value a string."""
+    if PurePosixPath(name).suffix.lower() == ".xlsx":
+        if not _xlsx_within(name, data, problems, limits or ReadLimits()):
+            return None
+        try:
+            return pl.read_excel(io.BytesIO(data), sheet_name=sheet, infer_schema_length=0)
+        except Exception:  # fastexcel raises its own types for any broken workbook
+            problems.append(Problem(name, None, None, msg.BAD_XLSX))
+            return None
+    return _read_csv(name, data, problems)
 
 
 BOM = b"\xef\xbb\xbf"
@@ -471,16 +546,9 @@ def _read_xlsx(
 ) -> pl.DataFrame | None:
     """The sheet that holds the table: the first one, or else the first whose header row has
     every required column (an export often opens with a sheet about the export)."""
+    if not _xlsx_within(name, data, problems, limits):
+        return None
     try:
-        # An .xlsx is a zip of XML: its inflated size is bounded like any file's.
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            size = sum(i.file_size for i in zf.infolist())
-        if size > limits.max_file_bytes:
-            text = msg.FILE_TOO_BIG.format(
-                size=size_text(size), maximum=size_text(limits.max_file_bytes)
-            )
-            problems.append(Problem(name, None, None, text))
-            return None
         reader = fastexcel.read_excel(data)
         sheets = list(reader.sheet_names)
         if not sheets:
@@ -502,6 +570,23 @@ def _read_xlsx(
     except Exception:
         problems.append(Problem(name, None, None, msg.BAD_XLSX))
         return None
+
+
+def _xlsx_within(name: str, data: bytes, problems: list[Problem], limits: ReadLimits) -> bool:
+    """An .xlsx is a zip of XML: its inflated size is bounded like any file's (a broken
+    workbook passes here and is reported when read)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            size = sum(i.file_size for i in zf.infolist())
+    except zipfile.BadZipFile:
+        return True
+    if size > limits.max_file_bytes:
+        text = msg.FILE_TOO_BIG.format(
+            size=size_text(size), maximum=size_text(limits.max_file_bytes)
+        )
+        problems.append(Problem(name, None, None, text))
+        return False
+    return True
 
 
 def _sheet_header(reader: fastexcel.ExcelReader, sheet: str) -> list[str]:

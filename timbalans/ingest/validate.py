@@ -368,11 +368,15 @@ def _parse_table(raw: RawFile, problems: list[Problem], *, fast: bool = True) ->
     """
     spec = TABLES[raw.table]
     schema = frame_schema(raw.table)
-    frame = (
-        raw.frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
-        if raw.source is None  # an exchange file's reader numbers its rows (its lines)
-        else raw.frame.with_columns(pl.Series(ROW, raw.source.rows, dtype=pl.Int64))
-    )
+    # An exchange file's reader numbers its rows (its lines); a file read through a mapping
+    # profile carries its source row numbers (rows it skipped leave gaps): problems name the
+    # row in the file the user has.
+    if raw.source is not None:
+        frame = raw.frame.with_columns(pl.Series(ROW, raw.source.rows, dtype=pl.Int64))
+    elif ROW in raw.frame.columns:
+        frame = raw.frame
+    else:
+        frame = raw.frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
     source = _source(frame, raw.table, typed=fast)
     if fast:
         values: list[pl.Expr] = []

@@ -38,6 +38,9 @@ class ImportBatch(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.APPLIED)
     undone_at = models.DateTimeField(null=True, blank=True)
     undone_by_name = models.CharField(max_length=150, blank=True)
+    # The mapping profiles the files were read with:
+    # [{name, version (saved version or null for a file), sha256, source, files: [names]}]
+    profiles = models.JSONField(default=list)
 
     class Meta:
         ordering = ["-id"]
@@ -50,6 +53,42 @@ class ImportBatch(models.Model):
     @property
     def number(self) -> int:
         return int(self.pk)
+
+
+class MappingProfile(models.Model):
+    """A mapping profile saved in the web app (ingest/profiles.py); its TOML text lives in
+    its versions, every saved version kept with its checksum."""
+
+    name = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "mappningsprofil"
+        verbose_name_plural = "mappningsprofiler"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MappingProfileVersion(models.Model):
+    profile = models.ForeignKey(MappingProfile, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    text = models.TextField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by_name = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["profile", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "number"], name="profile_version_unique")
+        ]
+        verbose_name = "profilversion"
+        verbose_name_plural = "profilversioner"
+
+    def __str__(self) -> str:
+        return f"{self.profile.name} version {self.number}"
 
 
 class RecordChange(models.Model):

@@ -14,7 +14,7 @@ Guarantees:
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
@@ -26,6 +26,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from timbalans.ingest import messages as msg
+from timbalans.ingest.profiles import Profile
 from timbalans.ingest.read import ReadLimits, read_dataset
 from timbalans.ingest.schema import TABLE_ORDER
 from timbalans.ingest.validate import Dataset, validate
@@ -91,10 +92,13 @@ def import_read_limits() -> ReadLimits:
     )
 
 
-def import_dataset_validate(*, source: Any) -> Dataset:
+def import_dataset_validate(*, source: Any, profiles: Sequence[Profile] = ()) -> Dataset:
     """Read a folder, .zip or file within the import's bounds and validate it against what
-    is stored."""
-    return validate(read_dataset(source, import_read_limits()), known_references())
+    is stored; ``profiles`` (mapping profiles given explicitly) read the files they match, or
+    the single file."""
+    return validate(
+        read_dataset(source, import_read_limits(), profiles=profiles), known_references()
+    )
 
 
 def user_label(user: Any = None) -> str:
@@ -131,6 +135,7 @@ def import_batch_apply(
                 }
                 for f in dataset.files.values()
             ],
+            profiles=_profiles_used(dataset),
         )
         rows: dict[str, int] = {}
         changed: dict[str, int] = {}
@@ -153,6 +158,30 @@ def import_batch_apply(
         batch.replaced = replaced
         batch.save(update_fields=["rows", "changed", "replaced"])
     return batch
+
+
+def _profiles_used(dataset: Dataset) -> list[dict[str, Any]]:
+    """The mapping profiles the files were read with, each with the files it read; a profile
+    whose text is a version saved in the web app is recorded as that version."""
+    used: dict[str, dict[str, Any]] = {}
+    for f in dataset.files.values():
+        p = f.profile
+        if p is None:
+            continue
+        record = used.setdefault(
+            p.sha256,
+            {"name": p.name, "version": p.version, "sha256": p.sha256, "source": p.source},
+        )
+        record.setdefault("files", []).append(f.name)
+    for record in used.values():
+        if record["version"] is None:
+            saved = (
+                m.MappingProfileVersion.objects.filter(sha256=record["sha256"])
+                .order_by("-pk")
+                .first()
+            )
+            record["version"] = saved.number if saved else None
+    return list(used.values())
 
 
 # ---------------------------------------------------------------- reference tables

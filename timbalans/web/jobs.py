@@ -23,6 +23,8 @@ from timbalans.accounts.models import AuditEvent
 from timbalans.accounts.services import audit_log
 from timbalans.ingest.read import size_text
 from timbalans.ingest.schema import TIME_TABLES
+from timbalans.ingest.validate import Dataset
+from timbalans.records.mapping_profiles import profile_of_version
 from timbalans.records.services import ImportRejected, import_batch_apply, import_dataset_validate
 from timbalans.web.models import ImportJob
 from timbalans.web.upload_limits import UPLOAD_TOO_BIG
@@ -31,7 +33,7 @@ log = logging.getLogger(__name__)
 
 NO_FILES = "Välj minst en fil (CSV, XLSX, Parquet, PAXml, SIE) eller en .zip."
 BAD_NAME = "Filnamnet {name} kan inte användas."
-ALLOWED_SUFFIXES = {".csv", ".txt", ".xlsx", ".parquet", ".zip"}
+ALLOWED_SUFFIXES = {".csv", ".txt", ".xlsx", ".parquet", ".zip", ".toml"}  # .profile.toml
 # Exchange files (recognised by their content): PAXml as .xml, SIE 4 as .se, .si, .sie.
 ALLOWED_SUFFIXES |= {".xml", ".se", ".si", ".sie"}
 INTERRUPTED = "Jobbet avbröts (servern startades om). Ladda upp filerna igen."
@@ -41,8 +43,11 @@ def uploads_dir() -> Path:
     return Path(settings.DATA_DIR) / "uploads"
 
 
-def import_job_create(*, files: Iterable[UploadedFile], user: Any) -> ImportJob:
-    """Save the uploaded files in a folder of their own and start validating them."""
+def import_job_create(
+    *, files: Iterable[UploadedFile], user: Any, profile_version: Any = None
+) -> ImportJob:
+    """Save the uploaded files in a folder of their own and start validating them (read
+    through ``profile_version``, a saved mapping profile, when given)."""
     files = list(files)
     if not files:
         raise ValueError(NO_FILES)
@@ -73,9 +78,39 @@ def import_job_create(*, files: Iterable[UploadedFile], user: Any) -> ImportJob:
         created_by_name=user.get_username(),
         folder=str(folder),
         file_names=names,
+        profile_version=profile_version,
     )
     _start(import_job_validate, job.pk)
     return job
+
+
+def import_job_create_from_sample(*, sample: str, version: Any, user: Any) -> ImportJob:
+    """An import job of a profile editor's sample file, read through a saved version."""
+    from timbalans.web.profile_editor import sample_copy
+
+    folder = uploads_dir() / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    try:
+        name = sample_copy(sample, folder)
+    except ValueError:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    _fail_interrupted()
+    job = ImportJob.objects.create(
+        created_by=user,
+        created_by_name=user.get_username(),
+        folder=str(folder),
+        file_names=[name],
+        profile_version=version,
+    )
+    _start(import_job_validate, job.pk)
+    return job
+
+
+def _validated(job: ImportJob) -> Dataset:
+    """The job's files validated, read through its saved profile when it has one."""
+    profiles = [profile_of_version(job.profile_version)] if job.profile_version else []
+    return import_dataset_validate(source=_source(job), profiles=profiles)
 
 
 def _source(job: ImportJob) -> Path:
@@ -87,7 +122,7 @@ def _source(job: ImportJob) -> Path:
 def import_job_validate(job_id: int) -> None:
     job = ImportJob.objects.get(pk=job_id)
     try:
-        dataset = import_dataset_validate(source=_source(job))
+        dataset = _validated(job)
     except Exception as e:  # an unreadable file is reported, not raised into the thread
         log.exception("import job %s", job_id)
         job.status, job.error = ImportJob.Status.FAILED, str(e)
@@ -131,7 +166,7 @@ def _apply(job_id: int, user_id: int) -> None:
             ImportJob.objects.filter(pk=job_id).update(rows_done=min(done, job.rows_total))
 
     try:
-        dataset = import_dataset_validate(source=_source(job))
+        dataset = _validated(job)
         batch = import_batch_apply(
             dataset=dataset, source=", ".join(job.file_names), user=user, progress=progress
         )
@@ -156,7 +191,7 @@ def _apply(job_id: int, user_id: int) -> None:
         user=user,
         action=AuditEvent.Action.IMPORT,
         target=f"import {batch.pk}",
-        detail={"files": job.file_names, "rows": batch.rows},
+        detail={"files": job.file_names, "rows": batch.rows, "profiles": batch.profiles},
     )
 
 

@@ -31,6 +31,14 @@ class ImportJob(models.Model):
     rows_done = models.PositiveIntegerField(default=0)
     batch_number = models.PositiveIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # The saved mapping profile the files are read with (chosen on upload or in the editor).
+    profile_version = models.ForeignKey(
+        "records.MappingProfileVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-pk"]

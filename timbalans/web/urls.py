@@ -1,6 +1,6 @@
 from django.urls import path
 
-from timbalans.web.views import admin_pages, auth, guide, pages, staffing
+from timbalans.web.views import admin_pages, auth, guide, pages, profiles, staffing
 
 app_name = "web"
 urlpatterns = [
@@ -25,6 +25,17 @@ urlpatterns = [
     path("import/", admin_pages.imports, name="imports"),
     path("import/jobb/<int:job_id>/", admin_pages.import_job, name="import_job"),
     path("import/<int:number>/angra/", admin_pages.import_undo, name="import_undo"),
+    path("import/guide/", profiles.import_guide, name="import_guide"),
+    path("import/profiler/", profiles.profiles, name="profiles"),
+    path("import/profiler/exempel/<str:sample>/", profiles.profile_editor, name="profile_editor"),
+    path(
+        "import/profiler/exempel/<str:sample>/importera/<int:version>/",
+        profiles.profile_import,
+        name="profile_import",
+    ),
+    path(
+        "import/profiler/version/<int:version>/", profiles.profile_download, name="profile_download"
+    ),
     path("installningar/", admin_pages.settings_page, name="settings"),
     path("berakningar/", guide.guide, name="guide"),
     path("granskningslogg/", admin_pages.audit, name="audit"),

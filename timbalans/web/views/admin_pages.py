@@ -11,12 +11,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
-from timbalans.accounts.access import Access
+from timbalans.accounts.access import ADMIN, Access
 from timbalans.accounts.models import AuditEvent
 from timbalans.accounts.selectors import audit_event_list
 from timbalans.accounts.services import audit_log
 from timbalans.figures.settings import FigureSettings
-from timbalans.records.models import RateChange
+from timbalans.records.mapping_profiles import mapping_profile_list
+from timbalans.records.models import MappingProfileVersion, RateChange
 from timbalans.records.rates import rate_update
 from timbalans.records.selectors import figure_settings_load, import_batch_list
 from timbalans.records.services import UndoRefused, import_batch_undo, setting_update
@@ -37,8 +38,16 @@ def _may_import(a: Access) -> bool:
 @page(_may_import)
 def imports(request: HttpRequest, access: Access) -> HttpResponse:
     if request.method == "POST":
+        chosen = request.POST.get("profile", "")
+        version = (
+            MappingProfileVersion.objects.filter(pk=int(chosen)).first()
+            if chosen.isdigit()
+            else None
+        )
         try:
-            job = import_job_create(files=request.FILES.getlist("files"), user=request.user)
+            job = import_job_create(
+                files=request.FILES.getlist("files"), user=request.user, profile_version=version
+            )
         except ValueError as e:
             messages.error(request, str(e))
             return redirect("web:imports")
@@ -53,6 +62,8 @@ def imports(request: HttpRequest, access: Access) -> HttpResponse:
             "batches": [{"b": b, "rows": sum(b.rows.values())} for b in batches[:50]],
             "undoable": newest.pk if newest else None,
             "jobs": ImportJob.objects.all()[:10],
+            "profiles": mapping_profile_list(),
+            "may_edit_profiles": access.role == ADMIN,
         },
         active="web:imports",
     )

@@ -28,3 +28,9 @@ class Command(TimbalansCommand):
             )
             for f in b.files:
                 self.stdout.write(f"        {f['name']}  {f['rows']} rader  sha256 {f['sha256']}")
+            for p in b.profiles:
+                version = f"version {p['version']}" if p["version"] else p["source"]
+                self.stdout.write(
+                    f"        profil {p['name']} ({version})  sha256 {p['sha256']}  "
+                    f"filer: {', '.join(p['files'])}"
+                )

@@ -1,4 +1,5 @@
-"""timbalans import PATH [--dry-run]: validate and import a canonical data set."""
+"""timbalans import PATH [--dry-run] [--profile FILE]: validate and import a canonical data
+set, the files a mapping profile matches read through it."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from timbalans.ingest import messages as msg
+from timbalans.ingest.profiles import profile_from_file
 from timbalans.ingest.schema import TIME_TABLES
 from timbalans.records.services import import_batch_apply, import_dataset_validate
+
+PROFILE_USED = "  mappningsprofil {name} ({source}, sha256 {sha256}): {files_text}"
 
 
 class Command(BaseCommand):
@@ -20,10 +24,26 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="validera, spara ingenting")
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--profile",
+            action="append",
+            type=Path,
+            default=[],
+            help="mappningsprofil (TOML) för filerna den matchar, eller för den enda filen",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"]
-        dataset = import_dataset_validate(source=path)
+        profiles = []
+        for file in options["profile"]:
+            profile, problems = profile_from_file(file)
+            for problem in problems:
+                self.stderr.write(str(problem))
+            if problem_count := len(problems):
+                raise CommandError(msg.REJECTED.format(count=problem_count), returncode=1)
+            assert profile is not None
+            profiles.append(profile)
+        dataset = import_dataset_validate(source=path, profiles=profiles)
         for note in dataset.notes:
             self.stdout.write(note)
         if not dataset.ok:
@@ -55,3 +75,5 @@ class Command(BaseCommand):
             elif table in batch.changed:
                 extra = f" (nya eller ändrade {batch.changed[table]})"
             self.stdout.write(f"  {table}: {rows}{extra}")
+        for p in batch.profiles:
+            self.stdout.write(PROFILE_USED.format(**p, files_text=", ".join(p["files"])))
