@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from timbalans.accounts.access import ADMIN, ROLE_LABELS, UNIT_MANAGER
@@ -83,17 +84,46 @@ def _limits() -> tuple[int, timedelta]:
     )
 
 
+def login_attempt_begin(*, username: str, ip: str | None = None) -> bool:
+    """Count one password check for ``username`` before it is made; False when the name is
+    locked (the refusal is audited and no password is checked).
+
+    The count is one conditional UPDATE, so parallel guesses cannot all pass a check made
+    before any of them was counted: PostgreSQL re-evaluates the condition on the locked row,
+    SQLite takes its write lock for the statement. Counting first also means a check that
+    never finishes (a killed process) stays counted.
+    """
+    max_failures, _ = _limits()
+    now = timezone.now()
+    LoginThrottle.objects.get_or_create(username=username)
+    rows = LoginThrottle.objects.filter(username=username)
+    with transaction.atomic():
+        # An ended lock starts a new count.
+        rows.filter(locked_until__lte=now).update(failures=0, locked_until=None)
+        allowed = rows.filter(locked_until__isnull=True, failures__lt=max_failures).update(
+            failures=F("failures") + 1
+        )
+        if not allowed:
+            audit_log(
+                user=AnonymousUser(),
+                action=AuditEvent.Action.LOGIN_FAILED,
+                target=username,
+                detail={"refused": "locked"},
+                ip=ip,
+            )
+    return bool(allowed)
+
+
 def login_failure_record(*, username: str, ip: str | None = None) -> bool:
-    """Count a failed login; returns True when the name is now locked."""
+    """A counted check failed: audit it, and lock the name when it used the last allowed
+    check. Returns True when this failure locked the name."""
     max_failures, lock_for = _limits()
     with transaction.atomic():
-        row, _ = LoginThrottle.objects.select_for_update().get_or_create(username=username)
-        row.failures += 1
-        locked = row.failures >= max_failures
-        if locked:
-            row.locked_until = timezone.now() + lock_for
-            row.failures = 0
-        row.save()
+        locked = bool(
+            LoginThrottle.objects.filter(
+                username=username, failures__gte=max_failures, locked_until__isnull=True
+            ).update(locked_until=timezone.now() + lock_for)
+        )
         audit_log(
             user=AnonymousUser(),
             action=AuditEvent.Action.LOCKED if locked else AuditEvent.Action.LOGIN_FAILED,

@@ -1,6 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from timbalans.web.views.auth import AdminLoginForm
+
+# The admin's login form says in Swedish when a name is locked, like the app's.
+admin.site.login_form = AdminLoginForm
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("timbalans.web.urls")),
