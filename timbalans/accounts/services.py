@@ -9,6 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -18,6 +20,7 @@ from timbalans.accounts.models import AuditEvent, LoginThrottle, Profile, UnitAc
 
 UNKNOWN_ROLE = "Okänd roll {role}: välj en av {roles}."
 UNIT_MANAGER_NEEDS_UNITS = "En enhetschef måste ha minst en enhet."
+WEAK_PASSWORD = "Lösenordet duger inte: {reasons}"  # noqa: S105 - a message
 
 
 def audit_log(
@@ -71,6 +74,10 @@ def user_create(
     """Create a user with a role and units; returns the user and the password (generated
     when none is given)."""
     password = password or secrets.token_urlsafe(12)
+    try:
+        validate_password(password, user=get_user_model()(username=username))
+    except ValidationError as e:
+        raise ValueError(WEAK_PASSWORD.format(reasons=" ".join(e.messages))) from e
     with transaction.atomic():
         user = get_user_model().objects.create_user(username=username, password=password)
         user_access_set(user=user, role=role, unit_ids=unit_ids or [], by=by)
