@@ -50,9 +50,10 @@ def user_access_set(*, user: Any, role: str, unit_ids: list[str], by: Any = None
         UnitAccess.objects.bulk_create(
             UnitAccess(profile=profile, unit_id=u) for u in sorted(set(unit_ids))
         )
-        if role == ADMIN and not user.is_staff:
-            user.is_staff = True
-            user.is_superuser = True
+        # The admin site is for administrators only: a role changed away from admin (by
+        # hand or by the provider's claims at a single sign-on) takes it away.
+        if user.is_staff != (role == ADMIN) or user.is_superuser != (role == ADMIN):
+            user.is_staff = user.is_superuser = role == ADMIN
             user.save(update_fields=["is_staff", "is_superuser"])
         audit_log(
             user=by,

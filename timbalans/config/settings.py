@@ -142,8 +142,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Every password login (the app's form, the admin's) passes the one lockout in this backend.
-AUTHENTICATION_BACKENDS = ["timbalans.accounts.backends.ThrottledModelBackend"]
+# Every password login (the app's form, the admin's) passes the one lockout in the first
+# backend; the second is single sign-on, which does nothing unless TIMBALANS_OIDC is on.
+AUTHENTICATION_BACKENDS = [
+    "timbalans.accounts.backends.ThrottledModelBackend",
+    "timbalans.accounts.oidc.OIDCBackend",
+]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:overview"
 LOGOUT_REDIRECT_URL = "web:login"
@@ -218,3 +222,28 @@ if os.environ.get("TIMBALANS_LOG_FILE"):
         "formatter": "plain",
     }
     LOGGING["root"]["handlers"].append("file")
+
+# Single sign-on through the municipality's OpenID Connect provider (timbalans.accounts.oidc,
+# docs/operations.md). The provider's endpoints are given one by one (no discovery at start).
+TIMBALANS_OIDC = env_bool("TIMBALANS_OIDC", False)
+TIMBALANS_OIDC_ISSUER = os.environ.get("TIMBALANS_OIDC_ISSUER", "")
+TIMBALANS_OIDC_USERNAME_CLAIM = os.environ.get(
+    "TIMBALANS_OIDC_USERNAME_CLAIM", "preferred_username"
+)
+TIMBALANS_OIDC_ROLE_CLAIM = os.environ.get("TIMBALANS_OIDC_ROLE_CLAIM", "timbalans_role")
+TIMBALANS_OIDC_UNITS_CLAIM = os.environ.get("TIMBALANS_OIDC_UNITS_CLAIM", "timbalans_units")
+# "provider-group=role,..."; a claim value not in the map is taken as a role name.
+TIMBALANS_OIDC_ROLE_MAP = dict(
+    pair.split("=", 1) for pair in env_list("TIMBALANS_OIDC_ROLE_MAP", "") if "=" in pair
+)
+OIDC_RP_CLIENT_ID = os.environ.get("TIMBALANS_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("TIMBALANS_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("TIMBALANS_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("TIMBALANS_OIDC_SCOPES", "openid profile")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("TIMBALANS_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("TIMBALANS_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("TIMBALANS_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("TIMBALANS_OIDC_JWKS_ENDPOINT", "")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "/logga-in/?sso=fel"

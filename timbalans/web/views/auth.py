@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
@@ -18,6 +19,11 @@ LOCKED = (
     "Försök igen om en stund eller kontakta administratören."
 )
 WRONG = "Fel användarnamn eller lösenord."
+SSO_BUTTON = "Logga in med kommunens inloggning"
+SSO_FAILED = (
+    "Inloggningen med kommunens inloggning gick inte igenom. Försök igen, eller kontakta "
+    "administratören om ditt konto saknar roll eller enheter i Timbalans."
+)
 
 
 class LockMessageMixin:
@@ -50,6 +56,13 @@ class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["sso"] = settings.TIMBALANS_OIDC
+        context["sso_button"] = SSO_BUTTON
+        context["sso_failed"] = SSO_FAILED if self.request.GET.get("sso") == "fel" else ""
+        return context
 
 
 class LogoutView(auth_views.LogoutView):
