@@ -179,6 +179,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_SSL_REDIRECT = env_bool("TIMBALANS_SSL_REDIRECT", False)
 # Health checks come over plain HTTP from inside the host or the container network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+# Behind an HTTPS proxy that sets X-Forwarded-Proto (and strips it from clients): without
+# this, the HTTPS redirect would loop.
+if env_bool("TIMBALANS_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("TIMBALANS_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = False
