@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import tarfile
 import uuid
 
 import psycopg
@@ -14,7 +15,7 @@ import pytest
 from django.db import connection
 
 from tests.builders import write_set
-from timbalans.records.backup import DATABASE_IN_USE, NOT_A_BACKUP, NOT_EMPTY
+from timbalans.records.backup import DATABASE_IN_USE, NOT_A_BACKUP, NOT_EMPTY, UNSAFE_MEMBER
 
 AS_OF = "2025-02-15"
 
@@ -132,3 +133,27 @@ def test_backup_and_restore_refuse_wrong_folders(tmp_path, installations):
         )
         assert result.returncode == 1
         assert message in result.stderr
+
+
+def test_restore_refuses_an_archive_that_would_write_outside_the_data_directory(
+    tmp_path, installations
+):
+    first, fresh = installations
+    _timbalans(first, "migrate", "-v0")
+    out = tmp_path / "backup"
+    _timbalans(first, "backup", str(out))
+    _timbalans(first, "backup", str(tmp_path / "good"))
+    (tmp_path / "evil").write_text("x")
+    with tarfile.open(out / "data-directory.tar.gz", "w:gz") as tar:
+        tar.add(tmp_path / "evil", arcname="../evil")
+    result = subprocess.run(
+        [sys.executable, "-m", "timbalans", "restore", str(out)],
+        env=fresh,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert UNSAFE_MEMBER.format(name="../evil") in result.stderr
+    # Nothing was restored: the database has no tables, so a good backup is taken.
+    _timbalans(fresh, "restore", str(tmp_path / "good"))

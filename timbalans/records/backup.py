@@ -47,6 +47,7 @@ DATABASE_IN_USE = (
     "--replace för att ersätta allt i den (stoppa först webbappen)."
 )
 TOOL_FAILED = "{tool} misslyckades: {message}"
+UNSAFE_MEMBER = "Säkerhetskopian innehåller {name}, som inte kan återställas i datamappen."
 
 
 class BackupError(Exception):
@@ -126,6 +127,8 @@ def backup_restore(*, source: Path, replace: bool = False) -> dict[str, Any]:
         raise BackupError(WRONG_DATABASE.format(saved=manifest["database"], current=vendor))
     if _database_has_tables() and not replace:
         raise BackupError(DATABASE_IN_USE)
+    with tarfile.open(source / DATA_ARCHIVE, "r:gz") as tar:
+        _plain_members(tar)  # refused before anything is changed
     if vendor == "sqlite":
         connection.ensure_connection()
         saved = sqlite3.connect(source / SQLITE_FILE)
@@ -144,5 +147,18 @@ def backup_restore(*, source: Path, replace: bool = False) -> dict[str, Any]:
     data_dir = Path(settings.DATA_DIR)
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     with tarfile.open(source / DATA_ARCHIVE, "r:gz") as tar:
-        tar.extractall(data_dir, filter="data")
+        tar.extractall(data_dir, members=_plain_members(tar))  # noqa: S202 - checked
     return manifest
+
+
+def _plain_members(tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
+    """Files and folders inside the data directory, nothing else (no links, devices or
+    paths that leave it): what tarfile's "data" filter does, which Python 3.11 before
+    3.11.4 (Debian 12's) lacks."""
+    members = tar.getmembers()
+    for m in members:
+        parts = Path(m.name).parts
+        if m.name.startswith("/") or ".." in parts or not (m.isfile() or m.isdir()):
+            raise BackupError(UNSAFE_MEMBER.format(name=m.name))
+        m.mode &= 0o700  # personal data: the owner's only
+    return members
