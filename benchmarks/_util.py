@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -11,6 +12,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+# On PostgreSQL the app refuses to start without a secret key (timbalans/config/settings.py);
+# the child processes of one benchmark run share this one.
+os.environ.setdefault("TIMBALANS_SECRET_KEY", "benchmark-" + secrets.token_urlsafe(40))
 
 
 def run_measured(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:

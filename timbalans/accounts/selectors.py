@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -29,11 +29,15 @@ def access_for(*, user: Any) -> Access | None:
     )
 
 
-def login_locked_until(*, username: str) -> datetime | None:
+def login_is_locked(*, username: str) -> bool:
+    """True while the name is locked, or has used every allowed check and the last of them
+    is still being made."""
     row = LoginThrottle.objects.filter(username=username).first()
-    if row is None or row.locked_until is None or row.locked_until <= timezone.now():
-        return None
-    return row.locked_until
+    if row is None:
+        return False
+    if row.locked_until is not None:
+        return row.locked_until > timezone.now()
+    return row.failures >= int(getattr(settings, "TIMBALANS_LOGIN_MAX_FAILURES", 5))
 
 
 def audit_event_list(*, action: str | None = None, username: str | None = None) -> QuerySet:

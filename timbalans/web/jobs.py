@@ -8,6 +8,7 @@ was running when the server stopped is marked failed at the next start of a job.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import threading
 import uuid
@@ -60,15 +61,19 @@ def import_job_create(
                 size=size_text(size), maximum=size_text(settings.TIMBALANS_UPLOAD_MAX_BYTES)
             )
         )
+    # Uploads are personal data: readable by the server's user only (also under umask 022).
+    uploads_dir().mkdir(parents=True, exist_ok=True, mode=0o700)
     folder = uploads_dir() / uuid.uuid4().hex
-    folder.mkdir(parents=True)
+    folder.mkdir(mode=0o700)
     names = []
     for f in files:
         name = Path(f.name or "").name
         if not name or Path(name).suffix.lower() not in ALLOWED_SUFFIXES:
             shutil.rmtree(folder, ignore_errors=True)
             raise ValueError(BAD_NAME.format(name=f.name))
-        with (folder / name).open("wb") as out:
+        with os.fdopen(
+            os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb"
+        ) as out:
             for chunk in f.chunks():
                 out.write(chunk)
         names.append(name)
@@ -127,6 +132,7 @@ def import_job_validate(job_id: int) -> None:
         log.exception("import job %s", job_id)
         job.status, job.error = ImportJob.Status.FAILED, str(e)
         job.save()
+        _uploads_delete(job)
         return
     job.notes = list(dataset.notes)
     job.rows_total = dataset.rows
@@ -139,6 +145,8 @@ def import_job_validate(job_id: int) -> None:
             for p in dataset.problems
         ]
     job.save()
+    if job.status != ImportJob.Status.VALID:
+        _uploads_delete(job)
 
 
 def import_job_apply(*, job: ImportJob, user: Any) -> ImportJob:
@@ -183,6 +191,8 @@ def _apply(job_id: int, user_id: int) -> None:
         job.status, job.error = ImportJob.Status.FAILED, str(e)
         job.save()
         return
+    finally:
+        _uploads_delete(job)
     job.status = ImportJob.Status.APPLIED
     job.batch_number = batch.pk
     job.rows_done = job.rows_total
@@ -193,6 +203,11 @@ def _apply(job_id: int, user_id: int) -> None:
         target=f"import {batch.pk}",
         detail={"files": job.file_names, "rows": batch.rows, "profiles": batch.profiles},
     )
+
+
+def _uploads_delete(job: ImportJob) -> None:
+    """An import that ended (imported, rejected or failed) needs its files no more."""
+    shutil.rmtree(job.folder, ignore_errors=True)
 
 
 def _fail_interrupted() -> None:

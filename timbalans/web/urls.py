@@ -1,12 +1,13 @@
 from django.urls import path
 
-from timbalans.web.views import admin_pages, auth, guide, pages, profiles, staffing
+from timbalans.web.views import admin_pages, auth, guide, health, pages, profiles, staffing
 
 app_name = "web"
 urlpatterns = [
     path("", pages.overview, name="overview"),
     path("logga-in/", auth.LoginView.as_view(), name="login"),
     path("logga-ut/", auth.LogoutView.as_view(), name="logout"),
+    path("healthz/", health.healthz, name="healthz"),
     path("arenden/", pages.cases, name="cases"),
     path("arenden/<str:case_id>/", pages.case, name="case"),
     path("enheter/", pages.units, name="units"),

@@ -1,43 +1,55 @@
-"""Login with lockout after repeated failures; logout."""
+"""Login and logout. The lock and the failure count live in the authentication backend
+(``timbalans.accounts.backends``), the same for this form and the admin's; the forms only
+say in Swedish that a name is locked."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpResponse
 
-from timbalans.accounts.selectors import login_locked_until
-from timbalans.accounts.services import login_failure_record, login_success_record
-from timbalans.web.access import client_ip
+from timbalans.accounts.selectors import login_is_locked
 
 LOCKED = (
     "Kontot är tillfälligt låst efter för många misslyckade inloggningar. "
     "Försök igen om en stund eller kontakta administratören."
 )
 WRONG = "Fel användarnamn eller lösenord."
+SSO_BUTTON = "Logga in med kommunens inloggning"
+SSO_FAILED = (
+    "Inloggningen med kommunens inloggning gick inte igenom. Försök igen, eller kontakta "
+    "administratören om ditt konto saknar roll eller enheter i Timbalans."
+)
 
 
-class LoginForm(AuthenticationForm):
+class LockMessageMixin:
+    """After a refused login, say so when the name is locked rather than 'wrong password'."""
+
+    cleaned_data: dict[str, Any]
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()  # type: ignore[misc]
+        except forms.ValidationError:
+            username = self.cleaned_data.get("username") or ""
+            if username and login_is_locked(username=username):
+                raise forms.ValidationError(LOCKED, code="locked") from None
+            raise
+
+
+class LoginForm(LockMessageMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": WRONG,
         "inactive": "Kontot är inaktiverat.",
     }
 
-    def clean(self) -> dict[str, Any]:
-        username = self.cleaned_data.get("username") or ""
-        if username and login_locked_until(username=username):
-            raise forms.ValidationError(LOCKED, code="locked")
-        try:
-            return super().clean()
-        except forms.ValidationError:
-            if username and login_failure_record(
-                username=username, ip=client_ip(self.request) if self.request else None
-            ):
-                raise forms.ValidationError(LOCKED, code="locked") from None
-            raise
+
+class AdminLoginForm(LockMessageMixin, AdminAuthenticationForm):
+    pass
 
 
 class LoginView(auth_views.LoginView):
@@ -45,12 +57,12 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
-        response = super().form_valid(form)
-        login_success_record(
-            user=form.get_user(), ip=client_ip(self.request) if self.request else None
-        )
-        return response
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["sso"] = settings.TIMBALANS_OIDC
+        context["sso_button"] = SSO_BUTTON
+        context["sso_failed"] = SSO_FAILED if self.request.GET.get("sso") == "fel" else ""
+        return context
 
 
 class LogoutView(auth_views.LogoutView):

@@ -9,6 +9,10 @@ from django.db import IntegrityError
 
 from timbalans.accounts.access import ROLE_LABELS
 from timbalans.accounts.services import user_create
+from timbalans.records.models import Unit
+
+NO_SUCH_UNIT = "Enheten {units} finns inte. Importera enheterna först; kända enheter: {known}."
+NO_SUCH_UNITS = "Enheterna {units} finns inte. Importera enheterna först; kända enheter: {known}."
 
 
 class Command(BaseCommand):
@@ -21,6 +25,13 @@ class Command(BaseCommand):
         parser.add_argument("--password", default=None)
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        known = set(Unit.objects.values_list("unit_id", flat=True))
+        missing = sorted(set(opts["units"]) - known)
+        if missing:
+            message = NO_SUCH_UNIT if len(missing) == 1 else NO_SUCH_UNITS
+            raise CommandError(
+                message.format(units=", ".join(missing), known=", ".join(sorted(known)) or "inga")
+            )
         try:
             user, password = user_create(
                 username=opts["username"],

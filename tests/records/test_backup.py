@@ -1,0 +1,159 @@
+"""timbalans backup / restore: a round trip into a fresh database gives the same figures, on
+the database this test run uses (SQLite files, or new PostgreSQL databases)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import uuid
+
+import psycopg
+import pytest
+from django.db import connection
+
+from tests.builders import write_set
+from timbalans.records.backup import DATABASE_IN_USE, NOT_A_BACKUP, NOT_EMPTY, UNSAFE_MEMBER
+
+AS_OF = "2025-02-15"
+
+
+def _run(env, *args):
+    result = subprocess.run(
+        [sys.executable, *args], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    return result.stdout
+
+
+def _timbalans(env, *args):
+    return _run(env, "-m", "timbalans", *args)
+
+
+@pytest.fixture
+def installations(tmp_path, db):
+    """Two installations (data directory and database): the first one, and a fresh one."""
+    envs = []
+    created = []
+    s = connection.settings_dict
+    for name in ("first", "fresh"):
+        env = {**os.environ, "TIMBALANS_DATA_DIR": str(tmp_path / name)}
+        env.pop("DATABASE_URL", None)
+        if connection.vendor == "sqlite":
+            env.pop("TIMBALANS_SECRET_KEY", None)  # the installation keeps its own
+        if connection.vendor == "postgresql":
+            database = f"{s['NAME']}_backup_{name}_{uuid.uuid4().hex[:8]}"
+            with psycopg.connect(
+                host=s["HOST"],
+                port=s["PORT"] or 5432,
+                user=s["USER"],
+                password=s["PASSWORD"],
+                dbname="postgres",
+                autocommit=True,
+            ) as admin:
+                admin.execute(f'CREATE DATABASE "{database}"')
+            created.append(database)
+            env["DATABASE_URL"] = (
+                f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST']}:{s['PORT']}/{database}"
+            )
+        envs.append(env)
+    yield envs
+    if created:
+        with psycopg.connect(
+            host=s["HOST"],
+            port=s["PORT"] or 5432,
+            user=s["USER"],
+            password=s["PASSWORD"],
+            dbname="postgres",
+            autocommit=True,
+        ) as admin:
+            for database in created:
+                admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def test_a_restored_backup_gives_the_same_figures_in_a_fresh_database(tmp_path, installations):
+    first, fresh = installations
+    data = write_set(tmp_path / "set")
+    _timbalans(first, "migrate", "-v0")
+    _timbalans(first, "import", str(data), "--no-progress")
+    _timbalans(first, "create-user", "chef", "--role", "unit_manager", "--unit", "81515")
+    before = json.loads(_run(first, "-m", "tests.records.figures_dump", AS_OF))
+    assert before["figures"]["hour-balance"]  # figures to compare, not empty tables
+    out = tmp_path / "backup"
+    _timbalans(first, "backup", str(out))
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [
+            "backup.json",
+            "data-directory.tar.gz",
+            "database.sqlite3" if connection.vendor == "sqlite" else "database.pgdump",
+        ]
+    )
+
+    _timbalans(fresh, "restore", str(out))
+    after = json.loads(_run(fresh, "-m", "tests.records.figures_dump", AS_OF))
+    assert after == before
+    if connection.vendor == "sqlite":  # with PostgreSQL the key is given, not kept
+        kept = (tmp_path / "first" / "secret_key").read_text()
+        assert (tmp_path / "fresh" / "secret_key").read_text() == kept
+
+
+def test_restore_refuses_a_database_that_has_tables_unless_told_to_replace(tmp_path, installations):
+    first, _ = installations
+    _timbalans(first, "migrate", "-v0")
+    out = tmp_path / "backup"
+    _timbalans(first, "backup", str(out))
+    refused = subprocess.run(
+        [sys.executable, "-m", "timbalans", "restore", str(out)],
+        env=first,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert refused.returncode == 1
+    assert DATABASE_IN_USE in refused.stderr
+    _timbalans(first, "restore", str(out), "--replace")
+
+
+def test_backup_and_restore_refuse_wrong_folders(tmp_path, installations):
+    first, _ = installations
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "x").write_text("x")
+    for args, message in (
+        (["backup", str(tmp_path / "full")], NOT_EMPTY.format(path=tmp_path / "full")),
+        (["restore", str(tmp_path / "full")], NOT_A_BACKUP.format(path=tmp_path / "full")),
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "timbalans", *args],
+            env=first,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 1
+        assert message in result.stderr
+
+
+def test_restore_refuses_an_archive_that_would_write_outside_the_data_directory(
+    tmp_path, installations
+):
+    first, fresh = installations
+    _timbalans(first, "migrate", "-v0")
+    out = tmp_path / "backup"
+    _timbalans(first, "backup", str(out))
+    _timbalans(first, "backup", str(tmp_path / "good"))
+    (tmp_path / "evil").write_text("x")
+    with tarfile.open(out / "data-directory.tar.gz", "w:gz") as tar:
+        tar.add(tmp_path / "evil", arcname="../evil")
+    result = subprocess.run(
+        [sys.executable, "-m", "timbalans", "restore", str(out)],
+        env=fresh,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert UNSAFE_MEMBER.format(name="../evil") in result.stderr
+    # Nothing was restored: the database has no tables, so a good backup is taken.
+    _timbalans(fresh, "restore", str(tmp_path / "good"))
