@@ -24,9 +24,20 @@ OWN_COMMANDS = (
     "figures",
     "report",
     "staffing",
+    "backup",
+    "restore",
 )
 # Commands that must not touch the database before they run.
-NO_DATABASE = {"makemigrations", "help", "version", "check", "compilemessages", "shell"}
+# (restore writes into an empty database: a migrated one would refuse it)
+NO_DATABASE = {
+    "makemigrations",
+    "help",
+    "version",
+    "check",
+    "compilemessages",
+    "shell",
+    "restore",
+}
 
 USAGE_HEADER = "Användning: timbalans KOMMANDO [flaggor]"
 USAGE_FOOTER = (
