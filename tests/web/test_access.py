@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import fastexcel
 import polars as pl
 import pytest
 from django.contrib.auth import get_user_model
@@ -154,3 +155,34 @@ def test_the_coordinator_sees_no_economics(imported, as_user):
 @pytest.mark.parametrize("url", ["/", "/arenden/", "/enheter/", "/bemanning/", "/sjukfranvaro/"])
 def test_pages_work_on_an_empty_database(url, as_user):
     assert as_user("admin").get(url).status_code == 200
+
+
+def test_the_coordinator_sees_no_kronor_on_bemanning_page_or_export(imported, as_user):
+    client = as_user("samordnare")
+    html = client.get("/bemanning/", {"as_of": AS_OF}).content.decode()
+    assert "Outnyttjad tid (timmar)" in html
+    assert "Outnyttjad tid (kr)" not in html
+    response = client.get("/bemanning/", {"as_of": AS_OF, "format": "xlsx"})
+    sheets = fastexcel.read_excel(response.content).sheet_names
+    assert sheets == ["Bemanning- överkapacitet mot kö", "Inställningar"]  # no rates
+    frame = pl.read_excel(response.content, sheet_name=sheets[0])
+    assert "Outnyttjad tid (timmar)" in frame.columns
+    assert [c for c in frame.columns if "(kr)" in c] == []
+
+
+@pytest.mark.parametrize("role", ["admin", "ledning", "controller", "chef"])
+def test_the_other_roles_see_the_kronor_on_bemanning_page_and_export(role, imported, as_user):
+    client = as_user(role)
+    assert "Outnyttjad tid (kr)" in client.get("/bemanning/", {"as_of": AS_OF}).content.decode()
+    response = client.get("/bemanning/", {"as_of": AS_OF, "format": "xlsx"})
+    assert "Satser" in fastexcel.read_excel(response.content).sheet_names
+    frame = pl.read_excel(response.content, sheet_name="Bemanning- överkapacitet mot kö")
+    assert "Outnyttjad tid (kr)" in frame.columns
+
+
+@pytest.mark.parametrize(
+    "url", ["/overtid/", "/sjukfranvaro/", "/arenden/", "/enheter/", "/enheter/81515/"]
+)
+def test_no_table_shows_the_coordinator_a_column_in_kronor(url, imported, as_user):
+    assert "(kr)" in as_user("controller").get(url, {"as_of": AS_OF}).content.decode()
+    assert "(kr)" not in as_user("samordnare").get(url, {"as_of": AS_OF}).content.decode()
