@@ -23,7 +23,7 @@ from timbalans.records.staffing import (
 from timbalans.staffing.instance import CaseRule, Config
 from timbalans.web.access import page
 from timbalans.web.filters import Filters
-from timbalans.web.jobs import staffing_run_start
+from timbalans.web.jobs import jobs_fail_gone, staffing_run_start
 from timbalans.web.models import CaseStaffingRule, StaffingRun
 from timbalans.web.selectors import employees_visible, unit_scope
 from timbalans.web.views.common import render_page
@@ -108,6 +108,7 @@ def open_shifts(request: HttpRequest, access: Access) -> HttpResponse:
         )
         return redirect("web:staffing_run", run.pk)
     shifts = staffing_open_shifts(first=first, last=last, units=units, as_of=filters.as_of)
+    jobs_fail_gone()
     runs = [r for r in StaffingRun.objects.all()[:20] if _run_visible(access, r)][:5]
     return render_page(
         request,
@@ -194,6 +195,7 @@ def _run_visible(access: Access, run: StaffingRun) -> bool:
 
 @page(_may_staff)
 def run(request: HttpRequest, access: Access, run_id: int) -> HttpResponse:
+    jobs_fail_gone()
     staffing_run = get_object_or_404(StaffingRun, pk=run_id)
     if not _run_visible(access, staffing_run):
         raise Http404
