@@ -60,7 +60,7 @@ def as_user(client, users):
 
 
 @pytest.fixture
-def threads_db(request, tmp_path, django_db_blocker):
+def threads_db(transactional_db, tmp_path, django_db_blocker):
     """A database that threads share, each on a connection of its own, as in production.
 
     On PostgreSQL the test database without a test transaction (``transactional_db``). On
@@ -69,7 +69,6 @@ def threads_db(request, tmp_path, django_db_blocker):
     locks wait, so it cannot show how the real database behaves under concurrent writes.
     Threads close their connections when they end."""
     if connection.vendor != "sqlite":
-        request.getfixturevalue("transactional_db")
         yield
         return
     wrapper = connections[DEFAULT_DB_ALIAS]
