@@ -4,6 +4,9 @@ with one sick spell per employee, and one user per role."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from tests.builders import write_set
 from timbalans.accounts.services import user_create
@@ -54,3 +57,32 @@ def as_user(client, users):
         return client
 
     return login
+
+
+@pytest.fixture
+def threads_db(transactional_db, tmp_path, django_db_blocker):
+    """A database that threads share, each on a connection of its own, as in production.
+
+    On PostgreSQL the test database without a test transaction (``transactional_db``). On
+    SQLite a migrated file with the settings' options, for the test's duration: the
+    in-memory test database is shared-cache, whose table locks fail at once where a file's
+    locks wait, so it cannot show how the real database behaves under concurrent writes.
+    Threads close their connections when they end."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    with django_db_blocker.unblock():
+        wrapper.ensure_connection()
+        # Closing the in-memory database's last connection would destroy it: keep it aside.
+        memory, name = wrapper.connection, wrapper.settings_dict["NAME"]
+        wrapper.connection = None
+        wrapper.settings_dict["NAME"] = str(tmp_path / "threads.sqlite3")
+        try:
+            call_command("migrate", verbosity=0)
+            yield
+        finally:
+            wrapper.close()
+            wrapper.settings_dict["NAME"] = name
+            wrapper.connection = memory
+            ContentType.objects.clear_cache()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import fastexcel
 import polars as pl
 import pytest
 from django.contrib.auth import get_user_model
@@ -165,3 +166,34 @@ def test_the_forecast_page_shows_the_cost_centres_in_the_users_scope(imported, a
     overview = as_user("chef").get("/", {"as_of": AS_OF}).content.decode()
     assert "Helårsprognos 2025" in overview
     assert "Ingen budget är inläst." in overview
+
+
+def test_the_coordinator_sees_no_kronor_on_bemanning_page_or_export(imported, as_user):
+    client = as_user("samordnare")
+    html = client.get("/bemanning/", {"as_of": AS_OF}).content.decode()
+    assert "Outnyttjad tid (timmar)" in html
+    assert "Outnyttjad tid (kr)" not in html
+    response = client.get("/bemanning/", {"as_of": AS_OF, "format": "xlsx"})
+    sheets = fastexcel.read_excel(response.content).sheet_names
+    assert sheets == ["Bemanning- överkapacitet mot kö", "Inställningar"]  # no rates
+    frame = pl.read_excel(response.content, sheet_name=sheets[0])
+    assert "Outnyttjad tid (timmar)" in frame.columns
+    assert [c for c in frame.columns if "(kr)" in c] == []
+
+
+@pytest.mark.parametrize("role", ["admin", "ledning", "controller", "chef"])
+def test_the_other_roles_see_the_kronor_on_bemanning_page_and_export(role, imported, as_user):
+    client = as_user(role)
+    assert "Outnyttjad tid (kr)" in client.get("/bemanning/", {"as_of": AS_OF}).content.decode()
+    response = client.get("/bemanning/", {"as_of": AS_OF, "format": "xlsx"})
+    assert "Satser" in fastexcel.read_excel(response.content).sheet_names
+    frame = pl.read_excel(response.content, sheet_name="Bemanning- överkapacitet mot kö")
+    assert "Outnyttjad tid (kr)" in frame.columns
+
+
+@pytest.mark.parametrize(
+    "url", ["/overtid/", "/sjukfranvaro/", "/arenden/", "/enheter/", "/enheter/81515/"]
+)
+def test_no_table_shows_the_coordinator_a_column_in_kronor(url, imported, as_user):
+    assert "(kr)" in as_user("controller").get(url, {"as_of": AS_OF}).content.decode()
+    assert "(kr)" not in as_user("samordnare").get(url, {"as_of": AS_OF}).content.decode()

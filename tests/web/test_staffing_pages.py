@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.conftest import AS_OF
+from tests.builders import BASE, write_set
+from tests.web.conftest import ABSENCES, AS_OF, SHIFTS
 from timbalans.accounts.models import AuditEvent
 from timbalans.records.models import Shift
+from timbalans.records.services import import_batch_apply, import_dataset_validate
 from timbalans.web.models import StaffingRun
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +78,74 @@ def test_a_case_set_to_known_assistants_only_excludes_strangers(imported, as_use
     # E2 worked in 51357 on 2025-01-11, 41 days before the shift: known; E1 never did.
     assert 'value="E2"' in html
     assert 'value="E1"' not in html
+
+
+# An open shift in unit 81515 while its only employee, E1, works S1: on the department's pool
+# the proposal gives it to E2 of unit 81516; on the unit's own pool nobody can take it.
+SHIFTS_81515_OPEN = SHIFTS + "S3;51470;;2025-02-20 08:00;2025-02-20 12:00;0;assistance\n"
+
+
+@pytest.fixture
+def open_in_81515(tmp_path, db, settings):
+    settings.TIMBALANS_JOBS_INLINE = True
+    d = write_set(tmp_path / "set", absences=ABSENCES, shifts=SHIFTS_81515_OPEN)
+    import_batch_apply(dataset=import_dataset_validate(source=d), source=str(d))
+
+
+def _run_of(client, unit: str) -> StaffingRun:
+    response = client.post(f"/bemanning/oppna-pass/?as_of={AS_OF}&unit={unit}")
+    run = StaffingRun.objects.get(pk=response["Location"].split("/")[-2])
+    assert run.status == "done", run.error
+    return run
+
+
+def test_a_unit_manager_cannot_open_a_run_for_her_unit_that_shows_other_units_staff(
+    open_in_81515, as_user
+):
+    run = _run_of(as_user("samordnare"), "81515")
+    assert run.unit_ids == ["81515"]
+    assert [a["employee_id"] for a in run.result["proposal"]["assignments"]] == ["E2"]
+    html = as_user("samordnare").get(f"/bemanning/forslag/{run.pk}/").content.decode()
+    assert "E2 Bo Berg" in html
+    chef = as_user("chef")
+    assert chef.get(f"/bemanning/forslag/{run.pk}/").status_code == 404
+    listed = chef.get("/bemanning/oppna-pass/", {"as_of": AS_OF}).content.decode()
+    assert f"/bemanning/forslag/{run.pk}/" not in listed
+
+
+def test_a_unit_manager_opens_her_own_run_on_her_units_staff(open_in_81515, as_user):
+    chef = as_user("chef")
+    run = _run_of(chef, "81515")
+    assert run.result["proposal"]["assignments"] == []
+    assert run.result["proposal"]["unfilled"] == ["S3"]
+    response = chef.get(f"/bemanning/forslag/{run.pk}/")
+    assert response.status_code == 200
+    assert "Bo Berg" not in response.content.decode()
+
+
+def test_a_unit_manager_sees_staff_of_other_units_who_worked_in_her_cases(
+    open_in_81515, as_user, tmp_path
+):
+    # E2 of unit 81516 worked in case 51470 of unit 81515: known to her case page, so to her
+    # staffing run too.
+    worked = BASE["worked"] + "51470;E2;2025-02-11 07:00;2025-02-11 12:00;0;ordinary\n"
+    tables = dict.fromkeys((t for t in BASE if t != "worked"), None)
+    import_batch_apply(
+        dataset=import_dataset_validate(source=write_set(tmp_path / "e2", **tables, worked=worked)),
+        source="e2",
+    )
+    run = _run_of(as_user("samordnare"), "81515")
+    assert [a["employee_id"] for a in run.result["proposal"]["assignments"]] == ["E2"]
+    response = as_user("chef").get(f"/bemanning/forslag/{run.pk}/")
+    assert response.status_code == 200
+    assert "E2 Bo Berg" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["samordnare", "chef", "admin"])
+def test_the_merkostnad_of_a_candidate_is_shown_to_everyone_who_staffs(
+    role, open_in_81515, as_user
+):
+    # The cost of choosing a candidate is how the priority order is followed: staffing, not
+    # the department's economics (docs/design.md, security).
+    html = as_user(role).get("/bemanning/pass/S3/", {"as_of": AS_OF}).content.decode()
+    assert '<th scope="col" class="num">Merkostnad</th>' in html

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import fastexcel
 import polars as pl
 import pytest
 
+from tests.builders import BASE, write_set
+from tests.web.conftest import AS_OF
+from timbalans.records.services import import_batch_apply, import_dataset_validate
 from timbalans.web.tables import Table
 
 
@@ -70,3 +74,33 @@ def test_rows_without_a_cache_key_are_rendered_each_time(monkeypatch):
     frame = pl.DataFrame({"case_id": ["51470"]})
     assert _table(frame).body_html == _table(frame).body_html
     assert len(rendered) == 2
+
+
+def _sheets(response) -> list[str]:
+    assert response.status_code == 200
+    return fastexcel.read_excel(response.content).sheet_names
+
+
+def test_the_export_of_bemanning_has_a_title_excel_accepts(imported, as_user):
+    response = as_user("controller").get("/bemanning/", {"as_of": AS_OF, "format": "xlsx"})
+    assert _sheets(response) == ["Bemanning- överkapacitet mot kö", "Inställningar", "Satser"]
+
+
+def test_the_export_of_a_case_with_a_colon_in_its_id_has_titles_excel_accepts(
+    tmp_path, as_user, db
+):
+    # The base set with case 51470 called "K:1" in every file.
+    changed = {t: text.replace("51470", "K:1") for t, text in BASE.items()}
+    d = write_set(tmp_path / "set", **changed)
+    import_batch_apply(dataset=import_dataset_validate(source=d), source=str(d))
+    response = as_user("controller").get("/arenden/K:1/", {"as_of": AS_OF, "format": "xlsx"})
+    titles = _sheets(response)
+    assert titles == [
+        "Avräkningsperioder K-1",
+        "Ekonomi K-1",
+        "Medarbetare i ärendet K-1",
+        "Inställningar",
+        "Satser",
+    ]
+    frame = pl.read_excel(response.content, sheet_name="Medarbetare i ärendet K-1")
+    assert frame["Anställningsnummer"].to_list() == ["E1"]

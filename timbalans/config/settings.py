@@ -123,11 +123,20 @@ if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)  # the database is personal data
+    # SQLite has one writer at a time. Writes queue instead of failing: every transaction
+    # takes the write lock when it begins (IMMEDIATE; a deferred one that read first fails
+    # at once with "database is locked" when another writer committed meanwhile) and waits
+    # for it up to the timeout (seconds), e.g. a login or an undo behind an import. WAL lets
+    # the pages read while a write is under way.
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "timbalans.sqlite3"),
-            "OPTIONS": {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;"},
+            "OPTIONS": {
+                "timeout": int(os.environ.get("TIMBALANS_SQLITE_TIMEOUT", "60")),
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL;",
+            },
         }
     }
 

@@ -5,7 +5,8 @@
 * CSV: UTF-8, `,`-separated, the column names as header.
 * XLSX: Swedish headers and number formats, a sheet naming the settings used and one listing
   the rate set (every rate with its validity date and source; example values marked
-  "exempelvärde").
+  "exempelvärde"). Sheet titles go through :func:`sheet_titles`, the one place that makes a
+  title one Excel accepts.
 Text that a spreadsheet would run as a formula (starting with =, +, -, @) is neutralised.
 """
 
@@ -14,6 +15,8 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
@@ -66,22 +69,61 @@ def to_csv(frame: pl.DataFrame) -> bytes:
     return out.write_csv(date_format="%Y-%m-%d").encode("utf-8")
 
 
+# Excel refuses these in a sheet title, a title longer than 31 characters, one that starts or
+# ends with an apostrophe, and two titles that differ only in case; "History" it keeps for
+# itself. A page title like "Bemanning: överkapacitet" or a case id with a colon would
+# otherwise fail the whole export.
+SHEET_TITLE_MAX = 31
+SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+SHEET_TITLE_RESERVED = frozenset({"history"})
+SHEET_TITLE_EMPTY = "Blad"
+
+
+def sheet_titles(names: Iterable[str], *, taken: Iterable[str] = ()) -> list[str]:
+    """Titles Excel accepts for ``names``, in order, unique among themselves and ``taken``.
+
+    Each forbidden character becomes ``-``, surrounding spaces and apostrophes go, the title
+    is cut to 31 characters, and a title already used (in any case) gets `` (2)``,
+    `` (3)``, ... within the 31."""
+    used = {t.casefold() for t in taken}
+    out = []
+    for name in names:
+        base = SHEET_TITLE_FORBIDDEN.sub("-", name).strip().strip("'").strip()
+        base = base[:SHEET_TITLE_MAX].rstrip().rstrip("'") or SHEET_TITLE_EMPTY
+        title, n = base, 1
+        while title.casefold() in used or title.casefold() in SHEET_TITLE_RESERVED:
+            n += 1
+            suffix = f" ({n})"
+            title = base[: SHEET_TITLE_MAX - len(suffix)].rstrip().rstrip("'") + suffix
+        used.add(title.casefold())
+        out.append(title)
+    return out
+
+
 RATE_HEADERS = ("Sats", "Benämning", "Gäller från", "Värde", "Källa", "Anmärkning")
 RATE_SHEET = "Satser"
 
 
+SETTINGS_SHEET = "Inställningar"
+
+
 def to_xlsx(
-    sheets: dict[str, pl.DataFrame],
+    sheets: Mapping[str, pl.DataFrame] | Sequence[tuple[str, pl.DataFrame]],
     *,
     settings: dict[str, Any] | None = None,
     title: str = "",
     rates: list[dict[str, Any]] | None = None,
     rates_name: str = "",
 ) -> bytes:
-    """One sheet per table (sheet name -> frame), Swedish headers, the settings and rates used.
+    """One sheet per table (sheet name -> frame, or pairs of them: two tables may share a
+    name), Swedish headers, the settings and rates used.
 
     ``rates`` is ``RateSet.describe()``: one row per rate and date, written to the sheet
-    *Satser* under the rate set's name."""
+    *Satser* under the rate set's name. The tables' titles are made valid and unique by
+    :func:`sheet_titles`, next to the fixed sheets' own."""
+    pairs = list(sheets.items()) if isinstance(sheets, Mapping) else list(sheets)
+    fixed = [SETTINGS_SHEET] * (settings is not None) + [RATE_SHEET] * (rates is not None)
+    titles = sheet_titles((name for name, _ in pairs), taken=fixed)
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "nan_inf_to_errors": False})
     header = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1})
@@ -94,8 +136,8 @@ def to_xlsx(
         "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
         "text": None,
     }
-    for sheet_name, frame in sheets.items():
-        ws = wb.add_worksheet(sheet_name[:31])
+    for sheet_title, (_, frame) in zip(titles, pairs, strict=True):
+        ws = wb.add_worksheet(sheet_title)
         for j, name in enumerate(frame.columns):
             ws.write_string(0, j, column_label(name), header)
             kind = column_format(name, frame.schema[name])
@@ -119,7 +161,7 @@ def to_xlsx(
         if frame.width:
             ws.autofilter(0, 0, max(frame.height, 1), frame.width - 1)
     if settings is not None:
-        ws = wb.add_worksheet("Inställningar")
+        ws = wb.add_worksheet(SETTINGS_SHEET)
         ws.write_string(0, 0, "Inställning", header)
         ws.write_string(0, 1, "Värde", header)
         ws.set_column(0, 0, 32)

@@ -110,6 +110,23 @@ def user_label(user: Any = None) -> str:
         return "okänd"
 
 
+# The key of the PostgreSQL advisory lock held by every change of the data (data_writes_one).
+DATA_WRITE_LOCK = 0x54494D42  # "TIMB"
+
+
+def data_writes_one() -> None:
+    """Wait until no other import, undo or booking is under way; call first in the
+    transaction, which holds the turn until it ends.
+
+    Each of them reads what the latest batches left and writes on it: an undo that ran while
+    an import was uncommitted removed units the import was about to use. On PostgreSQL writes
+    to other rows do not wait for each other, so a transaction-scoped advisory lock takes
+    turns; SQLite's immediate transactions already take the database's one write lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DATA_WRITE_LOCK])
+
+
 def import_batch_apply(
     *,
     dataset: Dataset,
@@ -121,6 +138,7 @@ def import_batch_apply(
     if not dataset.ok:
         raise ImportRejected(dataset)
     with transaction.atomic():
+        data_writes_one()
         batch = m.ImportBatch.objects.create(
             created_by=user if getattr(user, "is_authenticated", False) else None,
             created_by_name=user_label(user),
@@ -605,6 +623,7 @@ def _secondary_indexes(cursor: Any, table: str) -> list[tuple[str, str]]:
 def import_batch_undo(*, number: int, user: Any = None) -> m.ImportBatch:
     """Undo the newest applied batch exactly; refuse any other."""
     with transaction.atomic():
+        data_writes_one()
         batch = m.ImportBatch.objects.select_for_update().filter(pk=number).first()
         if batch is None:
             raise UndoRefused(msg.UNDO_MISSING.format(number=number))

@@ -29,7 +29,7 @@ from django.utils import timezone
 from timbalans.figures.frames import Frames
 from timbalans.records import models as m
 from timbalans.records.selectors import figure_settings_load, frames_load
-from timbalans.records.services import user_label
+from timbalans.records.services import data_writes_one, user_label
 from timbalans.staffing.candidates import instance_from_frames
 from timbalans.staffing.fill import Fill, fill
 from timbalans.staffing.instance import Config, Instance, OpenShift
@@ -179,6 +179,7 @@ def staffing_book(
     from timbalans.accounts.models import AuditEvent
     from timbalans.accounts.services import audit_log
 
+    data_writes_one()
     ranking = staffing_candidates(shift_id=shift_id, as_of=as_of, config=config)
     chosen = next((c for c in ranking.candidates if c.employee_id == employee_id), None)
     if chosen is None:

@@ -54,7 +54,9 @@ def build_monthly(
     the rate set used."""
     sheets = {sheet: tables[name] for name, sheet in SHEETS if name in tables}
     known = {name for name, _ in SHEETS}
-    for name, frame in tables.items():
-        if name not in known and name not in LEFT_OUT:
-            sheets[name[:31]] = frame
+    sheets.update(
+        (name, frame)
+        for name, frame in tables.items()
+        if name not in known and name not in LEFT_OUT
+    )
     return to_xlsx(sheets, settings=settings, title=title, rates=rates, rates_name=rates_name)

@@ -1,8 +1,13 @@
 """Import jobs: upload, validate (dry run) and apply in the background, with progress.
 
 The work runs in a thread of the web process; the job row is the state the page reads, so
-reloading the page or opening it on another computer shows the same progress. A job that
-was running when the server stopped is marked failed at the next start of a job.
+reloading the page or opening it on another computer shows the same progress. A job imports
+at most once: the step from validated to importing is one conditional UPDATE, so of any
+number of simultaneous submits one starts the import. The rows imported so far are kept in
+a progress file in the data directory, outside the import's transaction (which no other
+connection sees until it commits, and which on SQLite holds the only write lock), so the
+page shows real progress. Each job records its process (``web.processes``); a job whose
+process is gone is marked failed when a page or a new job looks, and only such a job.
 """
 
 from __future__ import annotations
@@ -13,12 +18,14 @@ import shutil
 import threading
 import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import close_old_connections, connection
+from django.utils import timezone
 
 from timbalans.accounts.models import AuditEvent
 from timbalans.accounts.services import audit_log
@@ -27,7 +34,8 @@ from timbalans.ingest.schema import TIME_TABLES
 from timbalans.ingest.validate import Dataset
 from timbalans.records.mapping_profiles import profile_of_version
 from timbalans.records.services import ImportRejected, import_batch_apply, import_dataset_validate
-from timbalans.web.models import ImportJob
+from timbalans.web.models import BackgroundWork, ImportJob, StaffingRun
+from timbalans.web.processes import ProcessId, process_gone, this_process
 from timbalans.web.upload_limits import UPLOAD_TOO_BIG
 
 log = logging.getLogger(__name__)
@@ -37,7 +45,14 @@ BAD_NAME = "Filnamnet {name} kan inte användas."
 ALLOWED_SUFFIXES = {".csv", ".txt", ".xlsx", ".parquet", ".zip", ".toml"}  # .profile.toml
 # Exchange files (recognised by their content): PAXml as .xml, SIE 4 as .se, .si, .sie.
 ALLOWED_SUFFIXES |= {".xml", ".se", ".si", ".sie"}
-INTERRUPTED = "Jobbet avbröts (servern startades om). Ladda upp filerna igen."
+INTERRUPTED = (
+    "Jobbet avbröts: processen som körde det finns inte längre (servern startades om eller "
+    "stoppades). Ladda upp filerna igen."
+)
+RUN_INTERRUPTED = (
+    "Beräkningen avbröts: processen som körde den finns inte längre (servern startades om "
+    "eller stoppades). Starta en ny beräkning."
+)
 
 
 def uploads_dir() -> Path:
@@ -77,13 +92,14 @@ def import_job_create(
             for chunk in f.chunks():
                 out.write(chunk)
         names.append(name)
-    _fail_interrupted()
+    jobs_fail_gone()
     job = ImportJob.objects.create(
         created_by=user,
         created_by_name=user.get_username(),
         folder=str(folder),
         file_names=names,
         profile_version=profile_version,
+        **_worker(),
     )
     _start(import_job_validate, job.pk)
     return job
@@ -93,20 +109,22 @@ def import_job_create_from_sample(*, sample: str, version: Any, user: Any) -> Im
     """An import job of a profile editor's sample file, read through a saved version."""
     from timbalans.web.profile_editor import sample_copy
 
+    uploads_dir().mkdir(parents=True, exist_ok=True, mode=0o700)
     folder = uploads_dir() / uuid.uuid4().hex
-    folder.mkdir(parents=True)
+    folder.mkdir(mode=0o700)
     try:
         name = sample_copy(sample, folder)
     except ValueError:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    _fail_interrupted()
+    jobs_fail_gone()
     job = ImportJob.objects.create(
         created_by=user,
         created_by_name=user.get_username(),
         folder=str(folder),
         file_names=[name],
         profile_version=version,
+        **_worker(),
     )
     _start(import_job_validate, job.pk)
     return job
@@ -150,17 +168,59 @@ def import_job_validate(job_id: int) -> None:
 
 
 def import_job_apply(*, job: ImportJob, user: Any) -> ImportJob:
-    """Start importing a validated job (validated again: the database may have changed)."""
-    if job.status != ImportJob.Status.VALID:
-        return job
-    job.status = ImportJob.Status.APPLYING
-    job.rows_done = 0
-    job.save(update_fields=["status", "rows_done", "updated_at"])
-    _start(_apply, job.pk, user.pk)
+    """Start importing a validated job (validated again: the database may have changed).
+
+    At most once: only the request whose UPDATE finds the job still validated starts it;
+    any other (a double click, a second tab) gets the job as it now is."""
+    started = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALID).update(
+        status=ImportJob.Status.APPLYING, rows_done=0, updated_at=timezone.now(), **_worker()
+    )
+    job.refresh_from_db()
+    if started:
+        _progress_write(job.pk, 0)
+        _start(_apply, job.pk, user.pk)
     return job
 
 
+def import_job_get(*, job_id: int) -> ImportJob:
+    """The job as its page shows it: failed if its process is gone, and while importing
+    with the rows done so far (from the progress file)."""
+    jobs_fail_gone()
+    job = ImportJob.objects.get(pk=job_id)
+    if job.status == ImportJob.Status.APPLYING:
+        job.rows_done = min(_progress_read(job.pk), job.rows_total)
+    return job
+
+
+def _progress_path(job_id: int) -> Path:
+    return Path(settings.DATA_DIR) / "jobs" / f"import-{job_id}.progress"
+
+
+def _progress_write(job_id: int, rows: int) -> None:
+    """Written beside the transaction, replaced whole: a reader sees one number or none."""
+    path = _progress_path(job_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_suffix(f".{threading.get_ident()}.part")
+    part.write_text(str(rows))
+    os.replace(part, path)
+
+
+def _progress_read(job_id: int) -> int:
+    try:
+        return int(_progress_path(job_id).read_text())
+    except (OSError, ValueError):
+        return 0
+
+
 def _apply(job_id: int, user_id: int) -> None:
+    try:
+        _apply_and_record(job_id, user_id)
+    finally:
+        # Once the job row says how the import ended, the row's count is the one to show.
+        _progress_path(job_id).unlink(missing_ok=True)
+
+
+def _apply_and_record(job_id: int, user_id: int) -> None:
     from django.contrib.auth import get_user_model
 
     job = ImportJob.objects.get(pk=job_id)
@@ -171,7 +231,7 @@ def _apply(job_id: int, user_id: int) -> None:
         nonlocal done
         if step.endswith(":rows") or step not in TIME_TABLES:
             done += rows
-            ImportJob.objects.filter(pk=job_id).update(rows_done=min(done, job.rows_total))
+            _progress_write(job_id, min(done, job.rows_total))
 
     try:
         dataset = _validated(job)
@@ -210,16 +270,53 @@ def _uploads_delete(job: ImportJob) -> None:
     shutil.rmtree(job.folder, ignore_errors=True)
 
 
-def _fail_interrupted() -> None:
-    """Jobs left running by a stopped server cannot finish: say so."""
-    if _threads:
-        return
-    ImportJob.objects.filter(
-        status__in=[ImportJob.Status.VALIDATING, ImportJob.Status.APPLYING]
-    ).update(status=ImportJob.Status.FAILED, error=INTERRUPTED)
+def _worker() -> dict[str, Any]:
+    """This process, as the fields of ``BackgroundWork``."""
+    return {f"worker_{k}": v for k, v in asdict(this_process()).items()}
 
 
-_threads: set[threading.Thread] = set()
+def _process_of(row: BackgroundWork) -> ProcessId | None:
+    if row.worker_pid is None:
+        return None
+    return ProcessId(
+        host=row.worker_host,
+        boot_id=row.worker_boot_id,
+        pid=row.worker_pid,
+        started=row.worker_started,
+    )
+
+
+def _gone(row: BackgroundWork) -> bool:
+    """A row that names no process was started by a version that recorded none: before
+    the upgrade, so by a server that has stopped since."""
+    process = _process_of(row)
+    return process is None or process_gone(process)
+
+
+def jobs_fail_gone() -> int:
+    """Mark failed the running jobs and staffing runs whose process is gone; how many.
+
+    Cheap when nothing runs (one query per kind); a job of a live process, here or on
+    another host, is left alone."""
+    running: list[tuple[type[ImportJob] | type[StaffingRun], list[str], str, str]] = [
+        (
+            ImportJob,
+            [ImportJob.Status.VALIDATING, ImportJob.Status.APPLYING],
+            ImportJob.Status.FAILED,
+            INTERRUPTED,
+        ),
+        (StaffingRun, [StaffingRun.Status.RUNNING], StaffingRun.Status.FAILED, RUN_INTERRUPTED),
+    ]
+    failed = 0
+    for model, statuses, status_failed, error in running:
+        rows = model._default_manager.filter(status__in=statuses)
+        gone = [row.pk for row in rows if _gone(row)]
+        if gone:
+            # Only if still running: the job may have finished since it was read.
+            failed += model._default_manager.filter(pk__in=gone, status__in=statuses).update(
+                status=status_failed, error=error
+            )
+    return failed
 
 
 def _start(fn: Callable[..., None], *args: Any) -> None:
@@ -233,10 +330,8 @@ def _start(fn: Callable[..., None], *args: Any) -> None:
             fn(*args)
         finally:
             connection.close()
-            _threads.discard(thread)
 
     thread = threading.Thread(target=run, name=f"timbalans-{fn.__name__}", daemon=True)
-    _threads.add(thread)
     thread.start()
 
 
@@ -244,11 +339,14 @@ def staffing_run_start(
     *, user: Any, unit_ids: list[str], first: Any, last: Any, as_of: Any, pool: str
 ) -> Any:
     """Start a batch proposal for the open shifts of ``unit_ids`` in ``first``..``last``."""
-    from timbalans.web.models import StaffingRun
-
-    _fail_interrupted_runs()
+    jobs_fail_gone()
     run = StaffingRun.objects.create(
-        created_by_name=user.get_username(), unit_ids=unit_ids, first=first, last=last, as_of=as_of
+        created_by_name=user.get_username(),
+        unit_ids=unit_ids,
+        first=first,
+        last=last,
+        as_of=as_of,
+        **_worker(),
     )
     _start(_staffing_fill, run.pk, pool)
     return run
@@ -257,7 +355,6 @@ def staffing_run_start(
 def _staffing_fill(run_id: int, pool: str) -> None:
     from timbalans.records.staffing import staffing_fill
     from timbalans.staffing.instance import Config
-    from timbalans.web.models import StaffingRun
 
     run = StaffingRun.objects.get(pk=run_id)
     try:
@@ -276,13 +373,3 @@ def _staffing_fill(run_id: int, pool: str) -> None:
     run.status = StaffingRun.Status.DONE
     run.result = result.model_dump(mode="json")
     run.save()
-
-
-def _fail_interrupted_runs() -> None:
-    from timbalans.web.models import StaffingRun
-
-    if _threads:
-        return
-    StaffingRun.objects.filter(status=StaffingRun.Status.RUNNING).update(
-        status=StaffingRun.Status.FAILED, error=INTERRUPTED
-    )

@@ -7,7 +7,20 @@ from django.conf import settings
 from django.db import models
 
 
-class ImportJob(models.Model):
+class BackgroundWork(models.Model):
+    """The process a background job runs in (``web.processes``): a job whose process is
+    gone is failed, and only such a job."""
+
+    worker_host = models.CharField(max_length=255, blank=True)
+    worker_boot_id = models.CharField(max_length=64, blank=True)
+    worker_pid = models.PositiveIntegerField(null=True, blank=True)
+    worker_started = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ImportJob(BackgroundWork):
     class Status(models.TextChoices):
         VALIDATING = "validating", "Kontrolleras"
         INVALID = "invalid", "Fel i filerna"
@@ -55,7 +68,7 @@ class ImportJob(models.Model):
         return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
 
 
-class StaffingRun(models.Model):
+class StaffingRun(BackgroundWork):
     """A batch staffing proposal (CP-SAT against greedy) computed in the background."""
 
     class Status(models.TextChoices):

@@ -10,7 +10,8 @@ checks, which run on every request. Nothing in a template filters by unit.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable
+import re
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,10 +54,14 @@ def figure_request(
     )
 
 
-def settings_used() -> dict[str, Any]:
-    """What the exports name as the settings and rates behind their figures."""
+def settings_used(*, access: Access) -> dict[str, Any]:
+    """What the exports name as the settings and rates behind their figures; the rates
+    (wages, fees, compensation) are economics, left out for those who see none."""
     settings = records.figure_settings_load()
-    return {"settings": settings.describe(), "rates": settings.rates}
+    used: dict[str, Any] = {"settings": settings.describe()}
+    if access.sees_economics:
+        used["rates"] = settings.rates
+    return used
 
 
 def figure(
@@ -398,14 +403,39 @@ def cumulative_series(days: pl.DataFrame, *, as_of: dt.date, granted: float) -> 
     return pl.DataFrame(rows, schema={"date": pl.Date, "kind": pl.String, "hours": pl.Float64})
 
 
-ECONOMIC_COLUMNS = {
-    "result",
-    "cost_per_hour",
-    "revenue_per_hour",
-    "unused_cost",
-    "result_ytd",
-    "sick_pay_cost",
-}
+# Economics (results, costs, revenue in kronor) are not for every role: a column is economics
+# by its name, so a table that gains a cost column hides it from the coordinator unasked.
+_ECONOMIC_NAME = re.compile(r"(?:^|_)(?:cost|revenue|result|sek)(?:_|$)")
+
+
+def economic_column(name: str) -> bool:
+    """Whether a figure column is economics (``unused_cost``, ``result_ytd``, ...)."""
+    return _ECONOMIC_NAME.search(name) is not None
+
+
+def columns_seen(*, access: Access, columns: Iterable[str]) -> list[str]:
+    """The columns of a table this user sees: without economics for the coordinator."""
+    return [c for c in columns if access.sees_economics or not economic_column(c)]
+
+
+def employees_visible(*, access: Access, employee_ids: Iterable[str]) -> set[str]:
+    """Of ``employee_ids``, those this user may see: for a unit manager the staff of her
+    units and staff who worked or are planned in her units' cases (whom her case pages show
+    too); for the roles of every unit, all of them."""
+    ids = set(employee_ids)
+    if access.unit_ids is None or not ids:
+        return ids
+    units = sorted(access.unit_ids)
+    home = m.Employee.objects.filter(employee_id__in=ids, unit__unit_id__in=units)
+    seen = set(home.values_list("employee_id", flat=True))
+    for model in (m.Worked, m.Shift):
+        rows = model.objects.filter(
+            employee__employee_id__in=ids - seen,
+            case__unit__unit_id__in=units,
+            replaced_by__isnull=True,
+        )
+        seen |= set(rows.values_list("employee__employee_id", flat=True).distinct())
+    return seen
 
 
 def unit_visible(*, access: Access, unit_id: str) -> None:

@@ -190,7 +190,7 @@ def xlsx_response(
 ) -> HttpResponse:
     """The tables as one workbook, a sheet each, exactly the rows on screen, with the
     settings and rates (``used``: ``{"settings": ..., "rates": RateSet}``) behind them."""
-    sheets = {(t.title or t.name)[:31]: t.export_frame() for t in tables}
+    sheets = [(t.title or t.name, t.export_frame()) for t in tables]
     used = used or {}
     rates = used.get("rates")
     body = to_xlsx(

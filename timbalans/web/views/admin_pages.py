@@ -22,7 +22,12 @@ from timbalans.records.rates import rate_update
 from timbalans.records.selectors import figure_settings_load, import_batch_list
 from timbalans.records.services import UndoRefused, import_batch_undo, setting_update
 from timbalans.web.access import client_ip, page
-from timbalans.web.jobs import import_job_apply, import_job_create
+from timbalans.web.jobs import (
+    import_job_apply,
+    import_job_create,
+    import_job_get,
+    jobs_fail_gone,
+)
 from timbalans.web.models import ImportJob
 from timbalans.web.views.common import render_page
 
@@ -52,6 +57,7 @@ def imports(request: HttpRequest, access: Access) -> HttpResponse:
             messages.error(request, str(e))
             return redirect("web:imports")
         return redirect("web:import_job", job.pk)
+    jobs_fail_gone()
     batches = import_batch_list()
     newest = next((b for b in batches if b.status == "applied"), None)
     return render_page(
@@ -75,6 +81,7 @@ def import_job(request: HttpRequest, access: Access, job_id: int) -> HttpRespons
     if request.method == "POST":
         import_job_apply(job=job, user=request.user)
         return redirect("web:import_job", job.pk)
+    job = import_job_get(job_id=job.pk)
     template = (
         "web/_import_job.html" if request.headers.get("HX-Request") else "web/import_job.html"
     )

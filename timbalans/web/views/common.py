@@ -75,7 +75,7 @@ def table_or_xlsx(
 ) -> HttpResponse:
     """The page, or with ``?format=xlsx`` its tables as a workbook (the same rows)."""
     if wants_xlsx(request):
-        return xlsx_response(tables, filename=filename, used=selectors.settings_used())
+        return xlsx_response(tables, filename=filename, used=selectors.settings_used(access=access))
     return render_page(request, access, template, context, filters=filters, active=active)
 
 

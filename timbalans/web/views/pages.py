@@ -84,9 +84,7 @@ def cases(request: HttpRequest, access: Access) -> HttpResponse:
     status = request.GET.get("status", "")
     frame = selectors.case_list(access=access, filters=filters, status=status)
     sort, desc = sort_param(request, "")
-    columns = list(selectors.CASE_LIST_COLUMNS)
-    if not access.sees_economics:
-        columns = [c for c in columns if c not in selectors.ECONOMIC_COLUMNS]
+    columns = selectors.columns_seen(access=access, columns=selectors.CASE_LIST_COLUMNS)
     table = Table(
         name="arenden",
         title="Ärenden",
@@ -231,9 +229,7 @@ def units(request: HttpRequest, access: Access) -> HttpResponse:
     filters = Filters.from_request(request)
     frame = selectors.unit_summary(access=access, filters=filters)
     sort, desc = sort_param(request, "")
-    columns = list(selectors.UNIT_SUMMARY_COLUMNS)
-    if not access.sees_economics:
-        columns = [c for c in columns if c not in selectors.ECONOMIC_COLUMNS]
+    columns = selectors.columns_seen(access=access, columns=selectors.UNIT_SUMMARY_COLUMNS)
     table = Table(
         name="enheter",
         title="Enheter",
@@ -261,9 +257,9 @@ def unit(request: HttpRequest, access: Access, unit_id: str) -> HttpResponse:
     filters = Filters.from_request(request).with_unit(unit_id)
     selectors.unit_visible(access=access, unit_id=unit_id)
     frame = selectors.case_list(access=access, filters=filters)
-    columns = [c for c in selectors.CASE_LIST_COLUMNS if c != "unit_id"]
-    if not access.sees_economics:
-        columns = [c for c in columns if c not in selectors.ECONOMIC_COLUMNS]
+    columns = selectors.columns_seen(
+        access=access, columns=[c for c in selectors.CASE_LIST_COLUMNS if c != "unit_id"]
+    )
     sort, desc = sort_param(request, "")
     cases_table = Table(
         name="arenden",
@@ -280,7 +276,7 @@ def unit(request: HttpRequest, access: Access, unit_id: str) -> HttpResponse:
         name="manader",
         title=f"Månader {unit_id}",
         frame=months,
-        columns=months.columns,
+        columns=selectors.columns_seen(access=access, columns=months.columns),
         labels=selectors.UNIT_SUMMARY_LABELS,
     )
     return table_or_xlsx(
@@ -321,7 +317,7 @@ def _monthly_page(
         name=name,
         title=title,
         frame=frame.sort(["unit_id", "month"]),
-        columns=columns,
+        columns=selectors.columns_seen(access=access, columns=columns),
         links={"unit_id": _unit_link(filters)},
         sort=sort,
         descending=desc,
@@ -440,8 +436,6 @@ def overtime(request: HttpRequest, access: Access) -> HttpResponse:
         "goal_change_pct",
         "on_track",
     ]
-    if not access.sees_economics:
-        columns = [c for c in columns if not c.endswith("_cost")]
     return _monthly_page(
         request,
         access,
@@ -537,7 +531,7 @@ def absence(request: HttpRequest, access: Access) -> HttpResponse:
             "replacement_ordinary_hours",
             "replacement_hourly_hours",
             "replacement_overtime_hours",
-            *(["sick_pay_cost"] if access.sees_economics else []),
+            "sick_pay_cost",
         ],
         chart_of_frame=spec,
         active="web:absence",

@@ -23,9 +23,9 @@ from timbalans.records.staffing import (
 from timbalans.staffing.instance import CaseRule, Config
 from timbalans.web.access import page
 from timbalans.web.filters import Filters
-from timbalans.web.jobs import staffing_run_start
+from timbalans.web.jobs import jobs_fail_gone, staffing_run_start
 from timbalans.web.models import CaseStaffingRule, StaffingRun
-from timbalans.web.selectors import unit_scope
+from timbalans.web.selectors import employees_visible, unit_scope
 from timbalans.web.views.common import render_page
 
 HORIZON_DAYS = 14
@@ -83,9 +83,13 @@ def _horizon(filters: Filters) -> tuple[dt.date, dt.date]:
 
 
 def _names(access: Access, ids: set[str]) -> dict[str, str]:
+    """Names of the staff a page shows, of those the user may see by name."""
     if not access.sees_employee_names or not ids:
         return {}
-    return dict(m.Employee.objects.filter(employee_id__in=ids).values_list("employee_id", "name"))
+    visible = employees_visible(access=access, employee_ids=ids)
+    return dict(
+        m.Employee.objects.filter(employee_id__in=visible).values_list("employee_id", "name")
+    )
 
 
 @page(_may_staff)
@@ -104,6 +108,7 @@ def open_shifts(request: HttpRequest, access: Access) -> HttpResponse:
         )
         return redirect("web:staffing_run", run.pk)
     shifts = staffing_open_shifts(first=first, last=last, units=units, as_of=filters.as_of)
+    jobs_fail_gone()
     runs = [r for r in StaffingRun.objects.all()[:20] if _run_visible(access, r)][:5]
     return render_page(
         request,
@@ -166,22 +171,36 @@ def shift(request: HttpRequest, access: Access, shift_id: str) -> HttpResponse:
     )
 
 
+def _run_staff(run: StaffingRun) -> set[str]:
+    """Everyone a run shows: the staff of both proposals and the absent of its shifts."""
+    result: dict[str, Any] | None = run.result
+    if not result:
+        return set()
+    ids = {s["absent_employee_id"] for s in result["shifts"] if s.get("absent_employee_id")}
+    for solution in ("proposal", "greedy"):
+        ids |= {a["employee_id"] for a in result[solution]["assignments"]}
+    return ids
+
+
 def _run_visible(access: Access, run: StaffingRun) -> bool:
+    """A unit manager sees a run of her own units whose staff are all hers to see: a run a
+    coordinator computed on the department's pool proposes staff of other units."""
     if access.unit_ids is None:
         return True
-    return bool(run.unit_ids) and set(run.unit_ids) <= set(access.unit_ids)
+    if not run.unit_ids or not set(run.unit_ids) <= set(access.unit_ids):
+        return False
+    staff = _run_staff(run)
+    return staff <= employees_visible(access=access, employee_ids=staff)
 
 
 @page(_may_staff)
 def run(request: HttpRequest, access: Access, run_id: int) -> HttpResponse:
+    jobs_fail_gone()
     staffing_run = get_object_or_404(StaffingRun, pk=run_id)
     if not _run_visible(access, staffing_run):
         raise Http404
     result: dict[str, Any] | None = staffing_run.result
-    ids: set[str] = set()
-    if result:
-        for solution in ("proposal", "greedy"):
-            ids |= {a["employee_id"] for a in result[solution]["assignments"]}
+    ids = _run_staff(staffing_run)
     template = (
         "web/_staffing_run.html" if request.headers.get("HX-Request") else "web/staffing_run.html"
     )
