@@ -40,6 +40,24 @@ def test_the_overview_lists_only_timbalans_commands_with_hyphenated_names():
     assert text.startswith("Användning: timbalans KOMMANDO [flaggor]")
 
 
+def test_every_option_of_every_command_has_a_help_text():
+    from django.core.management import get_commands, load_command_class
+
+    for name in OWN_COMMANDS:
+        module = name.replace("-", "_")
+        command = load_command_class(get_commands()[module], module)
+        parser = command.create_parser("timbalans", module)
+        parsers = [parser]
+        for action in parser._actions:
+            if action.choices and isinstance(action.choices, dict):
+                parsers += list(action.choices.values())  # sub-commands (staffing)
+        for p in parsers:
+            for action in p._actions:
+                if action.help == "==SUPPRESS==" or action.dest == "action":
+                    continue
+                assert action.help, f"{name}: {action.option_strings or action.dest} saknar hjälp"
+
+
 def test_a_bad_date_is_answered_in_swedish():
     with pytest.raises(CommandError) as err:
         call_command("figures", "hour-balance", "--as-of", "2026-13-01")

@@ -4,25 +4,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import IntegrityError
 
 from timbalans.accounts.access import ROLE_LABELS
 from timbalans.accounts.services import user_create
+from timbalans.command import Command as TimbalansCommand
 from timbalans.records.models import Unit
 
 NO_SUCH_UNIT = "Enheten {units} finns inte. Importera enheterna först; kända enheter: {known}."
 NO_SUCH_UNITS = "Enheterna {units} finns inte. Importera enheterna först; kända enheter: {known}."
 
 
-class Command(BaseCommand):
+class Command(TimbalansCommand):
     help = "Skapa en användare med roll och enheter."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("username")
-        parser.add_argument("--role", required=True, choices=list(ROLE_LABELS))
-        parser.add_argument("--unit", action="append", default=[], dest="units")
-        parser.add_argument("--password", default=None)
+        parser.add_argument("username", help="användarnamnet")
+        parser.add_argument(
+            "--role", required=True, choices=list(ROLE_LABELS), help="rollen (behörighet)"
+        )
+        parser.add_argument(
+            "--unit",
+            action="append",
+            default=[],
+            dest="units",
+            help="enhet som en enhetschef leder (kan upprepas)",
+        )
+        parser.add_argument(
+            "--password", default=None, help="lösenordet (utan: ett slumpat skrivs ut)"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         known = set(Unit.objects.values_list("unit_id", flat=True))

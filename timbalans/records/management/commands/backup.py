@@ -5,18 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from timbalans.command import Command as TimbalansCommand
 from timbalans.records.backup import BackupError, backup_write
 
 DONE = "Säkerhetskopian ({database}) finns i {path}."
 
 
-class Command(BaseCommand):
+class Command(TimbalansCommand):
     help = "Säkerhetskopiera databasen och datamappen till en ny mapp."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("out", type=Path)
+        parser.add_argument("out", type=Path, help="en ny mapp för säkerhetskopian")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:

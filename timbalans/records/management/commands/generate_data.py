@@ -2,27 +2,41 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from timbalans.command import Command as TimbalansCommand
+from timbalans.command import iso_date
 from timbalans.generator import generate
 from timbalans.generator.exchange import write_exchange
 
 
-class Command(BaseCommand):
+class Command(TimbalansCommand):
     help = "Skapa ett påhittat men realistiskt dataset i det kanoniska formatet."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("out", type=Path)
+        parser.add_argument("out", type=Path, help="mappen att skriva till")
         parser.add_argument(
-            "--scale", choices=["department", "municipality", "national"], default="department"
+            "--scale",
+            choices=["department", "municipality", "national"],
+            default="department",
+            help="storlek: en avdelning, en kommun eller hela landet (standard department)",
         )
-        parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--until", type=date.fromisoformat, default=None)
-        parser.add_argument("--format", choices=["csv", "parquet"], default=None)
+        parser.add_argument("--seed", type=int, default=1, help="slumpfrö (standard 1)")
+        parser.add_argument(
+            "--until",
+            type=iso_date,
+            default=None,
+            help="data till och med ÅÅÅÅ-MM-DD (standard: i dag)",
+        )
+        parser.add_argument(
+            "--format",
+            choices=["csv", "parquet"],
+            default=None,
+            help="filformat (standard: csv, parquet i nationell skala)",
+        )
         parser.add_argument(
             "--exchange",
             action="store_true",

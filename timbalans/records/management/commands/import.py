@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from tqdm import tqdm
 
+from timbalans.command import Command as TimbalansCommand
 from timbalans.ingest import messages as msg
 from timbalans.ingest.profiles import profile_from_file
 from timbalans.ingest.schema import TIME_TABLES
@@ -17,13 +18,13 @@ from timbalans.records.services import import_batch_apply, import_dataset_valida
 PROFILE_USED = "  mappningsprofil {name} ({source}, sha256 {sha256}): {files_text}"
 
 
-class Command(BaseCommand):
+class Command(TimbalansCommand):
     help = "Importera ett kanoniskt dataset (mapp, .zip eller fil). Allt eller inget."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", type=Path)
+        parser.add_argument("path", type=Path, help="mapp, .zip eller fil")
         parser.add_argument("--dry-run", action="store_true", help="validera, spara ingenting")
-        parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument("--no-progress", action="store_true", help="skriv inte ut förloppet")
         parser.add_argument(
             "--profile",
             action="append",

@@ -6,18 +6,19 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from timbalans.command import Command as TimbalansCommand
 from timbalans.records.backup import BackupError, backup_restore
 
 DONE = "Återställde säkerhetskopian från {made} ({database})."
 
 
-class Command(BaseCommand):
+class Command(TimbalansCommand):
     help = "Återställ en säkerhetskopia (från timbalans backup) i en ny eller stoppad installation."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("source", type=Path)
+        parser.add_argument("source", type=Path, help="mappen med säkerhetskopian")
         parser.add_argument(
             "--replace", action="store_true", help="ersätt en databas som redan har tabeller"
         )
