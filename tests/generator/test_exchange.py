@@ -56,6 +56,7 @@ def test_generate_data_exchange_writes_the_exchange_files_beside_the_canonical_o
     call_command("generate_data", str(out), "--until", "2025-03-31", "--exchange")
     assert sorted(p.name for p in out.iterdir()) == [
         "accounts.csv",
+        "budget.csv",
         "cases.csv",
         "decisions.csv",
         "employees.csv",

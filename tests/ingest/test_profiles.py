@@ -320,7 +320,7 @@ def test_a_missing_required_column_an_unknown_key_and_a_bad_table_are_all_listed
         + msg.PROFILE_UNKNOWN_TABLE.format(
             value="pass",
             tables="units, cases, decisions, employees, employments, shifts, worked, "
-            "absences, ledger, accounts, fk_reports",
+            "absences, ledger, accounts, fk_reports, budget",
         )
     ]
 
