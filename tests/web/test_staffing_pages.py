@@ -9,7 +9,7 @@ from tests.web.conftest import ABSENCES, AS_OF, SHIFTS
 from timbalans.accounts.models import AuditEvent
 from timbalans.records.models import Shift
 from timbalans.records.services import import_batch_apply, import_dataset_validate
-from timbalans.web.models import StaffingRun
+from timbalans.rostering.models import StaffingRun
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def test_the_batch_proposal_runs_in_the_background_and_shows_its_saving(
 
 
 def test_a_case_set_to_known_assistants_only_excludes_strangers(imported, as_user):
-    from timbalans.web.models import CaseStaffingRule
+    from timbalans.rostering.models import CaseStaffingRule
 
     client = as_user("samordnare")
     response = client.post(
