@@ -27,7 +27,7 @@ from django.utils import timezone
 from timbalans.figures.frames import Frames
 from timbalans.records import models as m
 from timbalans.records.selectors import figure_settings_load, frames_load
-from timbalans.rostering.models import CaseStaffingRule
+from timbalans.rostering.models import CaseStaffingRule, StaffingRun
 from timbalans.staffing.candidates import instance_from_frames
 from timbalans.staffing.fill import Fill, fill
 from timbalans.staffing.instance import CaseRule, Config, Instance, OpenShift, Pool
@@ -68,6 +68,11 @@ def staffing_config_load(
 def staffing_rule_get(*, case_id: str) -> CaseStaffingRule | None:
     """A case's stored continuity rule, if it has one."""
     return CaseStaffingRule.objects.filter(case_id=case_id).first()
+
+
+def staffing_runs_recent(*, limit: int) -> list[StaffingRun]:
+    """The newest batch proposals, newest first (the page keeps those the user may see)."""
+    return list(StaffingRun.objects.order_by("-pk")[:limit])
 
 
 def staffing_as_of(as_of: dt.date | None) -> dt.date:
@@ -195,4 +200,5 @@ __all__ = [
     "staffing_instance",
     "staffing_open_shifts",
     "staffing_rule_get",
+    "staffing_runs_recent",
 ]
