@@ -166,3 +166,16 @@ def test_the_merkostnad_of_a_candidate_is_shown_to_everyone_who_staffs(
     # the department's economics (docs/design.md, security).
     html = as_user(role).get("/bemanning/pass/S3/", {"as_of": AS_OF}).content.decode()
     assert '<th scope="col" class="num">Merkostnad</th>' in html
+
+
+def test_a_shift_whose_assistant_is_absent_says_so(tmp_path, db, as_user):
+    # E1 is sick on 20 February, the day of S1: S1 is open because its assistant is absent.
+    absences = ABSENCES + "E1;2025-02-20;2025-02-20;sick;100;\n"
+    d = write_set(tmp_path / "set", absences=absences, shifts=SHIFTS)
+    import_batch_apply(dataset=import_dataset_validate(source=d), source=str(d))
+    client = as_user("samordnare")
+    listed = client.get("/bemanning/oppna-pass/", {"as_of": AS_OF}).content.decode()
+    assert '">S1</a></td><td>51470</td><td>81515</td>' in listed
+    assert "<td>Ordinarie frånvarande</td>" in listed
+    html = client.get("/bemanning/pass/S1/", {"as_of": AS_OF}).content.decode()
+    assert "2025-02-20 07:00 – 2025-02-20 16:00. Ordinarie frånvarande." in html

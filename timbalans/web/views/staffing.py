@@ -19,6 +19,7 @@ from timbalans.rostering.selectors import (
     staffing_config_load,
     staffing_open_shifts,
     staffing_rule_get,
+    staffing_runs_recent,
 )
 from timbalans.rostering.services import staffing_book, staffing_rule_save
 from timbalans.staffing.instance import Config, Pool
@@ -30,7 +31,7 @@ from timbalans.web.views.common import render_page
 
 HORIZON_DAYS = 14
 BOOKED = "{employee} är bokad på passet {id}."
-REASON_LABELS = {"unassigned": "Obemannat", "absent": "Ordinarie frånvarande"}
+REASON_LABELS = {"unassigned": "Obemannat", "absent_employee": "Ordinarie frånvarande"}
 
 
 def _may_staff(a: Access) -> bool:
@@ -97,7 +98,7 @@ def open_shifts(request: HttpRequest, access: Access) -> HttpResponse:
         return redirect("web:staffing_run", run.pk)
     shifts = staffing_open_shifts(first=first, last=last, units=units, as_of=filters.as_of)
     jobs_fail_gone()
-    runs = [r for r in StaffingRun.objects.all()[:20] if _run_visible(access, r)][:5]
+    runs = [r for r in staffing_runs_recent(limit=20) if _run_visible(access, r)][:5]
     return render_page(
         request,
         access,
