@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.staffing.data import ABSENCES, write_staffing_set
+from tests.rostering.data import ABSENCES, write_staffing_set
 from timbalans.records.services import import_batch_apply, import_dataset_validate
 from timbalans.rostering.models import CaseStaffingRule
 
