@@ -23,6 +23,7 @@ from timbalans.accounts.services import audit_log, user_create
 from timbalans.ingest.messages import UNDO_NOT_LATEST
 from timbalans.records.models import ImportBatch, Worked
 from timbalans.records.services import import_batch_apply, import_dataset_validate
+from timbalans.rostering.models import StaffingRun
 from timbalans.web import jobs
 from timbalans.web.jobs import (
     INTERRUPTED,
@@ -32,7 +33,7 @@ from timbalans.web.jobs import (
     import_job_get,
     jobs_fail_gone,
 )
-from timbalans.web.models import ImportJob, StaffingRun
+from timbalans.web.models import ImportJob
 from timbalans.web.processes import ProcessId, this_process
 from timbalans.web.views.auth import WRONG
 

@@ -9,7 +9,7 @@ from tests.web.conftest import ABSENCES, AS_OF, SHIFTS
 from timbalans.accounts.models import AuditEvent
 from timbalans.records.models import Shift
 from timbalans.records.services import import_batch_apply, import_dataset_validate
-from timbalans.web.models import StaffingRun
+from timbalans.rostering.models import CaseStaffingRule, StaffingRun
 
 pytestmark = pytest.mark.django_db
 
@@ -63,8 +63,6 @@ def test_the_batch_proposal_runs_in_the_background_and_shows_its_saving(
 
 
 def test_a_case_set_to_known_assistants_only_excludes_strangers(imported, as_user):
-    from timbalans.web.models import CaseStaffingRule
-
     client = as_user("samordnare")
     response = client.post(
         f"/bemanning/pass/S2/?as_of={AS_OF}",
@@ -78,6 +76,25 @@ def test_a_case_set_to_known_assistants_only_excludes_strangers(imported, as_use
     # E2 worked in 51357 on 2025-01-11, 41 days before the shift: known; E1 never did.
     assert 'value="E2"' in html
     assert 'value="E1"' not in html
+
+
+def test_the_batch_proposal_honours_a_cases_known_staff_rule(imported, as_user, settings):
+    settings.TIMBALANS_JOBS_INLINE = True
+    client = as_user("samordnare")
+
+    def proposed() -> list[tuple[str, str]]:
+        response = client.post(f"/bemanning/oppna-pass/?as_of={AS_OF}")
+        run = StaffingRun.objects.get(pk=response["Location"].split("/")[-2])
+        assert run.status == "done", run.error
+        return [(a["shift_id"], a["employee_id"]) for a in run.result["proposal"]["assignments"]]
+
+    # Unused contracted time makes E1 the cheapest, though E1 never worked in case 51357.
+    assert proposed() == [("S2", "E1")]
+    # E2 worked in 51357 on 2025-01-11, 41 days before the shift: known within 60 days.
+    CaseStaffingRule.objects.create(
+        case_id="51357", known_only=True, window_days=60, changed_by_name="samordnare"
+    )
+    assert proposed() == [("S2", "E2")]
 
 
 # An open shift in unit 81515 while its only employee, E1, works S1: on the department's pool
@@ -149,3 +166,16 @@ def test_the_merkostnad_of_a_candidate_is_shown_to_everyone_who_staffs(
     # the department's economics (docs/design.md, security).
     html = as_user(role).get("/bemanning/pass/S3/", {"as_of": AS_OF}).content.decode()
     assert '<th scope="col" class="num">Merkostnad</th>' in html
+
+
+def test_a_shift_whose_assistant_is_absent_says_so(tmp_path, db, as_user):
+    # E1 is sick on 20 February, the day of S1: S1 is open because its assistant is absent.
+    absences = ABSENCES + "E1;2025-02-20;2025-02-20;sick;100;\n"
+    d = write_set(tmp_path / "set", absences=absences, shifts=SHIFTS)
+    import_batch_apply(dataset=import_dataset_validate(source=d), source=str(d))
+    client = as_user("samordnare")
+    listed = client.get("/bemanning/oppna-pass/", {"as_of": AS_OF}).content.decode()
+    assert '">S1</a></td><td>51470</td><td>81515</td>' in listed
+    assert "<td>Ordinarie frånvarande</td>" in listed
+    html = client.get("/bemanning/pass/S1/", {"as_of": AS_OF}).content.decode()
+    assert "2025-02-20 07:00 – 2025-02-20 16:00. Ordinarie frånvarande." in html

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "timbalans.records",
     "timbalans.accounts",
+    "timbalans.rostering",
     "timbalans.web",
     "timbalans.plans",
     "timbalans.reports",

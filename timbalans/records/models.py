@@ -479,3 +479,17 @@ class RateChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} från {self.valid_from}: {self.old} -> {self.new}"
+
+
+class BackgroundWork(models.Model):
+    """The process a background job runs in (``web.processes``): a job whose process is
+    gone is failed, and only such a job. Here, below every app with such jobs (web's import
+    jobs, rostering's staffing runs), so none of them imports another for it."""
+
+    worker_host = models.CharField(max_length=255, blank=True)
+    worker_boot_id = models.CharField(max_length=64, blank=True)
+    worker_pid = models.PositiveIntegerField(null=True, blank=True)
+    worker_started = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        abstract = True

@@ -12,6 +12,7 @@ process is gone is marked failed when a page or a new job looks, and only such a
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import shutil
@@ -33,8 +34,12 @@ from timbalans.ingest.read import size_text
 from timbalans.ingest.schema import TIME_TABLES
 from timbalans.ingest.validate import Dataset
 from timbalans.records.mapping_profiles import profile_of_version
+from timbalans.records.models import BackgroundWork
 from timbalans.records.services import ImportRejected, import_batch_apply, import_dataset_validate
-from timbalans.web.models import BackgroundWork, ImportJob, StaffingRun
+from timbalans.rostering.models import StaffingRun
+from timbalans.rostering.services import staffing_run_compute, staffing_run_create
+from timbalans.staffing.instance import Pool
+from timbalans.web.models import ImportJob
 from timbalans.web.processes import ProcessId, process_gone, this_process
 from timbalans.web.upload_limits import UPLOAD_TOO_BIG
 
@@ -319,15 +324,15 @@ def jobs_fail_gone() -> int:
     return failed
 
 
-def _start(fn: Callable[..., None], *args: Any) -> None:
+def _start(fn: Callable[..., None], *args: Any, **kwargs: Any) -> None:
     if getattr(settings, "TIMBALANS_JOBS_INLINE", False):
-        fn(*args)
+        fn(*args, **kwargs)
         return
 
     def run() -> None:
         close_old_connections()
         try:
-            fn(*args)
+            fn(*args, **kwargs)
         finally:
             connection.close()
 
@@ -336,40 +341,13 @@ def _start(fn: Callable[..., None], *args: Any) -> None:
 
 
 def staffing_run_start(
-    *, user: Any, unit_ids: list[str], first: Any, last: Any, as_of: Any, pool: str
-) -> Any:
-    """Start a batch proposal for the open shifts of ``unit_ids`` in ``first``..``last``."""
+    *, user: Any, unit_ids: list[str], first: dt.date, last: dt.date, as_of: dt.date, pool: Pool
+) -> StaffingRun:
+    """Start a batch proposal for the open shifts of ``unit_ids`` in ``first``..``last``: the
+    run and its work are rostering's, the thread is this module's."""
     jobs_fail_gone()
-    run = StaffingRun.objects.create(
-        created_by_name=user.get_username(),
-        unit_ids=unit_ids,
-        first=first,
-        last=last,
-        as_of=as_of,
-        **_worker(),
+    run = staffing_run_create(
+        user=user, unit_ids=unit_ids, first=first, last=last, as_of=as_of, worker=_worker()
     )
-    _start(_staffing_fill, run.pk, pool)
+    _start(staffing_run_compute, run_id=run.pk, pool=pool)
     return run
-
-
-def _staffing_fill(run_id: int, pool: str) -> None:
-    from timbalans.records.staffing import staffing_fill
-    from timbalans.staffing.instance import Config
-
-    run = StaffingRun.objects.get(pk=run_id)
-    try:
-        result = staffing_fill(
-            first=run.first,
-            last=run.last,
-            units=set(run.unit_ids) or None,
-            as_of=run.as_of,
-            config=Config(pool=pool),  # type: ignore[arg-type]
-        )
-    except Exception as e:
-        log.exception("staffing run %s", run_id)
-        run.status, run.error = StaffingRun.Status.FAILED, str(e)
-        run.save()
-        return
-    run.status = StaffingRun.Status.DONE
-    run.result = result.model_dump(mode="json")
-    run.save()

@@ -11,40 +11,40 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
 from timbalans.accounts.access import Access
-from timbalans.accounts.models import AuditEvent
-from timbalans.accounts.services import audit_log
 from timbalans.records import models as m
-from timbalans.records.staffing import (
+from timbalans.rostering.models import StaffingRun
+from timbalans.rostering.selectors import (
     StaffingError,
-    staffing_book,
     staffing_candidates,
+    staffing_config_load,
     staffing_open_shifts,
+    staffing_rule_get,
+    staffing_runs_recent,
 )
-from timbalans.staffing.instance import CaseRule, Config
+from timbalans.rostering.services import staffing_book, staffing_rule_save
+from timbalans.staffing.instance import Config, Pool
 from timbalans.web.access import page
 from timbalans.web.filters import Filters
 from timbalans.web.jobs import jobs_fail_gone, staffing_run_start
-from timbalans.web.models import CaseStaffingRule, StaffingRun
 from timbalans.web.selectors import employees_visible, unit_scope
 from timbalans.web.views.common import render_page
 
 HORIZON_DAYS = 14
 BOOKED = "{employee} är bokad på passet {id}."
-REASON_LABELS = {"unassigned": "Obemannat", "absent": "Ordinarie frånvarande"}
+REASON_LABELS = {"unassigned": "Obemannat", "absent_employee": "Ordinarie frånvarande"}
 
 
 def _may_staff(a: Access) -> bool:
     return a.may_staff
 
 
+def _pool(access: Access) -> Pool:
+    """A unit manager proposes only their own units' staff; a coordinator the department."""
+    return "unit" if access.unit_ids is not None else "department"
+
+
 def _config(access: Access) -> Config:
-    """A unit manager proposes only their own units' staff; a coordinator the department.
-    Each case's continuity rule (only assistants known to the client) applies."""
-    rules = {
-        r.case_id: CaseRule(known_only=r.known_only, window_days=r.window_days)
-        for r in CaseStaffingRule.objects.all()
-    }
-    return Config(pool="unit" if access.unit_ids is not None else "department", cases=rules)
+    return staffing_config_load(pool=_pool(access))
 
 
 RULE_SAVED = "Kontinuitet för ärende {case}: {text}."
@@ -58,19 +58,8 @@ def _rule_post(request: HttpRequest, access: Access, case_id: str) -> None:
         return
     known_only = request.POST.get("known_only") == "on"
     window = int(raw) if raw else None
-    CaseStaffingRule.objects.update_or_create(
-        case_id=case_id,
-        defaults={
-            "known_only": known_only,
-            "window_days": window,
-            "changed_by_name": request.user.get_username(),
-        },
-    )
-    audit_log(
-        user=request.user,
-        action=AuditEvent.Action.SETTING,
-        target=f"kontinuitet ärende {case_id}",
-        detail={"known_only": known_only, "window_days": window},
+    staffing_rule_save(
+        case_id=case_id, known_only=known_only, window_days=window, user=request.user
     )
     text = "endast kända assistenter" if known_only else "alla assistenter"
     messages.success(request, RULE_SAVED.format(case=case_id, text=text))
@@ -104,12 +93,12 @@ def open_shifts(request: HttpRequest, access: Access) -> HttpResponse:
             first=first,
             last=last,
             as_of=filters.as_of,
-            pool=_config(access).pool,
+            pool=_pool(access),
         )
         return redirect("web:staffing_run", run.pk)
     shifts = staffing_open_shifts(first=first, last=last, units=units, as_of=filters.as_of)
     jobs_fail_gone()
-    runs = [r for r in StaffingRun.objects.all()[:20] if _run_visible(access, r)][:5]
+    runs = [r for r in staffing_runs_recent(limit=20) if _run_visible(access, r)][:5]
     return render_page(
         request,
         access,
@@ -163,7 +152,7 @@ def shift(request: HttpRequest, access: Access, shift_id: str) -> HttpResponse:
             "ranking": ranking,
             "names": _names(access, ids),
             "reasons": REASON_LABELS,
-            "rule": CaseStaffingRule.objects.filter(case_id=ranking.shift.case_id).first(),
+            "rule": staffing_rule_get(case_id=ranking.shift.case_id),
             "default_window": config.continuity_days,
         },
         filters=filters,

@@ -8,7 +8,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from tests.rostering.data import ABSENCES, write_staffing_set
 from timbalans.records.services import import_batch_apply, import_dataset_validate
+from timbalans.rostering.models import CaseStaffingRule
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +121,75 @@ def test_fill_reads_canonical_files_with_data(staffing_dir):
         "Besparing mot prioritetsordningen: merkostnad 0 kr (–), "
         "med straff för nya för brukaren 0 kr (–)"
     ) in text
+
+
+# Case 51470 takes only assistants known to the client: E1 worked there in February, E2 never.
+@pytest.fixture
+def known_only_51470(db):
+    CaseStaffingRule.objects.create(case_id="51470", known_only=True, changed_by_name="test")
+
+
+def test_propose_excludes_a_stranger_where_the_case_takes_known_staff_only(
+    imported, known_only_51470
+):
+    data = json.loads(run("propose", "--shift", "P2", "--as-of", "2025-03-02", "--format", "json"))
+    assert [c["employee_id"] for c in data["candidates"]] == ["E1"]
+    assert [(e["employee_id"], e["rule"], e["reason"]) for e in data["excluded"]] == [
+        (
+            "E2",
+            "known_only",
+            "Ärendet tar bara emot assistenter som arbetat där de senaste 90 dagarna",
+        ),
+        ("E3", "absent", "Frånvarande under passet"),
+    ]
+
+
+@pytest.fixture
+def e1_sick_on_wednesday(tmp_path):
+    """E1 is sick on 5 March too: P2's only candidate is E2, new to the client."""
+    absences = ABSENCES + "E1;2025-03-05;2025-03-05;sick;100;\n"
+    source = write_staffing_set(tmp_path / "e1-sick", absences=absences)
+    import_batch_apply(dataset=import_dataset_validate(source=source), source="test")
+
+
+def _fill_assignments(*extra: str) -> tuple[list[tuple[str, str]], list[str]]:
+    data = json.loads(
+        run(
+            "fill",
+            "--unit",
+            "81515",
+            "--from",
+            "2025-03-03",
+            "--to",
+            "2025-03-09",
+            "--as-of",
+            "2025-03-02",
+            "--format",
+            "json",
+            "--time-limit",
+            "5",
+            *extra,
+        )
+    )
+    proposal = data["proposal"]
+    return sorted((a["shift_id"], a["employee_id"]) for a in proposal["assignments"]), proposal[
+        "unfilled"
+    ]
+
+
+def test_fill_gives_the_shift_to_a_stranger_where_the_case_has_no_rule(e1_sick_on_wednesday):
+    assert _fill_assignments() == ([("P1", "E1"), ("P2", "E2")], [])
+
+
+def test_fill_leaves_the_shift_open_where_the_case_takes_known_staff_only(
+    e1_sick_on_wednesday, known_only_51470
+):
+    assert _fill_assignments() == ([("P1", "E1")], ["P2"])
+
+
+def test_a_config_files_own_case_rule_wins_over_the_stored_one(
+    e1_sick_on_wednesday, known_only_51470, tmp_path
+):
+    config = tmp_path / "bemanning.json"
+    config.write_text(json.dumps({"cases": {"51470": {"known_only": False}}}), encoding="utf-8")
+    assert _fill_assignments("--config", str(config)) == ([("P1", "E1"), ("P2", "E2")], [])

@@ -4,6 +4,10 @@
 excluded with the rule that excludes each. ``fill``: the CP-SAT proposal for the open shifts of
 a horizon next to the greedy baseline (priority order, first fit), with the saving and the
 optimality gap. Both read the database, or canonical files with ``--data DIR``.
+
+From the database the settings are ``rostering.selectors.staffing_config_load``'s, as on the
+coordinator's page: each case's stored continuity rule holds, under the ``--config`` file's
+own ``cases``. Canonical files have no stored rules: there only the file's settings hold.
 """
 
 from __future__ import annotations
@@ -89,7 +93,11 @@ class Command(TimbalansCommand):
         if options.get("time_limit") is not None:
             values["time_limit_s"] = options["time_limit"]
         try:
-            return Config(**values)
+            if options.get("data"):
+                return Config(**values)
+            from timbalans.rostering.selectors import staffing_config_load
+
+            return staffing_config_load(values=values)
         except ValueError as exc:
             raise CommandError(BAD_CONFIG.format(path=options.get("config"), error=exc)) from exc
 
@@ -110,11 +118,11 @@ class Command(TimbalansCommand):
                 shift_ids={options["shift"]},
             )
             if not instance.shifts:
-                from timbalans.records.staffing import SHIFT_NOT_OPEN
+                from timbalans.rostering.selectors import SHIFT_NOT_OPEN
 
                 raise CommandError(SHIFT_NOT_OPEN.format(id=options["shift"], as_of=as_of))
             return rank_shift(Prepared(instance, config), options["shift"])
-        from timbalans.records.staffing import StaffingError, staffing_candidates
+        from timbalans.rostering.selectors import StaffingError, staffing_candidates
 
         try:
             return staffing_candidates(
@@ -141,7 +149,7 @@ class Command(TimbalansCommand):
                 units=units,
             )
             return fill(instance, config)
-        from timbalans.records.staffing import StaffingError, staffing_fill
+        from timbalans.rostering.selectors import StaffingError, staffing_fill
 
         try:
             return staffing_fill(

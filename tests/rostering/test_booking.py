@@ -13,12 +13,12 @@ from timbalans.records.services import (
     import_batch_undo,
     import_dataset_validate,
 )
-from timbalans.records.staffing import (
+from timbalans.rostering.selectors import (
     StaffingError,
-    staffing_book,
     staffing_candidates,
     staffing_open_shifts,
 )
+from timbalans.rostering.services import staffing_book
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2025, 3, 2)

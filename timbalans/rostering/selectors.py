@@ -1,16 +1,15 @@
-"""Staffing proposals from the database, and booking a candidate on an open shift.
+"""Staffing's reads from the database, for the coordinator's page, the background proposal
+and the command line:
 
-Selectors (reads) for the coordinator page and the command line:
-
+* :func:`staffing_config_load`: the one place a ``Config`` is built from what is stored
+  (each case's continuity rule), so every path proposes under the same rules;
 * :func:`staffing_open_shifts`: the open shifts of some units in a horizon;
 * :func:`staffing_candidates`: one open shift's ranking (candidates with reasons, the
   excluded with the rule);
 * :func:`staffing_fill`: the CP-SAT proposal for a horizon next to the greedy baseline. It
   runs up to the time limit: call it from a background job, never inside a web request.
 
-Service (write): :func:`staffing_book` writes the booked shift as a row of the current data
-(a one-row batch that replaces the open row, so ``undo-import`` reverses it like any import)
-and records the booking in the audit trail. It checks the hard rules again first.
+The writes (booking, a case's rule, a background run) are in ``rostering.services``.
 
 The candidates come from ``Config.pool`` around the shifts' units (by default their
 department). ``units`` limits the shifts, not the pool: a caller showing a user only their
@@ -23,25 +22,21 @@ import datetime as dt
 import re
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from timbalans.figures.frames import Frames
 from timbalans.records import models as m
 from timbalans.records.selectors import figure_settings_load, frames_load
-from timbalans.records.services import data_writes_one, user_label
+from timbalans.rostering.models import CaseStaffingRule, StaffingRun
 from timbalans.staffing.candidates import instance_from_frames
 from timbalans.staffing.fill import Fill, fill
-from timbalans.staffing.instance import Config, Instance, OpenShift
+from timbalans.staffing.instance import CaseRule, Config, Instance, OpenShift, Pool
 from timbalans.staffing.open_shifts import open_shifts
 from timbalans.staffing.prepared import Prepared
 from timbalans.staffing.rank import Ranking, rank_shift
 
 SHIFT_NOT_OPEN = "Passet {id} är inte ett öppet pass efter {as_of}."
 UNKNOWN_UNIT = "Enheten {unit} finns inte."
-NOT_A_CANDIDATE = "{employee} är inte kandidat för passet {id}."
-EXCLUDED = "{employee} kan inte ta passet {id}: {reason}."
-BOOKED_SOURCE = "bemanning: pass {id} bokat på {employee} ({tier})"
 
 _SYNTHETIC = re.compile(r"^(?P<case>.+)-(?P<stamp>\d{12})(?:-\d+)?$")
 
@@ -50,7 +45,38 @@ class StaffingError(Exception):
     """A request the staffing functions refuse; the message says why, in Swedish."""
 
 
-def _as_of(as_of: dt.date | None) -> dt.date:
+def staffing_config_load(
+    *, pool: Pool | None = None, values: dict[str, Any] | None = None
+) -> Config:
+    """The staffing ``Config`` with each case's stored continuity rule (``CaseStaffingRule``).
+
+    ``values`` are settings given by the caller (the command's ``--config`` file and
+    ``--time-limit``); a case the values set in ``cases`` keeps that rule over the stored one,
+    as the caller asked for it. ``pool`` (the user's reach on the page) wins over the values.
+    Raises ``ValueError`` (pydantic's) for values that are not a valid ``Config``."""
+    values = dict(values or {})
+    stored = {
+        r.case_id: CaseRule(known_only=r.known_only, window_days=r.window_days)
+        for r in CaseStaffingRule.objects.all()
+    }
+    values["cases"] = {**stored, **values.get("cases", {})}
+    if pool is not None:
+        values["pool"] = pool
+    return Config(**values)
+
+
+def staffing_rule_get(*, case_id: str) -> CaseStaffingRule | None:
+    """A case's stored continuity rule, if it has one."""
+    return CaseStaffingRule.objects.filter(case_id=case_id).first()
+
+
+def staffing_runs_recent(*, limit: int) -> list[StaffingRun]:
+    """The newest batch proposals, newest first (the page keeps those the user may see)."""
+    return list(StaffingRun.objects.order_by("-pk")[:limit])
+
+
+def staffing_as_of(as_of: dt.date | None) -> dt.date:
+    """D: the day given, or today."""
     return as_of if as_of is not None else timezone.localdate()
 
 
@@ -84,7 +110,7 @@ def staffing_open_shifts(
     frames = frames_load(units=units)
     return open_shifts(
         frames,
-        as_of=_as_of(as_of),
+        as_of=staffing_as_of(as_of),
         settings=figure_settings_load(),
         first=first,
         last=last,
@@ -113,8 +139,8 @@ def staffing_instance(
     *, shift_id: str, as_of: dt.date | None = None, config: Config | None = None
 ) -> Instance:
     """The one-shift instance behind :func:`staffing_candidates`."""
-    config = config or Config()
-    day = _as_of(as_of)
+    config = config or staffing_config_load()
+    day = staffing_as_of(as_of)
     unit = _unit_of_shift(shift_id)
     if unit is None:
         raise StaffingError(SHIFT_NOT_OPEN.format(id=shift_id, as_of=day.isoformat()))
@@ -135,7 +161,7 @@ def staffing_candidates(
     *, shift_id: str, as_of: dt.date | None = None, config: Config | None = None
 ) -> Ranking:
     """One open shift's candidates in the priority order with reasons, and the excluded."""
-    config = config or Config()
+    config = config or staffing_config_load()
     instance = staffing_instance(shift_id=shift_id, as_of=as_of, config=config)
     return rank_shift(Prepared(instance, config), shift_id)
 
@@ -151,8 +177,8 @@ def staffing_fill(
     """The CP-SAT proposal for the open shifts of ``units`` in ``first``..``last`` (after D),
     the greedy baseline on the same shifts, the saving and the check. Slow: run it off the
     request."""
-    config = config or Config()
-    day = _as_of(as_of)
+    config = config or staffing_config_load()
+    day = staffing_as_of(as_of)
     instance = instance_from_frames(
         _frames(units, config),
         as_of=day,
@@ -165,94 +191,14 @@ def staffing_fill(
     return fill(instance, config)
 
 
-@transaction.atomic
-def staffing_book(
-    *,
-    shift_id: str,
-    employee_id: str,
-    user: Any = None,
-    as_of: dt.date | None = None,
-    config: Config | None = None,
-) -> m.Shift:
-    """Book ``employee_id`` on the open shift ``shift_id``: the rules are checked again, the
-    open row is replaced by a booked one in a new batch, and the booking is audited."""
-    from timbalans.accounts.models import AuditEvent
-    from timbalans.accounts.services import audit_log
-
-    data_writes_one()
-    ranking = staffing_candidates(shift_id=shift_id, as_of=as_of, config=config)
-    chosen = next((c for c in ranking.candidates if c.employee_id == employee_id), None)
-    if chosen is None:
-        excluded = next((e for e in ranking.excluded if e.employee_id == employee_id), None)
-        if excluded is not None:
-            raise StaffingError(
-                EXCLUDED.format(employee=employee_id, id=shift_id, reason=excluded.reason)
-            )
-        raise StaffingError(NOT_A_CANDIDATE.format(employee=employee_id, id=shift_id))
-    shift = ranking.shift
-    rows = m.Shift.objects.select_for_update().filter(
-        case__case_id=shift.case_id,
-        start=shift.start,
-        end=shift.end,
-        replaced_by__isnull=True,
-    )
-    rows = (
-        rows.filter(employee__employee_id=shift.absent_employee_id)
-        if shift.absent_employee_id
-        else rows.filter(employee__isnull=True)
-    )
-    if shift.shift_id:
-        rows = rows.filter(shift_id=shift.shift_id)
-    row = rows.order_by("pk").first()
-    if row is None:  # changed since it was read
-        raise StaffingError(SHIFT_NOT_OPEN.format(id=shift_id, as_of=_as_of(as_of).isoformat()))
-    employee = m.Employee.objects.get(employee_id=employee_id)
-    batch = m.ImportBatch.objects.create(
-        created_by=user if getattr(user, "is_authenticated", False) else None,
-        created_by_name=user_label(user),
-        source=BOOKED_SOURCE.format(id=shift_id, employee=employee_id, tier=chosen.tier_label),
-        files=[],
-        rows={"shifts": 1},
-        replaced={"shifts": 1},
-        changed={},
-    )
-    row.replaced_by = batch
-    row.save(update_fields=["replaced_by"])
-    booked = m.Shift.objects.create(
-        batch=batch,
-        month=row.month,
-        shift_id=row.shift_id,
-        case=row.case,
-        employee=employee,
-        start=row.start,
-        end=row.end,
-        break_minutes=row.break_minutes,
-        kind=row.kind,
-    )
-    audit_log(
-        user=user,
-        action=AuditEvent.Action.BOOKING,
-        target=f"pass {shift_id}",
-        detail={
-            "employee_id": employee_id,
-            "case_id": shift.case_id,
-            "start": shift.start.isoformat(),
-            "end": shift.end.isoformat(),
-            "reason": shift.reason,
-            "absent_employee_id": shift.absent_employee_id,
-            "tier": chosen.tier,
-            "cost_sek": chosen.cost_sek,
-            "batch": batch.pk,
-        },
-    )
-    return booked
-
-
 __all__ = [
     "StaffingError",
-    "staffing_book",
+    "staffing_as_of",
     "staffing_candidates",
+    "staffing_config_load",
     "staffing_fill",
     "staffing_instance",
     "staffing_open_shifts",
+    "staffing_rule_get",
+    "staffing_runs_recent",
 ]

@@ -19,14 +19,15 @@ SHIFTS = (
     "P3;51470;E3;2025-03-04 06:00;2025-03-04 14:00;0;assistance\n"
     "P4;51357;E2;2025-03-04 07:00;2025-03-04 15:00;0;assistance\n"
 )
+ABSENCES = "employee_id;start;end;type;extent_percent;hours\nE3;2025-03-05;2025-03-05;sick;100;\n"
 
 
-def write_staffing_set(directory: Path) -> Path:
+def write_staffing_set(directory: Path, absences: str = ABSENCES) -> Path:
     return write_set(
         directory,
         employees=BASE["employees"] + "E3;Cilla Ek;81515\n",
         employments=BASE["employments"]
         + "E3;monthly_permanent;100;40;32000;;2024-01-01;;ordinary\n",
         shifts=SHIFTS,
-        absences="employee_id;start;end;type;extent_percent;hours\nE3;2025-03-05;2025-03-05;sick;100;\n",
+        absences=absences,
     )
