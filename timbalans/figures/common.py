@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import polars as pl
 
@@ -92,6 +93,22 @@ def hourly_cost_basis() -> pl.Expr:
 def pct(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
     """100 × n / d, null when d is 0 or null."""
     return pl.when(denominator != 0).then(100 * numerator / denominator).otherwise(None)
+
+
+def taken_up_to(amount: str | pl.Expr, cap: str | pl.Expr, *, over: Sequence[str]) -> pl.Expr:
+    """Expression: the part of each row's ``amount`` that still fits under ``cap``.
+
+    The rows of a group ``over`` take from ``cap`` in frame order (the caller sorts): a row
+    gets what is left of the cap after the rows before it, at most its own amount, never less
+    than 0. ``amount`` is not negative; a null ``cap`` is no cap. What is left over
+    (``amount`` − taken) is the part beyond the cap.
+    """
+    a = pl.col(amount) if isinstance(amount, str) else amount
+    c = pl.col(cap) if isinstance(cap, str) else cap
+    before = a.cum_sum().shift(1, fill_value=0.0).over(list(over))
+    # An uncapped row gets exactly its amount (no cum-sum rounding), so "nothing beyond the
+    # cap" stays an exact comparison for the callers.
+    return pl.min_horizontal((c - before).clip(lower_bound=0.0), a)
 
 
 def period_pieces(

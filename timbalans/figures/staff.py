@@ -68,6 +68,7 @@ from timbalans.figures.common import (
     month_first_last,
     planned_pieces,
     split_months_fast,
+    taken_up_to,
 )
 from timbalans.figures.frames import Frames
 from timbalans.figures.settings import FigureSettings
@@ -710,13 +711,9 @@ def concurrent_split(frames: Frames, pieces: pl.DataFrame) -> pl.DataFrame:
         candidates.join(planned, on=["employee_id", "date"], how="left")
         .sort("employee_id", "date", "start")
         .with_columns(
-            pl.col("hours").cum_sum().over("employee_id", "date").alias("__cum"),
             share.alias("__share"),
         )
-        .with_columns(
-            (pl.col("__share") - (pl.col("__cum") - pl.col("hours"))).clip(0.0, None).alias("__m")
-        )
-        .with_columns(pl.min_horizontal("__m", "hours").alias("__m"))
+        .with_columns(taken_up_to("hours", "__share", over=["employee_id", "date"]).alias("__m"))
         .filter(pl.col("__m") < pl.col("hours"))
         .select(key, "__m", "h_wage", "h_structural")
     )
