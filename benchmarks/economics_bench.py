@@ -37,7 +37,8 @@ if mode == "files":
     from timbalans.figures.settings import load_settings
     frames = frames_from_files(data); settings = load_settings()
 else:
-    from timbalans.records.selectors import figure_settings_load, frames_load
+    from timbalans.records.frames import frames_load
+    from timbalans.records.selectors import figure_settings_load
     frames = frames_load(); settings = figure_settings_load()
 load = time.perf_counter() - t0
 req = FigureRequest.make(as_of, settings=settings)

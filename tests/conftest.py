@@ -20,7 +20,7 @@ def dataset_dir(tmp_path):
 def _figure_cache_empty():
     """Each test starts with an empty figure cache: test databases reuse what a real one never
     does (numbering that starts over, rows written without an import)."""
-    from timbalans.records.selectors import figure_cache_clear
+    from timbalans.records.figure_cache import figure_cache_clear
 
     figure_cache_clear()
     yield

@@ -10,11 +10,17 @@ from timbalans.core.intervals import (
     TIMESTAMP,
     TZ,
     ZONE,
+    cut_off_after,
+    local_date,
+    local_dates,
     midnight_after,
+    period_pieces,
     split_at,
     split_at_as_of,
+    split_at_days,
     split_at_months,
     split_at_periods,
+    split_months_fast,
     with_hours,
 )
 from timbalans.core.periods import add_months
@@ -370,6 +376,78 @@ def test_period_pieces_stay_inside_their_period(rows, month_steps):
     untagged = out.filter(pl.col("period_start").is_null())
     first = dt.datetime(starts[0].year, starts[0].month, 1, tzinfo=ZONE)
     assert (untagged["end"] <= first).all()
+
+
+# ------------------------------------------------------------------ fast paths = the general split
+
+_PIECE = ["id", "start", "end"]
+
+
+def _same_pieces(fast: pl.DataFrame, general: pl.DataFrame, extra: list[str]) -> None:
+    """The same pieces, whatever the row order, with the same hours, break and ``extra``."""
+    f = fast.sort(_PIECE)
+    g = general.sort(_PIECE)
+    assert f.select(*_PIECE, *extra).equals(g.select(*_PIECE, *extra))
+    for col in ("hours", "break_minutes"):
+        assert f[col].to_list() == pytest.approx(g[col].to_list(), abs=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(interval_rows)
+def test_the_fast_month_split_gives_the_pieces_of_split_at_months(rows):
+    df = _frame(rows)
+    _same_pieces(split_months_fast(df), split_at_months(df), ["month"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(interval_rows)
+def test_the_day_split_gives_the_pieces_of_split_at_every_local_midnight(rows):
+    df = _frame(rows)
+    midnights = pl.date_ranges(
+        local_date("start") + pl.duration(days=1),
+        local_date(pl.col("end") - pl.duration(microseconds=1)),
+        interval="1d",
+    )
+    general = split_at(df, midnights).with_columns(local_date("start").alias("date"))
+    _same_pieces(split_at_days(df), general, ["date"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(interval_rows, st.lists(st.integers(0, 40), min_size=1, max_size=6, unique=True))
+def test_period_pieces_are_the_tagged_pieces_of_split_at_periods(rows, month_steps):
+    df = _frame(rows).with_columns(case_id=pl.lit("A"))
+    starts = sorted(dt.date(2024 + m // 12, m % 12 + 1, 1) for m in month_steps)
+    ends = [s - dt.timedelta(days=1) for s in starts[1:]] + [dt.date(2028, 1, 1)]
+    periods = pl.DataFrame({"case_id": "A", "period_start": starts, "period_end": ends})
+    general = split_at_periods(df, periods).drop_nulls("period_start")
+    _same_pieces(period_pieces(df, periods), general, ["period_start", "period_end"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(interval_rows, st.integers(0, 3 * 366))
+def test_cutting_off_after_d_keeps_what_split_at_as_of_puts_before_it(rows, day):
+    df = _frame(rows)
+    as_of = dt.date(2024, 1, 1) + dt.timedelta(days=day)
+    general = split_at_as_of(df, as_of).filter(~pl.col("after_as_of"))
+    _same_pieces(with_hours(cut_off_after(df, midnight_after(as_of))), general, [])
+
+
+def test_local_dates_are_the_local_date_of_each_instant_with_nulls_kept():
+    instants = pl.Series(
+        "at",
+        [
+            dt.datetime(2025, 3, 29, 23, 30, tzinfo=dt.UTC),  # 00:30 local on the 30th
+            None,
+            dt.datetime(2025, 10, 25, 21, 59, tzinfo=dt.UTC),  # 23:59 local, summer time
+            dt.datetime(2025, 10, 26, 23, 0, tzinfo=dt.UTC),  # 00:00 local, winter time
+        ],
+    ).dt.convert_time_zone(TZ)
+    assert local_dates(instants).to_list() == [
+        D(2025, 3, 30),
+        None,
+        D(2025, 10, 25),
+        D(2025, 10, 27),
+    ]
 
 
 def test_an_hours_data_column_cannot_be_overwritten_by_elapsed_time():

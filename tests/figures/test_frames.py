@@ -8,7 +8,7 @@ from polars.testing import assert_frame_equal
 
 from tests.builders import write_set
 from timbalans.figures.frames import DataError, Frames, frames_from_files
-from timbalans.records.selectors import frames_load
+from timbalans.records.frames import frames_load
 from timbalans.records.services import import_batch_apply, import_dataset_validate
 
 ABSENCES = (
@@ -113,7 +113,7 @@ def test_frames_read_outside_a_transaction_are_the_same(tmp_path):
     connections of their own in one exported snapshot (``_read_raws``)."""
     from django.db import connection
 
-    from timbalans.records.selectors import _parallel_possible
+    from timbalans.records.frames import _parallel_possible
 
     d = write_set(tmp_path / "s", absences=ABSENCES, shifts=SHIFTS)
     import_batch_apply(dataset=import_dataset_validate(source=d), source=str(d))

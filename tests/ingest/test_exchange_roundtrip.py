@@ -23,7 +23,7 @@ from timbalans.figures.frames import Frames, frames_from_files
 from timbalans.figures.registry import FIGURE_NAMES, FigureRequest, figure_function
 from timbalans.ingest import messages as msg
 from timbalans.records import models as m
-from timbalans.records.selectors import frames_load
+from timbalans.records.frames import frames_load
 from timbalans.records.services import import_batch_apply, import_dataset_validate
 
 REQUEST = FigureRequest.make(

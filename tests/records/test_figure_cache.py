@@ -10,14 +10,10 @@ from django.contrib.contenttypes.models import ContentType
 
 from tests.builders import write_set
 from timbalans.figures.registry import FigureRequest
+from timbalans.records import frames as reader
 from timbalans.records import models as m
-from timbalans.records import selectors
-from timbalans.records.selectors import (
-    data_version_pinned,
-    figure_data_version,
-    figure_settings_load,
-    figure_table,
-)
+from timbalans.records.figure_cache import data_version_pinned, figure_data_version, figure_table
+from timbalans.records.selectors import figure_settings_load
 from timbalans.records.services import (
     import_batch_apply,
     import_batch_undo,
@@ -49,13 +45,13 @@ def worked(table, case):
 def counted_loads(monkeypatch):
     """How often the frames are read from the database."""
     calls = []
-    real = selectors._read_all
+    real = reader._read_all
 
     def counting():
         calls.append(1)
         return real()
 
-    monkeypatch.setattr(selectors, "_read_all", counting)
+    monkeypatch.setattr(reader, "_read_all", counting)
     return calls
 
 

@@ -465,7 +465,7 @@ def test_a_budget_is_replaced_per_month_and_cost_centre_and_undone(dataset_dir, 
 
 
 def test_an_open_ended_decision_is_stored_and_read_back(dataset_dir, tmp_path):
-    from timbalans.records.selectors import frames_load
+    from timbalans.records.frames import frames_load
 
     apply(dataset_dir)
     changed = write_set(

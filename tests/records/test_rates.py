@@ -97,7 +97,7 @@ def test_the_figures_command_names_the_rate_set_and_marks_examples(tmp_path, cap
 
 
 def test_a_rate_change_moves_the_figure_data_version():
-    from timbalans.records.selectors import figure_data_version
+    from timbalans.records.figure_cache import figure_data_version
 
     before = figure_data_version()
     rate_update(key="ob_weekend", valid_from=dt.date(2026, 4, 1), value=65, user_name="a")

@@ -17,8 +17,9 @@ from timbalans.figures.labels import column_label
 from timbalans.figures.registry import FigureRequest, figure_function
 from timbalans.plans import kpis
 from timbalans.plans import services as plan_services
+from timbalans.records.frames import frames_load
 from timbalans.records.models import Setting
-from timbalans.records.selectors import figure_settings_load, frames_load
+from timbalans.records.selectors import figure_settings_load
 from timbalans.reports import fmt
 from timbalans.reports import services as report_services
 from timbalans.reports.docx_writer import docx_tables

@@ -104,7 +104,12 @@ def midnight_after(day: dt.date) -> dt.datetime:
 
 def elapsed_hours(start: str = "start", end: str = "end") -> pl.Expr:
     """Expression: real elapsed hours between two instants (DST-aware)."""
-    return (pl.col(end) - pl.col(start)).dt.total_microseconds() / _US_PER_HOUR
+    return elapsed_hours_expr(pl.col(start), pl.col(end))
+
+
+def elapsed_hours_expr(start: pl.Expr, end: pl.Expr) -> pl.Expr:
+    """Expression: real elapsed hours between two instant expressions (DST-aware)."""
+    return (end - start).dt.total_microseconds() / _US_PER_HOUR
 
 
 def hours_expr(
@@ -158,6 +163,44 @@ def _as_timestamp(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
 # --------------------------------------------------------------------------- the split engine
 
 
+def _share_of(piece_start: pl.Expr, piece_end: pl.Expr, start: pl.Expr, end: pl.Expr) -> pl.Expr:
+    """Elapsed time of the piece as a share of the whole interval's (1 for an empty or unknown
+    interval, which is then its own single piece)."""
+    total = (end - start).dt.total_microseconds().cast(pl.Float64)
+    part = (piece_end - piece_start).dt.total_microseconds().cast(pl.Float64)
+    return pl.when(total > 0).then(part / total).otherwise(pl.lit(1.0))
+
+
+def _to_pieces(
+    frame: Frame,
+    piece_start: pl.Expr,
+    piece_end: pl.Expr,
+    *,
+    start: str,
+    end: str,
+    scaled: Sequence[str],
+    break_col: str | None,
+    hours_col: str | None,
+) -> Frame:
+    """Every row of ``frame`` made the piece ``[piece_start, piece_end)`` of its interval.
+
+    The one place where a piece is made, whatever found its bounds: the ``scaled`` columns
+    (the break, the ``proportional`` ones) get the piece's share of elapsed time, ``start``
+    and ``end`` become the piece's bounds, and ``hours_col`` (unless None) is recomputed from
+    them and the piece's break.
+    """
+    share = _share_of(pl.col(_PSTART), pl.col(_PEND), pl.col(start), pl.col(end))
+    out = (
+        frame.with_columns(piece_start.alias(_PSTART), piece_end.alias(_PEND))
+        .with_columns([(pl.col(c).cast(pl.Float64) * share).alias(c) for c in scaled])
+        .with_columns(pl.col(_PSTART).alias(start), pl.col(_PEND).alias(end))
+        .drop(_PSTART, _PEND)
+    )
+    if hours_col is not None:
+        out = out.with_columns(hours_expr(start, end, break_col).alias(hours_col))
+    return out
+
+
 def _apply_cuts(
     lf: pl.LazyFrame,
     cuts: pl.LazyFrame,
@@ -194,23 +237,25 @@ def _apply_cuts(
         .select(_ROW, _PSTART, _PEND)
     )
     # "left_right": the rows keep their order and the pieces of a row keep theirs (by time).
-    out = lf.join(pieces, on=_ROW, how="left", maintain_order="left_right")
-    total_us = (pl.col(end) - pl.col(start)).dt.total_microseconds()
-    piece_start = pl.coalesce(_PSTART, start)
-    piece_end = pl.coalesce(_PEND, end)
-    piece_us = (piece_end - piece_start).dt.total_microseconds()
-    share = (
-        pl.when(pl.col(_PSTART).is_null())
-        .then(pl.lit(1.0))
-        .otherwise(piece_us.cast(pl.Float64) / total_us.cast(pl.Float64))
+    # A row that is not cut has no piece bounds: it stays whole.
+    out = lf.join(
+        pieces.rename({_PSTART: "__tb_ps", _PEND: "__tb_pe"}),
+        on=_ROW,
+        how="left",
+        maintain_order="left_right",
     )
     scaled = [break_col, *proportional] if break_col is not None else list(proportional)
-    out = out.with_columns(
-        [(pl.col(c).cast(pl.Float64) * share).alias(c) for c in scaled]
-    ).with_columns(piece_start.alias(start), piece_end.alias(end))
-    return out.with_columns(hours_expr(start, end, break_col).alias(hours_col)).drop(
-        _ROW, _PSTART, _PEND
+    out = _to_pieces(
+        out,
+        pl.coalesce("__tb_ps", start),
+        pl.coalesce("__tb_pe", end),
+        start=start,
+        end=end,
+        scaled=scaled,
+        break_col=break_col,
+        hours_col=hours_col,
     )
+    return out.drop(_ROW, "__tb_ps", "__tb_pe")
 
 
 def _collect_like(frame: pl.DataFrame | pl.LazyFrame, lf: pl.LazyFrame):
@@ -526,20 +571,247 @@ def _tag_periods(frame: Frame, periods: pl.DataFrame, keys: list[str], start: st
     return _collect_like(frame, out)
 
 
+# --------------------------------------------------------------------------- fast paths
+#
+# The same pieces as the splits above, for the figures' big frames: most intervals lie inside
+# one day, one month or one period, so these find the few rows that are cut (by a binary
+# search among the midnights or month starts of the data's range, or by one equi-join with
+# non-overlapping periods) and make every piece with the same :func:`_to_pieces`. Rows come
+# out in another order than the input (said per function).
+
+
+def _midnights(days: list[dt.date]) -> pl.Series:
+    return pl.Series("at", days, pl.Date).cast(pl.Datetime("us")).dt.replace_time_zone(TZ)
+
+
+def _local_day(instant: object) -> dt.date:
+    assert isinstance(instant, dt.datetime)
+    return instant.astimezone(ZONE).date()
+
+
+def local_dates(instants: pl.Series) -> pl.Series:
+    """The local (Europe/Stockholm) date of each instant, null for null.
+
+    The same as :func:`local_date` (a time-zone conversion of every value), computed by a
+    binary search among the local midnights of the few hundred days the instants span.
+    """
+    if instants.null_count() == instants.len():
+        return pl.Series(instants.name, [None] * instants.len(), pl.Date)
+    first, last = _local_day(instants.min()), _local_day(instants.max())
+    n = (last - first).days + 1
+    midnights = _midnights([first + dt.timedelta(days=k) for k in range(n)])
+    index = midnights.search_sorted(instants, side="right").cast(pl.Int32) - 1
+    epoch_days = (first - dt.date(1970, 1, 1)).days
+    days = (index + epoch_days).cast(pl.Date).alias(instants.name)
+    return (
+        days
+        if not instants.has_nulls()
+        else pl.select(pl.when(instants.is_not_null()).then(days)).to_series()
+    )
+
+
+def _month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The first day of every month from ``first``'s to the one after ``last``'s."""
+    out = [first.replace(day=1)]
+    while out[-1] <= last:
+        d = out[-1]
+        out.append(dt.date(d.year + 1, 1, 1) if d.month == 12 else dt.date(d.year, d.month + 1, 1))
+    return out
+
+
+def split_months_fast(
+    frame: pl.DataFrame, *, break_col: str | None = "break_minutes"
+) -> pl.DataFrame:
+    """:func:`split_at_months` (pieces, ``hours``, ``month``), rows in another order.
+
+    The intervals inside one month get their month from a binary search among the month
+    starts; only the few that cross a month boundary go through the general split.
+    """
+    if frame.height == 0 or frame["start"].null_count() or frame["end"].null_count():
+        return split_at_months(frame, break_col=break_col)
+    frame = frame.with_columns(pl.col("start", "end").cast(TIMESTAMP))
+    starts = _month_starts(_local_day(frame["start"].min()), _local_day(frame["end"].max()))
+    bounds = _midnights(starts)
+    i = bounds.search_sorted(frame["start"], side="right")
+    j = bounds.search_sorted(frame["end"], side="left")
+    inside = j <= i
+    crossing = split_at_months(frame.filter(~inside), break_col=break_col)
+    labels = pl.Series("month", [d.strftime("%Y-%m") for d in starts[:-1]] + [None], pl.String)
+    bcol = break_col if break_col is not None and break_col in frame.columns else None
+    whole = frame.filter(inside).with_columns(
+        *([pl.col(bcol).cast(pl.Float64)] if bcol else []),
+        hours_expr("start", "end", bcol).alias("hours"),
+        labels.gather(i.filter(inside) - 1).alias("month"),
+    )
+    return pl.concat([whole.select(crossing.columns), crossing])
+
+
+def split_at_days(
+    frame: pl.DataFrame,
+    *,
+    break_col: str | None = "break_minutes",
+    proportional: Sequence[str] = (),
+    hours_col: str = "hours",
+) -> pl.DataFrame:
+    """:func:`split_at` at every local midnight inside each interval; adds ``date`` (local).
+
+    Rows come out in another order: the intervals inside one day (most) are taken as they
+    are, and those that span midnights become one piece per day they touch.
+    """
+    if frame.height == 0 or frame["start"].null_count() or frame["end"].null_count():
+        out = split_at(
+            frame,
+            pl.date_ranges(
+                local_date("start") + pl.duration(days=1), last_local_date("end"), interval="1d"
+            ),
+            break_col=break_col,
+            proportional=proportional,
+            hours_col=hours_col,
+        )
+        return out.with_columns(local_date("start").alias("date"))
+    first = local_dates(frame["start"])
+    last = local_dates(frame["end"] - dt.timedelta(microseconds=1))
+    one = (first >= last).fill_null(False)
+    bcol = break_col if break_col is not None and break_col in frame.columns else None
+    scaled = ([bcol] if bcol else []) + list(proportional)
+    spanning = _to_pieces(
+        frame.filter(~one)
+        .with_columns(pl.col("start", "end").cast(TIMESTAMP))
+        .with_columns(
+            pl.date_ranges(first.filter(~one), last.filter(~one), interval="1d").alias("date")
+        )
+        .explode("date"),
+        pl.max_horizontal("start", local_midnight("date")),
+        pl.min_horizontal("end", local_midnight(pl.col("date") + pl.duration(days=1))),
+        start="start",
+        end="end",
+        scaled=scaled,
+        break_col=bcol,
+        hours_col=hours_col,
+    )
+    spanning = spanning.select(*[c for c in spanning.columns if c != "date"], "date")
+    whole = (
+        frame.filter(one)
+        .with_columns(
+            pl.col("start", "end").cast(TIMESTAMP), *[pl.col(c).cast(pl.Float64) for c in scaled]
+        )
+        .with_columns(
+            hours_expr("start", "end", bcol).alias(hours_col), first.filter(one).alias("date")
+        )
+    )
+    return pl.concat([whole.select(spanning.columns), spanning])
+
+
+def period_pieces(
+    intervals: pl.DataFrame,
+    periods: pl.DataFrame,
+    *,
+    until: dt.datetime | None = None,
+    after: dt.datetime | None = None,
+    break_col: str = "break_minutes",
+) -> pl.DataFrame:
+    """Each interval cut to each settlement period of its case (``case_id``) it overlaps.
+
+    The same pieces as :func:`split_at_periods` (and, with ``until``, :func:`split_at_as_of`
+    first, keeping what lies before ``until``), dropping what lies in no period, computed as
+    one equi-join on the case and a clip instead of cuts and as-of joins: periods of a case do
+    not overlap, so a piece is the interval ∩ the period. ``start``/``end`` become the piece's
+    bounds; adds ``period_start``, ``period_end``, ``period_row`` (the period's position in
+    ``periods``), ``hours`` (elapsed − the break in proportion to elapsed time) and, with
+    ``after``, ``hours_after`` (the hours of the part of the piece from ``after`` on). Rows
+    with null bounds are dropped.
+    """
+    bounds = periods.select(
+        "case_id",
+        "period_start",
+        "period_end",
+        local_midnight("period_start").alias("_ps"),
+        local_midnight(pl.col("period_end") + pl.duration(days=1)).alias("_pe"),
+    ).with_row_index("period_row")
+    start, end = pl.col("start"), pl.col("end")
+    lf = intervals.lazy().drop("period_start", "period_end", "period_row", strict=False)
+    if bounds.height:
+        lo, hi = bounds["_ps"].min(), bounds["_pe"].max()
+        lf = lf.filter((start < hi) & ((end > lo) | (start >= lo)))
+    if until is not None:
+        lf = lf.filter(start < until)
+    ps = pl.max_horizontal(start, pl.col("_ps"))
+    pe = pl.min_horizontal(end, pl.col("_pe"), *([pl.lit(until)] if until is not None else []))
+    bcol = break_col if break_col and break_col in intervals.columns else None
+    out = (
+        lf.join(bounds.lazy(), on="case_id", how="inner")
+        # A piece is kept when it has length, or is an empty interval lying in the period.
+        .filter((pe > ps) | ((end == start) & (start >= pl.col("_ps")) & (start < pl.col("_pe"))))
+        .with_columns(ps.alias("_a"), pe.alias("_b"))
+    )
+    if after is not None:
+        # The hours of the piece's part from ``after`` on: its elapsed time there, less the
+        # break in proportion to the whole interval's elapsed time (as for any piece).
+        a, b, cut = pl.col("_a"), pl.col("_b"), pl.lit(after)
+        brk = pl.col(bcol).cast(pl.Float64).fill_null(0.0) if bcol else pl.lit(0.0)
+        from_cut = elapsed_hours_expr(cut, b) - brk * _share_of(cut, b, start, end) / 60
+        whole = elapsed_hours_expr(a, b) - brk * _share_of(a, b, start, end) / 60
+        out = out.with_columns(
+            pl.when(a >= cut)
+            .then(whole)
+            .when(b > cut)
+            .then(from_cut)
+            .otherwise(pl.lit(0.0))
+            .alias("hours_after")
+        )
+    out = _to_pieces(
+        out,
+        pl.col("_a"),
+        pl.col("_b"),
+        start="start",
+        end="end",
+        scaled=[bcol] if bcol else [],
+        break_col=bcol,
+        hours_col="hours",
+    )
+    out = out.drop("_ps", "_pe", "_a", "_b")
+    if after is not None:
+        out = out.select(pl.exclude("hours_after"), "hours_after")
+    return out.collect()
+
+
+def cut_off_after(frame: pl.DataFrame, cut: dt.datetime) -> pl.DataFrame:
+    """Intervals up to the instant ``cut``: later rows dropped, a row across it cut there with
+    its break in proportion: what :func:`split_at_as_of` keeps before the cut, without the
+    split (no ``hours`` added)."""
+    at = pl.lit(cut).dt.convert_time_zone(TZ).dt.cast_time_unit("us")
+    names = frame.columns
+    return _to_pieces(
+        frame.filter(pl.col("start") < at),
+        pl.col("start"),
+        pl.when(pl.col("end") > at).then(at).otherwise(pl.col("end")),
+        start="start",
+        end="end",
+        scaled=["break_minutes"] if "break_minutes" in names else [],
+        break_col=None,
+        hours_col=None,
+    )
+
+
 __all__ = [
     "TIMESTAMP",
     "TZ",
+    "cut_off_after",
     "elapsed_hours",
     "hours_expr",
     "last_local_date",
     "local_date",
+    "local_dates",
     "local_midnight",
     "midnight_after",
     "month_of",
     "period_cuts",
+    "period_pieces",
     "split_at",
     "split_at_as_of",
+    "split_at_days",
     "split_at_months",
     "split_at_periods",
+    "split_months_fast",
     "with_hours",
 ]

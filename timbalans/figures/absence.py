@@ -62,7 +62,7 @@ import polars as pl
 from timbalans.core.ob import ob_split, with_ob_amount
 from timbalans.core.rates import RateSet
 from timbalans.core.spells import occasions_in_window, sick_days, sick_spells
-from timbalans.figures.common import month_first_last, months_between, pct
+from timbalans.figures.common import month_first_last, months_between, pct, taken_up_to
 from timbalans.figures.frames import Frames
 from timbalans.figures.registry import FigureRequest
 from timbalans.figures.staff import (
@@ -308,16 +308,10 @@ def sick_pay_pieces(
             .alias("deduction"),
         )
     )
-    taken = pl.min_horizontal(pl.col("pay").cum_sum().over(_PERIOD), pl.col("deduction"))
+    taken = taken_up_to("pay", "deduction", over=_PERIOD)
     net = (
         pieces.join(deduction, on=_PERIOD, how="left")
-        .with_columns(taken.alias("__taken"))
-        .with_columns(
-            (
-                pl.col("pay")
-                - (pl.col("__taken") - pl.col("__taken").shift(1).over(_PERIOD).fill_null(0.0))
-            ).alias("amount")
-        )
+        .with_columns((pl.col("pay") - taken).alias("amount"))
         .filter(pl.col("date") >= pl.lit(first, pl.Date))
     )
     return net.select(

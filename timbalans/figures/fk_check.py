@@ -50,6 +50,8 @@ COLUMNS = (
     "due_date",
     "missing",
 )
+# Amounts in kronor (what the roles without economics do not see).
+AMOUNT_COLUMNS = ("amount_at_risk", "unclaimed_amount")
 KEY = ["case_id", "month"]
 DUE_DAY = 5  # tidredovisningen: by the 5th of the second month after the month
 

@@ -50,14 +50,13 @@ import datetime as dt
 
 import polars as pl
 
-from timbalans.core.intervals import last_local_date
+from timbalans.core.intervals import last_local_date, period_pieces
 from timbalans.core.ob import ob_split, with_ob_amount
 from timbalans.core.periods import FK, normalize_decisions, periods_overlapping
 from timbalans.figures.common import (
     case_settlement_periods,
     month_first_last,
     months_between,
-    period_pieces,
 )
 from timbalans.figures.frames import Frames
 from timbalans.figures.hour_balance import hour_balance

@@ -1,7 +1,7 @@
 """The input of every figure: the canonical tables as typed polars frames.
 
 Two ways in, one shape out: ``frames_from_files`` (canonical files, no database) and the
-database selector ``timbalans.records.selectors.frames_load``. Both give ``Frames`` whose tables
+database selector ``timbalans.records.frames.frames_load``. Both give ``Frames`` whose tables
 have exactly the columns and dtypes of ``timbalans.ingest.schema.frame_schema``, and both are
 limited to what a user may see with ``Frames.scoped``.
 """

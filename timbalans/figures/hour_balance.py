@@ -26,9 +26,9 @@ import datetime as dt
 
 import polars as pl
 
-from timbalans.core.intervals import last_local_date, midnight_after
+from timbalans.core.intervals import last_local_date, midnight_after, period_pieces
 from timbalans.core.periods import periods_overlapping
-from timbalans.figures.common import case_settlement_periods, counting_factor, period_pieces
+from timbalans.figures.common import case_settlement_periods, counting_factor
 from timbalans.figures.frames import Frames
 from timbalans.figures.registry import FigureRequest
 

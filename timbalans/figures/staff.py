@@ -52,22 +52,23 @@ from collections.abc import Sequence
 import polars as pl
 
 from timbalans.core.intervals import (
+    cut_off_after,
     hours_expr,
-    last_local_date,
     local_date,
+    local_dates,
     local_midnight,
     midnight_after,
-    split_at,
+    split_at_days,
+    split_months_fast,
 )
 from timbalans.core.rates import with_overtime_factor
 from timbalans.figures.common import (
     OVERTIME_TYPES,
     counting_factor,
     hourly_cost_basis,
-    local_dates,
     month_first_last,
     planned_pieces,
-    split_months_fast,
+    taken_up_to,
 )
 from timbalans.figures.frames import Frames
 from timbalans.figures.settings import FigureSettings
@@ -110,72 +111,6 @@ def _days_between(first: pl.Expr, last: pl.Expr) -> pl.Expr:
     """Inclusive count of days from ``first`` to ``last``; 0 when ``last < first``."""
     n = (last - first).dt.total_days() + 1
     return pl.when(n > 0).then(n).otherwise(0)
-
-
-def _midnights_inside() -> pl.Expr:
-    """Per row: the local midnights strictly inside ``[start, end)`` (as dates)."""
-    return pl.date_ranges(
-        local_date("start") + pl.duration(days=1), last_local_date("end"), interval="1d"
-    )
-
-
-def split_at_days(
-    frame: pl.DataFrame,
-    *,
-    break_col: str | None = "break_minutes",
-    proportional: Sequence[str] = (),
-    hours_col: str = "hours",
-) -> pl.DataFrame:
-    """``split_at`` at every local midnight inside each interval; adds ``date`` (local).
-
-    Rows come out in another order: the intervals inside one day (most) are taken as they
-    are, and only those that span a midnight go through the general split.
-    """
-    if frame.height == 0 or frame["start"].null_count() or frame["end"].null_count():
-        out = split_at(
-            frame,
-            _midnights_inside(),
-            break_col=break_col,
-            proportional=proportional,
-            hours_col=hours_col,
-        )
-        return out.with_columns(local_date("start").alias("date"))
-    first = local_dates(frame["start"])
-    last = local_dates(frame["end"] - dt.timedelta(microseconds=1))
-    one = (first >= last).fill_null(False)
-    bcol = break_col if break_col is not None and break_col in frame.columns else None
-    scaled = ([bcol] if bcol else []) + list(proportional)
-    # An interval over several days: one piece per day it touches, clipped to the interval,
-    # its break and proportional columns shared by elapsed time.
-    start, end = pl.col("start"), pl.col("end")
-    total = (end - start).dt.total_microseconds().cast(pl.Float64)
-    piece_start = pl.max_horizontal(start, local_midnight("date"))
-    piece_end = pl.min_horizontal(end, local_midnight(pl.col("date") + pl.duration(days=1)))
-    share = (pl.col("__pe") - pl.col("__ps")).dt.total_microseconds().cast(pl.Float64) / total
-    spanning = (
-        frame.filter(~one)
-        .with_columns(pl.col("start", "end").cast(TIMESTAMP))
-        .with_columns(
-            pl.date_ranges(first.filter(~one), last.filter(~one), interval="1d").alias("date")
-        )
-        .explode("date")
-        .with_columns(piece_start.alias("__ps"), piece_end.alias("__pe"))
-        .with_columns(pl.col(c).cast(pl.Float64) * share for c in scaled)
-        .with_columns(pl.col("__ps").alias("start"), pl.col("__pe").alias("end"))
-        .drop("__ps", "__pe")
-        .with_columns(hours_expr("start", "end", bcol).alias(hours_col))
-    )
-    spanning = spanning.select(*[c for c in spanning.columns if c != "date"], "date")
-    whole = (
-        frame.filter(one)
-        .with_columns(
-            pl.col("start", "end").cast(TIMESTAMP), *[pl.col(c).cast(pl.Float64) for c in scaled]
-        )
-        .with_columns(
-            hours_expr("start", "end", bcol).alias(hours_col), first.filter(one).alias("date")
-        )
-    )
-    return pl.concat([whole.select(spanning.columns), spanning])
 
 
 def interval_pairs(
@@ -710,13 +645,9 @@ def concurrent_split(frames: Frames, pieces: pl.DataFrame) -> pl.DataFrame:
         candidates.join(planned, on=["employee_id", "date"], how="left")
         .sort("employee_id", "date", "start")
         .with_columns(
-            pl.col("hours").cum_sum().over("employee_id", "date").alias("__cum"),
             share.alias("__share"),
         )
-        .with_columns(
-            (pl.col("__share") - (pl.col("__cum") - pl.col("hours"))).clip(0.0, None).alias("__m")
-        )
-        .with_columns(pl.min_horizontal("__m", "hours").alias("__m"))
+        .with_columns(taken_up_to("hours", "__share", over=["employee_id", "date"]).alias("__m"))
         .filter(pl.col("__m") < pl.col("hours"))
         .select(key, "__m", "h_wage", "h_structural")
     )
@@ -799,18 +730,7 @@ def worked_categories(frames: Frames, as_of: dt.date) -> pl.DataFrame:
     """
 
     def compute() -> pl.DataFrame:
-        cut = midnight_after(as_of)
-        start, end = pl.col("start"), pl.col("end")
-        clipped = pl.when(end > cut).then(pl.lit(cut)).otherwise(end)
-        whole = (end - start).dt.total_microseconds().cast(pl.Float64)
-        kept = (clipped - start).dt.total_microseconds().cast(pl.Float64)
-        worked = frames.worked.filter(start < cut).with_columns(
-            (
-                pl.col("break_minutes").cast(pl.Float64)
-                * pl.when(whole > 0).then(kept / whole).otherwise(pl.lit(1.0))
-            ).alias("break_minutes"),
-            clipped.alias("end"),
-        )
+        worked = cut_off_after(frames.worked, midnight_after(as_of))
         pieces = split_months_fast(worked)
         pieces = pieces.with_columns(local_dates(pieces["start"]).alias("date"))
         pieces = concurrent_split(frames, employment_on(frames, pieces)).join(
@@ -883,7 +803,6 @@ __all__ = [
     "months_frame",
     "overlapping",
     "planned_after_as_of",
-    "split_at_days",
     "unit_month_grid",
     "worked_classified",
 ]

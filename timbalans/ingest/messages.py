@@ -136,8 +136,19 @@ DOUBLE_OVER_TOTAL = (
     "förväntat högst {total}."
 )
 MONTHLY_NEEDS = "värde saknas; en månadsavlönad anställning måste ha {label}."
+# What MONTHLY_NEEDS names, by column.
+MONTHLY_NEEDS_LABELS = {"employment_rate": "sysselsättningsgrad", "monthly_salary": "månadslön"}
 HOURLY_NEEDS = "värde saknas; en timavlönad anställning måste ha timlön."
 DUPLICATE_KEY = "raden har samma {key} som rad {other}; förväntat en rad per {key}."
+# The key columns as DUPLICATE_KEY names them, joined by KEY_JOIN.
+KEY_LABELS = {
+    "unit_id": "enhet",
+    "case_id": "ärende",
+    "employee_id": "anställningsnummer",
+    "valid_from": "startdatum",
+    "account": "konto",
+}
+KEY_JOIN = " och "
 DUPLICATE_ROW = "raden är en exakt kopia av rad {other}; förväntat varje rad en gång."
 TIME_OVERLAP = (
     'raden överlappar {where} för medarbetare "{employee}": {start}–{end} i ärende {case} och '
@@ -148,6 +159,12 @@ TIME_OVERLAP_ROW = "rad {row}"
 TIME_OVERLAP_STORED = "en redan importerad rad (import {batch}) som importen inte ersätter"
 
 # References between tables
+# What a reference names, by the table it must exist in: (the thing, what was expected).
+REFERENCE_TEXTS = {
+    "units": ("enheten", "en enhet i units"),
+    "cases": ("ärendet", "ett ärende i cases"),
+    "employees": ("medarbetaren", "en medarbetare i employees"),
+}
 UNKNOWN_REFERENCE = (
     '{what} "{value}" finns varken i {file} eller bland redan importerade data; '
     "förväntat {expected}."

@@ -12,6 +12,7 @@ Guarantees:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -237,6 +238,19 @@ def _shown(v: pl.Expr) -> pl.Expr:
         .then(pl.concat_str([v.str.slice(0, SHOWN_CHARS), pl.lit("…")]))
         .otherwise(v)
     )
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def _message(template: str, **values: pl.Expr) -> pl.Expr:
+    """A message of ``messages.py`` with its placeholders filled per row by expressions."""
+    parts: list[pl.Expr] = []
+    pos = 0
+    for found in _PLACEHOLDER.finditer(template):
+        parts += [pl.lit(template[pos : found.start()]), values[found.group(1)]]
+        pos = found.end()
+    return pl.concat_str([*parts, pl.lit(template[pos:])])
 
 
 def _value_msg(template: str, v: pl.Expr, **fixed: str) -> pl.Expr:
@@ -750,15 +764,7 @@ def _row_rules(table: str) -> list[Rule]:
             if template == msg.END_NOT_AFTER_START
             else pl.col(end) < pl.col(start)
         )
-        message = pl.concat_str(
-            [
-                pl.lit(template.split("{value}")[0]),
-                pl.col(_S + end),
-                pl.lit(template.split("{value}")[1].split("{start}")[0]),
-                pl.col(_S + start),
-                pl.lit(template.split("{start}")[1]),
-            ]
-        )
+        message = _message(template, value=pl.col(_S + end), start=pl.col(_S + start))
         return end, both & cmp, message
 
     if table in ("shifts", "worked", "absences"):
@@ -769,14 +775,10 @@ def _row_rules(table: str) -> list[Rule]:
             (
                 "break_minutes",
                 pl.col("break_minutes") >= minutes,
-                pl.concat_str(
-                    [
-                        pl.lit(msg.BREAK_TOO_LONG.split("{value}")[0]),
-                        pl.col("break_minutes").cast(pl.String),
-                        pl.lit(msg.BREAK_TOO_LONG.split("{value}")[1].split("{minutes}")[0]),
-                        minutes.cast(pl.String),
-                        pl.lit(msg.BREAK_TOO_LONG.split("{minutes}")[1]),
-                    ]
+                _message(
+                    msg.BREAK_TOO_LONG,
+                    value=pl.col("break_minutes").cast(pl.String),
+                    minutes=minutes.cast(pl.String),
                 ),
             )
         )
@@ -789,25 +791,16 @@ def _row_rules(table: str) -> list[Rule]:
             (
                 "double_hours_per_week",
                 pl.col("double_hours_per_week") > pl.col("hours_per_week"),
-                pl.concat_str(
-                    [
-                        pl.lit(msg.DOUBLE_OVER_TOTAL.split("{value}")[0]),
-                        pl.col(_S + "double_hours_per_week"),
-                        pl.lit(msg.DOUBLE_OVER_TOTAL.split("{value}")[1].split("{total}")[0]),
-                        pl.col(_S + "hours_per_week"),
-                        pl.lit("; förväntat högst "),
-                        pl.col(_S + "hours_per_week"),
-                        pl.lit("."),
-                    ]
+                _message(
+                    msg.DOUBLE_OVER_TOTAL,
+                    value=pl.col(_S + "double_hours_per_week"),
+                    total=pl.col(_S + "hours_per_week"),
                 ),
             )
         )
     if table == "employments":
         monthly = pl.col("form").is_in(MONTHLY_FORMS)
-        for name, label in (
-            ("employment_rate", "sysselsättningsgrad"),
-            ("monthly_salary", "månadslön"),
-        ):
+        for name, label in msg.MONTHLY_NEEDS_LABELS.items():
             rules.append(
                 (
                     name,
@@ -832,20 +825,9 @@ def _duplicate_key_rule(key: tuple[str, ...]) -> Rule:
     dup = pl.all_horizontal([pl.col(k).is_not_null() for k in key]) & (
         pl.col(ROW) != pl.col(_FIRST)
     )
-    label = " och ".join(TABLES_LABEL.get(k, k) for k in key)
-    template = msg.DUPLICATE_KEY.format(key=label, other="\x00")
-    before, after = template.split("\x00")
-    message = pl.concat_str([pl.lit(before), pl.col(_FIRST).cast(pl.String), pl.lit(after)])
+    label = msg.KEY_JOIN.join(msg.KEY_LABELS.get(k, k) for k in key)
+    message = _message(msg.DUPLICATE_KEY, key=pl.lit(label), other=pl.col(_FIRST).cast(pl.String))
     return key[-1], dup, message
-
-
-TABLES_LABEL = {
-    "unit_id": "enhet",
-    "case_id": "ärende",
-    "employee_id": "anställningsnummer",
-    "valid_from": "startdatum",
-    "account": "konto",
-}
 
 
 def _collect(raw: RawFile, typed: pl.DataFrame, problems: list[Problem]) -> None:
@@ -869,53 +851,23 @@ def _collect(raw: RawFile, typed: pl.DataFrame, problems: list[Problem]) -> None
 class _Ref:
     table: str
     column: str
-    target: str  # table the value must exist in
+    target: str  # table the value must exist in (its texts: messages.REFERENCE_TEXTS)
     target_column: str
-    what: str
-    expected: str
 
 
 REFERENCES = (
-    _Ref("cases", "unit_id", "units", "unit_id", "enheten", "en enhet i units"),
-    _Ref("decisions", "case_id", "cases", "case_id", "ärendet", "ett ärende i cases"),
-    _Ref("employees", "unit_id", "units", "unit_id", "enheten", "en enhet i units"),
-    _Ref(
-        "employments",
-        "employee_id",
-        "employees",
-        "employee_id",
-        "medarbetaren",
-        "en medarbetare i employees",
-    ),
-    _Ref("shifts", "case_id", "cases", "case_id", "ärendet", "ett ärende i cases"),
-    _Ref(
-        "shifts",
-        "employee_id",
-        "employees",
-        "employee_id",
-        "medarbetaren",
-        "en medarbetare i employees",
-    ),
-    _Ref("worked", "case_id", "cases", "case_id", "ärendet", "ett ärende i cases"),
-    _Ref(
-        "worked",
-        "employee_id",
-        "employees",
-        "employee_id",
-        "medarbetaren",
-        "en medarbetare i employees",
-    ),
-    _Ref(
-        "absences",
-        "employee_id",
-        "employees",
-        "employee_id",
-        "medarbetaren",
-        "en medarbetare i employees",
-    ),
-    _Ref("ledger", "case_id", "cases", "case_id", "ärendet", "ett ärende i cases"),
-    _Ref("fk_reports", "case_id", "cases", "case_id", "ärendet", "ett ärende i cases"),
-    _Ref("budget", "case_id", "cases", "case_id", "ärendet", "ett ärende i cases"),
+    _Ref("cases", "unit_id", "units", "unit_id"),
+    _Ref("decisions", "case_id", "cases", "case_id"),
+    _Ref("employees", "unit_id", "units", "unit_id"),
+    _Ref("employments", "employee_id", "employees", "employee_id"),
+    _Ref("shifts", "case_id", "cases", "case_id"),
+    _Ref("shifts", "employee_id", "employees", "employee_id"),
+    _Ref("worked", "case_id", "cases", "case_id"),
+    _Ref("worked", "employee_id", "employees", "employee_id"),
+    _Ref("absences", "employee_id", "employees", "employee_id"),
+    _Ref("ledger", "case_id", "cases", "case_id"),
+    _Ref("fk_reports", "case_id", "cases", "case_id"),
+    _Ref("budget", "case_id", "cases", "case_id"),
 )
 
 
@@ -937,8 +889,9 @@ def _check_references(
             continue
         values = _known_values(ref.target, ref.target_column, frames, known)
         file_name = raw.files[ref.target].name if ref.target in raw.files else f"{ref.target}.csv"
-        template = msg.UNKNOWN_REFERENCE.replace("{what}", ref.what)
-        template = template.replace("{file}", file_name).replace("{expected}", ref.expected)
+        what, expected = msg.REFERENCE_TEXTS[ref.target]
+        template = msg.UNKNOWN_REFERENCE.replace("{what}", what)
+        template = template.replace("{file}", file_name).replace("{expected}", expected)
         _missing(
             raw.files[ref.table].name,
             frames[ref.table],

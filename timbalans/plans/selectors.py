@@ -19,8 +19,9 @@ from timbalans.figures.prices import at_prices_of
 from timbalans.figures.registry import FIGURE_NAMES, figure_function
 from timbalans.plans import kpis
 from timbalans.plans.models import ActionPlan, FollowUp, Measure
+from timbalans.records import figure_cache
 from timbalans.records import models as records_models
-from timbalans.records import selectors as records
+from timbalans.records.frames import frames_load
 from timbalans.web.filters import Filters
 from timbalans.web.selectors import figure, figure_request, unit_scope
 
@@ -181,7 +182,7 @@ def fixed_price_tables(
     def compute() -> dict[str, pl.DataFrame]:
         req = figure_request(filters=filters, date_from=start, date_to=end)
         frames, settings = at_prices_of(
-            records.frames_load(units=units, cases=cases), req.settings, prices_on
+            frames_load(units=units, cases=cases), req.settings, prices_on
         )
         fixed = replace(req, settings=settings)
         return {name: figure_function(name)(frames, fixed) for name in COST_TABLES}
@@ -194,7 +195,7 @@ def fixed_price_tables(
         as_of,
         prices_on,
     )
-    return records.figure_result_cached(key=key, compute=compute)
+    return figure_cache.figure_result_cached(key=key, compute=compute)
 
 
 def measure_fixed_price_effect(

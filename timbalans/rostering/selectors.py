@@ -26,7 +26,8 @@ from django.utils import timezone
 
 from timbalans.figures.frames import Frames
 from timbalans.records import models as m
-from timbalans.records.selectors import figure_settings_load, frames_load
+from timbalans.records.frames import frames_load
+from timbalans.records.selectors import figure_settings_load
 from timbalans.rostering.models import CaseStaffingRule, StaffingRun
 from timbalans.staffing.candidates import instance_from_frames
 from timbalans.staffing.fill import Fill, fill

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 
 from timbalans.accounts.access import Access
 from timbalans.accounts.selectors import access_for
-from timbalans.records.selectors import data_version_pinned
+from timbalans.records.figure_cache import data_version_pinned
 
 View = Callable[..., HttpResponse]
 

@@ -1,8 +1,8 @@
 """Reads for the pages: each page's figures, always scoped by the user's units here.
 
-Figure tables come from ``records.selectors.figure_table`` (cached per data version), so a
+Figure tables come from ``records.figure_cache.figure_table`` (cached per data version), so a
 page never recomputes what did not change; the compositions of the busiest pages (overview,
-case list, case page) are cached too (``records.selectors.figure_result_cached``), keyed by
+case list, case page) are cached too (``records.figure_cache.figure_result_cached``), keyed by
 everything they read from the user's access besides the data version, after the access
 checks, which run on every request. Nothing in a template filters by unit.
 """
@@ -22,6 +22,7 @@ from django.http import Http404
 from timbalans.accounts.access import Access
 from timbalans.figures.case_days import case_days, case_staff
 from timbalans.figures.registry import FigureRequest
+from timbalans.records import figure_cache
 from timbalans.records import models as m
 from timbalans.records import selectors as records
 from timbalans.web.filters import Filters
@@ -76,7 +77,7 @@ def figure(
     """One figure table for this user: rows of visible units (and the given cases) only."""
     req = figure_request(filters=filters, date_from=date_from, date_to=date_to)
     units = unit_scope(access=access, filters=filters)
-    return records.figure_table(name=name, request=req, units=units, cases=cases)
+    return figure_cache.figure_table(name=name, request=req, units=units, cases=cases)
 
 
 # ---------------------------------------------------------------------------- overview
@@ -124,7 +125,7 @@ def access_key(access: Access, filters: Filters) -> tuple[object, ...]:
 
 def overview(*, access: Access, filters: Filters) -> Overview:
     """The overview's figures, cached per data version, filters and access."""
-    return records.figure_result_cached(
+    return figure_cache.figure_result_cached(
         key=("overview", filters, access_key(access, filters)),
         compute=lambda: _overview(access=access, filters=filters),
     )
@@ -215,7 +216,7 @@ CASE_LIST_COLUMNS = [
 def case_list(*, access: Access, filters: Filters, status: str = "") -> pl.DataFrame:
     """One row per case and current settlement period, with the year-to-date economics
     (cached per data version, filters, status and access)."""
-    return records.figure_result_cached(
+    return figure_cache.figure_result_cached(
         key=("case-list", filters, status, access_key(access, filters)),
         compute=lambda: _case_list(access=access, filters=filters, status=status),
     )
@@ -300,7 +301,7 @@ def case_page(*, access: Access, filters: Filters, case_id: str) -> CasePage:
         filters.months_from,
         access_key(access, scoped),
     )
-    return records.figure_result_cached(
+    return figure_cache.figure_result_cached(
         key=key,
         compute=lambda: _case_page(
             access=access, filters=filters, case_id=case_id, unit=unit, key=key
@@ -324,7 +325,7 @@ def _case_page(
         (pl.col("period_start") <= filters.as_of) & (pl.col("period_end") >= filters.as_of)
     )
     current = current_rows.row(0, named=True) if current_rows.height else None
-    frames = records.frames_cached(units={unit}, cases={case_id})
+    frames = figure_cache.frames_cached(units={unit}, cases={case_id})
     settings = records.figure_settings_load()
     days = None
     if current is not None:
@@ -631,7 +632,7 @@ def working_time_limits(*, access: Access, filters: Filters) -> LimitsPage:
         raise PermissionDenied
     scope = unit_scope(access=access, filters=filters)
     req = figure_request(filters=filters, date_from=filters.months_from, date_to=filters.months_to)
-    frame = records.figure_table(name="limits", request=req)
+    frame = figure_cache.figure_table(name="limits", request=req)
     if scope is not None:
         frame = frame.filter(pl.col("unit_id").is_in(sorted(scope)))
     names = dict(

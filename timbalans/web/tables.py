@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from timbalans.figures.export import to_xlsx
 from timbalans.figures.labels import column_format, column_label
-from timbalans.records.selectors import figure_result_cached
+from timbalans.records.figure_cache import figure_result_cached
 from timbalans.web.templatetags.sv import number
 
 STATUS_LABELS = {"over": "Över", "under": "Under", "balanced": "I balans"}

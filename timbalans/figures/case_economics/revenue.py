@@ -19,6 +19,7 @@ from timbalans.figures.case_economics.base import (
 from timbalans.figures.case_economics.worked import worked_ob_pieces
 from timbalans.figures.common import (
     case_settlement_periods,
+    taken_up_to,
 )
 from timbalans.figures.frames import Frames
 from timbalans.figures.registry import FigureRequest
@@ -87,16 +88,10 @@ def revenue_by_month(
     pieces = (
         pieces.with_columns(pl.when(in_period).then(pl.col("period_start")).alias("period_start"))
         .sort("case_id", "period_start", "date")
-        .with_columns(pl.col("counted_hours").cum_sum().over(pkey).alias("__cum"))
         .with_columns(
             pl.when(pl.col("period_start").is_null())
             .then(0.0)
-            .otherwise(
-                (
-                    pl.min_horizontal("__cum", "granted_hours")
-                    - pl.min_horizontal(pl.col("__cum") - pl.col("counted_hours"), "granted_hours")
-                ).clip(lower_bound=0.0)
-            )
+            .otherwise(taken_up_to("counted_hours", "granted_hours", over=pkey))
             .alias("paid_hours")
         )
     )

@@ -18,6 +18,7 @@ from timbalans.figures.case_economics.base import (
 )
 from timbalans.figures.common import (
     month_first_last,
+    taken_up_to,
 )
 from timbalans.figures.frames import Frames
 from timbalans.figures.staff import absence_day_hours, employment_on
@@ -137,15 +138,8 @@ def salary_parts(
         absent.join(paid, on=per, how="left")
         .with_columns(pl.col("paid").fill_null(0.0))
         .sort([*per, "date"])
-        .with_columns(pl.col("amount").cum_sum().over(per).alias("__cum"))
-        .with_columns(
-            (
-                pl.max_horizontal(pl.col("__cum"), -pl.col("paid"))
-                - pl.max_horizontal(
-                    pl.col("__cum").shift(1).over(per).fill_null(0.0), -pl.col("paid")
-                )
-            ).alias("amount")
-        )
+        # Absence amounts are negative: the absent hours take from the salary paid.
+        .with_columns((-taken_up_to(-pl.col("amount"), "paid", over=per)).alias("amount"))
         .select(*salary.columns, "paid_absence")
     )
     # Paid absence moves its salary from idle to its own kind; the total salary is unchanged.

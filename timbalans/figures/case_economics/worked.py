@@ -6,7 +6,7 @@ import datetime as dt
 
 import polars as pl
 
-from timbalans.core.intervals import TZ, midnight_after
+from timbalans.core.intervals import cut_off_after, midnight_after
 from timbalans.core.ob import ob_split, with_ob_amount
 from timbalans.core.rates import RateSet, with_overtime_factor
 from timbalans.figures.case_economics.base import (
@@ -22,22 +22,6 @@ from timbalans.figures.common import (
 from timbalans.figures.frames import Frames
 from timbalans.figures.settings import FigureSettings
 from timbalans.figures.staff import concurrent_split, employment_on, overlapping
-
-
-def clip_at(frame: pl.DataFrame, cut: dt.datetime) -> pl.DataFrame:
-    """Intervals up to the instant ``cut``: later rows dropped, a row across it cut there with
-    its break in proportion (what ``split_at_as_of`` keeps before the cut, without the split)."""
-    cut_lit = pl.lit(cut).dt.convert_time_zone(TZ).dt.cast_time_unit("us")
-    whole = (pl.col("end") - pl.col("start")).dt.total_microseconds().cast(pl.Float64)
-    kept = (cut_lit - pl.col("start")).dt.total_microseconds().cast(pl.Float64)
-    across = pl.col("end") > cut_lit
-    return frame.filter(pl.col("start") < cut_lit).with_columns(
-        pl.when(across)
-        .then(pl.col("break_minutes").cast(pl.Float64) * kept / whole)
-        .otherwise(pl.col("break_minutes").cast(pl.Float64))
-        .alias("break_minutes"),
-        pl.when(across).then(cut_lit).otherwise(pl.col("end")).alias("end"),
-    )
 
 
 def worked_ob_pieces(
@@ -69,7 +53,7 @@ def _worked_ob_pieces(
         worked = frames.worked.clear()
     else:
         worked = overlapping(frames.worked, first, last_fact)
-    worked = clip_at(worked, midnight_after(last_fact))
+    worked = cut_off_after(worked, midnight_after(last_fact))
     pieces = ob_split(worked, settings.rates.ob_windows)
     pieces = pieces.filter(
         (pl.col("date") >= pl.lit(first, pl.Date)) & (pl.col("date") <= pl.lit(last_fact, pl.Date))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from urllib.parse import quote
 
 import polars as pl
@@ -14,6 +14,19 @@ from timbalans.accounts.access import Access
 from timbalans.accounts.models import AuditEvent
 from timbalans.accounts.services import audit_log
 from timbalans.figures import charts
+from timbalans.figures.absence import COLUMNS as ABSENCE_COLUMNS
+from timbalans.figures.absence import EMPLOYEE_COLUMNS as ABSENCE_EMPLOYEE_COLUMNS
+from timbalans.figures.absence_cases import COLUMNS as ABSENCE_CASES_COLUMNS
+from timbalans.figures.capacity import COLUMNS as CAPACITY_COLUMNS
+from timbalans.figures.case_economics import COLUMNS as CASE_ECONOMICS_FIGURE_COLUMNS
+from timbalans.figures.case_economics import COST_COLUMNS
+from timbalans.figures.deviations import COLUMNS as DEVIATIONS_COLUMNS
+from timbalans.figures.fk_check import AMOUNT_COLUMNS as FK_CHECK_AMOUNT_COLUMNS
+from timbalans.figures.fk_check import COLUMNS as FK_CHECK_COLUMNS
+from timbalans.figures.forecast import COLUMNS as FORECAST_COLUMNS
+from timbalans.figures.hour_balance import COLUMNS as HOUR_BALANCE_COLUMNS
+from timbalans.figures.limits import COLUMNS as LIMITS_COLUMNS
+from timbalans.figures.overtime import COLUMNS as OVERTIME_COLUMNS
 from timbalans.plans.selectors import case_plan_list
 from timbalans.web import selectors
 from timbalans.web.access import client_ip, page
@@ -22,6 +35,77 @@ from timbalans.web.tables import STATUS_LABELS, Table
 from timbalans.web.views.common import chart_of, render_page, sort_param, table_or_xlsx
 
 ID_STAND_IN = "__id__"
+
+
+def _chosen(figure_columns: Sequence[str], chosen: Sequence[str]) -> list[str]:
+    """A page's selection of a figure's columns, in the page's order.
+
+    A name the figure does not have fails when this module is imported, so a page cannot show
+    a misspelled or a removed column; pages that show a whole table use its ``COLUMNS``.
+    """
+    unknown = [c for c in chosen if c not in figure_columns]
+    if unknown:
+        raise ValueError(f"not columns of the figure: {unknown}")
+    return list(chosen)
+
+
+# The case page's periods: hour-balance without the keys the page already names.
+CASE_PERIOD_COLUMNS = _chosen(
+    HOUR_BALANCE_COLUMNS,
+    [
+        "period_start",
+        "period_end",
+        "payer",
+        "status",
+        "granted_hours",
+        "planned_hours",
+        "worked_hours",
+        "planned_remaining_hours",
+        "forecast_hours",
+        "schedule_end",
+        "pace_forecast_hours",
+        "forecast_deviation_hours",
+        "forecast_deviation_pct",
+        "remaining_granted_hours",
+        "weeks_remaining",
+        "required_hours_per_week",
+        "unpaid_hours",
+    ],
+)
+# The case page's economics: the case's months, the costs and the drivers.
+CASE_ECONOMICS_COLUMNS = _chosen(
+    CASE_ECONOMICS_FIGURE_COLUMNS,
+    [
+        "month",
+        "source",
+        "revenue",
+        *COST_COLUMNS,
+        "cost_total",
+        "structural_cost",
+        "result",
+        "result_influenceable",
+        "worked_hours",
+        "cost_per_hour",
+        "revenue_per_hour",
+        "hourly_staff_share",
+        "overtime_share",
+        "distinct_staff",
+        "computed_cost_total",
+    ],
+)
+# The forecast's figures after its keys (level, case, cost centre, year).
+FORECAST_FIGURE_COLUMNS = _chosen(
+    FORECAST_COLUMNS,
+    [
+        "actual_result",
+        "forecast_revenue",
+        "forecast_cost",
+        "forecast_result",
+        "year_result",
+        "budget",
+        "deviation_from_budget",
+    ],
+)
 
 
 def _row_link(url_name: str, column: str, filters: Filters) -> Callable[[dict], str]:
@@ -115,25 +199,7 @@ def case(request: HttpRequest, access: Access, case_id: str) -> HttpResponse:
         name="perioder",
         title=f"Avräkningsperioder {case_id}",
         frame=cp.periods,
-        columns=[
-            "period_start",
-            "period_end",
-            "payer",
-            "status",
-            "granted_hours",
-            "planned_hours",
-            "worked_hours",
-            "planned_remaining_hours",
-            "forecast_hours",
-            "schedule_end",
-            "pace_forecast_hours",
-            "forecast_deviation_hours",
-            "forecast_deviation_pct",
-            "remaining_granted_hours",
-            "weeks_remaining",
-            "required_hours_per_week",
-            "unpaid_hours",
-        ],
+        columns=CASE_PERIOD_COLUMNS,
         cache_key=cp.key,
     )
     staff_frame = cp.staff
@@ -154,32 +220,11 @@ def case(request: HttpRequest, access: Access, case_id: str) -> HttpResponse:
     tables = [periods, staff]
     economics = None
     if cp.economics is not None:
-        cost_columns = [
-            c
-            for c in cp.economics.columns
-            if c.startswith("cost_") and c not in ("cost_total", "cost_per_hour")
-        ]
         economics = Table(
             name="ekonomi",
             title=f"Ekonomi {case_id}",
             frame=cp.economics,
-            columns=[
-                "month",
-                "source",
-                "revenue",
-                *cost_columns,
-                "cost_total",
-                "structural_cost",
-                "result",
-                "result_influenceable",
-                "worked_hours",
-                "cost_per_hour",
-                "revenue_per_hour",
-                "hourly_staff_share",
-                "overtime_share",
-                "distinct_staff",
-                "computed_cost_total",
-            ],
+            columns=CASE_ECONOMICS_COLUMNS,
             cache_key=cp.key,
         )
         tables.insert(1, economics)
@@ -387,21 +432,7 @@ def capacity(request: HttpRequest, access: Access) -> HttpResponse:
             "jämfört med timmar som köps in som timavlönade, mertid och övertid."
         ),
         guide="capacity",
-        columns=[
-            "unit_id",
-            "month",
-            "granted_hours",
-            "contracted_hours",
-            "absence_hours",
-            "available_hours",
-            "worked_ordinary_hours",
-            "unused_hours",
-            "unused_cost",
-            "hourly_staff_hours",
-            "additional_hours",
-            "overtime_hours",
-            "substitutable_hours",
-        ],
+        columns=list(CAPACITY_COLUMNS),
         chart_of_frame=spec,
         active="web:capacity",
     )
@@ -419,23 +450,7 @@ def overtime(request: HttpRequest, access: Access) -> HttpResponse:
             goal_pct=goal,
         )
 
-    columns = [
-        "unit_id",
-        "month",
-        "overtime_hours",
-        "overtime_cost",
-        "additional_hours",
-        "additional_cost",
-        "hourly_staff_hours",
-        "hourly_staff_cost",
-        "baseline_overtime_hours",
-        "overtime_change_pct",
-        "ytd_overtime_hours",
-        "ytd_baseline_hours",
-        "ytd_change_pct",
-        "goal_change_pct",
-        "on_track",
-    ]
+    columns = list(OVERTIME_COLUMNS)
     return _monthly_page(
         request,
         access,
@@ -461,14 +476,7 @@ def absence(request: HttpRequest, access: Access) -> HttpResponse:
         if people is not None:
             names = people.names
             frame = people.frame
-            columns = [
-                "employee_id",
-                "unit_id",
-                "sick_hours_12m",
-                "occasions_12m",
-                "flag_repeated",
-                "current_spell_days",
-            ]
+            columns = list(ABSENCE_EMPLOYEE_COLUMNS)
             if names:
                 frame = frame.with_columns(
                     pl.col("employee_id").replace_strict(names, default=None).alias("name")
@@ -519,20 +527,7 @@ def absence(request: HttpRequest, access: Access) -> HttpResponse:
             "långtidsfrånvaro, ersättning av sjukfrånvaron och sjuklönekostnad."
         ),
         guide="absence",
-        columns=[
-            "unit_id",
-            "month",
-            "ordinary_hours",
-            "sick_hours",
-            "sick_rate_pct",
-            "short_sick_hours",
-            "long_sick_hours",
-            "long60_sick_hours",
-            "replacement_ordinary_hours",
-            "replacement_hourly_hours",
-            "replacement_overtime_hours",
-            "sick_pay_cost",
-        ],
+        columns=list(ABSENCE_COLUMNS),
         chart_of_frame=spec,
         active="web:absence",
         extra_tables=extra,
@@ -586,19 +581,8 @@ def _case_month_page(
 
 @page()
 def fk_check(request: HttpRequest, access: Access) -> HttpResponse:
-    columns = [
-        "case_id",
-        "unit_id",
-        "month",
-        "reported_hours",
-        "worked_hours",
-        "granted_hours",
-        "reported_minus_worked",
-        "reported_over_granted",
-        *(["amount_at_risk", "unclaimed_amount"] if access.sees_economics else []),
-        "due_date",
-        "missing",
-    ]
+    hidden = () if access.sees_economics else FK_CHECK_AMOUNT_COLUMNS
+    columns = [c for c in FK_CHECK_COLUMNS if c not in hidden]
     return _case_month_page(
         request,
         access,
@@ -627,23 +611,13 @@ def deviations(request: HttpRequest, access: Access) -> HttpResponse:
             "passets tider och planerade timmar som ingen arbetat."
         ),
         guide="deviations-avvikelser",
-        columns=[
-            "case_id",
-            "unit_id",
-            "month",
-            "planned_hours",
-            "worked_hours",
-            "worked_without_shift_hours",
-            "worked_outside_shift_hours",
-            "planned_not_worked_hours",
-        ],
+        columns=list(DEVIATIONS_COLUMNS),
         active="web:deviations",
     )
 
 
 @page()
 def absence_cases(request: HttpRequest, access: Access) -> HttpResponse:
-    economics = ["replacement_cost", "sick_pay_cost"] if access.sees_economics else []
     return _case_month_page(
         request,
         access,
@@ -654,16 +628,7 @@ def absence_cases(request: HttpRequest, access: Access) -> HttpResponse:
             "per ärende och månad. Ingen medarbetare visas."
         ),
         guide="absence-cases-sjukfranvaro-per-arende",
-        columns=[
-            "case_id",
-            "unit_id",
-            "month",
-            "sick_shift_hours",
-            "replacement_ordinary_hours",
-            "replacement_hourly_hours",
-            "replacement_overtime_hours",
-            *economics,
-        ],
+        columns=selectors.columns_seen(access=access, columns=ABSENCE_CASES_COLUMNS),
         active="web:absence_cases",
     )
 
@@ -678,17 +643,7 @@ def limits(request: HttpRequest, access: Access) -> HttpResponse:
     filters = Filters.from_request(request)
     found = selectors.working_time_limits(access=access, filters=filters)
     frame = found.frame
-    columns = [
-        "employee_id",
-        "unit_id",
-        "month",
-        "overtime_hours",
-        "overtime_ytd_hours",
-        "overtime_4w_max_hours",
-        "additional_ytd_hours",
-        "limit_breach",
-        "rest_breaches",
-    ]
+    columns = list(LIMITS_COLUMNS)
     if found.names:
         frame = frame.with_columns(
             pl.col("employee_id").replace_strict(found.names, default=None).alias("name")
@@ -739,15 +694,7 @@ def forecast(request: HttpRequest, access: Access) -> HttpResponse:
     """Helårsprognos: per cost centre and per case, the year's result against the budget."""
     filters = Filters.from_request(request)
     frame = selectors.figure("forecast", access=access, filters=filters)
-    columns = [
-        "actual_result",
-        "forecast_revenue",
-        "forecast_cost",
-        "forecast_result",
-        "year_result",
-        "budget",
-        "deviation_from_budget",
-    ]
+    columns = FORECAST_FIGURE_COLUMNS
     centres = Table(
         name="helarsprognos-ansvar",
         title=f"Helårsprognos {filters.as_of.year} per ansvar",

@@ -53,7 +53,8 @@ class Command(TimbalansCommand):
                 raise CommandError(str(exc), returncode=1) from exc
             settings = load_settings(options["settings_file"])
         else:
-            from timbalans.records.selectors import figure_settings_load, frames_load
+            from timbalans.records.frames import frames_load
+            from timbalans.records.selectors import figure_settings_load
 
             frames = frames_load(units=units, cases=cases)
             settings = figure_settings_load()
