@@ -109,17 +109,25 @@ def module_department(module_users, django_db_blocker, department, tmp_path_fact
         yield batch
 
 
+def _shared(request: pytest.FixtureRequest, made):
+    # A test with a transaction of its own would run inside the module's open one.
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
+        raise pytest.UsageError(f"{request.node.nodeid}: shared data needs the test transaction")
+    return copy.deepcopy(made)
+
+
 @pytest.fixture
-def users(db, module_users):
+def users(request, db, module_users):
     """One user per role of ``roles``; a copy per test, so that a test's changes to the
     objects stay its own (as Django's setUpTestData does)."""
-    return copy.deepcopy(module_users)
+    return _shared(request, module_users)
 
 
 @pytest.fixture
-def imported(db, module_department):
+def imported(request, db, module_department):
     """The department's import batch (the users exist too)."""
-    return copy.deepcopy(module_department)
+    return _shared(request, module_department)
 
 
 @pytest.fixture
