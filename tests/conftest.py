@@ -48,9 +48,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
     start = 0
     for end in range(1, len(items) + 1):
-        if end == len(items) or items[end].parent is not items[start].parent:
+        if end == len(items) or _module(items[end]) is not _module(items[start]):
             items[start:end] = sorted(items[start:end], key=needs)
             start = end
+
+
+def _module(item: pytest.Item) -> object:
+    return getattr(item, "module", None)  # classes of a module too: module fixtures span them
 
 
 @contextmanager
