@@ -28,9 +28,8 @@ RUN mkdir timbalans && touch timbalans/__init__.py \
     && pip install -c constraints.txt . \
     && pip uninstall -y timbalans && rm -rf timbalans build *.egg-info
 COPY timbalans ./timbalans
-COPY docs ./docs
-# Editable, so the in-app guide finds docs/berakningar.md next to the package.
-RUN pip install --no-deps -e . && python -m compileall -q timbalans
+# A regular install, as from a wheel: the in-app guides ship inside the package.
+RUN pip install --no-deps . && rm -rf timbalans build *.egg-info
 
 USER timbalans
 VOLUME ["/data"]

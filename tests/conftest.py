@@ -1,4 +1,30 @@
+"""Fixtures every test directory shares.
+
+The department (``imported``) and one user per role (``users``) are made once per test module
+inside a transaction the module's tests share and that is rolled back when the module ends;
+each test runs in a savepoint of its own inside it (pytest-django's ``db``), so what a test
+writes is gone before the next one starts, as before. A directory chooses its department and
+roles by overriding the module-scoped ``department`` and ``roles`` fixtures; the defaults are
+the hand-written set of tests/builders.py and the five roles of the pages."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 import pytest
+
+PASSWORD = "Hemligt-lösen-42"
+
+ROLES = {
+    "admin": ("admin", []),
+    "ledning": ("management", []),
+    "controller": ("controller", []),
+    "chef": ("unit_manager", ["81515"]),
+    "samordnare": ("coordinator", []),
+}
 
 
 def pytest_configure(config):
@@ -7,6 +33,114 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Within each module, tests that use no shared data run first, then those that use the
+    users, then those that use the department (which comes with the users): shared data,
+    once made, stays for the rest of the module, so this way no test sees data it did not
+    ask for. Only runs of consecutive tests of one module are reordered, which keeps
+    pytest-django's order (tests with a transaction of their own after the others)."""
+
+    def needs(item: pytest.Item) -> tuple[bool, bool]:
+        names = getattr(item, "fixturenames", ())
+        return ("module_department" in names, "module_users" in names)
+
+    start = 0
+    for end in range(1, len(items) + 1):
+        if end == len(items) or _module(items[end]) is not _module(items[start]):
+            items[start:end] = sorted(items[start:end], key=needs)
+            start = end
+
+
+def _module(item: pytest.Item) -> object:
+    return getattr(item, "module", None)  # classes of a module too: module fixtures span them
+
+
+@contextmanager
+def _kept_until_the_end(django_db_blocker) -> Iterator[None]:
+    """A transaction left open while the module runs, rolled back at its end."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def roles() -> dict[str, tuple[str, list[str]]]:
+    """The users to make: username → (role, units)."""
+    return ROLES
+
+
+@pytest.fixture(scope="module")
+def department() -> Callable[[Path], Path]:
+    """Writes the department's tables into a directory and returns it."""
+    from tests.builders import write_set
+
+    return lambda directory: write_set(directory)
+
+
+@pytest.fixture(scope="module")
+def module_users(django_db_setup, django_db_blocker, roles):
+    from timbalans.accounts.services import user_create
+
+    with _kept_until_the_end(django_db_blocker):
+        with django_db_blocker.unblock():
+            made = {
+                name: user_create(username=name, role=role, unit_ids=units, password=PASSWORD)[0]
+                for name, (role, units) in roles.items()
+            }
+        yield made
+
+
+@pytest.fixture(scope="module")
+def module_department(module_users, django_db_blocker, department, tmp_path_factory):
+    from timbalans.records.services import import_batch_apply, import_dataset_validate
+
+    with _kept_until_the_end(django_db_blocker):
+        with django_db_blocker.unblock():
+            source = department(tmp_path_factory.mktemp("department") / "set")
+            dataset = import_dataset_validate(source=source)
+            assert dataset.ok, dataset.problems
+            batch = import_batch_apply(dataset=dataset, source=str(source))
+        yield batch
+
+
+def _shared(request: pytest.FixtureRequest, made):
+    # A test with a transaction of its own would run inside the module's open one.
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
+        raise pytest.UsageError(f"{request.node.nodeid}: shared data needs the test transaction")
+    return copy.deepcopy(made)
+
+
+@pytest.fixture
+def users(request, db, module_users):
+    """One user per role of ``roles``; a copy per test, so that a test's changes to the
+    objects stay its own (as Django's setUpTestData does)."""
+    return _shared(request, module_users)
+
+
+@pytest.fixture
+def imported(request, db, module_department):
+    """The department's import batch (the users exist too)."""
+    return _shared(request, module_department)
+
+
+@pytest.fixture
+def as_user(client, users):
+    def login(name):
+        client.force_login(users[name])
+        return client
+
+    return login
 
 
 @pytest.fixture

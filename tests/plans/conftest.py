@@ -31,10 +31,8 @@ from pathlib import Path
 
 import pytest
 
-from timbalans.accounts.services import user_create
 from timbalans.records.services import import_batch_apply, import_dataset_validate
 
-PASSWORD = "Hemligt-lösen-42"
 CASES_NORR = ("51470", "51471", "51472", "51473", "51474", "51475")
 
 LEDGER = (
@@ -111,17 +109,15 @@ def import_tables(directory: Path, tables: dict[str, str]):
     return import_batch_apply(dataset=dataset, source=str(d))
 
 
-@pytest.fixture
-def imported(tmp_path, db):
-    return import_tables(tmp_path / "set", TABLES)
+@pytest.fixture(scope="module")
+def roles():
+    return ROLES
 
 
-@pytest.fixture
-def users(db):
-    return {
-        name: user_create(username=name, role=role, unit_ids=units, password=PASSWORD)[0]
-        for name, (role, units) in ROLES.items()
-    }
+@pytest.fixture(scope="module")
+def department():
+    """The set that ``imported`` (tests/conftest.py) imports once per module."""
+    return lambda directory: write_tables(directory, TABLES)
 
 
 @pytest.fixture
@@ -133,12 +129,3 @@ def access_of():
         return Access.make(username=name, role=role, unit_ids=units)
 
     return make
-
-
-@pytest.fixture
-def as_user(client, users):
-    def login(name):
-        client.force_login(users[name])
-        return client
-
-    return login

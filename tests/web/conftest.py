@@ -1,5 +1,6 @@
 """Shared web test data: the hand-written set of tests/builders.py (two units, two cases),
-with one sick spell per employee, and one user per role."""
+with one sick spell per employee, and one user per role (``users``, ``imported`` and
+``as_user`` are in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from tests.builders import write_set
-from timbalans.accounts.services import user_create
-from timbalans.records.services import import_batch_apply, import_dataset_validate
+from tests.conftest import PASSWORD, ROLES
 
-PASSWORD = "Hemligt-lösen-42"
+__all__ = ["PASSWORD", "ROLES"]
+
 AS_OF = "2025-02-15"
 
 ABSENCES = (
@@ -27,36 +28,11 @@ SHIFTS = (
     "S2;51357;;2025-02-21 22:00;2025-02-22 07:00;0;assistance\n"
 )
 
-ROLES = {
-    "admin": ("admin", []),
-    "ledning": ("management", []),
-    "controller": ("controller", []),
-    "chef": ("unit_manager", ["81515"]),
-    "samordnare": ("coordinator", []),
-}
 
-
-@pytest.fixture
-def imported(tmp_path, db):
-    d = write_set(tmp_path / "set", absences=ABSENCES, shifts=SHIFTS)
-    return import_batch_apply(dataset=import_dataset_validate(source=d), source=str(d))
-
-
-@pytest.fixture
-def users(db):
-    return {
-        name: user_create(username=name, role=role, unit_ids=units, password=PASSWORD)[0]
-        for name, (role, units) in ROLES.items()
-    }
-
-
-@pytest.fixture
-def as_user(client, users):
-    def login(name):
-        client.force_login(users[name])
-        return client
-
-    return login
+@pytest.fixture(scope="module")
+def department():
+    """The set that ``imported`` (tests/conftest.py) imports once per module."""
+    return lambda directory: write_set(directory, absences=ABSENCES, shifts=SHIFTS)
 
 
 @pytest.fixture

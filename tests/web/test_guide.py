@@ -1,5 +1,5 @@
-"""The in-app guide (Så räknas siffrorna): docs/berakningar.md, in Swedish, with the anchors
-the pages link to and every figure column explained."""
+"""The in-app guide (Så räknas siffrorna): timbalans/web/guide/berakningar.md, in Swedish, with
+the anchors the pages link to and every figure column explained."""
 
 from __future__ import annotations
 
@@ -24,10 +24,11 @@ from timbalans.figures import (
 )
 from timbalans.figures.labels import VALUE_LABELS, column_label
 from timbalans.figures.settings import FigureSettings
+from timbalans.web import guides
 from timbalans.web.views import guide as guide_view
 
 ROOT = Path(__file__).resolve().parents[2]
-GUIDE = ROOT / "docs" / "berakningar.md"
+GUIDE = guides.GUIDES / guides.FIGURES
 TEMPLATES = ROOT / "timbalans"
 PAGES = ROOT / "timbalans" / "web" / "views" / "pages.py"
 
@@ -107,13 +108,13 @@ def test_every_anchor_the_pages_link_to_is_a_heading_of_the_guide(anchor, as_use
 
 
 @pytest.mark.django_db
-def test_a_missing_guide_says_so_in_swedish(as_user, settings, tmp_path):
-    settings.BASE_DIR = tmp_path / "timbalans"
-    guide_view._guide_html.cache_clear()
+def test_a_missing_guide_says_so_in_swedish(as_user, monkeypatch, tmp_path):
+    monkeypatch.setattr(guides, "GUIDES", tmp_path)
+    guides.guide_html.cache_clear()
     try:
         html = as_user("chef").get("/berakningar/").content.decode()
     finally:
-        guide_view._guide_html.cache_clear()
+        guides.guide_html.cache_clear()
     assert guide_view.MISSING in html
 
 
@@ -125,7 +126,7 @@ def test_every_figure_column_is_explained_beside_its_swedish_label(table, column
     lines = GUIDE.read_text("utf-8").splitlines()
     label = column_label(column)
     assert any(f"`{column}`" in line and label in line for line in lines), (
-        f"{table}: docs/berakningar.md has no line with `{column}` and its label {label!r}"
+        f"{table}: the guide has no line with `{column}` and its label {label!r}"
     )
 
 

@@ -1,6 +1,6 @@
 """Mapping profiles: a department's own CSV/XLSX export read as a canonical table.
 
-A profile is a small TOML file (``*.profile.toml``; the format is documented in docs/import.md
+A profile is a small TOML file (``*.profile.toml``; the format is documented in web/guide/import.md
 and docs/design.md) that says which canonical table a file becomes, which source column (or
 fixed value) gives each canonical column, the date, time and number formats, value maps, and
 which file names it applies to. A profile may instead hold a ``[paxml]`` or ``[sie]`` section:

@@ -3,10 +3,6 @@ save the profile as a new version, and import the sample with it."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-import markdown
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -28,13 +24,14 @@ from timbalans.records.mapping_profiles import (
 from timbalans.records.models import MappingProfileVersion
 from timbalans.web import profile_editor as pe
 from timbalans.web.access import client_ip, page
+from timbalans.web.guides import IMPORT, guide_html
 from timbalans.web.jobs import import_job_create_from_sample
 from timbalans.web.views.common import render_page
 
 SAVED = "Profilen {name} är sparad som version {number}."
 UNCHANGED = "Profilen {name} är oförändrad (version {number})."
 NOT_SAVED = "Profilen sparades inte: {count} fel i profilen. Rätta felen i förhandsgranskningen."
-GUIDE_MISSING = "Importguiden finns inte i den här installationen (docs/import.md)."
+GUIDE_MISSING = "Importguiden finns inte i den här installationen (timbalans/web/guide/import.md)."
 
 
 def _is_admin(a: Access) -> bool:
@@ -187,16 +184,6 @@ def profile_download(request: HttpRequest, access: Access, version: int) -> Http
     return response
 
 
-@lru_cache(maxsize=1)
-def _guide_html() -> str:
-    path = settings.BASE_DIR.parent / "docs" / "import.md"
-    if not path.exists():
-        return f"<p>{GUIDE_MISSING}</p>"
-    return markdown.markdown(
-        path.read_text(encoding="utf-8"), extensions=["tables", "toc", "fenced_code"]
-    )
-
-
 def _may_import(a: Access) -> bool:
     return a.may_import
 
@@ -204,5 +191,5 @@ def _may_import(a: Access) -> bool:
 @page(_may_import)
 def import_guide(request: HttpRequest, access: Access) -> HttpResponse:
     # The guide is our own document from the repository, not user input.
-    html = mark_safe(_guide_html())  # noqa: S308
+    html = mark_safe(guide_html(IMPORT, GUIDE_MISSING))  # noqa: S308
     return render_page(request, access, "web/import_guide.html", {"guide": html})
