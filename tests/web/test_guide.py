@@ -11,6 +11,7 @@ import pytest
 from timbalans.figures import (
     absence,
     absence_cases,
+    backtest,
     capacity,
     case_economics,
     coverage,
@@ -70,6 +71,7 @@ COLUMNS = {
     "absence-cases": absence_cases.COLUMNS,
     "limits": limits.COLUMNS,
     "forecast": forecast.COLUMNS,
+    "staffing-backtest": backtest.COLUMNS,
 }
 
 

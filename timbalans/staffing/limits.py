@@ -99,12 +99,27 @@ def new_work(prepared: Prepared, c: PCandidate, shifts: Iterable[int]) -> pl.Dat
 def breaks_cap(prepared: Prepared, rule: HoursCap, c: PCandidate, shifts: Iterable[int]) -> bool:
     """Whether taking ``shifts`` makes a breach of ``rule`` appear or grow for ``c``."""
     rows = _new_rows(prepared, c, shifts)
-    if not any(t in rule.time_types for t in rows["time_type"]):
+    added = sum(
+        h for h, t in zip(rows["hours"], rows["time_type"], strict=True) if t in rule.time_types
+    )
+    if added == 0:
         return False  # no hours of the cap's types: nothing to ask the rule
+    # Every month, year or four weeks holds at most all the hours there are: within the
+    # limit, the rule cannot be reached (a shortcut, not a second definition).
+    if _existing_total(prepared, c, rule) + added <= rule.limit_hours:
+        return False
     new = pl.DataFrame(rows, schema=WORK_SCHEMA).filter(
         pl.col("time_type").is_in(list(rule.time_types))
     )
     return rule.reached(existing_work(prepared, c), new)
+
+
+def _existing_total(prepared: Prepared, c: PCandidate, rule: HoursCap) -> float:
+    cache = prepared.cache.setdefault("capped_total", {})
+    key = (c.index, rule.time_types)
+    if key not in cache:
+        cache[key] = sum(w.hours for w in c.candidate.capped_work if w.time_type in rule.time_types)
+    return float(cache[key])
 
 
 def _minutes(hours: float) -> int:
