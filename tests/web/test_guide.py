@@ -14,6 +14,7 @@ from timbalans.figures import (
     backtest,
     capacity,
     case_economics,
+    continuity,
     coverage,
     deviations,
     fk_check,
@@ -72,6 +73,7 @@ COLUMNS = {
     "limits": limits.COLUMNS,
     "forecast": forecast.COLUMNS,
     "staffing-backtest": backtest.COLUMNS,
+    "continuity": continuity.COLUMNS,
 }
 
 

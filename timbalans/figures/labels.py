@@ -136,6 +136,9 @@ LABELS: dict[str, str] = {
     "backtest_cost": "Kostnad med prioriteringsordningen (kr)",
     "saving_sek": "Besparing (kr)",
     "saving_pct": "Besparing %",
+    # continuity (issue 19)
+    "top5_share_pct": "Andel av timmarna för de fem vanligaste %",
+    "hourly_share_pct": "Andel timavlönade %",
 }
 
 #: Swedish names of the savings areas and the case-economics sources (values, not columns).

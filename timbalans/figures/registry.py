@@ -71,6 +71,7 @@ _FUNCTIONS = {
     "forecast": ("timbalans.figures.forecast", "forecast"),
     # issue 19: what the staffing priority order would have saved
     "staffing-backtest": ("timbalans.figures.backtest", "staffing_backtest"),
+    "continuity": ("timbalans.figures.continuity", "continuity"),
 }
 FIGURE_NAMES = tuple(_FUNCTIONS)
 
