@@ -73,6 +73,18 @@ def existing_work(prepared: Prepared, c: PCandidate) -> pl.DataFrame:
 
 
 def _new_rows(prepared: Prepared, c: PCandidate, shifts: Iterable[int]) -> dict[str, list]:
+    # The four caps ask about the same candidate and shifts one after the other: keep the
+    # last answer (one entry, so memory stays flat).
+    key = (c.index, tuple(shifts))
+    last = prepared.cache.setdefault("new_rows", {})
+    if last.get("key") == key:
+        return last["rows"]
+    rows = _split_rows(prepared, c, key[1])
+    last["key"], last["rows"] = key, rows
+    return rows
+
+
+def _split_rows(prepared: Prepared, c: PCandidate, shifts: Iterable[int]) -> dict[str, list]:
     split = allocate(prepared, [(c.index, s) for s in shifts])
     rows: dict[str, list] = {name: [] for name in WORK_SCHEMA}
     for (_, s), minutes in split.items():
