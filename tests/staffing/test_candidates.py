@@ -128,6 +128,12 @@ def test_the_month_holds_contracted_absent_worked_and_planned_hours():
     assert employment.hourly_cost_basis == pytest.approx(30000 / (40 * 52 / 12))
 
 
+def test_overtime_and_mertid_worked_this_year_count_against_the_caps():
+    e1 = next(c for c in build().candidates if c.employee_id == "E1")
+    got = [(w.start.strftime("%m-%d %H:%M"), w.hours, w.time_type) for w in e1.capped_work]
+    assert got == [("03-05 16:00", 4.0, "additional")]
+
+
 def test_commitments_are_worked_time_up_to_d_and_booked_plans_after_it():
     e1 = next(c for c in build().candidates if c.employee_id == "E1")
     got = [(b.start.strftime("%m-%d %H:%M"), b.end.strftime("%H:%M"), b.source) for b in e1.busy]

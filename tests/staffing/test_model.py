@@ -20,6 +20,7 @@ from tests.staffing.helpers import (
 from timbalans.staffing.greedy import solve_greedy
 from timbalans.staffing.instance import (
     Candidate,
+    CappedWork,
     Config,
     Instance,
     Interval,
@@ -191,6 +192,17 @@ def instances(draw) -> Instance:
                 busy=fixed,
                 known={"C1": "2026-02-20"} if draw(st.booleans()) else None,
             )
+            # Overtime already worked, near the four-week and the month's caps.
+            hours = draw(st.sampled_from([0.0, 30.0, 44.0]))
+            if hours:
+                day = draw(st.sampled_from(["2026-02-24", "2026-03-01"]))
+                work = CappedWork(
+                    start=dt.datetime.fromisoformat(f"{day}T08:00").replace(tzinfo=TZ),
+                    end=dt.datetime.fromisoformat(f"{day}T20:00").replace(tzinfo=TZ),
+                    hours=hours,
+                    time_type="overtime_simple",
+                )
+                c = c.model_copy(update={"capped_work": [work]})
         else:
             c = hourly(f"E{j}", busy=fixed)
         candidates.append(c)

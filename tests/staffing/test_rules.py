@@ -384,4 +384,8 @@ def test_the_first_rule_in_order_is_the_reason_given():
         "daily_rest",
         "in_a_row",
         "weekly_rest",
+        "overtime_4w",
+        "overtime_month",
+        "overtime_year",
+        "additional_year",
     ]

@@ -11,8 +11,10 @@ import pytest
 from timbalans.figures import (
     absence,
     absence_cases,
+    backtest,
     capacity,
     case_economics,
+    continuity,
     coverage,
     deviations,
     fk_check,
@@ -71,6 +73,8 @@ COLUMNS = {
     "absence-cases": absence_cases.COLUMNS,
     "limits": limits.COLUMNS,
     "forecast": forecast.COLUMNS,
+    "staffing-backtest": backtest.COLUMNS,
+    "continuity": continuity.COLUMNS,
 }
 
 

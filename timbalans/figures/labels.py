@@ -127,6 +127,18 @@ LABELS: dict[str, str] = {
     "year_result": "Helårsprognos resultat (kr)",
     "budget": "Budget (kr)",
     "deviation_from_budget": "Avvikelse mot budget (kr)",
+    # staffing-backtest (issue 19)
+    "bought_hours": "Köpta timmar",
+    "actual_cost": "Faktisk kostnad (kr)",
+    "tier1_hours": "Kunde tas inom outnyttjad avtalad tid (timmar)",
+    "tier2_hours": "Kunde tas som mertid för deltidsanställd (timmar)",
+    "remaining_bought_hours": "Köpta timmar som återstår (timmar)",
+    "backtest_cost": "Kostnad med prioriteringsordningen (kr)",
+    "saving_sek": "Besparing (kr)",
+    "saving_pct": "Besparing %",
+    # continuity (issue 19)
+    "top5_share_pct": "Andel av timmarna för de fem vanligaste %",
+    "hourly_share_pct": "Andel timavlönade %",
 }
 
 #: Swedish names of the savings areas and the case-economics sources (values, not columns).

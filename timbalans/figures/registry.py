@@ -69,6 +69,9 @@ _FUNCTIONS = {
     "absence-cases": ("timbalans.figures.absence_cases", "absence_cases"),
     "limits": ("timbalans.figures.limits", "limits"),
     "forecast": ("timbalans.figures.forecast", "forecast"),
+    # issue 19: what the staffing priority order would have saved
+    "staffing-backtest": ("timbalans.figures.backtest", "staffing_backtest"),
+    "continuity": ("timbalans.figures.continuity", "continuity"),
 }
 FIGURE_NAMES = tuple(_FUNCTIONS)
 

@@ -15,7 +15,9 @@ cases within the case's continuity window) :func:`candidates_from_frames` collec
   hours (the same at 100 %), **absence** hours (the capacity rule), **worked ordinary** and
   **additional** hours up to D, and **planned** assistance hours after D (as above);
 * per case of the shifts: the **last day worked** there up to D, the hours worked there in the
-  ``continuity_days`` before D, and the days **booked** there after D.
+  ``continuity_days`` before D, and the days **booked** there after D;
+* **capped work** for the working-time caps: overtime and additional time worked up to D from
+  1 January of the first shift's year (or four weeks before its week, if earlier).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Any
 import polars as pl
 
 from timbalans.core.intervals import local_date, local_midnight, midnight_after
+from timbalans.core.working_time import ADDITIONAL_TYPES, OVERTIME_TYPES, work_frame
 from timbalans.figures.common import (
     hourly_cost_basis,
     month_first_last,
@@ -41,6 +44,7 @@ from timbalans.ingest.schema import MONTHLY_FORMS
 from timbalans.staffing.instance import (
     Absence,
     Candidate,
+    CappedWork,
     CaseHistory,
     Config,
     Employment,
@@ -188,6 +192,24 @@ def candidates_from_frames(
             )
         )
 
+    capped: dict[str, list[CappedWork]] = defaultdict(list)
+    since_cap = local_midnight(
+        pl.lit(min(dt.date(first_day.year, 1, 1), week_start_of(first_day) - dt.timedelta(days=21)))
+    )
+    capped_rows = work_frame(
+        f.worked.filter(
+            pl.col("time_type").is_in([*OVERTIME_TYPES, *ADDITIONAL_TYPES])
+            & (pl.col("start") >= since_cap)
+            & (pl.col("start") < cut)
+        )
+    )
+    for row in capped_rows.iter_rows(named=True):
+        capped[row["employee_id"]].append(
+            CappedWork(
+                start=row["start"], end=row["end"], hours=row["hours"], time_type=row["time_type"]
+            )
+        )
+
     month_state = _months(f, booked, months, as_of=as_of, settings=settings)
     history = _history(f, booked, shifts, as_of=as_of, config=config)
 
@@ -204,6 +226,7 @@ def candidates_from_frames(
                 busy=busy.get(emp, []),
                 absences=absences.get(emp, []),
                 cases=history.get(emp, {}),
+                capped_work=capped.get(emp, []),
             )
         )
     out.sort(key=lambda c: c.employee_id)

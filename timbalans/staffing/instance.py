@@ -182,6 +182,16 @@ class MonthState(_Model):
         return self.room_total_hours - self.unused_hours
 
 
+class CappedWork(_Model):
+    """Worked time that counts against a working-time cap: overtime or additional time
+    (``time_type`` as in worked time), with its paid ``hours``."""
+
+    start: dt.datetime
+    end: dt.datetime
+    hours: float
+    time_type: str
+
+
 class CaseHistory(_Model):
     """A candidate's time in one case: the last day worked up to D, booked days after D."""
 
@@ -200,6 +210,8 @@ class Candidate(_Model):
     busy: list[Interval] = Field(default_factory=list)
     absences: list[Absence] = Field(default_factory=list)
     cases: dict[str, CaseHistory] = Field(default_factory=dict)
+    #: Overtime and additional time worked in the year and four weeks before the shifts.
+    capped_work: list[CappedWork] = Field(default_factory=list)
 
     def employment_on(self, day: dt.date) -> Employment | None:
         """The employment in force on ``day``: a monthly one first, then the latest start."""
@@ -250,6 +262,11 @@ class Config(_Model):
     max_in_a_row_hours: float = 20.0
     # A gap up to this long between two shifts is a break inside work in a row, not rest.
     max_break_hours: float = 1.0
+    # The working-time act's caps (the ``limits`` table's settings, same defaults).
+    overtime_4w_hours: float = 48.0
+    overtime_month_hours: float = 50.0
+    overtime_year_hours: float = 200.0
+    additional_year_hours: float = 200.0
     pool: Pool = "department"
     # The model considers this many candidates per shift, cheapest first (None: all).
     max_candidates_per_shift: int | None = 30
@@ -300,6 +317,7 @@ __all__ = [
     "Absence",
     "Assignment",
     "Candidate",
+    "CappedWork",
     "CaseHistory",
     "CaseRule",
     "Config",

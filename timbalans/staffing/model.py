@@ -40,7 +40,7 @@ from timbalans.staffing.evaluate import solution_from_pairs
 from timbalans.staffing.greedy import solve_greedy
 from timbalans.staffing.instance import Solution
 from timbalans.staffing.prepared import PCandidate, Prepared, PShift
-from timbalans.staffing.rules import rules_for, screen
+from timbalans.staffing.rules import HoursLimit, rules_for, screen
 from timbalans.staffing.tiers import split_minutes, tier_of
 from timbalans.staffing.variables import Variables
 
@@ -130,7 +130,14 @@ class StaffingModel:
             else:
                 self.model.add_at_most_one(xs)
                 optional.append(s)
+        #: Each pair's overtime and mertid minutes in the model (absent: none).
+        self.overtime: dict[tuple[int, int], cp_model.LinearExprT] = {}
+        self.additional: dict[tuple[int, int], cp_model.LinearExprT] = {}
         self.cost = self._cost_terms()
+        for rule in rules_for(prepared):
+            if isinstance(rule, HoursLimit):
+                counted = self.additional if rule.code == "additional_year" else self.overtime
+                rule.build_caps(self.model, self.v, counted)
         # Filling comes first: a shift left open costs more than any whole proposal. Only
         # shifts not already known to be fillable together carry this (large) weight.
         self.weight = self._unfilled_weight(optional)
@@ -168,13 +175,16 @@ class StaffingModel:
                 c4 = round(t.overtime_per_hour * 100)  # per minute, in 1/6000 SEK
                 if unused == 0 and room == 0:
                     terms.append(c4 * minutes * x[(c, s)])  # all of it overtime
+                    self.overtime[(c, s)] = minutes * x[(c, s)]
                     continue
                 over = m.new_int_var(0, minutes, f"ot_{c}_{s}")
                 terms.append(c4 * over)
+                self.overtime[(c, s)] = over
                 parts = [over]
                 if room > 0:
                     more = m.new_int_var(0, min(minutes, room), f"mt_{c}_{s}")
                     terms.append(round(t.additional_per_hour * 100) * more)
+                    self.additional[(c, s)] = more
                     parts.append(more)
                     extra.append(more)
                 m.add(sum(parts) <= minutes * x[(c, s)])

@@ -22,7 +22,14 @@ The rules, in the order a reason is reported (the first that excludes):
    ``max_in_a_row_hours`` (20 h, the municipal agreement for assistants);
 7. **weekly rest** (veckovila): every calendar week (Monday 00:00 local) the shift touches
    keeps at least ``weekly_rest_hours`` (36 h) in a row free of assistance, on-call and
-   standby.
+   standby;
+8. **working-time caps** (arbetstidslagen), one rule each: overtime at most 48 h in four
+   weeks, 50 h in a calendar month and 200 h in a calendar year, additional time (mertid) at
+   most 200 h a year. The overtime and mertid a proposal adds are its shifts' minutes in
+   those tiers (:func:`timbalans.staffing.tiers.allocate`), and whether a cap is reached is
+   decided by the same rule objects as the ``limits`` table (:mod:`.limits`). In the CP-SAT
+   model the caps bound the model's own overtime and mertid minutes
+   (:meth:`HoursLimit.build_caps`).
 
 ``monotone`` says whether more work can never repair a breach: those rules may prune a pair
 from the model on its own. Daily rest is not monotone: a too-short gap can be filled by
@@ -38,6 +45,7 @@ from typing import ClassVar
 
 from ortools.sat.python import cp_model
 
+from timbalans.staffing import limits
 from timbalans.staffing.prepared import (
     BUSY_KINDS,
     FIXED,
@@ -64,6 +72,10 @@ OVERLAP = "Har redan pass eller arbetad tid som överlappar passet"
 DAILY_REST = "Får mindre än {hours} timmars dygnsvila före eller efter passet"
 IN_A_ROW = "Får mer än {hours} timmar arbete och jour i följd"
 WEEKLY_REST = "Får inte {hours} timmars sammanhängande veckovila under veckan"
+OVERTIME_4W = "övertidstaket {hours} h/4 veckor är nått"
+OVERTIME_MONTH = "övertidstaket {hours} h/månad är nått"
+OVERTIME_YEAR = "övertidstaket {hours} h/år är nått"
+ADDITIONAL_YEAR = "mertidstaket {hours} h/år är nått"
 
 
 def hours_text(hours: float) -> str:
@@ -397,6 +409,76 @@ class WeeklyRest(Rule):
                 model.add_bool_or(keep)
 
 
+class HoursLimit(Rule):
+    """One hour cap of the working-time act (see the module docstring, rule 8).
+
+    Monotone: more shifts only take more of the month's room, so more of the hours are
+    overtime or mertid. ``build`` forbids the pairs that break the cap alone; the caps over
+    several shifts bound the model's overtime and mertid variables (:meth:`build_caps`)."""
+
+    hours_setting: ClassVar[str]
+
+    @property
+    def cap(self) -> limits.HoursCap:
+        return limits.cap(self.p.config, self.code)
+
+    def text(self, s: PShift) -> str:
+        return self.reason.format(hours=hours_text(getattr(self.p.config, self.hours_setting)))
+
+    def allows(self, c: PCandidate, s: PShift, extra: Sequence[Span] = ()) -> bool:
+        shifts = [sp.shift for sp in extra if sp.shift != FIXED and sp.shift != s.index]
+        return not limits.breaks_cap(self.p, self.cap, c, [*shifts, s.index])
+
+    def build(self, model: cp_model.CpModel, v: Variables) -> None:
+        self._forbid_alone(model, v)
+
+    def build_caps(
+        self,
+        model: cp_model.CpModel,
+        v: Variables,
+        minutes: dict[tuple[int, int], cp_model.LinearExprT],
+    ) -> None:
+        """Per candidate, the cap's minutes (``minutes``: each pair's overtime or mertid
+        minutes in the model) within each month, year or four weeks' headroom."""
+        rule = self.cap
+        for c, own in v.by_candidate.items():
+            counted = [self.p.shifts[s] for s in own if (c, s) in minutes]
+            for inside, room in limits.headrooms(self.p, rule, self.p.candidates[c], counted):
+                model.add(sum(minutes[(c, s)] for s in inside) <= room)
+
+
+class OvertimeFourWeeks(HoursLimit):
+    code = "overtime_4w"
+    reason = OVERTIME_4W
+    hours_setting = "overtime_4w_hours"
+
+
+class OvertimeMonth(HoursLimit):
+    code = "overtime_month"
+    reason = OVERTIME_MONTH
+    hours_setting = "overtime_month_hours"
+
+
+class OvertimeYear(HoursLimit):
+    code = "overtime_year"
+    reason = OVERTIME_YEAR
+    hours_setting = "overtime_year_hours"
+
+
+class AdditionalYear(HoursLimit):
+    code = "additional_year"
+    reason = ADDITIONAL_YEAR
+    hours_setting = "additional_year_hours"
+
+
+#: The working-time caps, in the ``limits`` table's order.
+HOURS_LIMITS: tuple[type[HoursLimit], ...] = (
+    OvertimeFourWeeks,
+    OvertimeMonth,
+    OvertimeYear,
+    AdditionalYear,
+)
+
 #: In the order a reason is reported.
 RULES: tuple[type[Rule], ...] = (
     Employed,
@@ -406,6 +488,7 @@ RULES: tuple[type[Rule], ...] = (
     DailyRest,
     InARow,
     WeeklyRest,
+    *HOURS_LIMITS,
 )
 
 
@@ -448,19 +531,29 @@ def first_breach(
 
 __all__ = [
     "ABSENT",
+    "ADDITIONAL_YEAR",
     "DAILY_REST",
     "EMPLOYED",
+    "HOURS_LIMITS",
     "IN_A_ROW",
     "KNOWN_ONLY",
     "OVERLAP",
+    "OVERTIME_4W",
+    "OVERTIME_MONTH",
+    "OVERTIME_YEAR",
     "RULES",
     "WEEKLY_REST",
+    "AdditionalYear",
     "DailyRest",
     "Employed",
+    "HoursLimit",
     "InARow",
     "KnownOnly",
     "NoOverlap",
     "NotAbsent",
+    "OvertimeFourWeeks",
+    "OvertimeMonth",
+    "OvertimeYear",
     "Rule",
     "WeeklyRest",
     "first_breach",

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
 from timbalans.staffing.instance import Config, Instance, Solution
+from timbalans.staffing.limits import breaks_cap, new_work
 from timbalans.staffing.prepared import (
     BUSY_KINDS,
     FIXED,
@@ -27,6 +29,7 @@ from timbalans.staffing.prepared import (
     short_rest,
 )
 from timbalans.staffing.rules import (
+    HOURS_LIMITS,
     DailyRest,
     Employed,
     InARow,
@@ -134,6 +137,19 @@ def validate_solution(instance: Instance, config: Config, solution: Solution) ->
             if longest_free(busy, week) < p.weekly_rest:
                 inside = [sp for sp in mine if sp.start < week.end and sp.end > week.start]
                 out.append(_v(p, weekly, c, _ids(*inside)))
+
+    # The working-time caps: the overtime and mertid of all the candidate's shifts together.
+    caps = [rule(p) for rule in HOURS_LIMITS]
+    for c, shifts in sorted(given.items()):
+        pc = p.candidates[c]
+        for cap in caps:
+            if breaks_cap(p, cap.cap, pc, shifts):
+                counted = new_work(p, pc, shifts).filter(
+                    pl.col("time_type").is_in(list(cap.cap.time_types))
+                )
+                starts = set(counted["start"].to_list())
+                mine_counted = [s for s in sorted(shifts) if p.shifts[s].shift.start in starts]
+                out.append(_v(p, cap, c, mine_counted))
     return out
 
 
