@@ -1,6 +1,7 @@
 """Reads for the pages: each page's figures, always scoped by the user's units here.
 
-Figure tables come from ``records.selectors.figure_table`` (cached per data version), so a
+Figure tables come through ``records.figure_access`` with the scope of the page's filters
+(``Filters.scope(access)``) from the figure cache of the current data version, so a
 page never recomputes what did not change; the compositions of the busiest pages (overview,
 case list, case page) are cached too (``records.selectors.figure_result_cached``), keyed by
 everything they read from the user's access besides the data version, after the access
