@@ -43,6 +43,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from timbalans.figures.key_figures import case_results, total_or_none
+
 AREAS = ("decided_hours", "cases", "temp_overtime", "sick_leave", "structural")
 DAYS_PER_MONTH = 365.25 / 12
 #: The least time between baseline and now for an annualised effect (shorter is noise).
@@ -125,12 +127,6 @@ class KpiValue:
     parts: dict[str, float] = field(default_factory=dict)
 
 
-def _sum(frame: pl.DataFrame | None, column: str) -> float | None:
-    if frame is None or column not in frame.columns:
-        return None
-    return float(frame[column].fill_nan(None).sum()) if frame.height else 0.0
-
-
 def _savings_value(savings: pl.DataFrame | None, area: str, column: str) -> float | None:
     if savings is None or column not in savings.columns:
         return None
@@ -140,17 +136,6 @@ def _savings_value(savings: pl.DataFrame | None, area: str, column: str) -> floa
 
 def _savings_cost(savings: pl.DataFrame | None, area: str) -> float | None:
     return _savings_value(savings, area, "cost_base")
-
-
-def case_results(economics: pl.DataFrame) -> pl.DataFrame:
-    """case_id, result: the sum per case over the rows given (the unit's unallocated row,
-    case_id "", is not a case)."""
-    return (
-        economics.filter(pl.col("case_id") != "")
-        .group_by("case_id")
-        .agg(pl.col("result").sum())
-        .sort(["result", "case_id"])
-    )
 
 
 def largest_deficits(economics: pl.DataFrame, n: int) -> list[tuple[str, float]]:
@@ -187,19 +172,19 @@ def kpi_value(
         if computed:
             result = float((cases["computed_revenue"] - cases["computed_cost_total"]).sum())
         else:
-            result = _sum(cases, "result") or 0.0
+            result = total_or_none(cases, "result") or 0.0
         return KpiValue(key, -result, -result, {"result": result})
     if key == "temp_overtime":
-        overtime = _sum(tables.get("overtime"), "overtime_cost")
-        hourly = _sum(tables.get("overtime"), "hourly_staff_cost")
+        overtime = total_or_none(tables.get("overtime"), "overtime_cost")
+        hourly = total_or_none(tables.get("overtime"), "hourly_staff_cost")
         value = None if overtime is None or hourly is None else overtime + hourly
         parts = {"overtime_cost": overtime or 0.0, "hourly_staff_cost": hourly or 0.0}
         return KpiValue(key, value, _savings_cost(savings, key), parts)
     if key == "sick_leave":
-        value = _sum(tables.get("absence"), "sick_pay_cost")
+        value = total_or_none(tables.get("absence"), "sick_pay_cost")
         return KpiValue(key, value, _savings_cost(savings, key), {})
     if key == "structural":
-        value = _sum(tables.get("case-economics"), "structural_cost")
+        value = total_or_none(tables.get("case-economics"), "structural_cost")
         return KpiValue(key, value, _savings_cost(savings, key) if savings is not None else value)
     raise ValueError(f"okänt nyckeltal: {key}")
 

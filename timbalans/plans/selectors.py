@@ -16,14 +16,13 @@ from django.http import Http404
 
 from timbalans.accounts.access import Access
 from timbalans.figures.prices import at_prices_of
-from timbalans.figures.registry import FIGURE_NAMES, figure_function
+from timbalans.figures.registry import figure_function
 from timbalans.plans import kpis
 from timbalans.plans.models import ActionPlan, FollowUp, Measure
 from timbalans.records import figure_cache
 from timbalans.records import models as records_models
+from timbalans.records.figure_access import figure_request, figure_scope, figure_tables
 from timbalans.records.frames import frames_load
-from timbalans.web.filters import Filters
-from timbalans.web.selectors import figure, figure_request, unit_scope
 
 #: The figure tables the KPIs are computed from.
 KPI_TABLES = ("hour-balance", "coverage", "overtime", "absence", "case-economics", "savings")
@@ -122,24 +121,6 @@ def latest_data_batch() -> int | None:
 # ---------------------------------------------------------------------------- KPIs
 
 
-def figure_tables(
-    *,
-    access: Access,
-    filters: Filters,
-    specs: dict[str, tuple[str, dt.date | None, dt.date | None]],
-    cases: set[str] | None = None,
-) -> dict[str, pl.DataFrame]:
-    """Several figure tables of one scope, ``key -> (table, from, to)``, through
-    ``web.selectors.figure``: scoped to the user's units (PermissionDenied for a unit the user
-    may not see) and served from the figure cache of the current data version. Tables not
-    implemented are left out."""
-    return {
-        key: figure(name, access=access, filters=filters, date_from=a, date_to=b, cases=cases)
-        for key, (name, a, b) in specs.items()
-        if name in FIGURE_NAMES
-    }
-
-
 def kpi_tables(
     *, access: Access, unit_id: str, case_id: str, as_of: dt.date
 ) -> dict[str, pl.DataFrame]:
@@ -147,8 +128,7 @@ def kpi_tables(
     Tables not yet implemented are left out; their KPIs are then empty."""
     start, end = kpis.window(as_of)
     return figure_tables(
-        access=access,
-        filters=Filters(as_of=as_of, unit=unit_id),
+        scope=figure_scope(access=access, as_of=as_of, unit=unit_id),
         specs={name: (name, start, end) for name in KPI_TABLES},
         cases={case_id} if case_id else None,
     )
@@ -174,13 +154,12 @@ def fixed_price_tables(
     """The cost tables of the plan's scope over the 12 months ending ``as_of``, at the prices
     (rates and wages) in force on ``prices_on`` (:mod:`timbalans.figures.prices`); cached per
     data version."""
-    filters = Filters(as_of=as_of, unit=plan.unit_id)
-    units = unit_scope(access=access, filters=filters)
+    units = figure_scope(access=access, as_of=as_of, unit=plan.unit_id).unit_set
     cases = {plan.case_id} if plan.case_id else None
     start, end = kpis.window(as_of)
 
     def compute() -> dict[str, pl.DataFrame]:
-        req = figure_request(filters=filters, date_from=start, date_to=end)
+        req = figure_request(as_of=as_of, date_from=start, date_to=end)
         frames, settings = at_prices_of(
             frames_load(units=units, cases=cases), req.settings, prices_on
         )

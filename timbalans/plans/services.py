@@ -16,8 +16,8 @@ from timbalans.accounts.services import audit_log
 from timbalans.plans import kpis, seed
 from timbalans.plans import selectors as sel
 from timbalans.plans.models import ActionPlan, FollowUp, Measure
+from timbalans.records.figure_access import today as stockholm_today
 from timbalans.records.selectors import figure_settings_load
-from timbalans.web.filters import today as stockholm_today
 
 NOT_ALLOWED = "Du har inte behörighet att ändra handlingsplaner."
 UNIT_NOT_ALLOWED = "Du har inte behörighet till enhet {unit}."

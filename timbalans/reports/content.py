@@ -9,24 +9,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Paragraphs and lists are the blocks of typed text as well (the pages show them too).
+from timbalans.text.blocks import Bullets, Paragraph, text_blocks
+
+__all__ = [
+    "Block",
+    "Bullets",
+    "Document",
+    "Heading",
+    "Image",
+    "PageBreak",
+    "Paragraph",
+    "Table",
+    "text_blocks",
+]
+
 
 @dataclass(frozen=True)
 class Heading:
     text: str
     level: int = 1
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    text: str
-    bold: bool = False
-    small: bool = False
-
-
-@dataclass(frozen=True)
-class Bullets:
-    items: tuple[str, ...]
-    numbered: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,40 +79,3 @@ class Document:
             elif isinstance(b, Image):
                 out.append(b.caption)
         return "\n".join(out)
-
-
-def text_blocks(text: str) -> list[Block]:
-    """Free text as typed in a form: a paragraph per line, lines starting with "- " (or "• ")
-    as one bullet list, lines starting with "1. ", "2. " ... as a numbered list."""
-    blocks: list[Block] = []
-    bullets: list[str] = []
-    numbered: list[str] = []
-
-    def flush() -> None:
-        if bullets:
-            blocks.append(Bullets(tuple(bullets)))
-            bullets.clear()
-        if numbered:
-            blocks.append(Bullets(tuple(numbered), numbered=True))
-            numbered.clear()
-
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line:
-            flush()
-            continue
-        if line.startswith(("- ", "• ")):
-            if numbered:
-                flush()
-            bullets.append(line[2:].strip())
-            continue
-        head, _, rest = line.partition(". ")
-        if head.isdigit() and rest:
-            if bullets:
-                flush()
-            numbered.append(rest.strip())
-            continue
-        flush()
-        blocks.append(Paragraph(line))
-    flush()
-    return blocks

@@ -1,24 +1,13 @@
 """Swedish number formats for the documents: 1 234 567 kr, 300–400 tkr, 12,5 %.
 
-Non-breaking spaces between thousands and before units, a true minus sign, as on the pages.
+Numbers as on the pages (``text.numbers``); non-breaking spaces before units.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 
-NBSP = "\u00a0"
-MINUS = "\u2212"
-DASH = "–"
-
-
-def number(value: float | int | None, decimals: int = 0) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return DASH
-    v = float(value)
-    text = f"{abs(v):,.{decimals}f}".replace(",", NBSP).replace(".", ",")
-    return (MINUS + text) if round(v, decimals) < 0 else text
+from timbalans.text.numbers import DASH, NBSP, number
 
 
 def kr(value: float | int | None) -> str:

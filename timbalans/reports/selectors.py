@@ -1,6 +1,7 @@
 """Reads for the documents: the figures and plans of one scope gathered into the plain data
-the builders take. Every figure comes through ``web.selectors.figure``, scoped by the user's
-units; a unit the user may not see is refused before anything is computed."""
+the builders take. Every figure comes through ``records.figure_access``, scoped by the user's
+units; a unit the user may not see is refused before anything is computed. The key figures
+are those of ``figures.key_figures``, as the overview shows them."""
 
 from __future__ import annotations
 
@@ -13,10 +14,17 @@ from django.http import Http404
 
 from timbalans.accounts.access import Access
 from timbalans.figures import charts
+from timbalans.figures import key_figures as kf
 from timbalans.figures.registry import FIGURE_NAMES
 from timbalans.plans import kpis
 from timbalans.plans import selectors as plans
 from timbalans.plans.models import ActionPlan, Measure
+from timbalans.records.figure_access import (
+    figure_scope,
+    figure_tables,
+    key_figure_specs,
+    units_visible,
+)
 from timbalans.records.selectors import figure_settings_load
 from timbalans.reports import fmt
 from timbalans.reports.content import Table
@@ -35,8 +43,6 @@ from timbalans.reports.data import (
 from timbalans.reports.manadsuppfoljning import LEFT_OUT, month_range
 from timbalans.reports.models import Report
 from timbalans.reports.tables import frame_table
-from timbalans.web import selectors as web
-from timbalans.web.filters import Filters
 
 NO_ECONOMICS = "Din roll ser inte ekonomi och kan inte ta fram rapporter."
 UNIT_NOT_ALLOWED = "Du har inte behörighet till enhet {unit}."
@@ -90,12 +96,6 @@ def report_texts(report: Report) -> BoardTexts:
     )
 
 
-def _sum(frame: pl.DataFrame | None, column: str) -> float:
-    if frame is None or column not in frame.columns or not frame.height:
-        return 0.0
-    return float(frame[column].fill_nan(None).sum() or 0.0)
-
-
 def _lines(text: str) -> tuple[str, ...]:
     return tuple(line.strip().removeprefix("- ") for line in text.splitlines() if line.strip())
 
@@ -117,34 +117,34 @@ def plan_summary(tables: dict[str, pl.DataFrame], *, as_of: dt.date) -> PlanSumm
     economics = tables.get("case-economics")
     result = cases_total = cases_deficit = deficit_sum = None
     if economics is not None:
-        per_case = kpis.case_results(economics)
+        per_case = kf.case_results(economics)
         deficits = per_case.filter(pl.col("result") < 0)
-        result = _sum(economics, "result")
+        result = kf.total(economics, "result")
         cases_total, cases_deficit = per_case.height, deficits.height
-        deficit_sum = _sum(deficits, "result")
+        deficit_sum = kf.total(deficits, "result")
     drivers: list[Driver] = []
     overtime = tables.get("overtime")
     temp = _savings_cost(tables, "temp_overtime")
     if temp is None and overtime is not None:
-        temp = _sum(overtime, "overtime_cost") + _sum(overtime, "hourly_staff_cost")
+        temp = kf.total(overtime, "overtime_cost") + kf.total(overtime, "hourly_staff_cost")
     if temp is not None:
         drivers.append(
             Driver(
                 "Timavlönade, övertid och mertid",
                 temp,
-                f"{fmt.hours(_sum(overtime, 'hourly_staff_hours'))} timavlönade, "
-                f"{fmt.hours(_sum(overtime, 'overtime_hours'))} övertid",
+                f"{fmt.hours(kf.total(overtime, 'hourly_staff_hours'))} timavlönade, "
+                f"{fmt.hours(kf.total(overtime, 'overtime_hours'))} övertid",
             )
         )
     if economics is not None and "cost_ob" in economics.columns:
-        drivers.append(Driver("OB-tillägg", _sum(economics, "cost_ob")))
+        drivers.append(Driver("OB-tillägg", kf.total(economics, "cost_ob")))
     absence = tables.get("absence")
     sick = _savings_cost(tables, "sick_leave")
     if sick is None and absence is not None:
-        sick = _sum(absence, "sick_pay_cost")
+        sick = kf.total(absence, "sick_pay_cost")
     if sick is not None:
-        ordinary = _sum(absence, "ordinary_hours")
-        rate = 100 * _sum(absence, "sick_hours") / ordinary if ordinary else None
+        ordinary = kf.total(absence, "ordinary_hours")
+        rate = 100 * kf.total(absence, "sick_hours") / ordinary if ordinary else None
         detail = f"sjukfrånvaro {fmt.pct(rate)} av ordinarie arbetstid" if rate is not None else ""
         drivers.append(Driver("Sjuklön dag 1–14", sick, detail))
     decided = _savings_cost(tables, "decided_hours")
@@ -159,7 +159,7 @@ def plan_summary(tables: dict[str, pl.DataFrame], *, as_of: dt.date) -> PlanSumm
         )
     structural = _savings_cost(tables, "structural")
     if structural is None and economics is not None:
-        structural = _sum(economics, "structural_cost")
+        structural = kf.total(economics, "structural_cost")
     if structural:
         drivers.append(
             Driver(
@@ -286,7 +286,7 @@ UNIT_COLUMNS = [
     "sick_rate_pct",
 ]
 UNIT_LABELS = {
-    **web.UNIT_SUMMARY_LABELS,
+    **kf.UNIT_LABELS,
     "cases": "Ärenden",
     "deficit_cases": "Ärenden med underskott",
     "periods_over": "Pågående perioder över",
@@ -295,62 +295,10 @@ UNIT_LABELS = {
 
 
 def unit_table(tables: dict[str, pl.DataFrame], units: list[dict[str, str]]) -> pl.DataFrame:
-    """One row per unit: the board report's annex (year to date; periods on D)."""
-    out = pl.DataFrame(
-        [{"unit_id": u["unit_id"], "name": u["name"]} for u in units],
-        schema={"unit_id": pl.String, "name": pl.String},
-    )
-
-    def join(frame: pl.DataFrame | None, *aggs: pl.Expr) -> None:
-        nonlocal out
-        if frame is not None:
-            out = out.join(frame.group_by("unit_id").agg(*aggs), on="unit_id", how="left")
-
-    join(
-        tables.get("hour-balance"),
-        (pl.col("status") == "over").sum().alias("periods_over"),
-        (pl.col("status") == "under").sum().alias("periods_under"),
-    )
-    join(
-        tables.get("capacity"),
-        pl.col("unused_hours").sum(),
-        (pl.col("hourly_staff_hours") + pl.col("additional_hours") + pl.col("overtime_hours"))
-        .sum()
-        .alias("bought_hours"),
-    )
-    join(
-        tables.get("overtime"),
-        pl.col("overtime_hours").sum(),
-        pl.col("baseline_overtime_hours").sum().alias("_base"),
-    )
-    join(tables.get("absence"), pl.col("sick_hours", "ordinary_hours").sum())
-    economics = tables.get("case-economics")
-    if economics is not None:
-        per_case = (
-            economics.filter(pl.col("case_id") != "")
-            .group_by("unit_id", "case_id")
-            .agg(pl.col("result").sum())
-        )
-        join(economics, pl.col("result").sum().alias("result_ytd"))
-        join(
-            per_case,
-            pl.len().alias("cases"),
-            (pl.col("result") < 0).sum().alias("deficit_cases"),
-        )
-    derived = []
-    if "_base" in out.columns:
-        derived.append(
-            pl.when(pl.col("_base") > 0)
-            .then(100 * (pl.col("overtime_hours") - pl.col("_base")) / pl.col("_base"))
-            .alias("ytd_change_pct")
-        )
-    if "ordinary_hours" in out.columns:
-        derived.append(
-            pl.when(pl.col("ordinary_hours") > 0)
-            .then(100 * pl.col("sick_hours") / pl.col("ordinary_hours"))
-            .alias("sick_rate_pct")
-        )
-    return out.with_columns(derived).sort("unit_id") if derived else out.sort("unit_id")
+    """One row per unit: the board report's annex (year to date; periods on D). ``cases``
+    are the cases with a result of their own (``figures.key_figures.unit_key_figures``)."""
+    out = kf.unit_key_figures(tables, units).drop("period_cases", strict=False)
+    return out.rename({"result_cases": "cases"}) if "result_cases" in out.columns else out
 
 
 def _plan_effects(
@@ -394,26 +342,12 @@ def board_report_data(
     if unit_id and not name:
         raise Http404(UNKNOWN_UNIT.format(unit=unit_id))
     settings = figure_settings_load()
-    filters = Filters(as_of=as_of, unit=unit_id)
     year_from = dt.date(as_of.year, 1, 1)
-    tables = plans.figure_tables(
-        access=access,
-        filters=filters,
-        specs={
-            "capacity": ("capacity", year_from, as_of),
-            "overtime": ("overtime", year_from, as_of),
-            "absence": ("absence", year_from, as_of),
-            "case-economics": ("case-economics", year_from, as_of),
-            "hour-balance": ("hour-balance", None, None),
-            "forecast": ("forecast", None, None),
-        },
+    tables = figure_tables(
+        scope=figure_scope(access=access, as_of=as_of, unit=unit_id),
+        specs=key_figure_specs(as_of=as_of, economics=True),
     )
-    cap, ot, ab = tables["capacity"], tables["overtime"], tables["absence"]
-    year_end = tables.get("forecast")
-    centres = year_end.filter(pl.col("level") == "cost_center") if year_end is not None else None
-    hb = tables["hour-balance"]
-    ce = tables.get("case-economics")
-    per_case = kpis.case_results(ce) if ce is not None else None
+    key = kf.key_figures(tables)
     effect_rows, exp_low, exp_high, measured = _plan_effects(access=access, unit_id=unit_id)
     figures = BoardFigures(
         scope_label=f"Enhet {unit_id} {name}" if unit_id else "Avdelningen",
@@ -421,58 +355,37 @@ def board_report_data(
         year_from=year_from,
         as_of=as_of,
         baseline_year=settings.baseline_for(as_of.year),
-        contracted_hours=_sum(cap, "contracted_hours"),
-        unused_hours=_sum(cap, "unused_hours"),
-        unused_cost=_sum(cap, "unused_cost"),
-        bought_hours=_sum(cap, "hourly_staff_hours")
-        + _sum(cap, "additional_hours")
-        + _sum(cap, "overtime_hours"),
-        substitutable_hours=_sum(cap, "substitutable_hours"),
-        periods_total=hb.height,
-        periods_over=hb.filter(pl.col("status") == "over").height if hb.height else 0,
-        periods_under=hb.filter(pl.col("status") == "under").height if hb.height else 0,
-        unpaid_hours=_sum(hb, "unpaid_hours"),
+        contracted_hours=key.contracted_hours,
+        unused_hours=key.unused_hours,
+        unused_cost=key.unused_cost,
+        bought_hours=key.bought_hours,
+        substitutable_hours=key.substitutable_hours,
+        periods_total=key.periods_total,
+        periods_over=key.periods_over,
+        periods_under=key.periods_under,
+        unpaid_hours=key.unpaid_hours,
         status_over_pct=settings.status_over_pct,
         status_under_pct=settings.status_under_pct,
-        overtime_hours=_sum(ot, "overtime_hours"),
-        baseline_overtime_hours=_sum(ot, "baseline_overtime_hours"),
+        overtime_hours=key.overtime_hours,
+        baseline_overtime_hours=key.baseline_overtime_hours,
         overtime_goal_pct=settings.goal_for(as_of.year),
-        ordinary_hours=_sum(ab, "ordinary_hours"),
-        sick_hours=_sum(ab, "sick_hours"),
-        short_sick_hours=_sum(ab, "short_sick_hours"),
-        long_sick_hours=_sum(ab, "long_sick_hours"),
-        sick_pay_cost=_sum(ab, "sick_pay_cost"),
-        result=_sum(ce, "result") if ce is not None else None,
-        cases_total=per_case.height if per_case is not None else None,
-        cases_deficit=per_case.filter(pl.col("result") < 0).height
-        if per_case is not None
-        else None,
+        ordinary_hours=key.ordinary_hours,
+        sick_hours=key.sick_hours,
+        short_sick_hours=key.short_sick_hours,
+        long_sick_hours=key.long_sick_hours,
+        sick_pay_cost=key.sick_pay_cost,
+        result=key.result,
+        cases_total=key.result_cases,
+        cases_deficit=key.deficit_cases,
         expected_full_low=exp_low,
         expected_full_high=exp_high,
         measured_annualised=measured,
         measures_counted=len(effect_rows),
-        year_result=_sum(centres, "year_result") if centres is not None else None,
-        year_budget=_sum(centres, "budget")
-        if centres is not None and centres["budget"].is_not_null().any()
-        else None,
+        year_result=key.year_result,
+        year_budget=key.year_budget,
     )
-    monthly = (
-        ot.group_by("month")
-        .agg(pl.col("overtime_hours", "baseline_overtime_hours").sum())
-        .sort("month")
-        .with_columns(
-            pl.when(pl.col("baseline_overtime_hours") > 0)
-            .then(
-                100
-                * (pl.col("overtime_hours") - pl.col("baseline_overtime_hours"))
-                / pl.col("baseline_overtime_hours")
-            )
-            .alias("overtime_change_pct")
-        )
-    )
-    visible = [
-        u for u in web.units_visible(access=access) if not unit_id or u["unit_id"] == unit_id
-    ]
+    monthly = kf.monthly_overtime(tables["overtime"])
+    visible = [u for u in units_visible(access=access) if not unit_id or u["unit_id"] == unit_id]
     units = unit_table(tables, visible)
     annex: list[Table] = [
         frame_table(
@@ -549,8 +462,7 @@ def monthly_tables(*, access: Access, unit_id: str, as_of: dt.date) -> dict[str,
     """Every figure table for D's month (rows whose month or period overlaps it)."""
     require_scope(access=access, unit_id=unit_id)
     first, last = month_range(as_of)
-    return plans.figure_tables(
-        access=access,
-        filters=Filters(as_of=as_of, unit=unit_id),
+    return figure_tables(
+        scope=figure_scope(access=access, as_of=as_of, unit=unit_id),
         specs={n: (n, first, last) for n in FIGURE_NAMES if n not in LEFT_OUT},
     )

@@ -16,6 +16,7 @@ from timbalans.accounts.services import audit_log
 from timbalans.plans import selectors as plans
 from timbalans.plans.models import ActionPlan
 from timbalans.plans.services import action_plan_propose
+from timbalans.records.figure_access import figure_request
 from timbalans.records.selectors import figure_settings_load
 from timbalans.reports import defaults
 from timbalans.reports import selectors as sel
@@ -25,8 +26,6 @@ from timbalans.reports.handlingsplan import build_handlingsplan
 from timbalans.reports.html_writer import to_pdf
 from timbalans.reports.manadsuppfoljning import build_monthly, month_range
 from timbalans.reports.models import Report
-from timbalans.web.filters import Filters
-from timbalans.web.selectors import figure_request
 
 HANDLINGSPLAN = "handlingsplan"
 ATERRAPPORTERING = "aterrapportering"
@@ -198,7 +197,7 @@ def _monthly(*, access: Access, unit_id: str, as_of: dt.date) -> bytes:
     tables = sel.monthly_tables(access=access, unit_id=unit_id, as_of=as_of)
     first, last = month_range(as_of)
     # The settings and rate set the tables were computed with (the request the pages make).
-    settings = figure_request(filters=Filters(as_of=as_of, unit=unit_id)).settings
+    settings = figure_request(as_of=as_of).settings
     used = {
         "rapport": "Månadsuppföljning",
         "enhet": unit_id or "alla",

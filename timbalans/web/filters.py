@@ -5,15 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
-
-
-def today() -> dt.date:
-    return dt.datetime.now(STOCKHOLM).date()
+from timbalans.accounts.access import Access
+from timbalans.records.figure_access import FigureScope, figure_scope, today
 
 
 def _date(raw: str | None) -> dt.date | None:
@@ -71,3 +67,8 @@ class Filters:
 
     def with_unit(self, unit: str) -> Filters:
         return replace(self, unit=unit)
+
+    def scope(self, access: Access) -> FigureScope:
+        """The figure scope of these filters for this user: D and the units in view
+        (PermissionDenied for a unit filter outside the user's units)."""
+        return figure_scope(access=access, as_of=self.as_of, unit=self.unit)

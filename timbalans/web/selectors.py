@@ -1,6 +1,7 @@
 """Reads for the pages: each page's figures, always scoped by the user's units here.
 
-Figure tables come from ``records.figure_cache.figure_table`` (cached per data version), so a
+Figure tables come through ``records.figure_access`` with the scope of the page's filters
+(``Filters.scope(access)``) from the figure cache of the current data version, so a
 page never recomputes what did not change; the compositions of the busiest pages (overview,
 case list, case page) are cached too (``records.figure_cache.figure_result_cached``), keyed by
 everything they read from the user's access besides the data version, after the access
@@ -20,39 +21,27 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from timbalans.accounts.access import Access
+from timbalans.figures import key_figures as kf
 from timbalans.figures.case_days import case_days, case_staff
-from timbalans.figures.registry import FigureRequest
 from timbalans.records import figure_cache
 from timbalans.records import models as m
 from timbalans.records import selectors as records
+from timbalans.records.figure_access import (
+    figure,
+    figure_request,
+    figure_tables,
+    key_figure_specs,
+    units_visible,
+)
 from timbalans.web.filters import Filters
 
 ECONOMICS = "case-economics"
 
 
-def units_visible(*, access: Access) -> list[dict[str, str]]:
-    units = m.Unit.objects.order_by("unit_id").values_list("unit_id", "name", "cost_center")
-    return [{"unit_id": u, "name": n, "cost_center": c} for u, n, c in units if access.sees_unit(u)]
-
-
 def unit_scope(*, access: Access, filters: Filters) -> set[str] | None:
-    """The units a figure may include: the user's, narrowed by the unit filter."""
-    if filters.unit:
-        if not access.sees_unit(filters.unit):
-            raise PermissionDenied
-        return {filters.unit}
-    return None if access.unit_ids is None else set(access.unit_ids)
-
-
-def figure_request(
-    *, filters: Filters, date_from: dt.date | None = None, date_to: dt.date | None = None
-) -> FigureRequest:
-    return FigureRequest.make(
-        filters.as_of,
-        date_from=date_from,
-        date_to=date_to,
-        settings=records.figure_settings_load(),
-    )
+    """The units a page's own reads may include (None: every unit): the user's, narrowed by
+    the unit filter (PermissionDenied for a unit outside the user's)."""
+    return filters.scope(access).unit_set
 
 
 def settings_used(*, access: Access) -> dict[str, Any]:
@@ -65,62 +54,23 @@ def settings_used(*, access: Access) -> dict[str, Any]:
     return used
 
 
-def figure(
-    name: str,
-    *,
-    access: Access,
-    filters: Filters,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-    cases: set[str] | None = None,
-) -> pl.DataFrame:
-    """One figure table for this user: rows of visible units (and the given cases) only."""
-    req = figure_request(filters=filters, date_from=date_from, date_to=date_to)
-    units = unit_scope(access=access, filters=filters)
-    return figure_cache.figure_table(name=name, request=req, units=units, cases=cases)
-
-
 # ---------------------------------------------------------------------------- overview
 
 
 @dataclass(frozen=True)
 class Overview:
     as_of: dt.date
-    overtime_ytd: float
-    overtime_baseline_ytd: float
-    overtime_change_pct: float | None
+    # The key figures of the scope (``figures.key_figures``), as the board report has them
+    figures: kf.KeyFigures
     overtime_goal_pct: float | None
     monthly_overtime: pl.DataFrame
-    status_counts: dict[str, int]
-    periods_over: int
-    periods_under: int
-    unused_hours: float
-    unused_cost: float
-    bought_hours: float
-    sick_rate_pct: float | None
-    result_ytd: float | None
-    deficit_cases: int | None
-    deficit_sum: float | None
-    cases_total: int
     result_by_unit: pl.DataFrame | None
-    # The year-end forecast of the cost centres in view (forecast) and their budget
-    year_result: float | None = None
-    year_budget: float | None = None
-
-
-def _sum(frame: pl.DataFrame, col: str) -> float:
-    return float(frame[col].sum()) if col in frame.columns and frame.height else 0.0
 
 
 def access_key(access: Access, filters: Filters) -> tuple[object, ...]:
     """What a composition reads from the user: the units in scope and the rights that change
     its content (checked here first: a unit outside the user's raises PermissionDenied)."""
-    scope = unit_scope(access=access, filters=filters)
-    return (
-        None if scope is None else frozenset(scope),
-        access.sees_economics,
-        access.sees_employee_names,
-    )
+    return (filters.scope(access).units, access.sees_economics, access.sees_employee_names)
 
 
 def overview(*, access: Access, filters: Filters) -> Overview:
@@ -132,62 +82,19 @@ def overview(*, access: Access, filters: Filters) -> Overview:
 
 
 def _overview(*, access: Access, filters: Filters) -> Overview:
-    start, end = filters.year_start, filters.as_of
-    ot = figure("overtime", access=access, filters=filters, date_from=start, date_to=end)
-    monthly = (
-        ot.group_by("month")
-        .agg(pl.col("overtime_hours", "baseline_overtime_hours").sum())
-        .sort("month")
+    tables = figure_tables(
+        scope=filters.scope(access),
+        specs=key_figure_specs(as_of=filters.as_of, economics=access.sees_economics),
     )
-    ot_ytd = _sum(monthly, "overtime_hours")
-    base_ytd = _sum(monthly, "baseline_overtime_hours")
-    settings = records.figure_settings_load()
-    hb = figure("hour-balance", access=access, filters=filters)
-    counts = dict(hb.group_by("status").len().iter_rows()) if hb.height else {}
-    cap = figure("capacity", access=access, filters=filters, date_from=start, date_to=end)
-    ab = figure("absence", access=access, filters=filters, date_from=start, date_to=end)
-    ordinary = _sum(ab, "ordinary_hours")
-    result = deficit_n = deficit_sum = None
-    year_result = year_budget = None
-    by_unit = None
-    if access.sees_economics:
-        ce = figure(ECONOMICS, access=access, filters=filters, date_from=start, date_to=end)
-        per_case = (
-            ce.filter(pl.col("case_id") != "").group_by("case_id").agg(pl.col("result").sum())
-        )
-        result = _sum(ce, "result")
-        deficits = per_case.filter(pl.col("result") < 0)
-        deficit_n, deficit_sum = deficits.height, _sum(deficits, "result")
-        by_unit = ce.group_by("unit_id").agg(pl.col("result").sum()).sort("unit_id")
-        centres = figure("forecast", access=access, filters=filters).filter(
-            pl.col("level") == "cost_center"
-        )
-        year_result = _sum(centres, "year_result")
-        if centres.height and centres["budget"].is_not_null().any():
-            year_budget = _sum(centres, "budget")
+    ce = tables.get(ECONOMICS)
     return Overview(
         as_of=filters.as_of,
-        overtime_ytd=ot_ytd,
-        overtime_baseline_ytd=base_ytd,
-        overtime_change_pct=100 * (ot_ytd - base_ytd) / base_ytd if base_ytd else None,
-        overtime_goal_pct=settings.goal_for(filters.as_of.year),
-        monthly_overtime=monthly,
-        status_counts=counts,
-        periods_over=int(hb.filter(pl.col("status") == "over").height) if hb.height else 0,
-        periods_under=int(hb.filter(pl.col("status") == "under").height) if hb.height else 0,
-        unused_hours=_sum(cap, "unused_hours"),
-        unused_cost=_sum(cap, "unused_cost"),
-        bought_hours=_sum(cap, "hourly_staff_hours")
-        + _sum(cap, "additional_hours")
-        + _sum(cap, "overtime_hours"),
-        sick_rate_pct=100 * _sum(ab, "sick_hours") / ordinary if ordinary else None,
-        result_ytd=result,
-        deficit_cases=deficit_n,
-        deficit_sum=deficit_sum,
-        cases_total=int(hb["case_id"].n_unique()) if hb.height else 0,
-        result_by_unit=by_unit,
-        year_result=year_result,
-        year_budget=year_budget,
+        figures=kf.key_figures(tables),
+        overtime_goal_pct=records.figure_settings_load().goal_for(filters.as_of.year),
+        monthly_overtime=kf.monthly_overtime(tables["overtime"]).drop("overtime_change_pct"),
+        result_by_unit=None
+        if ce is None
+        else ce.group_by("unit_id").agg(pl.col("result").sum()).sort("unit_id"),
     )
 
 
@@ -223,14 +130,13 @@ def case_list(*, access: Access, filters: Filters, status: str = "") -> pl.DataF
 
 
 def _case_list(*, access: Access, filters: Filters, status: str) -> pl.DataFrame:
-    hb = figure("hour-balance", access=access, filters=filters)
+    hb = figure("hour-balance", scope=filters.scope(access))
     if status:
         hb = hb.filter(pl.col("status") == status)
     if access.sees_economics:
         ce = figure(
             ECONOMICS,
-            access=access,
-            filters=filters,
+            scope=filters.scope(access),
             date_from=filters.year_start,
             date_to=filters.as_of,
         ).filter(pl.col("case_id") != "")
@@ -315,8 +221,7 @@ def _case_page(
     scoped = Filters(as_of=filters.as_of)
     periods = figure(
         "hour-balance",
-        access=access,
-        filters=scoped,
+        scope=scoped.scope(access),
         date_from=filters.months_from,
         date_to=filters.as_of,
         cases={case_id},
@@ -341,8 +246,7 @@ def _case_page(
     if access.sees_economics:
         economics = figure(
             ECONOMICS,
-            access=access,
-            filters=scoped,
+            scope=scoped.scope(access),
             date_from=filters.months_from,
             date_to=filters.as_of,
             cases={case_id},
@@ -462,113 +366,37 @@ UNIT_SUMMARY_COLUMNS = [
     "sick_rate_pct",
     "result_ytd",
 ]
-UNIT_SUMMARY_LABELS = {
-    "name": "Namn",
-    "cases": "Ärenden",
-    "periods_over": "Perioder över",
-    "periods_under": "Perioder under",
-    "granted_hours": "Beviljade timmar (pågående perioder)",
-    "forecast_deviation_hours": "Prognosavvikelse timmar",
-    "unused_hours": "Outnyttjad tid hittills i år (timmar)",
-    "bought_hours": "Köpt tid hittills i år (timmar)",
-    "overtime_hours": "Övertid hittills i år (timmar)",
-    "ytd_change_pct": "Förändring övertid mot jämförelseår %",
-    "sick_rate_pct": "Sjukfrånvaro hittills i år %",
-    "result_ytd": "Resultat hittills i år (kr)",
-    "result": "Resultat (kr)",
-}
-
-
-def _per_unit(frame: pl.DataFrame, *aggs: pl.Expr) -> pl.DataFrame:
-    return frame.group_by("unit_id").agg(*aggs)
+UNIT_SUMMARY_LABELS = kf.UNIT_LABELS
 
 
 def unit_summary(*, access: Access, filters: Filters) -> pl.DataFrame:
-    """One row per visible unit: the current periods, and the year to date."""
-    start, end = filters.year_start, filters.as_of
-    units = pl.DataFrame(
-        units_visible(access=access),
-        schema={"unit_id": pl.String, "name": pl.String, "cost_center": pl.String},
-    ).select("unit_id", "name")
-    if filters.unit:
-        units = units.filter(pl.col("unit_id") == filters.unit)
-    hb = figure("hour-balance", access=access, filters=filters)
-    cap = figure("capacity", access=access, filters=filters, date_from=start, date_to=end)
-    ot = figure("overtime", access=access, filters=filters, date_from=start, date_to=end)
-    ab = figure("absence", access=access, filters=filters, date_from=start, date_to=end)
-    out = (
-        units.join(
-            _per_unit(
-                hb,
-                pl.col("case_id").n_unique().alias("cases"),
-                (pl.col("status") == "over").sum().alias("periods_over"),
-                (pl.col("status") == "under").sum().alias("periods_under"),
-                pl.col("granted_hours").sum(),
-                pl.col("forecast_deviation_hours").sum(),
-            ),
-            on="unit_id",
-            how="left",
-        )
-        .join(
-            _per_unit(
-                cap,
-                pl.col("unused_hours").sum(),
-                (
-                    pl.col("hourly_staff_hours")
-                    + pl.col("additional_hours")
-                    + pl.col("overtime_hours")
-                )
-                .sum()
-                .alias("bought_hours"),
-            ),
-            on="unit_id",
-            how="left",
-        )
-        .join(
-            _per_unit(
-                ot,
-                pl.col("overtime_hours").sum(),
-                pl.col("baseline_overtime_hours").sum().alias("_base"),
-            ),
-            on="unit_id",
-            how="left",
-        )
-        .join(
-            _per_unit(ab, pl.col("sick_hours").sum(), pl.col("ordinary_hours").sum()),
-            on="unit_id",
-            how="left",
-        )
-        .with_columns(
-            pl.when(pl.col("_base") > 0)
-            .then(100 * (pl.col("overtime_hours") - pl.col("_base")) / pl.col("_base"))
-            .alias("ytd_change_pct"),
-            pl.when(pl.col("ordinary_hours") > 0)
-            .then(100 * pl.col("sick_hours") / pl.col("ordinary_hours"))
-            .alias("sick_rate_pct"),
-        )
+    """One row per visible unit: the current periods, and the year to date
+    (``figures.key_figures.unit_key_figures``; ``cases`` are those with a current period)."""
+    units = [
+        u for u in units_visible(access=access) if not filters.unit or u["unit_id"] == filters.unit
+    ]
+    tables = figure_tables(
+        scope=filters.scope(access),
+        specs=key_figure_specs(as_of=filters.as_of, economics=access.sees_economics),
     )
-    if access.sees_economics:
-        ce = figure(ECONOMICS, access=access, filters=filters, date_from=start, date_to=end)
-        out = out.join(
-            _per_unit(ce, pl.col("result").sum().alias("result_ytd")), on="unit_id", how="left"
-        )
+    tables.pop("forecast", None)
+    out = kf.unit_key_figures(tables, units)
+    out = out.drop("result_cases", "deficit_cases", strict=False).rename({"period_cases": "cases"})
     return out.with_columns(pl.col("cases", "periods_over", "periods_under").fill_null(0))
 
 
 def unit_months(*, access: Access, filters: Filters) -> pl.DataFrame:
     """One row per month of the year to date for one unit (``filters.unit``)."""
     start, end = filters.months_from, filters.months_to
-    cap = figure("capacity", access=access, filters=filters, date_from=start, date_to=end)
-    ot = figure("overtime", access=access, filters=filters, date_from=start, date_to=end)
-    ab = figure("absence", access=access, filters=filters, date_from=start, date_to=end)
+    cap = figure("capacity", scope=filters.scope(access), date_from=start, date_to=end)
+    ot = figure("overtime", scope=filters.scope(access), date_from=start, date_to=end)
+    ab = figure("absence", scope=filters.scope(access), date_from=start, date_to=end)
     out = (
         cap.select(
             "month",
             "granted_hours",
             "unused_hours",
-            (
-                pl.col("hourly_staff_hours") + pl.col("additional_hours") + pl.col("overtime_hours")
-            ).alias("bought_hours"),
+            kf.BOUGHT_HOURS,
         )
         .join(
             ot.select("month", "overtime_hours", "overtime_change_pct"),
@@ -579,7 +407,7 @@ def unit_months(*, access: Access, filters: Filters) -> pl.DataFrame:
         .join(ab.select("month", "sick_rate_pct"), on="month", how="full", coalesce=True)
     )
     if access.sees_economics:
-        ce = figure(ECONOMICS, access=access, filters=filters, date_from=start, date_to=end)
+        ce = figure(ECONOMICS, scope=filters.scope(access), date_from=start, date_to=end)
         out = out.join(
             ce.group_by("month").agg(pl.col("result").sum()), on="month", how="full", coalesce=True
         )
@@ -603,7 +431,7 @@ def absence_people(*, access: Access, filters: Filters) -> AbsencePeople | None:
     """
     if not access.sees_health_data:
         return None
-    frame = figure("absence-employees", access=access, filters=filters)
+    frame = figure("absence-employees", scope=filters.scope(access))
     frame = frame.filter(
         pl.col("unit_id").map_elements(access.sees_health_data_of, return_dtype=pl.Boolean)
     )
@@ -631,7 +459,9 @@ def working_time_limits(*, access: Access, filters: Filters) -> LimitsPage:
     if not access.sees_employee_names:
         raise PermissionDenied
     scope = unit_scope(access=access, filters=filters)
-    req = figure_request(filters=filters, date_from=filters.months_from, date_to=filters.months_to)
+    req = figure_request(
+        as_of=filters.as_of, date_from=filters.months_from, date_to=filters.months_to
+    )
     frame = figure_cache.figure_table(name="limits", request=req)
     if scope is not None:
         frame = frame.filter(pl.col("unit_id").is_in(sorted(scope)))

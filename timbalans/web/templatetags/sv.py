@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 from django import template
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from timbalans.text.blocks import Bullets, Paragraph, text_blocks
+from timbalans.text.numbers import NBSP, number
+
 register = template.Library()
-
-NBSP = "\u00a0"
-MINUS = "\u2212"
-
-
-def number(value: Any, decimals: int = 0) -> str:
-    """1 234 567,8 with a non-breaking space between thousands and a true minus sign."""
-    if value is None or value == "" or (isinstance(value, float) and not math.isfinite(value)):
-        return "–"
-    v = float(value)
-    text = f"{abs(v):,.{decimals}f}".replace(",", NBSP).replace(".", ",")
-    if round(v, decimals) < 0:
-        text = MINUS + text
-    return text
 
 
 @register.filter
@@ -106,11 +95,7 @@ def svg(value: str) -> SafeString:
 @register.filter
 def text(value: Any) -> SafeString:
     """Free text as typed in a form, as in the documents: a paragraph per line, "- " lines
-    as a bullet list, "1. " lines as a numbered list (``reports.content.text_blocks``)."""
-    from django.utils.html import escape
-
-    from timbalans.reports.content import Bullets, Paragraph, text_blocks
-
+    as a bullet list, "1. " lines as a numbered list (``text.blocks.text_blocks``)."""
     parts = []
     for block in text_blocks(str(value or "")):
         if isinstance(block, Paragraph):

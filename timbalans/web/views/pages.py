@@ -14,6 +14,7 @@ from timbalans.accounts.access import Access
 from timbalans.accounts.models import AuditEvent
 from timbalans.accounts.services import audit_log
 from timbalans.figures import charts
+from timbalans.figures import key_figures as kf
 from timbalans.figures.absence import COLUMNS as ABSENCE_COLUMNS
 from timbalans.figures.absence import EMPLOYEE_COLUMNS as ABSENCE_EMPLOYEE_COLUMNS
 from timbalans.figures.absence_cases import COLUMNS as ABSENCE_CASES_COLUMNS
@@ -28,6 +29,7 @@ from timbalans.figures.hour_balance import COLUMNS as HOUR_BALANCE_COLUMNS
 from timbalans.figures.limits import COLUMNS as LIMITS_COLUMNS
 from timbalans.figures.overtime import COLUMNS as OVERTIME_COLUMNS
 from timbalans.plans.selectors import case_plan_list
+from timbalans.records.figure_access import figure, figure_request
 from timbalans.web import selectors
 from timbalans.web.access import client_ip, page
 from timbalans.web.filters import Filters
@@ -136,12 +138,12 @@ def overview(request: HttpRequest, access: Access) -> HttpResponse:
     status = pl.DataFrame(
         {
             "Status": [STATUS_LABELS[s] for s in ("over", "balanced", "under")],
-            "Antal": [ov.status_counts.get(s, 0) for s in ("over", "balanced", "under")],
+            "Antal": [ov.figures.status_counts.get(s, 0) for s in ("over", "balanced", "under")],
         }
     )
     context = {
         "ov": ov,
-        "economics": access.sees_economics and ov.result_ytd is not None,
+        "economics": access.sees_economics and ov.figures.result is not None,
         "overtime_chart": chart_of(
             charts.overtime_against_goal, ov.monthly_overtime, goal_pct=ov.overtime_goal_pct
         ),
@@ -350,10 +352,9 @@ def _monthly_page(
     extra_tables: list[Table] | None = None,
 ) -> HttpResponse:
     filters = Filters.from_request(request)
-    frame = selectors.figure(
+    frame = figure(
         name,
-        access=access,
-        filters=filters,
+        scope=filters.scope(access),
         date_from=filters.months_from,
         date_to=filters.months_to,
     )
@@ -395,11 +396,7 @@ def capacity(request: HttpRequest, access: Access) -> HttpResponse:
     def spec(frame: pl.DataFrame) -> str:
         monthly = _monthly_sum(
             frame, ["unused_hours", "hourly_staff_hours", "additional_hours", "overtime_hours"]
-        ).with_columns(
-            (
-                pl.col("hourly_staff_hours") + pl.col("additional_hours") + pl.col("overtime_hours")
-            ).alias("bought")
-        )
+        ).with_columns(kf.BOUGHT_HOURS.alias("bought"))
         long = pl.concat(
             [
                 monthly.select(
@@ -440,7 +437,7 @@ def capacity(request: HttpRequest, access: Access) -> HttpResponse:
 
 @page()
 def overtime(request: HttpRequest, access: Access) -> HttpResponse:
-    settings = selectors.figure_request(filters=Filters.from_request(request)).settings
+    settings = figure_request(as_of=Filters.from_request(request).as_of).settings
     goal = settings.goal_for(Filters.from_request(request).as_of.year)
 
     def spec(frame: pl.DataFrame) -> str:
@@ -550,10 +547,9 @@ def _case_month_page(
 ) -> HttpResponse:
     """A figure table with one row per case and month, for the months of the filters."""
     filters = Filters.from_request(request)
-    frame = selectors.figure(
+    frame = figure(
         name,
-        access=access,
-        filters=filters,
+        scope=filters.scope(access),
         date_from=filters.months_from,
         date_to=filters.months_to,
     )
@@ -693,7 +689,7 @@ def limits(request: HttpRequest, access: Access) -> HttpResponse:
 def forecast(request: HttpRequest, access: Access) -> HttpResponse:
     """Helårsprognos: per cost centre and per case, the year's result against the budget."""
     filters = Filters.from_request(request)
-    frame = selectors.figure("forecast", access=access, filters=filters)
+    frame = figure("forecast", scope=filters.scope(access))
     columns = FORECAST_FIGURE_COLUMNS
     centres = Table(
         name="helarsprognos-ansvar",

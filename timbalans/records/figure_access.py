@@ -1,0 +1,117 @@
+"""Figure access: the figure tables of one scope, for every reader of figures (the pages, the
+plans, the documents).
+
+A :class:`FigureScope` is plain data, D and the units in view, made from a user's access by
+:func:`figure_scope` (the one place a unit outside the user's is refused). The web app turns
+a request into a scope (``web.filters.Filters.scope``); the plans and the reports make theirs
+from a plan's or a report's unit and date. Below all three, so figures are read downwards
+only: web → plans → reports → records.figure_access → records.figure_cache → figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import polars as pl
+from django.core.exceptions import PermissionDenied
+
+from timbalans.accounts.access import Access
+from timbalans.figures.registry import FIGURE_NAMES, FigureRequest
+from timbalans.records import figure_cache
+from timbalans.records import models as m
+from timbalans.records.selectors import figure_settings_load
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def today() -> dt.date:
+    """Today in Stockholm: D when none is given."""
+    return dt.datetime.now(STOCKHOLM).date()
+
+
+@dataclass(frozen=True)
+class FigureScope:
+    """What figure tables are computed for: D, and the units in view (None: every unit)."""
+
+    as_of: dt.date
+    units: frozenset[str] | None = None
+
+    @property
+    def unit_set(self) -> set[str] | None:
+        return None if self.units is None else set(self.units)
+
+
+def figure_scope(*, access: Access, as_of: dt.date, unit: str = "") -> FigureScope:
+    """The scope of a user's figures on D: the user's units, narrowed to ``unit`` when one is
+    chosen (PermissionDenied for a unit the user does not see)."""
+    if unit:
+        if not access.sees_unit(unit):
+            raise PermissionDenied
+        return FigureScope(as_of=as_of, units=frozenset({unit}))
+    units = None if access.unit_ids is None else frozenset(access.unit_ids)
+    return FigureScope(as_of=as_of, units=units)
+
+
+def units_visible(*, access: Access) -> list[dict[str, str]]:
+    """The units this user sees (``unit_id``, ``name``, ``cost_center``), by code."""
+    units = m.Unit.objects.order_by("unit_id").values_list("unit_id", "name", "cost_center")
+    return [{"unit_id": u, "name": n, "cost_center": c} for u, n, c in units if access.sees_unit(u)]
+
+
+def figure_request(
+    *, as_of: dt.date, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> FigureRequest:
+    """The request of a figure table on D over a range, with the department's settings."""
+    return FigureRequest.make(
+        as_of, date_from=date_from, date_to=date_to, settings=figure_settings_load()
+    )
+
+
+def figure(
+    name: str,
+    *,
+    scope: FigureScope,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    cases: set[str] | None = None,
+) -> pl.DataFrame:
+    """One figure table of the scope: rows of its units (and the given cases) only, served
+    from the figure cache of the current data version."""
+    req = figure_request(as_of=scope.as_of, date_from=date_from, date_to=date_to)
+    return figure_cache.figure_table(name=name, request=req, units=scope.unit_set, cases=cases)
+
+
+def figure_tables(
+    *,
+    scope: FigureScope,
+    specs: dict[str, tuple[str, dt.date | None, dt.date | None]],
+    cases: set[str] | None = None,
+) -> dict[str, pl.DataFrame]:
+    """Several figure tables of one scope, ``key -> (table, from, to)``. Tables not
+    implemented are left out."""
+    return {
+        key: figure(name, scope=scope, date_from=a, date_to=b, cases=cases)
+        for key, (name, a, b) in specs.items()
+        if name in FIGURE_NAMES
+    }
+
+
+def key_figure_specs(
+    *, as_of: dt.date, economics: bool
+) -> dict[str, tuple[str, dt.date | None, dt.date | None]]:
+    """The tables of the key figures (``figures.key_figures``): the year to date, the
+    settlement periods on D, and with ``economics`` case-economics and the forecast. The
+    overview and the board report read these same tables."""
+    year_from = dt.date(as_of.year, 1, 1)
+    specs: dict[str, tuple[str, dt.date | None, dt.date | None]] = {
+        "capacity": ("capacity", year_from, as_of),
+        "overtime": ("overtime", year_from, as_of),
+        "absence": ("absence", year_from, as_of),
+        "hour-balance": ("hour-balance", None, None),
+    }
+    if economics:
+        specs["case-economics"] = ("case-economics", year_from, as_of)
+        specs["forecast"] = ("forecast", None, None)
+    return specs

@@ -1,0 +1,1 @@
+"""Swedish text at the edges, shared by the pages and the documents (no Django)."""
