@@ -93,7 +93,17 @@ def test_fill_proposes_every_open_shift_of_the_unit_as_json(imported):
 
 def test_fill_refuses_an_unknown_unit(imported):
     with pytest.raises(CommandError) as exc:
-        run("fill", "--unit", "99999", "--from", "2025-03-03", "--to", "2025-03-09")
+        run(
+            "fill",
+            "--unit",
+            "99999",
+            "--from",
+            "2025-03-03",
+            "--to",
+            "2025-03-09",
+            "--as-of",
+            "2025-03-02",
+        )
     assert str(exc.value) == "Enheten 99999 finns inte."
 
 
@@ -102,6 +112,25 @@ def test_fill_refuses_a_reversed_horizon(imported):
         CommandError, match=r"--from \(2025-03-09\) ligger efter --to \(2025-03-03\)."
     ):
         run("fill", "--from", "2025-03-09", "--to", "2025-03-03")
+
+
+def test_fill_says_so_when_the_horizon_is_not_after_d(imported):
+    with pytest.raises(CommandError) as exc:
+        run("fill", "--from", "2025-02-24", "--to", "2025-03-02", "--as-of", "2025-03-02")
+    assert str(exc.value) == (
+        "Perioden 2025-02-24–2025-03-02 ligger inte efter D (2025-03-02): förslag görs bara "
+        "för pass som börjar efter D. Ange --from och --to efter D, eller ett tidigare --as-of."
+    )
+
+
+@pytest.mark.parametrize("source", ["database", "files"])
+def test_fill_after_the_last_schedule_says_where_the_schedule_ends(source, imported):
+    data = ["--data", str(imported)] if source == "files" else []
+    text = run("fill", *data, "--from", "2025-04-01", "--to", "2025-04-07", "--as-of", "2025-03-02")
+    assert text.splitlines() == [
+        "Inga öppna pass att bemanna 2025-04-01–2025-04-07 (D = 2025-03-02).",
+        "Schemat slutar 2025-03-05: det finns inga planerade pass efter det att bemanna.",
+    ]
 
 
 def test_fill_reads_canonical_files_with_data(staffing_dir):

@@ -13,6 +13,7 @@ own ``cases``. Canonical files have no stored rules: there only the file's setti
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,12 @@ from timbalans.staffing.rank import Ranking
 
 BAD_CONFIG = "Inställningsfilen {path} går inte att läsa: {error}"
 REVERSED = "--from ({first}) ligger efter --to ({last})."
+BEFORE_D = (
+    "Perioden {first}–{last} ligger inte efter D ({as_of}): förslag görs bara för pass som "
+    "börjar efter D. Ange --from och --to efter D, eller ett tidigare --as-of."
+)
+NO_OPEN_SHIFTS = "Inga öppna pass att bemanna {first}–{last} (D = {as_of})."
+SCHEDULE_ENDS = "Schemat slutar {day}: det finns inga planerade pass efter det att bemanna."
 
 
 def _pct(value: float | None) -> str:
@@ -73,13 +80,38 @@ class Command(TimbalansCommand):
             else:
                 self._ranking_text(ranking)
             return
-        if options["date_from"] > options["date_to"]:
-            raise CommandError(REVERSED.format(first=options["date_from"], last=options["date_to"]))
+        first, last = options["date_from"], options["date_to"]
+        if first > last:
+            raise CommandError(REVERSED.format(first=first, last=last))
+        as_of = options["as_of"] or timezone.localdate()
+        if last <= as_of:
+            raise CommandError(BEFORE_D.format(first=first, last=last, as_of=as_of))
         result = self._fill(options, config)
         if options["format"] == "json":
             self.stdout.write(result.model_dump_json(indent=2))
+        elif not result.shifts:
+            # say why there is nothing, rather than a proposal of zeros
+            self.stdout.write(NO_OPEN_SHIFTS.format(first=first, last=last, as_of=as_of))
+            schedule_end = self._schedule_end(options)
+            if schedule_end is not None and schedule_end < first:
+                self.stdout.write(SCHEDULE_ENDS.format(day=schedule_end))
         else:
             self._fill_text(result)
+
+    def _schedule_end(self, options: dict[str, Any]) -> date | None:
+        """The local day the last planned shift ends (None without shifts)."""
+        if options["data"]:
+            from timbalans.figures.frames import frames_from_files
+
+            ends = frames_from_files(options["data"]).shifts.get_column("end")
+            last = ends.max() if ends.len() else None
+            return last.date() if isinstance(last, datetime) else None
+        from django.db.models import Max
+
+        from timbalans.records.models import Shift
+
+        found = Shift.objects.aggregate(last=Max("end"))["last"]
+        return timezone.localtime(found).date() if found else None
 
     # ------------------------------------------------------------------ reading
 
