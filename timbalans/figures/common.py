@@ -11,7 +11,8 @@ from timbalans.core.intervals import (
     split_at_as_of,
     split_at_months,
 )
-from timbalans.core.periods import settlement_periods
+from timbalans.core.periods import FK, settlement_periods
+from timbalans.core.rates import RateSet
 from timbalans.figures.frames import Frames
 from timbalans.figures.settings import FigureSettings
 
@@ -123,3 +124,30 @@ def case_settlement_periods(frames: Frames, horizon: dt.date) -> pl.DataFrame:
         ("settlement_periods", horizon),
         lambda: settlement_periods(frames.decisions, horizon=horizon),
     )
+
+
+_RATE_KEYS = {
+    "__std": "standard_hourly_rate",
+    "__mun": "municipal_hourly_rate",
+    "__cap": "raised_rate_cap_pct",
+}
+
+
+def with_paid_rate(rates: RateSet, frame: pl.DataFrame, *, alias: str) -> pl.DataFrame:
+    """``frame`` (``date``, and the decision's ``payer`` and ``hourly_rate``) with ``alias``:
+    the rate paid for an hour on ``date``: the decision's ``hourly_rate`` (for FK at most the
+    standard rate + ``raised_rate_cap_pct``), else the standard hourly rate (FK, also when no
+    decision is known) or the municipality's internal rate (KOMMUN) valid on that day.
+    The one rule that case-economics' revenue, fk-check and the forecast price hours by."""
+    priced = rates.join(frame, _RATE_KEYS)
+    fk = pl.col("payer").fill_null(FK) == FK
+    rate = (
+        pl.when(pl.col("hourly_rate").is_not_null() & fk)
+        .then(pl.min_horizontal("hourly_rate", pl.col("__std") * (1 + pl.col("__cap") / 100)))
+        .when(pl.col("hourly_rate").is_not_null())
+        .then(pl.col("hourly_rate"))
+        .when(fk)
+        .then(pl.col("__std"))
+        .otherwise(pl.col("__mun"))
+    )
+    return priced.with_columns(rate.alias(alias)).drop(list(_RATE_KEYS))

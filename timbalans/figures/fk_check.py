@@ -29,9 +29,14 @@ import datetime as dt
 
 import polars as pl
 
-from timbalans.core.periods import FK, granted_hours_by_month, normalize_decisions
+from timbalans.core.periods import granted_hours_by_month, normalize_decisions
 from timbalans.core.rates import RateSet
-from timbalans.figures.common import counting_factor, month_first_last, months_between
+from timbalans.figures.common import (
+    counting_factor,
+    month_first_last,
+    months_between,
+    with_paid_rate,
+)
 from timbalans.figures.frames import Frames
 from timbalans.figures.registry import FigureRequest
 from timbalans.figures.staff import worked_categories
@@ -70,7 +75,8 @@ def decision_rate(
     d = normalize_decisions(decisions, horizon=horizon).select(
         "case_id", "valid_from", "payer", "hourly_rate"
     )
-    priced = rates.join(
+    priced = with_paid_rate(
+        rates,
         frame.sort("date").join_asof(
             d.sort("valid_from"),
             left_on="date",
@@ -79,25 +85,9 @@ def decision_rate(
             strategy="backward",
             check_sortedness=False,
         ),
-        {
-            "__std": "standard_hourly_rate",
-            "__mun": "municipal_hourly_rate",
-            "__cap": "raised_rate_cap_pct",
-        },
+        alias="rate",
     )
-    fk = pl.col("payer").fill_null(FK) == FK
-    rate = (
-        pl.when(pl.col("hourly_rate").is_not_null() & fk)
-        .then(pl.min_horizontal("hourly_rate", pl.col("__std") * (1 + pl.col("__cap") / 100)))
-        .when(pl.col("hourly_rate").is_not_null())
-        .then(pl.col("hourly_rate"))
-        .when(fk)
-        .then(pl.col("__std"))
-        .otherwise(pl.col("__mun"))
-    )
-    return priced.with_columns(rate.alias("rate")).drop(
-        "valid_from", "payer", "hourly_rate", "__std", "__mun", "__cap"
-    )
+    return priced.drop("valid_from", "payer", "hourly_rate")
 
 
 def _month_bounds(months: list[str]) -> pl.DataFrame:

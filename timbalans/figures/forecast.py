@@ -52,11 +52,12 @@ import polars as pl
 
 from timbalans.core.intervals import last_local_date, period_pieces
 from timbalans.core.ob import ob_split, with_ob_amount
-from timbalans.core.periods import FK, normalize_decisions, periods_overlapping
+from timbalans.core.periods import normalize_decisions, periods_overlapping
 from timbalans.figures.common import (
     case_settlement_periods,
     month_first_last,
     months_between,
+    with_paid_rate,
 )
 from timbalans.figures.frames import Frames
 from timbalans.figures.hour_balance import hour_balance
@@ -329,27 +330,9 @@ def _granted_and_rate(
         .with_columns((pl.col("hours_per_week") * pl.col("days") / 7).alias("g"))
         .with_columns(pl.col("period_start").alias("date"))
     )
-    priced = req.settings.rates.join(
-        joined,
-        {
-            "__std": "standard_hourly_rate",
-            "__mun": "municipal_hourly_rate",
-            "__cap": "raised_rate_cap_pct",
-        },
-    )
-    fk = pl.col("payer").fill_null(FK) == FK
-    rate = (
-        pl.when(pl.col("hourly_rate").is_not_null() & fk)
-        .then(pl.min_horizontal("hourly_rate", pl.col("__std") * (1 + pl.col("__cap") / 100)))
-        .when(pl.col("hourly_rate").is_not_null())
-        .then(pl.col("hourly_rate"))
-        .when(fk)
-        .then(pl.col("__std"))
-        .otherwise(pl.col("__mun"))
-    )
+    priced = with_paid_rate(req.settings.rates, joined, alias="r")
     return (
-        priced.with_columns(rate.alias("r"))
-        .group_by("case_id", "period_start")
+        priced.group_by("case_id", "period_start")
         .agg(pl.col("g").sum().alias("granted"), (pl.col("g") * pl.col("r")).sum().alias("gr"))
         .select(
             "case_id",

@@ -7,7 +7,6 @@ import datetime as dt
 import polars as pl
 
 from timbalans.core.periods import (
-    FK,
     normalize_decisions,
     periods_overlapping,
 )
@@ -20,6 +19,7 @@ from timbalans.figures.case_economics.worked import worked_ob_pieces
 from timbalans.figures.common import (
     case_settlement_periods,
     taken_up_to,
+    with_paid_rate,
 )
 from timbalans.figures.frames import Frames
 from timbalans.figures.registry import FigureRequest
@@ -98,7 +98,8 @@ def revenue_by_month(
     decisions = normalize_decisions(frames.decisions, horizon=window.last).select(
         "case_id", "valid_from", "payer", "hourly_rate"
     )
-    priced = rates.join(
+    priced = with_paid_rate(
+        rates,
         pieces.sort("date").join_asof(
             decisions.sort("valid_from"),
             left_on="date",
@@ -107,22 +108,9 @@ def revenue_by_month(
             strategy="backward",
             check_sortedness=False,
         ),
-        {
-            "__std": "standard_hourly_rate",
-            "__mun": "municipal_hourly_rate",
-            "__cap": "raised_rate_cap_pct",
-        },
+        alias="__rate",
     )
-    fk = pl.col("payer").fill_null(FK) == FK
-    rate = (
-        pl.when(pl.col("hourly_rate").is_not_null() & fk)
-        .then(pl.min_horizontal("hourly_rate", pl.col("__std") * (1 + pl.col("__cap") / 100)))
-        .when(pl.col("hourly_rate").is_not_null())
-        .then(pl.col("hourly_rate"))
-        .when(fk)
-        .then(pl.col("__std"))
-        .otherwise(pl.col("__mun"))
-    )
+    rate = pl.col("__rate")
     return (
         priced.filter(pl.col("date") >= pl.lit(window.first, pl.Date))
         .group_by(KEY)
