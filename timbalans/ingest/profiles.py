@@ -38,7 +38,14 @@ import polars as pl
 from timbalans.ingest import messages as msg
 from timbalans.ingest.exchange_options import PaxmlOptions, SieOptions, TimeCode
 from timbalans.ingest.problems import Problem
-from timbalans.ingest.schema import ABSENCE_TYPES, ALIASES, TABLES, TIME_TYPES, Column
+from timbalans.ingest.schema import (
+    ABSENCE_TYPES,
+    ALIASES,
+    TABLE_ALIASES,
+    TABLES,
+    TIME_TYPES,
+    Column,
+)
 
 SUFFIX = ".profile.toml"
 ROW = "_row"
@@ -71,24 +78,6 @@ DEFAULT_FORMATS = {
     "month": "ÅÅÅÅ-MM",
     "decimal": "",
     "break": "minutes",
-}
-# Swedish file names of the tables (read.py's aliases) accepted as a profile's table too.
-TABLE_ALIASES = {
-    "enheter": "units",
-    "arenden": "cases",
-    "ärenden": "cases",
-    "beslut": "decisions",
-    "medarbetare": "employees",
-    "anstallningar": "employments",
-    "anställningar": "employments",
-    "schema": "shifts",
-    "utfall": "worked",
-    "franvaro": "absences",
-    "frånvaro": "absences",
-    "bokforing": "ledger",
-    "bokföring": "ledger",
-    "kontoplan": "accounts",
-    "tidredovisning": "fk_reports",
 }
 TIME_KINDS = ("timestamp", "date_or_timestamp")
 _BAD = "\x00bad"  # the checks' columns

@@ -27,27 +27,9 @@ from timbalans.ingest.exchange_options import PaxmlOptions, SieOptions
 from timbalans.ingest.paxml import read_paxml
 from timbalans.ingest.problems import Problem
 from timbalans.ingest.profiles import Profile, profile_apply, profile_for, profiles_collect
-from timbalans.ingest.schema import ALIASES, TABLES
+from timbalans.ingest.schema import ALIASES, TABLE_ALIASES, TABLES
 from timbalans.ingest.sie import read_sie
 
-# Swedish file names accepted beside the canonical English ones.
-FILE_ALIASES = {
-    "enheter": "units",
-    "arenden": "cases",
-    "ärenden": "cases",
-    "beslut": "decisions",
-    "medarbetare": "employees",
-    "anstallningar": "employments",
-    "anställningar": "employments",
-    "schema": "shifts",
-    "utfall": "worked",
-    "franvaro": "absences",
-    "frånvaro": "absences",
-    "bokforing": "ledger",
-    "bokföring": "ledger",
-    "kontoplan": "accounts",
-    "tidredovisning": "fk_reports",
-}
 FORMATS = ("csv", "xlsx", "parquet")
 
 
@@ -87,7 +69,7 @@ def table_for_file(name: str) -> tuple[str | None, str | None]:
     if suffix not in FORMATS:
         return None, None
     stem = path.stem.lower()
-    table = stem if stem in TABLES else FILE_ALIASES.get(stem)
+    table = stem if stem in TABLES else TABLE_ALIASES.get(stem)
     return table, suffix
 
 

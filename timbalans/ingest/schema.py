@@ -439,6 +439,25 @@ TABLES: dict[str, Table] = {
     )
 }
 
+# Swedish names of the tables: accepted as file names (utfall.csv) and as a profile's table.
+TABLE_ALIASES = {
+    "enheter": "units",
+    "arenden": "cases",
+    "ärenden": "cases",
+    "beslut": "decisions",
+    "medarbetare": "employees",
+    "anstallningar": "employments",
+    "anställningar": "employments",
+    "schema": "shifts",
+    "utfall": "worked",
+    "franvaro": "absences",
+    "frånvaro": "absences",
+    "bokforing": "ledger",
+    "bokföring": "ledger",
+    "kontoplan": "accounts",
+    "tidredovisning": "fk_reports",
+}
+
 REFERENCE_TABLES = tuple(n for n, t in TABLES.items() if not t.time_table)
 TIME_TABLES = tuple(n for n, t in TABLES.items() if t.time_table)
 # Order in which tables are validated and written (references before their users).
