@@ -143,6 +143,24 @@ def test_a_profile_adds_codes_and_moves_the_case_dimension():
     assert read.skipped == {"SJK": 1}
 
 
+def test_a_code_is_read_whatever_its_case_each_time_it_comes():
+    document = paxml(
+        *(tidtrans("E1", code, hours="9", case="51470", **DAY) for code in ("arb", "Arb", "arb")),
+        tidtrans("E1", "mer", hours="9", case="51470", **DAY),
+        tidtrans("E1", "ob1", extra="<datum>2025-01-10</datum>"),
+        tidtrans("E1", "Ob1", extra="<datum>2025-01-10</datum>"),
+    )
+    read = read_paxml("tid.xml", document)
+    assert read.problems == []
+    assert read.frames["worked"][0].get_column("time_type").to_list() == [
+        "ordinary",
+        "ordinary",
+        "ordinary",
+        "additional",
+    ]
+    assert read.skipped == {"OB1": 2}
+
+
 PERSONAL = (
     "<personal>\n"
     '<person anstid="E3"><fornamn>Cecilia</fornamn><efternamn>Ek</efternamn>'
