@@ -27,6 +27,7 @@ PAGES = {
     "/berakningar/": EVERYONE,
     "/helarsprognos/": EVERYONE - {"samordnare"},
     "/import/": {"admin", "controller"},
+    "/beslut/nytt/": {"admin", "chef"},
     "/installningar/": {"admin"},
     "/granskningslogg/": {"admin"},
 }

@@ -64,6 +64,11 @@ class Access:
         return self.role in {ADMIN, CONTROLLER}
 
     @property
+    def may_enter_decisions(self) -> bool:
+        """Enter a decision letter by hand (a unit manager for the cases of their units)."""
+        return self.role in {ADMIN, UNIT_MANAGER}
+
+    @property
     def may_change_settings(self) -> bool:
         return self.role == ADMIN
 

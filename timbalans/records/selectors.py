@@ -69,6 +69,28 @@ def known_references() -> Known:
     )
 
 
+def known_for_case(*, case_id: str) -> Known:
+    """What is stored, for validating decisions of one case (a decision entered in a form):
+    the case (if it exists) and its decisions; a decision refers to nothing else."""
+    full = Known()
+    return Known(
+        cases=pl.DataFrame(
+            list(m.Case.objects.filter(case_id=case_id).values_list("case_id", "unit__unit_id")),
+            schema=full.cases.schema,
+            orient="row",
+        ),
+        decisions=pl.DataFrame(
+            list(
+                m.Decision.objects.filter(case__case_id=case_id).values_list(
+                    "case__case_id", "payer", "valid_from", "valid_to"
+                )
+            ),
+            schema=full.decisions.schema,
+            orient="row",
+        ),
+    )
+
+
 def stored_time_rows(query: StoredTimeQuery) -> pl.DataFrame:
     """The stored shifts or worked rows in force that an import's rows may overlap (see
     ``StoredTimeQuery``): of its employees, around its time, not replaced by it."""

@@ -171,6 +171,12 @@ def _case_list(*, access: Access, filters: Filters, status: str) -> pl.DataFrame
     return hb.sort(["unit_id", "case_id"])
 
 
+def cases_visible(*, access: Access) -> list[tuple[str, str]]:
+    """(case, unit) of every case the user sees, by case code (a form's list of cases)."""
+    cases = m.Case.objects.order_by("case_id").values_list("case_id", "unit__unit_id")
+    return [(c, u) for c, u in cases if access.sees_unit(u)]
+
+
 def case_unit(*, access: Access, case_id: str) -> str:
     """The case's unit; 404 for a case that does not exist or that the user may not see
     (the same answer, so a guessed URL reveals nothing)."""

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from timbalans.web.views import admin_pages, auth, guide, health, pages, profiles, staffing
+from timbalans.web.views import (
+    admin_pages,
+    auth,
+    decisions,
+    guide,
+    health,
+    pages,
+    profiles,
+    staffing,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -27,6 +36,7 @@ urlpatterns = [
     path("import/jobb/<int:job_id>/", admin_pages.import_job, name="import_job"),
     path("import/<int:number>/angra/", admin_pages.import_undo, name="import_undo"),
     path("import/guide/", profiles.import_guide, name="import_guide"),
+    path("beslut/nytt/", decisions.decision_new, name="decision_new"),
     path("import/profiler/", profiles.profiles, name="profiles"),
     path("import/profiler/exempel/<str:sample>/", profiles.profile_editor, name="profile_editor"),
     path(
