@@ -68,7 +68,7 @@ def test_the_board_report_as_pdf(imported, tmp_path):
     [
         (
             ["--unit", "81515", "--format", "xlsx"],
-            "Handlingsplan finns som docx eller pdf, inte som xlsx.",
+            "Handlingsplan finns som Word (docx) eller PDF, inte som Excel (xlsx).",
         ),
         (["--format", "docx"], "En handlingsplan görs för en enhet: ange enhet."),
         (["--unit", "99999", "--format", "docx"], "Enheten 99999 finns inte."),

@@ -308,7 +308,7 @@ def test_a_document_in_a_format_it_does_not_come_in_is_refused(imported, access_
             as_of=D,
             format="docx",
         )
-    assert str(exc.value) == "Månadsuppföljning finns som xlsx, inte som docx."
+    assert str(exc.value) == "Månadsuppföljning finns som Excel (xlsx), inte som Word (docx)."
 
 
 def test_libreoffice_converts_the_docx_documents_to_pdf(plan, goal_2025, access_of, tmp_path):

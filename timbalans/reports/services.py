@@ -42,6 +42,8 @@ FORMATS = {
     ATERRAPPORTERING: ("docx", "pdf"),
     MANADSUPPFOLJNING: ("xlsx",),
 }
+# The formats as the forms and messages name them.
+FORMAT_LABELS = {"docx": "Word (docx)", "pdf": "PDF", "xlsx": "Excel (xlsx)"}
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
@@ -87,7 +89,9 @@ def _check_format(kind: str, format: str) -> None:
     if format not in FORMATS[kind]:
         raise ReportError(
             WRONG_FORMAT.format(
-                kind=KINDS[kind], formats=" eller ".join(FORMATS[kind]), format=format
+                kind=KINDS[kind],
+                formats=" eller ".join(FORMAT_LABELS[f] for f in FORMATS[kind]),
+                format=FORMAT_LABELS.get(format, format),
             )
         )
 

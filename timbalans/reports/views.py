@@ -4,13 +4,15 @@ editable texts. Scoped by the selectors; every document made and every change is
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.views.decorators.http import require_GET, require_http_methods
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from timbalans.accounts.access import Access
 from timbalans.plans.forms import DateInput
@@ -40,6 +42,9 @@ class ReportCreateForm(forms.Form):
 
 
 class ReportForm(forms.ModelForm):
+    """The report's date and texts. Each free text is a full-width field whose preview (as
+    the documents show it) the server renders again as the user types (htmx)."""
+
     class Meta:
         model = Report
         fields = ["as_of", *services.TEXT_FIELDS]
@@ -47,6 +52,28 @@ class ReportForm(forms.ModelForm):
             "as_of": DateInput(),
             **{f: forms.Textarea(attrs={"rows": 6}) for f in services.TEXT_FIELDS if f != "title"},
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in PREVIEWED:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(
+                    {
+                        "hx-post": reverse("reports:preview", args=[name]),
+                        "hx-trigger": "input changed delay:300ms",
+                        "hx-target": f"#preview-{name}",
+                        "hx-swap": "innerHTML",
+                        "aria-describedby": f"preview-{name}",
+                    }
+                )
+
+    def text_fields(self) -> list[tuple[forms.BoundField, bool]]:
+        """Every field with whether it has a preview, in the form's order."""
+        return [(self[name], name in PREVIEWED) for name in self.fields]
+
+
+# The free texts shown with a preview: those the documents write as paragraphs and lists.
+PREVIEWED = tuple(f for f in services.TEXT_FIELDS if f != "title")
 
 
 def sees_reports(access: Access) -> bool:
@@ -96,6 +123,7 @@ def report_list(request: HttpRequest, access: Access) -> HttpResponse:
         {
             "reports": selectors.report_list(access=access),
             "kinds": services.KINDS,
+            "formats": format_choices(next(iter(services.KINDS))),
             "department": access.unit_ids is None,
             "may_edit": access.may_edit_plans,
         },
@@ -176,3 +204,28 @@ def report_document(request: HttpRequest, access: Access, report_id: int) -> Htt
         messages.error(request, str(exc))
         return redirect("reports:report", report_id=report.pk)
     return _download(made)
+
+
+@page(sees_reports)
+@require_POST
+def report_text_preview(request: HttpRequest, access: Access, field: str) -> HttpResponse:
+    """One text of the report form as the documents show it (``text.blocks.text_blocks``),
+    for the form's preview; nothing is saved."""
+    if field not in PREVIEWED:
+        raise Http404
+    return render(request, "reports/_preview.html", {"value": request.POST.get(field, "")})
+
+
+@page(sees_reports)
+@require_GET
+def report_formats(request: HttpRequest, access: Access) -> HttpResponse:
+    """The format choice for a kind of document: only the formats it comes in."""
+    try:
+        kind = services.kind_normalise(request.GET.get("kind", ""))
+    except services.ReportError:
+        kind = services.HANDLINGSPLAN
+    return render(request, "reports/_formats.html", {"formats": format_choices(kind)})
+
+
+def format_choices(kind: str) -> list[tuple[str, str]]:
+    return [(f, services.FORMAT_LABELS[f]) for f in services.FORMATS[kind]]
