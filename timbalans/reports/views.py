@@ -63,7 +63,6 @@ class ReportForm(forms.ModelForm):
                         "hx-trigger": "input changed delay:300ms",
                         "hx-target": f"#preview-{name}",
                         "hx-swap": "innerHTML",
-                        "aria-describedby": f"preview-{name}",
                     }
                 )
 
