@@ -207,12 +207,28 @@ def test_a_unit_manager_cannot_enter_a_decision_for_another_units_case(imported,
     assert _error(html, "case_id") == escape(NOT_YOUR_CASE.format(case="99999"))
 
 
-def test_an_administrator_enters_a_decision_for_any_unit(imported, as_user):
+def test_an_administrator_enters_a_decision_for_any_unit_as_a_file_would_give_it(imported, as_user):
     client = as_user("admin")
-    values = _bad(case_id="51357", payer="KOMMUN", hours_per_week="10", period_start="2025-04-01")
+    values = _bad(
+        case_id=" 51357 ",
+        payer="kommun",
+        hours_per_week="10,5",
+        double_hours_per_week="2,25",
+        valid_to="",
+        period_start="2025-04-01",
+        period_months="3",
+        hourly_rate="1 234,50",
+    )
     response = client.post(URL, values)
     assert response["Location"] == "/arenden/51357/"
-    assert Decision.objects.get(case__case_id="51357", payer="KOMMUN").hours_per_week == 10
+    stored = Decision.objects.get(case__case_id="51357", payer="KOMMUN")
+    assert (
+        str(stored.hours_per_week),
+        str(stored.double_hours_per_week),
+        stored.valid_to,
+        stored.period_months,
+        str(stored.hourly_rate),
+    ) == ("10.50", "2.25", None, 3, "1234.50")
 
 
 @pytest.mark.parametrize("role", ["controller", "ledning", "samordnare"])

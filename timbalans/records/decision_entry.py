@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
+from django.db import transaction
 
 from timbalans.accounts.models import AuditEvent
 from timbalans.accounts.services import audit_log
@@ -32,7 +33,7 @@ from timbalans.ingest.schema import TABLES
 from timbalans.ingest.validate import ROW, Dataset, Known, validate
 from timbalans.records import models as m
 from timbalans.records.selectors import known_for_case
-from timbalans.records.services import import_batch_apply
+from timbalans.records.services import data_writes_one, import_batch_apply
 
 TABLE = "decisions"
 FIELDS = TABLES[TABLE].names  # the form's fields: the columns of decisions.csv
@@ -113,21 +114,25 @@ def decision_enter(
 
     ``unit_ids``: the units whose cases the user may enter decisions for (None: every unit).
     """
-    dataset, problems = decision_validate(values=values, unit_ids=unit_ids)
-    if problems:
-        raise DecisionRejected(problems)
-    case_id = str(dataset.frames[TABLE].item(0, "case_id"))
-    batch = import_batch_apply(dataset=dataset, source=SOURCE.format(case=case_id), user=user)
-    row = dataset.frames[TABLE].drop(ROW).row(0, named=True)
-    audit_log(
-        user=user,
-        action=AuditEvent.Action.IMPORT,
-        target=f"import {batch.pk}",
-        detail={
-            "files": [FORM_FILE],
-            "rows": batch.rows,
-            "decision": {k: (None if v is None else str(v)) for k, v in row.items()},
-        },
-        ip=ip,
-    )
+    # One transaction holding the data's write turn: the stored decisions checked against
+    # are those the write lands on (an import cannot slip in between).
+    with transaction.atomic():
+        data_writes_one()
+        dataset, problems = decision_validate(values=values, unit_ids=unit_ids)
+        if problems:
+            raise DecisionRejected(problems)
+        case_id = str(dataset.frames[TABLE].item(0, "case_id"))
+        batch = import_batch_apply(dataset=dataset, source=SOURCE.format(case=case_id), user=user)
+        row = dataset.frames[TABLE].drop(ROW).row(0, named=True)
+        audit_log(
+            user=user,
+            action=AuditEvent.Action.IMPORT,
+            target=f"import {batch.pk}",
+            detail={
+                "files": [FORM_FILE],
+                "rows": batch.rows,
+                "decision": {k: (None if v is None else str(v)) for k, v in row.items()},
+            },
+            ip=ip,
+        )
     return DecisionEntered(batch=batch, notes=list(dataset.notes))
