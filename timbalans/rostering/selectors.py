@@ -49,13 +49,15 @@ class StaffingError(Exception):
 def staffing_config_load(
     *, pool: Pool | None = None, values: dict[str, Any] | None = None
 ) -> Config:
-    """The staffing ``Config`` with each case's stored continuity rule (``CaseStaffingRule``).
+    """The staffing ``Config`` with each case's stored continuity rule (``CaseStaffingRule``)
+    and the working-time limits of the figure settings (``limit_*_hours``, ``daily_rest_hours``,
+    ``weekly_rest_hours``: the same values the ``limits`` table checks worked time against).
 
     ``values`` are settings given by the caller (the command's ``--config`` file and
     ``--time-limit``); a case the values set in ``cases`` keeps that rule over the stored one,
     as the caller asked for it. ``pool`` (the user's reach on the page) wins over the values.
     Raises ``ValueError`` (pydantic's) for values that are not a valid ``Config``."""
-    values = dict(values or {})
+    values = {**_limit_values(), **(values or {})}
     stored = {
         r.case_id: CaseRule(known_only=r.known_only, window_days=r.window_days)
         for r in CaseStaffingRule.objects.all()
@@ -64,6 +66,19 @@ def staffing_config_load(
     if pool is not None:
         values["pool"] = pool
     return Config(**values)
+
+
+def _limit_values() -> dict[str, float]:
+    """The stored working-time limits under the staffing ``Config``'s names."""
+    settings = figure_settings_load()
+    return {
+        "overtime_4w_hours": settings.limit_overtime_4w_hours,
+        "overtime_month_hours": settings.limit_overtime_month_hours,
+        "overtime_year_hours": settings.limit_overtime_year_hours,
+        "additional_year_hours": settings.limit_additional_year_hours,
+        "daily_rest_hours": settings.daily_rest_hours,
+        "weekly_rest_hours": settings.weekly_rest_hours,
+    }
 
 
 def staffing_rule_get(*, case_id: str) -> CaseStaffingRule | None:
