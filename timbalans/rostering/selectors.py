@@ -155,21 +155,34 @@ def staffing_instance(
     *, shift_id: str, as_of: dt.date | None = None, config: Config | None = None
 ) -> Instance:
     """The one-shift instance behind :func:`staffing_candidates`."""
+    return staffing_instance_of(shift_ids=[shift_id], as_of=as_of, config=config)
+
+
+def staffing_instance_of(
+    *, shift_ids: list[str], as_of: dt.date | None = None, config: Config | None = None
+) -> Instance:
+    """The instance of some open shifts (a booking of a whole proposal) and their candidates;
+    ``StaffingError`` naming the first that is not open after D."""
     config = config or staffing_config_load()
     day = staffing_as_of(as_of)
-    unit = _unit_of_shift(shift_id)
-    if unit is None:
-        raise StaffingError(SHIFT_NOT_OPEN.format(id=shift_id, as_of=day.isoformat()))
+    units: set[str] = set()
+    for shift_id in shift_ids:
+        unit = _unit_of_shift(shift_id)
+        if unit is None:
+            raise StaffingError(SHIFT_NOT_OPEN.format(id=shift_id, as_of=day.isoformat()))
+        units.add(unit)
     instance = instance_from_frames(
-        _frames({unit}, config),
+        _frames(units, config),
         as_of=day,
         settings=figure_settings_load(),
         config=config,
-        units={unit},
-        shift_ids={shift_id},
+        units=units,
+        shift_ids=set(shift_ids),
     )
-    if not instance.shifts:
-        raise StaffingError(SHIFT_NOT_OPEN.format(id=shift_id, as_of=day.isoformat()))
+    found = {s.id for s in instance.shifts}
+    for shift_id in shift_ids:
+        if shift_id not in found:
+            raise StaffingError(SHIFT_NOT_OPEN.format(id=shift_id, as_of=day.isoformat()))
     return instance
 
 
@@ -214,6 +227,7 @@ __all__ = [
     "staffing_config_load",
     "staffing_fill",
     "staffing_instance",
+    "staffing_instance_of",
     "staffing_open_shifts",
     "staffing_rule_get",
     "staffing_runs_recent",
