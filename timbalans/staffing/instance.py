@@ -318,11 +318,11 @@ class Solution(_Model):
 
 
 __all__ = [
+    "STATUS_LABELS",
     "TIERS",
     "TIER_ADDITIONAL",
     "TIER_HOURLY",
     "TIER_LABELS",
-    "STATUS_LABELS",
     "TIER_ORDINARY",
     "TIER_OVERTIME",
     "Absence",
