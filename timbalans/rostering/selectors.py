@@ -9,6 +9,9 @@ and the command line:
 * :func:`staffing_fill`: the CP-SAT proposal for a horizon next to the greedy baseline. It
   runs up to the time limit: call it from a background job, never inside a web request.
 
+* :func:`staffing_bookings_recent`, :func:`staffing_booking_get`: what was booked (one shift
+  or a whole proposal per batch), for the bookings' pages.
+
 The writes (booking, a case's rule, a background run) are in ``rostering.services``.
 
 The candidates come from ``Config.pool`` around the shifts' units (by default their
@@ -28,7 +31,7 @@ from timbalans.figures.frames import Frames
 from timbalans.records import models as m
 from timbalans.records.frames import frames_load
 from timbalans.records.selectors import figure_settings_load
-from timbalans.rostering.models import CaseStaffingRule, StaffingRun
+from timbalans.rostering.models import Booking, CaseStaffingRule, StaffingRun
 from timbalans.staffing.candidates import instance_from_frames
 from timbalans.staffing.fill import Fill, fill
 from timbalans.staffing.instance import CaseRule, Config, Instance, OpenShift, Pool
@@ -89,6 +92,34 @@ def staffing_rule_get(*, case_id: str) -> CaseStaffingRule | None:
 def staffing_runs_recent(*, limit: int) -> list[StaffingRun]:
     """The newest batch proposals, newest first (the page keeps those the user may see)."""
     return list(StaffingRun.objects.order_by("-pk")[:limit])
+
+
+def staffing_bookings_recent(*, limit: int) -> list[tuple[m.ImportBatch, list[Booking]]]:
+    """The newest bookings, one entry per batch (one shift, or a whole proposal), newest
+    first, undone ones too (the page keeps those the user may see)."""
+    batches = list(
+        m.ImportBatch.objects.filter(bookings__isnull=False).distinct().order_by("-pk")[:limit]
+    )
+    found: dict[int, list[Booking]] = {b.pk: [] for b in batches}
+    for booking in Booking.objects.filter(batch_id__in=list(found)):
+        found[booking.batch_id].append(booking)
+    return [(b, found[b.pk]) for b in batches]
+
+
+def staffing_booking_get(*, number: int) -> tuple[m.ImportBatch, list[Booking]] | None:
+    """One booking's batch and its booked shifts, if the batch is a booking."""
+    bookings = list(Booking.objects.filter(batch_id=number).select_related("batch"))
+    return (bookings[0].batch, bookings) if bookings else None
+
+
+def staffing_newest_batch() -> int | None:
+    """The newest batch in force: the only one an undo takes back."""
+    return (
+        m.ImportBatch.objects.filter(status=m.ImportBatch.Status.APPLIED)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def staffing_as_of(as_of: dt.date | None) -> dt.date:
@@ -223,11 +254,14 @@ def staffing_fill(
 __all__ = [
     "StaffingError",
     "staffing_as_of",
+    "staffing_booking_get",
+    "staffing_bookings_recent",
     "staffing_candidates",
     "staffing_config_load",
     "staffing_fill",
     "staffing_instance",
     "staffing_instance_of",
+    "staffing_newest_batch",
     "staffing_open_shifts",
     "staffing_rule_get",
     "staffing_runs_recent",
