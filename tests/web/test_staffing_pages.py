@@ -366,6 +366,9 @@ def test_part_of_a_proposal_is_booked_from_the_checked_shifts(open_in_81515, as_
     # The run's page marks the booked shift, and offers only the other one.
     html = client.get(url).content.decode()
     assert re.findall(r'name="pass" value="(S\d)"', html) == ["S3"]
+    # "Boka alla" now is the rest of the proposal.
+    html = client.get(f"{url}boka/", {"alla": "1"}).content.decode()
+    assert re.findall(r'name="pass" value="(S\d)"', html) == ["S3"]
 
 
 def test_nothing_checked_books_nothing(open_in_81515, as_user):

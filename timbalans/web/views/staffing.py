@@ -257,6 +257,12 @@ def _visible_run(access: Access, run_id: int) -> StaffingRun:
     return staffing_run
 
 
+def _booked(staffing_run: StaffingRun) -> set[str]:
+    """The shifts of a run booked from it and not undone."""
+    applied = staffing_run.bookings.filter(batch__status=m.ImportBatch.Status.APPLIED)
+    return set(applied.values_list("shift_id", flat=True))
+
+
 @page(_may_staff)
 def run(request: HttpRequest, access: Access, run_id: int) -> HttpResponse:
     jobs_fail_gone()
@@ -275,7 +281,7 @@ def run(request: HttpRequest, access: Access, run_id: int) -> HttpResponse:
             "result": result,
             "rows": _proposal_rows(result, names) if result else [],
             "status": STATUS_LABELS.get(result["proposal"]["status"], "") if result else "",
-            "booked": {b.shift_id for b in staffing_run.bookings.filter(batch__status="applied")},
+            "booked": _booked(staffing_run),
         },
         active="web:staffing",
     )
@@ -290,8 +296,14 @@ def run_book(request: HttpRequest, access: Access, run_id: int) -> HttpResponse:
     if not result:
         raise Http404
     data = request.POST if request.method == "POST" else request.GET
+    booked = _booked(staffing_run)
     proposed = [a["shift_id"] for a in result["proposal"]["assignments"]]
-    chosen = proposed if data.get("alla") == "1" else data.getlist("pass")
+    # "Boka alla": every shift of the proposal not booked from it already.
+    chosen = (
+        [s for s in proposed if s not in booked]
+        if data.get("alla") == "1"
+        else data.getlist("pass")
+    )
     if request.method == "POST":
         try:
             batch = staffing_book_proposal(
