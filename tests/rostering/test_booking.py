@@ -109,7 +109,7 @@ def _open() -> list[str]:
 def test_a_whole_proposal_is_booked_as_one_batch_and_undone_as_one(imported):
     run = _run(("P1", "E1"), ("P2", "E1"))
     batch = staffing_book_proposal(run=run, shift_ids=["P1", "P2"])
-    assert batch.source == f"bemanning: förslag {run.pk}, 2 pass bokade"
+    assert batch.source == f"bemanning: förslag {run.pk}, bokade pass: 2"
     assert batch.rows == {"shifts": 2}
     booked = m.Shift.objects.filter(batch=batch).order_by("start")
     assert [(s.shift_id, s.employee.employee_id) for s in booked] == [("P1", "E1"), ("P2", "E1")]
@@ -135,8 +135,9 @@ def test_a_whole_proposal_is_booked_as_one_batch_and_undone_as_one(imported):
 
 def test_part_of_a_proposal_can_be_booked(imported):
     run = _run(("P1", "E1"), ("P2", "E1"))
-    batch = staffing_book_proposal(run=run, shift_ids=["P2"])
+    batch = staffing_book_proposal(run=run, shift_ids=["P2", "P2"])
     assert [b.shift_id for b in Booking.objects.filter(batch=batch)] == ["P2"]
+    assert batch.source == f"bemanning: förslag {run.pk}, bokade pass: 1"
     assert _open() == ["P1"]
 
 

@@ -337,7 +337,7 @@ def test_boka_alla_confirms_the_bookings_and_their_cost_then_books_them_as_one(
         ("S2", "E1", run.pk),
     ]
     html = client.get(response["Location"]).content.decode()
-    assert f"2 pass ur förslag {run.pk} är bokade." in html
+    assert f"Bokat ur förslag {run.pk}: 2 pass." in html
     assert "Merkostnad 1\u00a0946\u00a0kr." in html
     listed = client.get("/bemanning/oppna-pass/", {"as_of": AS_OF}).content.decode()
     assert "Inga öppna pass i perioden." in listed

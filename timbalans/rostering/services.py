@@ -51,7 +51,7 @@ NOT_A_CANDIDATE = "{employee} är inte kandidat för passet {id}."
 EXCLUDED = "{employee} kan inte ta passet {id}: {reason}."
 BOOKING_SOURCE = "bemanning: "  # how every booking's batch source begins
 BOOKED_SOURCE = BOOKING_SOURCE + "pass {id} bokat på {employee} ({tier})"
-PROPOSAL_SOURCE = BOOKING_SOURCE + "förslag {run}, {count} pass bokade"
+PROPOSAL_SOURCE = BOOKING_SOURCE + "förslag {run}, bokade pass: {count}"
 NOTHING_CHOSEN = "Välj minst ett pass att boka."
 NOT_PROPOSED = "Passet {id} finns inte i förslag {run}."
 PROPOSAL_NOT_DONE = "Förslag {run} är inte klart."
@@ -191,6 +191,7 @@ def staffing_book_proposal(
     them all back. The proposal's assignments are checked again together, on the data as it
     is now, against every hard rule (``validate_solution``); any breach refuses them all, as
     does a shift no longer open. The costs recorded are the ones they are booked at now."""
+    shift_ids = list(dict.fromkeys(shift_ids))  # a shift checked twice is booked once
     if run.status != StaffingRun.Status.DONE or not run.result:
         raise StaffingError(PROPOSAL_NOT_DONE.format(run=run.pk))
     if not shift_ids:

@@ -45,7 +45,7 @@ from timbalans.web.views.common import render_page
 HORIZON_DAYS = 14
 TOP_CANDIDATES = 5  # the shift page lists these first; "Visa alla" the rest
 BOOKED = "{employee} är bokad på passet {id}."
-PROPOSAL_BOOKED = "{count} pass ur förslag {run} är bokade."
+PROPOSAL_BOOKED = "Bokat ur förslag {run}: {count} pass."
 BOOKING_UNDONE = "Bokningen {number} är ångrad: passen är öppna igen."
 OVER_GRANTED = (
     "Ärendet ligger {hours} över beviljat – överväg att korta eller inte tillsätta passet."
