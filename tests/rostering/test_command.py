@@ -46,7 +46,7 @@ def test_propose_as_text_names_the_reasons(imported):
     assert (
         "Pass P1, ärende 51470, enhet 81515: 2025-03-04 07:00–15:00 (assistance, obemannat)" in text
     )
-    assert "  1. E1 (81515) nivå 1 Ordinarie personal inom avtalad tid, 0 kr" in text
+    assert "  1. E1 (81515) Outnyttjad avtalstid, 0 kr" in text
     assert "       Känd av brukaren: senast i ärendet 2025-02-10" in text
     assert "     E2 (81516): Har redan pass eller arbetad tid som överlappar passet" in text
     assert "     E3 (81515): Har redan pass eller arbetad tid som överlappar passet" in text

@@ -53,9 +53,9 @@ def test_each_candidate_has_its_reasons_and_cost():
         "Merkostnad 1 545 kr inkl. OB och PO-pålägg",
     ]
     assert r["PART"].hours_by_tier == {1: 3.0, 2: 5.0}
-    assert r["PART"].tier_label == "Mertid för deltidsanställd"
+    assert r["PART"].tier_label == "Utökad tid"
     assert r["HOURLY"].cost_sek == pytest.approx(2025.0)
-    assert r["HOURLY"].reasons[0] == "Timavlönad"
+    assert r["HOURLY"].reasons[0] == "Timanställd"
 
 
 def test_the_excluded_are_listed_with_the_rule_that_excluded_them():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.builders import BASE, write_set
@@ -9,7 +11,7 @@ from tests.web.conftest import ABSENCES, AS_OF, SHIFTS
 from timbalans.accounts.models import AuditEvent
 from timbalans.records.models import Shift
 from timbalans.records.services import import_batch_apply, import_dataset_validate
-from timbalans.rostering.models import CaseStaffingRule, StaffingRun
+from timbalans.rostering.models import Booking, CaseStaffingRule, StaffingRun
 
 pytestmark = pytest.mark.django_db
 
@@ -40,11 +42,31 @@ def test_a_unit_manager_cannot_see_another_units_open_shift(imported, as_user):
 
 def test_booking_a_candidate_writes_the_shift_and_the_audit_trail(imported, as_user):
     client = as_user("samordnare")
-    response = client.post("/bemanning/pass/S2/?as_of=" + AS_OF, {"employee_id": "E2"}, follow=True)
-    assert "E2 är bokad på passet S2." in response.content.decode()
+    response = client.post("/bemanning/pass/S2/?as_of=" + AS_OF, {"employee_id": "E2"})
+    booking = Booking.objects.get()
+    assert response["Location"] == f"/bemanning/bokningar/{booking.batch_id}/"
+    html = client.get(response["Location"]).content.decode()
+    assert "E2 Bo Berg är bokad på passet S2." in html
+    # The booking's page: the employee by name, the tier in words, and the undo.
+    assert "<td>S2</td><td>51357</td><td>81516</td><td>2025-02-21 22:00</td>" in html
+    assert "<td>Obemannat</td><td>E2 Bo Berg</td><td>Timanställd</td>" in html
+    assert "Ångra bokningen" in html
     booked = Shift.objects.get(shift_id="S2", replaced_by__isnull=True)
     assert booked.employee.employee_id == "E2"
     assert AuditEvent.objects.filter(action="booking").exists()
+    listed = client.get("/bemanning/bokningar/").content.decode()
+    assert f'<a href="/bemanning/bokningar/{booking.batch_id}/">' in listed
+    assert "<td>E2 Bo Berg</td>" in listed
+
+    response = client.post(f"/bemanning/bokningar/{booking.batch_id}/", follow=True)
+    html = response.content.decode()
+    assert f"Bokningen {booking.batch_id} är ångrad: passen är öppna igen." in html
+    assert "Ångra bokningen" not in html
+    assert "<strong>Ångrad</strong>" in html
+    row = Shift.objects.get(shift_id="S2", replaced_by__isnull=True)
+    assert row.employee is None
+    listed = client.get("/bemanning/oppna-pass/", {"as_of": AS_OF}).content.decode()
+    assert ">S2</a>" in listed
 
 
 def test_the_batch_proposal_runs_in_the_background_and_shows_its_saving(
@@ -179,3 +201,181 @@ def test_a_shift_whose_assistant_is_absent_says_so(tmp_path, db, as_user):
     assert "<td>Ordinarie frånvarande</td>" in listed
     html = client.get("/bemanning/pass/S1/", {"as_of": AS_OF}).content.decode()
     assert "2025-02-20 07:00 – 2025-02-20 16:00. Ordinarie frånvarande." in html
+
+
+def test_a_unit_manager_cannot_see_a_booking_in_another_unit(imported, as_user):
+    as_user("samordnare").post("/bemanning/pass/S2/?as_of=" + AS_OF, {"employee_id": "E2"})
+    number = Booking.objects.get().batch_id
+    chef = as_user("chef")
+    assert chef.get(f"/bemanning/bokningar/{number}/").status_code == 404
+    assert chef.post(f"/bemanning/bokningar/{number}/").status_code == 404
+    assert (
+        f"/bemanning/bokningar/{number}/" not in chef.get("/bemanning/bokningar/").content.decode()
+    )
+    assert Shift.objects.get(shift_id="S2", replaced_by__isnull=True).employee is not None
+
+
+# Case 51357 granted 1 hour a week: the period before 2025-03-01 (periods run from there in
+# steps of six months) from the decision's first day, 2025-01-01 – 2025-02-28, grants
+# 1 × 59 / 7 = 8.43 h.
+# Worked up to D: 11 January 22:00 – 07:00, 9 h. Planned after D: S2, 21 February 22:00 –
+# 07:00, 9 h. Forecast 18 h, 9.57 h (113.6 %) over granted: status over.
+DECISIONS_1H = (
+    "case_id;payer;hours_per_week;double_hours_per_week;valid_from;valid_to;"
+    "period_start;period_months;hourly_rate\n"
+    "51470;FK;100;10;2025-01-01;2025-12-31;2025-01-01;6;\n"
+    "51357;FK;1;;2025-01-01;2025-12-31;2025-03-01;6;\n"
+)
+
+
+def test_the_shift_page_warns_when_the_case_is_over_its_granted_hours(tmp_path, db, as_user):
+    d = write_set(tmp_path / "set", absences=ABSENCES, shifts=SHIFTS, decisions=DECISIONS_1H)
+    import_batch_apply(dataset=import_dataset_validate(source=d), source=str(d))
+    html = as_user("samordnare").get("/bemanning/pass/S2/", {"as_of": AS_OF}).content.decode()
+    assert "Ärendets timbalans 2025-01-01 – 2025-02-28" in html
+    assert (
+        "Ärendet ligger 9,6\u00a0h över beviljat – överväg att korta eller inte tillsätta passet."
+        in html
+    )
+    assert (
+        "Beviljat 8,4 h, utfört till och med 2025-02-15 9,0 h, prognos 18,0 h med alla planerade "
+        "pass (det här passet inräknat), avvikelse mot beviljat 9,6 h (113,6\u00a0%), status Över."
+    ) in html
+
+
+def test_the_shift_page_shows_the_balance_without_a_warning_when_within(imported, as_user):
+    # The shipped decision: 60 h a week, 60 × 59 / 7 = 505.71 h; forecast 18 h.
+    html = as_user("samordnare").get("/bemanning/pass/S2/", {"as_of": AS_OF}).content.decode()
+    assert "Beviljat 505,7 h, utfört till och med 2025-02-15 9,0 h, prognos 18,0 h" in html
+    assert "avvikelse mot beviljat \u2212487,7 h (\u221296,4\u00a0%), status Under." in html
+    assert "över beviljat" not in html
+
+
+# Six more monthly-paid assistants in unit 81516, each at 50 %: with E1 seven in unused
+# contracted time, and E2 (hourly) last.
+MANY = [f"E{i}" for i in range(3, 9)]
+EMPLOYEES_MANY = BASE["employees"] + "".join(f"{e};Person {e};81516\n" for e in MANY)
+EMPLOYMENTS_MANY = BASE["employments"] + "".join(
+    f"{e};monthly_permanent;50;40;30000;;2024-01-01;;ordinary\n" for e in MANY
+)
+
+
+def test_the_shift_page_lists_the_five_best_and_all_on_request(tmp_path, db, as_user):
+    d = write_set(
+        tmp_path / "set",
+        absences=ABSENCES,
+        shifts=SHIFTS,
+        employees=EMPLOYEES_MANY,
+        employments=EMPLOYMENTS_MANY,
+    )
+    import_batch_apply(dataset=import_dataset_validate(source=d), source=str(d))
+    client = as_user("samordnare")
+    html = client.get("/bemanning/pass/S2/", {"as_of": AS_OF}).content.decode()
+    offered = re.findall(r'name="employee_id" value="(E\d)"', html)
+    assert offered == ["E1", "E3", "E4", "E5", "E6"]
+    assert "De 5 bästa av 8 i prioritetsordning." in html
+    assert '<a href="?as_of=2025-02-15&amp;alla=1">Visa alla 8 kandidater</a>' in html
+    assert "<td>Outnyttjad avtalstid</td>" in html
+    assert "Nivå" not in html
+    html = client.get("/bemanning/pass/S2/", {"as_of": AS_OF, "alla": "1"}).content.decode()
+    offered = re.findall(r'name="employee_id" value="(E\d)"', html)
+    assert offered == ["E1", "E3", "E4", "E5", "E6", "E7", "E8", "E2"]
+    assert "Alla 8 i prioritetsordning." in html
+    assert "Visa alla" not in html
+
+
+# The proposal on the department's pool for S2 and S3 (greedy picks the same):
+# S3, Thursday 20 February 08-12 in 51470, to E2 (hourly, 180 kr/h): 180 × 4 h × 1.12
+# (holiday pay) × 1.4453 (PO) = 1 165.49 kr; S2, Friday 21 February 22-07 in 51357, to E1
+# within unused contracted time: only the weekend OB, 9 h × 60 kr × 1.4453 = 780.46 kr.
+# Together 1 945.95 kr.
+def _computed_run(client) -> tuple[StaffingRun, str]:
+    response = client.post(f"/bemanning/oppna-pass/?as_of={AS_OF}")
+    run = StaffingRun.objects.get()
+    assert run.status == "done", run.error
+    return run, response["Location"]
+
+
+def test_the_run_page_names_the_tiers_and_offers_boka_alla(open_in_81515, as_user):
+    client = as_user("samordnare")
+    _, url = _computed_run(client)
+    html = client.get(url).content.decode()
+    assert "2 pass bemannade, 0 obemannade. Bästa lösning, framräknad på" in html
+    assert (
+        "<td>Obemannat</td><td>E2 Bo Berg</td><td>Timanställd</td>"
+        '<td class="num">1\u00a0165\u00a0kr</td>'
+    ) in html
+    assert (
+        "<td>Obemannat</td><td>E1 Anna Andersson</td><td>Outnyttjad avtalstid</td>"
+        '<td class="num">780\u00a0kr</td>'
+    ) in html
+    assert '<button type="submit" name="alla" value="1">Boka alla</button>' in html
+    for word in ("Nivå", "gap", "optimal", "CP-SAT"):
+        assert word not in html, word
+
+
+def test_boka_alla_confirms_the_bookings_and_their_cost_then_books_them_as_one(
+    open_in_81515, as_user
+):
+    client = as_user("samordnare")
+    run, url = _computed_run(client)
+    html = client.get(f"{url}boka/", {"alla": "1"}).content.decode()
+    assert "Bekräfta bokning av 2 pass" in html
+    assert (
+        "Merkostnad för passen: <strong>1\u00a0946\u00a0kr</strong>. Samma pass ett i taget i "
+        "prioritetsordning: 1\u00a0946\u00a0kr (2 av 2 bemannade). "
+        "Besparing: <strong>0\u00a0kr</strong>."
+    ) in html
+    assert re.findall(r'name="pass" value="(S\d)"', html) == ["S3", "S2"]
+    assert not Booking.objects.exists()  # the confirmation books nothing
+
+    response = client.post(f"{url}boka/", {"pass": ["S3", "S2"]})
+    batch = Booking.objects.first().batch
+    assert response["Location"] == f"/bemanning/bokningar/{batch.pk}/"
+    assert [(b.shift_id, b.employee_id, b.run_id) for b in Booking.objects.all()] == [
+        ("S3", "E2", run.pk),
+        ("S2", "E1", run.pk),
+    ]
+    html = client.get(response["Location"]).content.decode()
+    assert f"Bokat ur förslag {run.pk}: 2 pass." in html
+    assert "Merkostnad 1\u00a0946\u00a0kr." in html
+    listed = client.get("/bemanning/oppna-pass/", {"as_of": AS_OF}).content.decode()
+    assert "Inga öppna pass i perioden." in listed
+
+    html = client.post(response["Location"], follow=True).content.decode()
+    assert f"Bokningen {batch.pk} är ångrad: passen är öppna igen." in html
+    listed = client.get("/bemanning/oppna-pass/", {"as_of": AS_OF}).content.decode()
+    assert ">S2</a>" in listed
+    assert ">S3</a>" in listed
+
+
+def test_part_of_a_proposal_is_booked_from_the_checked_shifts(open_in_81515, as_user):
+    client = as_user("samordnare")
+    _, url = _computed_run(client)
+    html = client.get(f"{url}boka/", {"pass": "S2"}).content.decode()
+    assert "Bekräfta bokning av 1 pass" in html
+    assert (
+        "Merkostnad för passen: <strong>780\u00a0kr</strong>. Samma pass ett i taget i "
+        "prioritetsordning: 780\u00a0kr (1 av 1 bemannade)."
+    ) in html
+    client.post(f"{url}boka/", {"pass": ["S2"]})
+    assert [b.shift_id for b in Booking.objects.all()] == ["S2"]
+    listed = client.get("/bemanning/oppna-pass/", {"as_of": AS_OF}).content.decode()
+    assert ">S2</a>" not in listed
+    assert ">S3</a>" in listed
+    # The run's page marks the booked shift, and offers only the other one.
+    html = client.get(url).content.decode()
+    assert re.findall(r'name="pass" value="(S\d)"', html) == ["S3"]
+    # "Boka alla" now is the rest of the proposal.
+    html = client.get(f"{url}boka/", {"alla": "1"}).content.decode()
+    assert re.findall(r'name="pass" value="(S\d)"', html) == ["S3"]
+
+
+def test_nothing_checked_books_nothing(open_in_81515, as_user):
+    client = as_user("samordnare")
+    _, url = _computed_run(client)
+    html = client.get(f"{url}boka/", follow=True).content.decode()
+    assert "Välj minst ett pass att boka." in html
+    html = client.post(f"{url}boka/", {}, follow=True).content.decode()
+    assert "Välj minst ett pass att boka." in html
+    assert not Booking.objects.exists()

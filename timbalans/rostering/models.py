@@ -46,3 +46,34 @@ class CaseStaffingRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {'endast kända' if self.known_only else 'alla'}"
+
+
+class Booking(models.Model):
+    """One open shift booked on an employee from the coordinator's pages.
+
+    The booked shift itself is a row of the current data written by ``batch`` (so an undo is
+    the batch's undo); this row is the record of what was booked, with the tier and the cost
+    it was booked at, kept after an undo for the booking's page. A whole proposal booked at
+    once ("Boka alla") is one batch with one row per shift and its ``run``."""
+
+    batch = models.ForeignKey(
+        "records.ImportBatch", on_delete=models.CASCADE, related_name="bookings"
+    )
+    run = models.ForeignKey(
+        StaffingRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="bookings"
+    )
+    shift_id = models.CharField(max_length=100)  # the open shift's id on the pages
+    case_id = models.CharField(max_length=50)
+    unit_id = models.CharField(max_length=50)
+    employee_id = models.CharField(max_length=50)
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    reason = models.CharField(max_length=20)  # unassigned or absent_employee
+    tier = models.PositiveSmallIntegerField()
+    cost_sek = models.FloatField()
+
+    class Meta:
+        ordering = ["batch_id", "start", "shift_id"]
+
+    def __str__(self) -> str:
+        return f"Bokning {self.shift_id}: {self.employee_id}"

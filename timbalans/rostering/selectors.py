@@ -9,6 +9,9 @@ and the command line:
 * :func:`staffing_fill`: the CP-SAT proposal for a horizon next to the greedy baseline. It
   runs up to the time limit: call it from a background job, never inside a web request.
 
+* :func:`staffing_bookings_recent`, :func:`staffing_booking_get`: what was booked (one shift
+  or a whole proposal per batch), for the bookings' pages.
+
 The writes (booking, a case's rule, a background run) are in ``rostering.services``.
 
 The candidates come from ``Config.pool`` around the shifts' units (by default their
@@ -28,7 +31,7 @@ from timbalans.figures.frames import Frames
 from timbalans.records import models as m
 from timbalans.records.frames import frames_load
 from timbalans.records.selectors import figure_settings_load
-from timbalans.rostering.models import CaseStaffingRule, StaffingRun
+from timbalans.rostering.models import Booking, CaseStaffingRule, StaffingRun
 from timbalans.staffing.candidates import instance_from_frames
 from timbalans.staffing.fill import Fill, fill
 from timbalans.staffing.instance import CaseRule, Config, Instance, OpenShift, Pool
@@ -49,13 +52,15 @@ class StaffingError(Exception):
 def staffing_config_load(
     *, pool: Pool | None = None, values: dict[str, Any] | None = None
 ) -> Config:
-    """The staffing ``Config`` with each case's stored continuity rule (``CaseStaffingRule``).
+    """The staffing ``Config`` with each case's stored continuity rule (``CaseStaffingRule``)
+    and the working-time limits of the figure settings (``limit_*_hours``, ``daily_rest_hours``,
+    ``weekly_rest_hours``: the same values the ``limits`` table checks worked time against).
 
     ``values`` are settings given by the caller (the command's ``--config`` file and
     ``--time-limit``); a case the values set in ``cases`` keeps that rule over the stored one,
     as the caller asked for it. ``pool`` (the user's reach on the page) wins over the values.
     Raises ``ValueError`` (pydantic's) for values that are not a valid ``Config``."""
-    values = dict(values or {})
+    values = {**_limit_values(), **(values or {})}
     stored = {
         r.case_id: CaseRule(known_only=r.known_only, window_days=r.window_days)
         for r in CaseStaffingRule.objects.all()
@@ -66,6 +71,19 @@ def staffing_config_load(
     return Config(**values)
 
 
+def _limit_values() -> dict[str, float]:
+    """The stored working-time limits under the staffing ``Config``'s names."""
+    settings = figure_settings_load()
+    return {
+        "overtime_4w_hours": settings.limit_overtime_4w_hours,
+        "overtime_month_hours": settings.limit_overtime_month_hours,
+        "overtime_year_hours": settings.limit_overtime_year_hours,
+        "additional_year_hours": settings.limit_additional_year_hours,
+        "daily_rest_hours": settings.daily_rest_hours,
+        "weekly_rest_hours": settings.weekly_rest_hours,
+    }
+
+
 def staffing_rule_get(*, case_id: str) -> CaseStaffingRule | None:
     """A case's stored continuity rule, if it has one."""
     return CaseStaffingRule.objects.filter(case_id=case_id).first()
@@ -74,6 +92,34 @@ def staffing_rule_get(*, case_id: str) -> CaseStaffingRule | None:
 def staffing_runs_recent(*, limit: int) -> list[StaffingRun]:
     """The newest batch proposals, newest first (the page keeps those the user may see)."""
     return list(StaffingRun.objects.order_by("-pk")[:limit])
+
+
+def staffing_bookings_recent(*, limit: int) -> list[tuple[m.ImportBatch, list[Booking]]]:
+    """The newest bookings, one entry per batch (one shift, or a whole proposal), newest
+    first, undone ones too (the page keeps those the user may see)."""
+    batches = list(
+        m.ImportBatch.objects.filter(bookings__isnull=False).distinct().order_by("-pk")[:limit]
+    )
+    found: dict[int, list[Booking]] = {b.pk: [] for b in batches}
+    for booking in Booking.objects.filter(batch_id__in=list(found)):
+        found[booking.batch_id].append(booking)
+    return [(b, found[b.pk]) for b in batches]
+
+
+def staffing_booking_get(*, number: int) -> tuple[m.ImportBatch, list[Booking]] | None:
+    """One booking's batch and its booked shifts, if the batch is a booking."""
+    bookings = list(Booking.objects.filter(batch_id=number).select_related("batch"))
+    return (bookings[0].batch, bookings) if bookings else None
+
+
+def staffing_newest_batch() -> int | None:
+    """The newest batch in force: the only one an undo takes back."""
+    return (
+        m.ImportBatch.objects.filter(status=m.ImportBatch.Status.APPLIED)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def staffing_as_of(as_of: dt.date | None) -> dt.date:
@@ -140,21 +186,34 @@ def staffing_instance(
     *, shift_id: str, as_of: dt.date | None = None, config: Config | None = None
 ) -> Instance:
     """The one-shift instance behind :func:`staffing_candidates`."""
+    return staffing_instance_of(shift_ids=[shift_id], as_of=as_of, config=config)
+
+
+def staffing_instance_of(
+    *, shift_ids: list[str], as_of: dt.date | None = None, config: Config | None = None
+) -> Instance:
+    """The instance of some open shifts (a booking of a whole proposal) and their candidates;
+    ``StaffingError`` naming the first that is not open after D."""
     config = config or staffing_config_load()
     day = staffing_as_of(as_of)
-    unit = _unit_of_shift(shift_id)
-    if unit is None:
-        raise StaffingError(SHIFT_NOT_OPEN.format(id=shift_id, as_of=day.isoformat()))
+    units: set[str] = set()
+    for shift_id in shift_ids:
+        unit = _unit_of_shift(shift_id)
+        if unit is None:
+            raise StaffingError(SHIFT_NOT_OPEN.format(id=shift_id, as_of=day.isoformat()))
+        units.add(unit)
     instance = instance_from_frames(
-        _frames({unit}, config),
+        _frames(units, config),
         as_of=day,
         settings=figure_settings_load(),
         config=config,
-        units={unit},
-        shift_ids={shift_id},
+        units=units,
+        shift_ids=set(shift_ids),
     )
-    if not instance.shifts:
-        raise StaffingError(SHIFT_NOT_OPEN.format(id=shift_id, as_of=day.isoformat()))
+    found = {s.id for s in instance.shifts}
+    for shift_id in shift_ids:
+        if shift_id not in found:
+            raise StaffingError(SHIFT_NOT_OPEN.format(id=shift_id, as_of=day.isoformat()))
     return instance
 
 
@@ -195,10 +254,14 @@ def staffing_fill(
 __all__ = [
     "StaffingError",
     "staffing_as_of",
+    "staffing_booking_get",
+    "staffing_bookings_recent",
     "staffing_candidates",
     "staffing_config_load",
     "staffing_fill",
     "staffing_instance",
+    "staffing_instance_of",
+    "staffing_newest_batch",
     "staffing_open_shifts",
     "staffing_rule_get",
     "staffing_runs_recent",

@@ -29,11 +29,21 @@ TIER_ADDITIONAL = 2  # part-timers extended up to full time (mertid)
 TIER_HOURLY = 3  # hourly-paid staff
 TIER_OVERTIME = 4  # overtime, the last resort
 TIERS = (TIER_ORDINARY, TIER_ADDITIONAL, TIER_HOURLY, TIER_OVERTIME)
+#: The tiers as the coordinator's page and the command name them (never by number).
 TIER_LABELS = {
-    TIER_ORDINARY: "Ordinarie personal inom avtalad tid",
-    TIER_ADDITIONAL: "Mertid för deltidsanställd",
-    TIER_HOURLY: "Timavlönad",
+    TIER_ORDINARY: "Outnyttjad avtalstid",
+    TIER_ADDITIONAL: "Utökad tid",
+    TIER_HOURLY: "Timanställd",
     TIER_OVERTIME: "Övertid",
+}
+#: A proposal's solver status in words: ``optimal`` is the best solution there is,
+#: ``feasible`` the best found within the time limit.
+STATUS_LABELS = {
+    "optimal": "bästa lösning",
+    "feasible": "bästa lösning som hittades inom tidsgränsen",
+    "infeasible": "ingen lösning inom reglerna",
+    "invalid": "ingen lösning inom reglerna",
+    "unknown": "ingen lösning hittades inom tidsgränsen",
 }
 
 NAIVE_TIME = "tiden {value} saknar tidszon"
@@ -308,6 +318,7 @@ class Solution(_Model):
 
 
 __all__ = [
+    "STATUS_LABELS",
     "TIERS",
     "TIER_ADDITIONAL",
     "TIER_HOURLY",

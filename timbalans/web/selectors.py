@@ -287,6 +287,25 @@ def _case_page(
     )
 
 
+def case_period_on(
+    *, access: Access, as_of: dt.date, case_id: str, day: dt.date
+) -> dict[str, Any] | None:
+    """The hour-balance row of the case's settlement period that holds ``day``, as of D (the
+    shift page's balance; the caller has checked the user sees the case's unit)."""
+    rows = figure(
+        "hour-balance",
+        scope=Filters(as_of=as_of).scope(access),
+        date_from=day,
+        date_to=day,
+        cases={case_id},
+    ).filter(
+        (pl.col("case_id") == case_id)
+        & (pl.col("period_start") <= day)
+        & (pl.col("period_end") >= day)
+    )
+    return rows.row(0, named=True) if rows.height else None
+
+
 def cumulative_series(days: pl.DataFrame, *, as_of: dt.date, granted: float) -> pl.DataFrame:
     """Cumulative worked hours to D, the forecast after D, and the even pace to ``granted``
     from the last worked day (what the case must average to land on target)."""

@@ -3,7 +3,7 @@
 ``propose``: one open shift's candidates in the priority order, with reasons, and the staff
 excluded with the rule that excludes each. ``fill``: the CP-SAT proposal for the open shifts of
 a horizon next to the greedy baseline (priority order, first fit), with the saving and the
-optimality gap. Both read the database, or canonical files with ``--data DIR``.
+the solver's status in words. Both read the database, or canonical files with ``--data DIR``.
 
 From the database the settings are ``rostering.selectors.staffing_config_load``'s, as on the
 coordinator's page: each case's stored continuity rule holds, under the ``--config`` file's
@@ -23,7 +23,7 @@ from django.utils import timezone
 from timbalans.command import Command as TimbalansCommand
 from timbalans.command import iso_date
 from timbalans.staffing.fill import Fill
-from timbalans.staffing.instance import TIER_LABELS, Config
+from timbalans.staffing.instance import STATUS_LABELS, TIER_LABELS, Config
 from timbalans.staffing.rank import Ranking
 
 BAD_CONFIG = "Inställningsfilen {path} går inte att läsa: {error}"
@@ -210,8 +210,7 @@ class Command(TimbalansCommand):
         self.stdout.write(f"Kandidater ({len(r.candidates)}):")
         for i, c in enumerate(r.candidates, 1):
             self.stdout.write(
-                f"{i:>3}. {c.employee_id} ({c.unit_id}) nivå {c.tier} {TIER_LABELS[c.tier]}, "
-                f"{_sek(c.cost_sek)}"
+                f"{i:>3}. {c.employee_id} ({c.unit_id}) {TIER_LABELS[c.tier]}, {_sek(c.cost_sek)}"
             )
             for reason in c.reasons:
                 self.stdout.write(f"       {reason}")
@@ -222,11 +221,10 @@ class Command(TimbalansCommand):
     def _fill_text(self, f: Fill) -> None:
         p, g = f.proposal, f.greedy
         self.stdout.write(f"Öppna pass: {len(f.shifts)}, kandidater: {f.candidates}, D = {f.as_of}")
-        gap = "–" if p.gap is None else f"{100 * p.gap:.2f} %".replace(".", ",")
         self.stdout.write(
             f"CP-SAT: {len(p.assignments)} bemannade, {len(p.unfilled)} öppna, "
             f"merkostnad {_sek(p.cost_sek)}, nya för brukaren {f.new_to_client['proposal']}, "
-            f"status {p.status}, gap {gap}, " + f"{p.seconds:.1f} s".replace(".", ",")
+            f"{STATUS_LABELS.get(p.status, p.status)}, " + f"{p.seconds:.1f} s".replace(".", ",")
         )
         self.stdout.write(
             f"Prioritetsordning (girig): {len(g.assignments)} bemannade, {len(g.unfilled)} öppna, "
@@ -239,7 +237,7 @@ class Command(TimbalansCommand):
         )
         for a in p.assignments:
             self.stdout.write(
-                f"  {a.shift_id}: {a.employee_id} nivå {a.tier} {_sek(a.cost_sek)}"
+                f"  {a.shift_id}: {a.employee_id} {TIER_LABELS.get(a.tier, '')} {_sek(a.cost_sek)}"
                 + (" (ny för brukaren)" if a.new_to_client else "")
             )
         for v in f.violations:
