@@ -238,6 +238,9 @@ def schedule_missing() -> pl.Expr:
     ).alias("schedule_missing")
 
 
+WORKLIST_COLUMNS = ("planned_hours_per_week", "weekly_change_hours", "schedule_missing")
+
+
 def worklist_columns() -> list[pl.Expr]:
     """The three derived columns above, for ``frame.with_columns``."""
     return [planned_hours_per_week(), weekly_change_hours(), schedule_missing()]
