@@ -135,6 +135,10 @@ def test_the_case_list_opens_with_the_largest_overrun_first(imported, as_user):
 def test_a_unit_managers_list_is_her_cases_worst_first(imported, as_user):
     html = _get(as_user, "chef", "/arenden/")
     assert _column(html, "Ärenden", "Ärende") == ["51470", "51471"]
+    html = _get(as_user, "chef", "/enheter/81515/")
+    assert _column(html, "Ärenden 81515", "Ärende") == ["51470", "51471"]
+    html = _get(as_user, "controller", "/enheter/81516/")
+    assert _column(html, "Ärenden 81516", "Ärende") == ["51472", "51357"]
 
 
 def test_planned_hours_a_week_stand_beside_the_hours_needed_and_what_to_do(imported, as_user):
