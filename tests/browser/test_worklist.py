@@ -58,7 +58,7 @@ def test_a_unit_manager_reads_her_cases_worst_first_in_colours_that_mean_somethi
     assert (status.get_attribute("class"), colour(status)) == ("status status-unsure", GREY)
     assert cell(3, 10).inner_text() == "4,0"  # planned a week, beside
     assert cell(3, 11).inner_text() == "13,0"  # the hours a week needed
-    assert cell(3, 12).inner_text() == "öka med 9,0 h/vecka"
+    assert cell(3, 12).inner_text() == "öka med 9,0 h/vecka (i nuvarande takt: öka med 3,5 h/vecka)"
     assert axe_violations(page) == []
 
     # overtime −48.5 % against a −50 % goal: down, but the goal is missed: not green

@@ -334,6 +334,7 @@ def test_the_worklist_puts_the_planned_pace_beside_the_pace_needed():
     )
     # its last shift ends 30 June 24:00, the period's last day: the schedule covers it
     assert r["51470"]["schedule_missing"] is False
+    assert r["51470"]["pace_weekly_change_hours"] is None
     assert r["51463"]["planned_hours_per_week"] is None
     assert r["51463"]["weekly_change_hours"] is None
 
@@ -348,6 +349,9 @@ def test_a_schedule_ending_before_the_open_period_is_missing_after_its_end():
         date(2025, 1, 2),
         True,
     )
+    # nothing worked and nothing planned after D: the pace forecast is 0 h, and all 1 810 h
+    # granted remain for the 171 days from D + 1
+    assert open_row["pace_weekly_change_hours"].item() == pytest.approx(1810 / (171 / 7))
     closed = hour_balance(
         f, FigureRequest.make(date(2025, 8, 1), date_from=date(2025, 1, 1))
     ).with_columns(worklist_columns())

@@ -154,7 +154,7 @@ def test_planned_hours_a_week_stand_beside_the_hours_needed_and_what_to_do(impor
         "51470": ["16,0", "12,0", "minska med 4,0 h/vecka"],
         "51472": ["12,0", "12,0", "ingen ändring"],
         "51471": ["10,0", "12,0", "öka med 2,0 h/vecka"],
-        "51357": ["4,0", "13,0", "öka med 9,0 h/vecka"],
+        "51357": ["4,0", "13,0", "öka med 9,0 h/vecka (i nuvarande takt: öka med 3,5 h/vecka)"],
     }
 
 
@@ -214,7 +214,11 @@ def test_the_case_page_names_the_missing_schedule_and_the_pace(imported, as_user
     assert '<span class="status status-unsure">Under, schema saknas efter 2026-02-17</span>' in html
     assert "Schema saknas efter 2026-02-17: prognosen räknar inga timmar efter det. " in html
     assert "I nuvarande takt: 33 h." in html
-    assert '<p class="big">öka med 9,0 h/vecka</p>' in html
+    # at the pace, 33 h: (40 - 33) / 2 = 3.5 h a week more
+    assert (
+        '<p class="big">öka med 9,0 h/vecka</p><p>I nuvarande takt: öka med 3,5 h/vecka.</p>'
+        in html
+    )
     assert "Planerat 4,0 h/vecka, behov 13,0 h/vecka för att landa på beviljat" in html
 
 

@@ -19,10 +19,11 @@ def test_a_page_selection_refuses_a_column_the_figure_does_not_have():
 
 
 def test_the_case_pages_periods_are_hour_balance_columns_without_its_keys():
-    # with the worklist's hours a week (schedule_missing is said in the status instead)
+    # with the worklist's hours a week (a missing schedule is said in the status and the change)
     assert set(CASE_PERIOD_COLUMNS) == (set(HOUR_BALANCE_COLUMNS) | set(WORKLIST_COLUMNS)) - {
         "case_id",
         "unit_id",
         "is_closed",
         "schedule_missing",
+        "pace_weekly_change_hours",
     }

@@ -238,9 +238,31 @@ def schedule_missing() -> pl.Expr:
     ).alias("schedule_missing")
 
 
-WORKLIST_COLUMNS = ("planned_hours_per_week", "weekly_change_hours", "schedule_missing")
+def pace_weekly_change_hours() -> pl.Expr:
+    """``pace_weekly_change_hours``: where the schedule is missing (:func:`schedule_missing`),
+    the weekly change that lands on granted from the pace forecast instead of the schedule's,
+    (granted_hours − pace_forecast_hours) / weeks_remaining; else empty. A period that has
+    just begun needs more schedule, not more hours a week, when its pace lands on granted."""
+    return (
+        pl.when(schedule_missing() & (pl.col("weeks_remaining") > 0))
+        .then((pl.col("granted_hours") - pl.col("pace_forecast_hours")) / pl.col("weeks_remaining"))
+        .alias("pace_weekly_change_hours")
+    )
+
+
+WORKLIST_COLUMNS = (
+    "planned_hours_per_week",
+    "weekly_change_hours",
+    "schedule_missing",
+    "pace_weekly_change_hours",
+)
 
 
 def worklist_columns() -> list[pl.Expr]:
-    """The three derived columns above, for ``frame.with_columns``."""
-    return [planned_hours_per_week(), weekly_change_hours(), schedule_missing()]
+    """The derived columns above, for ``frame.with_columns``."""
+    return [
+        planned_hours_per_week(),
+        weekly_change_hours(),
+        schedule_missing(),
+        pace_weekly_change_hours(),
+    ]

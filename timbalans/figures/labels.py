@@ -32,6 +32,7 @@ LABELS: dict[str, str] = {
     "planned_hours_per_week": "Planerat timmar per vecka",
     "weekly_change_hours": "Ändring timmar per vecka",
     "schedule_missing": "Schema saknas före periodens slut",
+    "pace_weekly_change_hours": "Ändring timmar per vecka i nuvarande takt",
     "forecast_over_hours": "Prognos över beviljat (timmar)",
     "forecast_under_hours": "Prognos under beviljat (timmar)",
     "worked_concurrent_hours": "Samtidig utförd tid (timmar)",

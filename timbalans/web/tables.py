@@ -30,9 +30,17 @@ SCHEDULE_MISSING = "inget schema i perioden"
 WEEKLY_INCREASE = "öka med {hours} h/vecka"
 WEEKLY_DECREASE = "minska med {hours} h/vecka"
 WEEKLY_UNCHANGED = "ingen ändring"
+#: Beside the schedule's change where the schedule runs out: the change at the current pace.
+WEEKLY_AT_PACE = "{change} (i nuvarande takt: {pace})"
 #: Columns a row's cells read besides their own (a status's schedule, a change's goal), taken
 #: from the frame when it has them even if they are not shown.
-CONTEXT_COLUMNS = ("status", "schedule_missing", "schedule_end", "goal_change_pct")
+CONTEXT_COLUMNS = (
+    "status",
+    "schedule_missing",
+    "schedule_end",
+    "pace_weekly_change_hours",
+    "goal_change_pct",
+)
 #: Money results: below zero is a loss.
 RESULT_COLUMNS = frozenset(
     {
@@ -188,7 +196,7 @@ def format_value(name: str, kind: str, value: Any, row: dict[str, Any] | None = 
             return f"{label}, {schedule_note(row.get('schedule_end'))}"
         return label
     if name == "weekly_change_hours":
-        return weekly_change_text(value)
+        return weekly_change_text(value, (row or {}).get("pace_weekly_change_hours"))
     if isinstance(value, bool):
         return "ja" if value else "nej"
     if kind == "date":
@@ -213,8 +221,17 @@ def schedule_note(schedule_end: Any) -> str:
     return SCHEDULE_MISSING
 
 
-def weekly_change_text(hours: float) -> str:
-    """``weekly_change_hours`` as what to do: "öka med 2,5 h/vecka", "minska med ..."."""
+def weekly_change_text(hours: float, at_pace: float | None = None) -> str:
+    """``weekly_change_hours`` as what to do: "öka med 2,5 h/vecka", "minska med ...";
+    with ``at_pace`` (``pace_weekly_change_hours``, where the schedule runs out) the change at
+    the current pace beside it."""
+    text = _change(hours)
+    if at_pace is None:
+        return text
+    return WEEKLY_AT_PACE.format(change=text, pace=_change(at_pace))
+
+
+def _change(hours: float) -> str:
     shown = number(abs(hours), 1)
     if shown == number(0.0, 1):
         return WEEKLY_UNCHANGED

@@ -297,6 +297,8 @@ def _current_notes(current: dict[str, Any] | None) -> dict[str, str]:
         notes["schedule"] = schedule_note(current["schedule_end"])
     if current["weekly_change_hours"] is not None:
         notes["change"] = weekly_change_text(current["weekly_change_hours"])
+    if current["pace_weekly_change_hours"] is not None:
+        notes["pace_change"] = weekly_change_text(current["pace_weekly_change_hours"])
     return notes
 
 
