@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.figures.helpers import frames, shift_row, worked_row
-from timbalans.figures.hour_balance import COLUMNS, hour_balance
+from timbalans.figures.hour_balance import COLUMNS, hour_balance, worklist_columns
 from timbalans.figures.registry import FigureRequest
 
 CASES = [
@@ -318,3 +318,41 @@ def test_a_decision_ending_mid_period_keeps_the_period_end_and_ends_its_granted_
     assert row["granted_hours"] == pytest.approx(900.0)
     assert row["worked_hours"] == pytest.approx(8.0)
     assert row["is_closed"] is False
+
+
+def test_the_worklist_puts_the_planned_pace_beside_the_pace_needed():
+    # 51470 on D = 2025-03-31: 17 h planned in the 13 weeks left (1.31 h/week) against the
+    # 137.5 h/week needed: the schedule must gain 137.5 - 17/13 = 1 770.5/13 = 136.19 h/week,
+    # the deviation spread over the weeks left. 51463's period ends on D: no weeks, no pace.
+    f = frames(cases=CASES, decisions=DECISIONS, worked=WORKED, shifts=SHIFTS)
+    table = hour_balance(f, FigureRequest.make(D)).with_columns(worklist_columns())
+    r = {row["case_id"]: row for row in table.iter_rows(named=True)}
+    assert r["51470"]["planned_hours_per_week"] == pytest.approx(17 / 13)
+    assert r["51470"]["weekly_change_hours"] == pytest.approx(1770.5 / 13)
+    assert r["51470"]["weekly_change_hours"] == pytest.approx(
+        r["51470"]["required_hours_per_week"] - r["51470"]["planned_hours_per_week"]
+    )
+    # its last shift ends 30 June 24:00, the period's last day: the schedule covers it
+    assert r["51470"]["schedule_missing"] is False
+    assert r["51470"]["pace_weekly_change_hours"] is None
+    assert r["51463"]["planned_hours_per_week"] is None
+    assert r["51463"]["weekly_change_hours"] is None
+
+
+def test_a_schedule_ending_before_the_open_period_is_missing_after_its_end():
+    shifts = [p("51470", "E1", "2025-01-02 08:00", "2025-01-02 16:00")]
+    f = _one_case([DECISIONS[0]], shifts, [])
+    open_row = hour_balance(f, FigureRequest.make(date(2025, 1, 10))).with_columns(
+        worklist_columns()
+    )
+    assert open_row.select("schedule_end", "schedule_missing").row(0) == (
+        date(2025, 1, 2),
+        True,
+    )
+    # nothing worked and nothing planned after D: the pace forecast is 0 h, and all 1 810 h
+    # granted remain for the 171 days from D + 1
+    assert open_row["pace_weekly_change_hours"].item() == pytest.approx(1810 / (171 / 7))
+    closed = hour_balance(
+        f, FigureRequest.make(date(2025, 8, 1), date_from=date(2025, 1, 1))
+    ).with_columns(worklist_columns())
+    assert closed["schedule_missing"].to_list() == [False]  # closed: nothing is missing

@@ -6,7 +6,8 @@ capacity: A in January 100 h contracted, 10 h unused (3 000 kr), bought 5 + 2 + 
 3; B in January 50, 0, 8 + 1 + 0 = 9, 0. Bought hours 24, unused 16 h and 4 800 kr.
 
 hour-balance (current periods): A case c1 over (2 h unpaid) and balanced, A c2 under, B c3
-over (1.5 h unpaid).
+over (1.5 h unpaid); forecast deviations +5, 0, −10 and +3 h: 8 h over and −10 h under granted,
+A +5 and −10, B +3 and 0 (netted, A's −5 would hide its overrun).
 
 overtime: A January 4 h against 5 in the comparison year, February 8 against 5; B January 2
 against 0. 14 against 10: +40 %.
@@ -183,6 +184,7 @@ def test_key_figures_of_one_scope():
     assert k.status_counts == {"over": 2, "balanced": 1, "under": 1}
     assert (k.periods_total, k.periods_over, k.periods_under) == (4, 2, 1)
     assert (k.unpaid_hours, k.period_cases) == (3.5, 3)
+    assert (k.forecast_over_hours, k.forecast_under_hours) == (8.0, -10.0)
     assert (k.overtime_hours, k.baseline_overtime_hours) == (14.0, 10.0)
     assert k.overtime_change_pct == pytest.approx(40.0)
     assert (k.ordinary_hours, k.sick_hours, k.sick_rate_pct) == (400.0, 24.0, 6.0)
@@ -210,6 +212,7 @@ def test_no_tables_give_zero_hours_and_no_rates():
     k = kf.key_figures({})
     assert (k.unused_hours, k.bought_hours, k.overtime_hours, k.sick_hours) == (0.0,) * 4
     assert (k.periods_total, k.period_cases, k.status_counts) == (0, 0, {})
+    assert (k.forecast_over_hours, k.forecast_under_hours) == (0.0, 0.0)
     assert k.overtime_change_pct is None
     assert k.sick_rate_pct is None
 
@@ -236,6 +239,8 @@ def test_unit_key_figures_per_unit_in_unit_order():
         1,
     )
     assert (a["granted_hours"], a["forecast_deviation_hours"]) == (230.0, -5.0)
+    assert (a["forecast_over_hours"], a["forecast_under_hours"]) == (5.0, -10.0)
+    assert (b["forecast_over_hours"], b["forecast_under_hours"]) == (3.0, 0.0)
     assert (a["unused_hours"], a["bought_hours"], b["bought_hours"]) == (16.0, 15.0, 9.0)
     assert (a["overtime_hours"], a["ytd_change_pct"]) == (12.0, 20.0)
     assert (b["overtime_hours"], b["ytd_change_pct"]) == (2.0, None)
@@ -250,6 +255,8 @@ def test_unit_key_figures_add_up_to_the_key_figures_of_the_scope():
     assert units["bought_hours"].sum() == k.bought_hours
     assert units["result_ytd"].sum() == k.result
     assert units["deficit_cases"].sum() == k.deficit_cases
+    assert units["forecast_over_hours"].sum() == k.forecast_over_hours
+    assert units["forecast_under_hours"].sum() == k.forecast_under_hours
 
 
 def test_a_unit_without_rows_has_nulls_and_a_table_not_computed_no_columns():

@@ -75,6 +75,7 @@ COLUMNS = {
     "forecast": forecast.COLUMNS,
     "staffing-backtest": backtest.COLUMNS,
     "continuity": continuity.COLUMNS,
+    "worklist": (*hour_balance.WORKLIST_COLUMNS, "forecast_over_hours", "forecast_under_hours"),
 }
 
 

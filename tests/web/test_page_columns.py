@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from timbalans.figures.hour_balance import COLUMNS as HOUR_BALANCE_COLUMNS
+from timbalans.figures.hour_balance import WORKLIST_COLUMNS
 from timbalans.web.views.pages import CASE_PERIOD_COLUMNS, _chosen
 
 
@@ -18,8 +19,11 @@ def test_a_page_selection_refuses_a_column_the_figure_does_not_have():
 
 
 def test_the_case_pages_periods_are_hour_balance_columns_without_its_keys():
-    assert set(CASE_PERIOD_COLUMNS) == set(HOUR_BALANCE_COLUMNS) - {
+    # with the worklist's hours a week (a missing schedule is said in the status and the change)
+    assert set(CASE_PERIOD_COLUMNS) == (set(HOUR_BALANCE_COLUMNS) | set(WORKLIST_COLUMNS)) - {
         "case_id",
         "unit_id",
         "is_closed",
+        "schedule_missing",
+        "pace_weekly_change_hours",
     }

@@ -20,7 +20,7 @@ def test_rows_are_formatted_the_swedish_way_with_classes():
     frame = pl.DataFrame({"case_id": ["51470"], "status": ["over"], "result": [-1234.4]})
     assert str(_table(frame).body_html) == (
         '<tr><td>51470</td><td class="status status-over">Över</td>'
-        '<td class="num neg">\u22121\u00a0234</td></tr>\n'
+        '<td class="num bad">\u22121\u00a0234</td></tr>\n'
     )
 
 

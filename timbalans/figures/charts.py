@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -19,6 +20,7 @@ import vl_convert as vlc
 
 # Colours chosen for contrast and for colour-blind readers (Okabe–Ito).
 BLUE, ORANGE, GREEN, RED, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#6b6b6b"
+PURPLE, BLACK = "#CC79A7", "#1a1a1a"
 STATUS_COLOURS = {"Över": RED, "I balans": GREEN, "Under": ORANGE}
 WIDTH = 560
 
@@ -152,34 +154,83 @@ def status_counts(counts: pl.DataFrame) -> dict[str, Any]:
     return _config(chart, "Ärenden efter timbalans")
 
 
+@dataclass(frozen=True)
+class Series:
+    """A line of a chart and how its caption names it (one definition for both, so the
+    caption cannot name a colour the chart does not draw)."""
+
+    kind: str
+    colour: str
+    colour_name: str
+    dash: tuple[int, int]
+    dash_name: str
+    says: str
+
+
+#: The case chart's lines, in legend order; ``{as_of}`` is D.
+CUMULATIVE_SERIES = (
+    Series("Utfört", BLUE, "blå", (1, 0), "heldragen", "utfört till och med {as_of}"),
+    Series("Prognos", ORANGE, "orange", (6, 3), "streckad", "prognos med schemalagd tid"),
+    Series(
+        "I nuvarande takt",
+        PURPLE,
+        "lila",
+        (6, 3),
+        "streckad",
+        "prognos i nuvarande takt för dagarna efter schemats slut",
+    ),
+    Series(
+        "Takt till målet",
+        GREY,
+        "grå",
+        (2, 2),
+        "prickad",
+        "jämn takt från {as_of} som landar på beviljade timmar",
+    ),
+)
+#: The granted hours: a horizontal rule.
+GRANTED_RULE = Series("Beviljat", BLACK, "svart", (1, 0), "heldragen", "beviljade timmar")
+
+
+def cumulative_caption(kinds: Sequence[str], *, as_of: str) -> str:
+    """The case chart's caption for the lines ``kinds`` it draws, and the granted rule."""
+    parts = [
+        f"{s.colour_name.capitalize()} {s.dash_name} linje: {s.says.format(as_of=as_of)}."
+        for s in (*CUMULATIVE_SERIES, GRANTED_RULE)
+        if s.kind in kinds or s is GRANTED_RULE
+    ]
+    return " ".join(parts)
+
+
 def cumulative_hours(days: pl.DataFrame, *, granted: float, title: str) -> dict[str, Any]:
     """Cumulative worked hours and forecast against granted hours and the pace to target.
 
-    ``days`` has date, kind (Utfört | Prognos | Takt till målet) and hours (cumulative).
+    ``days`` has date, kind (a ``CUMULATIVE_SERIES`` kind) and hours (cumulative).
     """
     data = days.with_columns(pl.col("date").cast(pl.String))
     base = _base(data)
+    # The legend names the lines drawn, no more (a period whose schedule covers it has no
+    # pace line).
+    drawn = set(days["kind"].to_list())
+    series = [s for s in CUMULATIVE_SERIES if s.kind in drawn]
+    kinds = [s.kind for s in series]
     lines = base.mark_line().encode(
         x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y-%m-%d", labelAngle=-30)),
         y=alt.Y("hours:Q", title="Timmar (ackumulerat)", axis=alt.Axis(format=",.0f")),
         color=alt.Color(
             "kind:N",
             title=None,
-            scale=alt.Scale(
-                domain=["Utfört", "Prognos", "Takt till målet"], range=[BLUE, ORANGE, GREY]
-            ),
+            scale=alt.Scale(domain=kinds, range=[s.colour for s in series]),
         ),
         strokeDash=alt.StrokeDash(
             "kind:N",
             legend=None,
-            scale=alt.Scale(
-                domain=["Utfört", "Prognos", "Takt till målet"], range=[[1, 0], [6, 3], [2, 2]]
-            ),
+            scale=alt.Scale(domain=kinds, range=[list(s.dash) for s in series]),
         ),
     )
     rule = (
         alt.Chart(alt.Data(values=[{"granted": granted}]))
-        .mark_rule(color=RED)
+        .mark_rule(color=GRANTED_RULE.colour)
         .encode(y="granted:Q")
     )
     return _config(alt.layer(lines, rule).properties(width=WIDTH, height=260), title)

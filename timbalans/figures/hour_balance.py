@@ -200,3 +200,69 @@ def pace_forecast_hours(as_of: dt.date) -> pl.Expr:
         .otherwise(pl.col("forecast_hours"))
         .alias("pace_forecast_hours")
     )
+
+
+# ---------------------------------------------------------------------------- the worklist
+# Derived from an hour-balance row for the pages' worklist, not columns of the figure (the
+# spec's table stays as it is): what the schedule plans per week from D on, how much that must
+# change to land on granted, and whether the schedule runs out before the period does.
+
+
+def planned_hours_per_week() -> pl.Expr:
+    """``planned_hours_per_week``: planned_remaining_hours / weeks_remaining, the pace the
+    schedule keeps from D on (empty when no weeks remain)."""
+    return (
+        pl.when(pl.col("weeks_remaining") > 0)
+        .then(pl.col("planned_remaining_hours") / pl.col("weeks_remaining"))
+        .alias("planned_hours_per_week")
+    )
+
+
+def weekly_change_hours() -> pl.Expr:
+    """``weekly_change_hours``: required_hours_per_week − planned_hours_per_week, the hours a
+    week the schedule must gain (positive) or lose (negative) to land on granted. The same as
+    −forecast_deviation_hours / weeks_remaining (empty when no weeks remain)."""
+    return (
+        pl.when(pl.col("weeks_remaining") > 0)
+        .then(-pl.col("forecast_deviation_hours") / pl.col("weeks_remaining"))
+        .alias("weekly_change_hours")
+    )
+
+
+def schedule_missing() -> pl.Expr:
+    """``schedule_missing``: the period is open and its schedule ends before it does (or it
+    has no planned shift at all), so the forecast counts no hours for its last days."""
+    return (
+        ~pl.col("is_closed")
+        & (pl.col("schedule_end").is_null() | (pl.col("schedule_end") < pl.col("period_end")))
+    ).alias("schedule_missing")
+
+
+def pace_weekly_change_hours() -> pl.Expr:
+    """``pace_weekly_change_hours``: where the schedule is missing (:func:`schedule_missing`),
+    the weekly change that lands on granted from the pace forecast instead of the schedule's,
+    (granted_hours − pace_forecast_hours) / weeks_remaining; else empty. A period that has
+    just begun needs more schedule, not more hours a week, when its pace lands on granted."""
+    return (
+        pl.when(schedule_missing() & (pl.col("weeks_remaining") > 0))
+        .then((pl.col("granted_hours") - pl.col("pace_forecast_hours")) / pl.col("weeks_remaining"))
+        .alias("pace_weekly_change_hours")
+    )
+
+
+WORKLIST_COLUMNS = (
+    "planned_hours_per_week",
+    "weekly_change_hours",
+    "schedule_missing",
+    "pace_weekly_change_hours",
+)
+
+
+def worklist_columns() -> list[pl.Expr]:
+    """The derived columns above, for ``frame.with_columns``."""
+    return [
+        planned_hours_per_week(),
+        weekly_change_hours(),
+        schedule_missing(),
+        pace_weekly_change_hours(),
+    ]

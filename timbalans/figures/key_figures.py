@@ -37,6 +37,8 @@ UNIT_LABELS = {
     "periods_under": "Perioder under",
     "granted_hours": "Beviljade timmar (pågående perioder)",
     "forecast_deviation_hours": "Prognosavvikelse timmar",
+    "forecast_over_hours": "Prognos över beviljat (timmar)",
+    "forecast_under_hours": "Prognos under beviljat (timmar)",
     "unused_hours": "Outnyttjad tid hittills i år (timmar)",
     "bought_hours": "Köpt tid hittills i år (timmar)",
     "overtime_hours": "Övertid hittills i år (timmar)",
@@ -76,6 +78,16 @@ def pct_change(now: float, before: float) -> float | None:
 
 def share_pct(part: float, whole: float) -> float | None:
     return 100 * part / whole if whole else None
+
+
+#: The forecast deviations of the periods above granted and of those below, summed apart:
+#: netted, a unit's overruns (hours that will not be paid) vanish in its unused hours.
+FORECAST_OVER_HOURS = (
+    pl.col("forecast_deviation_hours").clip(lower_bound=0).sum().alias("forecast_over_hours")
+)
+FORECAST_UNDER_HOURS = (
+    pl.col("forecast_deviation_hours").clip(upper_bound=0).sum().alias("forecast_under_hours")
+)
 
 
 def case_results(economics: pl.DataFrame) -> pl.DataFrame:
@@ -126,6 +138,10 @@ class KeyFigures:
     periods_over: int
     periods_under: int
     unpaid_hours: float
+    # Σ of the positive forecast deviations (≥ 0) and of the negative ones (≤ 0): apart, as
+    # netting them hides the overruns; together they are the net deviation.
+    forecast_over_hours: float
+    forecast_under_hours: float
     period_cases: int  # cases with a current settlement period
     # Overtime (overtime)
     overtime_hours: float
@@ -171,6 +187,10 @@ def key_figures(tables: Tables) -> KeyFigures:
         result = total(ce, "result")
         result_cases, deficit_cases = per_case.height, deficits.height
         deficit_sum = total(deficits, "result")
+    deviation_sums = (0.0, 0.0)
+    if hb is not None and hb.height:
+        sums = hb.select(FORECAST_OVER_HOURS, FORECAST_UNDER_HOURS).fill_null(0.0)
+        deviation_sums = (float(sums.item(0, 0)), float(sums.item(0, 1)))
     year_result = year_budget = None
     if forecast is not None:
         centres = forecast.filter(pl.col("level") == "cost_center")
@@ -189,6 +209,8 @@ def key_figures(tables: Tables) -> KeyFigures:
         periods_over=counts.get("over", 0),
         periods_under=counts.get("under", 0),
         unpaid_hours=total(hb, "unpaid_hours"),
+        forecast_over_hours=deviation_sums[0],
+        forecast_under_hours=deviation_sums[1],
         period_cases=int(hb["case_id"].n_unique()) if hb is not None and hb.height else 0,
         overtime_hours=overtime_hours,
         baseline_overtime_hours=baseline,
@@ -211,7 +233,8 @@ def key_figures(tables: Tables) -> KeyFigures:
 def unit_key_figures(tables: Tables, units: Sequence[Mapping[str, str]]) -> pl.DataFrame:
     """One row per unit of ``units`` (``unit_id``, ``name``) with its key figures:
     ``period_cases``, ``periods_over``, ``periods_under``, ``granted_hours``,
-    ``forecast_deviation_hours`` (current periods); ``unused_hours``, ``bought_hours``,
+    ``forecast_deviation_hours``, ``forecast_over_hours``, ``forecast_under_hours`` (current
+    periods); ``unused_hours``, ``bought_hours``,
     ``overtime_hours``, ``ytd_change_pct``, ``sick_hours``, ``ordinary_hours``,
     ``sick_rate_pct``; with case-economics ``result_ytd``, ``result_cases``,
     ``deficit_cases``. A unit without rows in a table has nulls there; a table not computed
@@ -233,6 +256,8 @@ def unit_key_figures(tables: Tables, units: Sequence[Mapping[str, str]]) -> pl.D
         (pl.col("status") == "under").sum().alias("periods_under"),
         pl.col("granted_hours").sum(),
         pl.col("forecast_deviation_hours").sum(),
+        FORECAST_OVER_HOURS,
+        FORECAST_UNDER_HOURS,
     )
     join(tables.get("capacity"), pl.col("unused_hours").sum(), BOUGHT_HOURS.sum())
     join(

@@ -28,6 +28,13 @@ LABELS: dict[str, str] = {
     "unpaid_hours": "Obetalda timmar",
     "schedule_end": "Schemat slutar",
     "pace_forecast_hours": "Prognos i nuvarande takt (timmar)",
+    # the worklist's columns (figures.hour_balance.worklist_columns, key_figures)
+    "planned_hours_per_week": "Planerat timmar per vecka",
+    "weekly_change_hours": "Ändring timmar per vecka",
+    "schedule_missing": "Schema saknas före periodens slut",
+    "pace_weekly_change_hours": "Ändring timmar per vecka i nuvarande takt",
+    "forecast_over_hours": "Prognos över beviljat (timmar)",
+    "forecast_under_hours": "Prognos under beviljat (timmar)",
     "worked_concurrent_hours": "Samtidig utförd tid (timmar)",
     "planned_concurrent_hours": "Samtidig planerad tid (timmar)",
     "granted_double_hours": "Beviljad dubbelbemanning (timmar)",

@@ -23,6 +23,7 @@ from django.http import Http404
 from timbalans.accounts.access import Access
 from timbalans.figures import key_figures as kf
 from timbalans.figures.case_days import case_days, case_staff
+from timbalans.figures.hour_balance import worklist_columns
 from timbalans.records import figure_cache
 from timbalans.records import models as m
 from timbalans.records import selectors as records
@@ -108,9 +109,12 @@ CASE_LIST_COLUMNS = [
     "status",
     "granted_hours",
     "forecast_hours",
+    "pace_forecast_hours",
     "forecast_deviation_hours",
     "forecast_deviation_pct",
+    "planned_hours_per_week",
     "required_hours_per_week",
+    "weekly_change_hours",
     "unpaid_hours",
     "result",
     "cost_per_hour",
@@ -120,9 +124,16 @@ CASE_LIST_COLUMNS = [
 ]
 
 
+#: The at-risk order of a case list: the largest forecast above granted first (hours that
+#: will not be paid), the largest below last.
+CASE_LIST_SORT = "-forecast_deviation_hours"
+
+
 def case_list(*, access: Access, filters: Filters, status: str = "") -> pl.DataFrame:
     """One row per case and current settlement period, with the year-to-date economics
-    (cached per data version, filters, status and access)."""
+    (cached per data version, filters, status and access), and the worklist's columns
+    (``figures.hour_balance.worklist_columns``). ``pace_forecast_hours`` is kept only where
+    the schedule ends before the period (elsewhere it is the forecast, and empty here)."""
     return figure_cache.figure_result_cached(
         key=("case-list", filters, status, access_key(access, filters)),
         compute=lambda: _case_list(access=access, filters=filters, status=status),
@@ -130,7 +141,13 @@ def case_list(*, access: Access, filters: Filters, status: str = "") -> pl.DataF
 
 
 def _case_list(*, access: Access, filters: Filters, status: str) -> pl.DataFrame:
-    hb = figure("hour-balance", scope=filters.scope(access))
+    hb = (
+        figure("hour-balance", scope=filters.scope(access))
+        .with_columns(worklist_columns())
+        .with_columns(
+            pl.when(pl.col("schedule_missing")).then(pl.col("pace_forecast_hours")),
+        )
+    )
     if status:
         hb = hb.filter(pl.col("status") == status)
     if access.sees_economics:
@@ -232,6 +249,7 @@ def _case_page(
         date_to=filters.as_of,
         cases={case_id},
     ).sort("period_start")
+    periods = periods.with_columns(worklist_columns())
     current_rows = periods.filter(
         (pl.col("period_start") <= filters.as_of) & (pl.col("period_end") >= filters.as_of)
     )
@@ -306,9 +324,14 @@ def case_period_on(
     return rows.row(0, named=True) if rows.height else None
 
 
-def cumulative_series(days: pl.DataFrame, *, as_of: dt.date, granted: float) -> pl.DataFrame:
+def cumulative_series(
+    days: pl.DataFrame, *, as_of: dt.date, granted: float, current: dict[str, Any] | None = None
+) -> pl.DataFrame:
     """Cumulative worked hours to D, the forecast after D, and the even pace to ``granted``
-    from the last worked day (what the case must average to land on target)."""
+    from the last worked day (what the case must average to land on target). With the
+    ``current`` hour-balance row of a period whose schedule ends before it does
+    (``schedule_missing``), also the pace forecast: from the later of the schedule's end and D
+    (where the forecast stops growing) to the period's end at ``pace_forecast_hours``."""
     cum = days.with_columns(
         pl.col("worked_hours").cum_sum().alias("worked_cum"),
         (pl.col("worked_hours") + pl.col("planned_remaining_hours")).cum_sum().alias("all_cum"),
@@ -323,6 +346,20 @@ def cumulative_series(days: pl.DataFrame, *, as_of: dt.date, granted: float) -> 
         {"date": r["date"], "kind": "Prognos", "hours": r["all_cum"]}
         for r in ahead.iter_rows(named=True)
     ]
+    if current is not None and current.get("schedule_missing") and ahead.height:
+        end = current["schedule_end"]
+        start = as_of if end is None else max(end, as_of)
+        if start < current["period_end"]:
+            rows.append(
+                {"date": start, "kind": "I nuvarande takt", "hours": current["forecast_hours"]}
+            )
+            rows.append(
+                {
+                    "date": current["period_end"],
+                    "kind": "I nuvarande takt",
+                    "hours": current["pace_forecast_hours"],
+                }
+            )
     if ahead.height:
         start = ahead.row(0, named=True)
         end_day = days["date"].max()
@@ -383,7 +420,8 @@ UNIT_SUMMARY_COLUMNS = [
     "periods_over",
     "periods_under",
     "granted_hours",
-    "forecast_deviation_hours",
+    "forecast_over_hours",
+    "forecast_under_hours",
     "unused_hours",
     "bought_hours",
     "overtime_hours",
@@ -407,7 +445,17 @@ def unit_summary(*, access: Access, filters: Filters) -> pl.DataFrame:
     tables.pop("forecast", None)
     out = kf.unit_key_figures(tables, units)
     out = out.drop("result_cases", "deficit_cases", strict=False).rename({"period_cases": "cases"})
-    return out.with_columns(pl.col("cases", "periods_over", "periods_under").fill_null(0))
+    return out.with_columns(
+        pl.col("cases", "periods_over", "periods_under").fill_null(0),
+        pl.col("forecast_over_hours", "forecast_under_hours").fill_null(0.0),
+        _goal(filters),
+    )
+
+
+def _goal(filters: Filters) -> pl.Expr:
+    """``goal_change_pct``: the year's overtime goal, which colours a change against it."""
+    goal = records.figure_settings_load().goal_for(filters.as_of.year)
+    return pl.lit(goal, pl.Float64).alias("goal_change_pct")
 
 
 def unit_months(*, access: Access, filters: Filters) -> pl.DataFrame:
@@ -430,6 +478,7 @@ def unit_months(*, access: Access, filters: Filters) -> pl.DataFrame:
             coalesce=True,
         )
         .join(ab.select("month", "sick_rate_pct"), on="month", how="full", coalesce=True)
+        .with_columns(_goal(filters))
     )
     if access.sees_economics:
         ce = figure(ECONOMICS, scope=filters.scope(access), date_from=start, date_to=end)

@@ -23,6 +23,39 @@ from timbalans.records.figure_cache import figure_result_cached
 from timbalans.web.templatetags.sv import number
 
 STATUS_LABELS = {"over": "Över", "under": "Under", "balanced": "I balans"}
+#: Beside a status whose forecast counts no hours for the period's last days.
+SCHEDULE_MISSING_AFTER = "schema saknas efter {date}"
+SCHEDULE_MISSING = "inget schema i perioden"
+#: The hours a week the schedule must change by to land on granted (weekly_change_hours).
+WEEKLY_INCREASE = "öka med {hours} h/vecka"
+WEEKLY_DECREASE = "minska med {hours} h/vecka"
+WEEKLY_UNCHANGED = "ingen ändring"
+#: Beside the schedule's change where the schedule runs out: the change at the current pace.
+WEEKLY_AT_PACE = "{change} (i nuvarande takt: {pace})"
+#: Columns a row's cells read besides their own (a status's schedule, a change's goal), taken
+#: from the frame when it has them even if they are not shown.
+CONTEXT_COLUMNS = (
+    "status",
+    "schedule_missing",
+    "schedule_end",
+    "pace_weekly_change_hours",
+    "goal_change_pct",
+)
+#: Money results: below zero is a loss.
+RESULT_COLUMNS = frozenset(
+    {
+        "result",
+        "result_ytd",
+        "result_influenceable",
+        "actual_result",
+        "forecast_result",
+        "year_result",
+        "deviation_from_budget",
+        "saving_sek",
+    }
+)
+#: Overtime against the comparison year: less is better, and the year's goal says how much.
+OVERTIME_CHANGE_COLUMNS = frozenset({"ytd_change_pct", "overtime_change_pct"})
 EMPTY = "Inga rader för urvalet."
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -84,20 +117,31 @@ class Table:
         specs = [
             (c, column_format(c, self.frame.schema[c]), self.links.get(c)) for c in self.columns
         ]
+        read = [
+            *self.columns,
+            *(c for c in CONTEXT_COLUMNS if c in self.frame.columns and c not in self.columns),
+        ]
         out = []
-        for row in self.frame.select(self.columns).iter_rows(named=True):
+        for row in self.frame.select(read).iter_rows(named=True):
             cells = []
             for c, kind, link in specs:
                 value = row[c]
                 cells.append(
                     Cell(
-                        text=format_value(c, kind, value),
-                        css=css_for(c, kind, value),
+                        text=format_value(c, kind, value, row),
+                        css=css_for(c, kind, value, row),
                         href=link(row) if link and value not in (None, "") else "",
                     )
                 )
             out.append(cells)
         return out
+
+    @property
+    def sort_query(self) -> str:
+        """The ``sort`` parameter that gives this order (empty: the frame's own)."""
+        if not self.sort:
+            return ""
+        return ("-" if self.descending else "") + self.sort
 
     @property
     def body_html(self) -> SafeString:
@@ -141,11 +185,18 @@ class Table:
         return self.frame.select(self.columns)
 
 
-def format_value(name: str, kind: str, value: Any) -> str:
+def format_value(name: str, kind: str, value: Any, row: dict[str, Any] | None = None) -> str:
+    """A cell's text; ``row`` (the row's shown and context columns) where a cell says more
+    than its own value."""
     if value is None:
         return "–"
     if name == "status":
-        return STATUS_LABELS.get(value, value)
+        label = STATUS_LABELS.get(value, value)
+        if row and row.get("schedule_missing"):
+            return f"{label}, {schedule_note(row.get('schedule_end'))}"
+        return label
+    if name == "weekly_change_hours":
+        return weekly_change_text(value, (row or {}).get("pace_weekly_change_hours"))
     if isinstance(value, bool):
         return "ja" if value else "nej"
     if kind == "date":
@@ -163,14 +214,78 @@ def format_value(name: str, kind: str, value: Any) -> str:
     return number(value, 1)
 
 
-def css_for(name: str, kind: str, value: Any) -> str:
+def schedule_note(schedule_end: Any) -> str:
+    """What a forecast does not know: the days after the schedule's end."""
+    if isinstance(schedule_end, dt.date):
+        return SCHEDULE_MISSING_AFTER.format(date=schedule_end.isoformat())
+    return SCHEDULE_MISSING
+
+
+def weekly_change_text(hours: float, at_pace: float | None = None) -> str:
+    """``weekly_change_hours`` as what to do: "öka med 2,5 h/vecka", "minska med ...";
+    with ``at_pace`` (``pace_weekly_change_hours``, where the schedule runs out) the change at
+    the current pace beside it."""
+    text = _change(hours)
+    if at_pace is None:
+        return text
+    return WEEKLY_AT_PACE.format(change=text, pace=_change(at_pace))
+
+
+def _change(hours: float) -> str:
+    shown = number(abs(hours), 1)
+    if shown == number(0.0, 1):
+        return WEEKLY_UNCHANGED
+    return (WEEKLY_INCREASE if hours > 0 else WEEKLY_DECREASE).format(hours=shown)
+
+
+def overtime_change_tone(change_pct: float | None, goal_pct: float | None) -> str:
+    """The colour of overtime's change against the comparison year: ``good`` at or below the
+    year's goal (without a goal: any decrease), ``warn`` a decrease that misses the goal,
+    ``bad`` an increase; "" without a change."""
+    if change_pct is None:
+        return ""
+    if change_pct > 0:
+        return "bad"
+    if goal_pct is None:
+        return "good" if change_pct < 0 else ""
+    return "good" if change_pct <= goal_pct else "warn"
+
+
+def tone(name: str, value: Any, row: dict[str, Any] | None = None) -> str:
+    """Whether a cell is good news, bad news or a warning (a class of the same name), by what
+    the column means, never by the value's sign alone: an overtime change of −81 % against a
+    goal of −50 % is good; a forecast under granted whose schedule runs out is not known yet."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return ""
+    row = row or {}
+    if name in RESULT_COLUMNS:
+        return "bad" if value < 0 else ""
+    if name in OVERTIME_CHANGE_COLUMNS:
+        return overtime_change_tone(value, row.get("goal_change_pct"))
+    if name in ("forecast_deviation_hours", "forecast_deviation_pct"):
+        status = row.get("status")
+        if status == "over":
+            return "bad"
+        if status == "under" and not row.get("schedule_missing"):
+            return "warn"
+        return ""
+    if name in ("unpaid_hours", "forecast_over_hours"):
+        return "bad" if value > 0 else ""
+    if name == "forecast_under_hours":
+        return "warn" if value < 0 else ""
+    return ""
+
+
+def css_for(name: str, kind: str, value: Any, row: dict[str, Any] | None = None) -> str:
     classes = []
     if kind not in ("text", "date"):
         classes.append("num")
-    if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
-        classes.append("neg")
+    meaning = tone(name, value, row)
+    if meaning:
+        classes.append(meaning)
     if name == "status" and value:
-        classes.append(f"status status-{value}")
+        unsure = value != "over" and row is not None and row.get("schedule_missing")
+        classes.append(f"status status-{'unsure' if unsure else value}")
     if name == "flag_repeated" and value:
         classes.append("flag")
     return " ".join(classes)

@@ -21,6 +21,17 @@ def num(value: Any, decimals: int = 0) -> str:
 
 
 @register.filter
+def signed(value: Any, decimals: int = 0) -> str:
+    """A number with its sign: +1 984, −5 085, 0."""
+    text = number(value, int(decimals))
+    try:
+        positive = float(value) > 0 and text.strip("0,") != ""
+    except (TypeError, ValueError):
+        return text
+    return "+" + text if positive else text
+
+
+@register.filter
 def hours(value: Any) -> str:
     return number(value, 1)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 from urllib.parse import quote
 
 import polars as pl
@@ -26,6 +27,7 @@ from timbalans.figures.fk_check import AMOUNT_COLUMNS as FK_CHECK_AMOUNT_COLUMNS
 from timbalans.figures.fk_check import COLUMNS as FK_CHECK_COLUMNS
 from timbalans.figures.forecast import COLUMNS as FORECAST_COLUMNS
 from timbalans.figures.hour_balance import COLUMNS as HOUR_BALANCE_COLUMNS
+from timbalans.figures.hour_balance import WORKLIST_COLUMNS
 from timbalans.figures.limits import COLUMNS as LIMITS_COLUMNS
 from timbalans.figures.overtime import COLUMNS as OVERTIME_COLUMNS
 from timbalans.plans.selectors import case_plan_list
@@ -33,7 +35,13 @@ from timbalans.records.figure_access import figure, figure_request
 from timbalans.web import selectors
 from timbalans.web.access import client_ip, page
 from timbalans.web.filters import Filters
-from timbalans.web.tables import STATUS_LABELS, Table
+from timbalans.web.tables import (
+    STATUS_LABELS,
+    Table,
+    overtime_change_tone,
+    schedule_note,
+    weekly_change_text,
+)
 from timbalans.web.views.common import chart_of, render_page, sort_param, table_or_xlsx
 
 ID_STAND_IN = "__id__"
@@ -53,7 +61,7 @@ def _chosen(figure_columns: Sequence[str], chosen: Sequence[str]) -> list[str]:
 
 # The case page's periods: hour-balance without the keys the page already names.
 CASE_PERIOD_COLUMNS = _chosen(
-    HOUR_BALANCE_COLUMNS,
+    (*HOUR_BALANCE_COLUMNS, *WORKLIST_COLUMNS),
     [
         "period_start",
         "period_end",
@@ -70,7 +78,9 @@ CASE_PERIOD_COLUMNS = _chosen(
         "forecast_deviation_pct",
         "remaining_granted_hours",
         "weeks_remaining",
+        "planned_hours_per_week",
         "required_hours_per_week",
+        "weekly_change_hours",
         "unpaid_hours",
     ],
 )
@@ -143,6 +153,7 @@ def overview(request: HttpRequest, access: Access) -> HttpResponse:
     )
     context = {
         "ov": ov,
+        "overtime_tone": overtime_change_tone(ov.figures.overtime_change_pct, ov.overtime_goal_pct),
         "economics": access.sees_economics and ov.figures.result is not None,
         "overtime_chart": chart_of(
             charts.overtime_against_goal, ov.monthly_overtime, goal_pct=ov.overtime_goal_pct
@@ -169,7 +180,7 @@ def cases(request: HttpRequest, access: Access) -> HttpResponse:
     filters = Filters.from_request(request)
     status = request.GET.get("status", "")
     frame = selectors.case_list(access=access, filters=filters, status=status)
-    sort, desc = sort_param(request, "")
+    sort, desc = sort_param(request, selectors.CASE_LIST_SORT)
     columns = selectors.columns_seen(access=access, columns=selectors.CASE_LIST_COLUMNS)
     table = Table(
         name="arenden",
@@ -230,10 +241,13 @@ def case(request: HttpRequest, access: Access, case_id: str) -> HttpResponse:
             cache_key=cp.key,
         )
         tables.insert(1, economics)
-    progress = ""
+    progress = caption = ""
     if cp.current is not None and cp.days is not None:
         series = selectors.cumulative_series(
-            cp.days, as_of=filters.as_of, granted=cp.current["granted_hours"]
+            cp.days, as_of=filters.as_of, granted=cp.current["granted_hours"], current=cp.current
+        )
+        caption = charts.cumulative_caption(
+            series["kind"].unique().to_list(), as_of=filters.as_of.isoformat()
         )
         progress = chart_of(
             charts.cumulative_hours,
@@ -260,6 +274,8 @@ def case(request: HttpRequest, access: Access, case_id: str) -> HttpResponse:
             "economics": economics,
             "staff": staff,
             "progress_chart": progress,
+            "progress_caption": caption,
+            "current_notes": _current_notes(cp.current),
             "current": cp.current,
             "plans": case_plan_list(access=access, case_id=case_id),
             "sees_plans": access.sees_economics,
@@ -269,6 +285,21 @@ def case(request: HttpRequest, access: Access, case_id: str) -> HttpResponse:
         filters=filters,
         active="web:cases",
     )
+
+
+def _current_notes(current: dict[str, Any] | None) -> dict[str, str]:
+    """The case page's words for its current period: what the schedule does not cover, and
+    how the planned hours a week must change to land on granted."""
+    if current is None:
+        return {}
+    notes = {"status": STATUS_LABELS.get(current["status"], current["status"])}
+    if current["schedule_missing"]:
+        notes["schedule"] = schedule_note(current["schedule_end"])
+    if current["weekly_change_hours"] is not None:
+        notes["change"] = weekly_change_text(current["weekly_change_hours"])
+    if current["pace_weekly_change_hours"] is not None:
+        notes["pace_change"] = weekly_change_text(current["pace_weekly_change_hours"])
+    return notes
 
 
 @page()
@@ -307,7 +338,7 @@ def unit(request: HttpRequest, access: Access, unit_id: str) -> HttpResponse:
     columns = selectors.columns_seen(
         access=access, columns=[c for c in selectors.CASE_LIST_COLUMNS if c != "unit_id"]
     )
-    sort, desc = sort_param(request, "")
+    sort, desc = sort_param(request, selectors.CASE_LIST_SORT)
     cases_table = Table(
         name="arenden",
         title=f"Ärenden {unit_id}",
@@ -323,7 +354,9 @@ def unit(request: HttpRequest, access: Access, unit_id: str) -> HttpResponse:
         name="manader",
         title=f"Månader {unit_id}",
         frame=months,
-        columns=selectors.columns_seen(access=access, columns=months.columns),
+        columns=selectors.columns_seen(
+            access=access, columns=[c for c in months.columns if c != "goal_change_pct"]
+        ),
         labels=selectors.UNIT_SUMMARY_LABELS,
     )
     return table_or_xlsx(
