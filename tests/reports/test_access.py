@@ -81,6 +81,10 @@ def test_a_board_report_is_created_edited_and_downloaded_on_its_page(imported, a
         "decision_proposal": "1. Godkänna.",
         "send_to": "Enhetscheferna",
         "signatures": "Förvaltningschef",
+        "board": "Vård- och omsorgsnämnden",
+        "reference": "VON 2025/7",
+        "document_date": "2025-03-05",
+        "officer": "Kim Lind",
     }
     assert client.post(f"/rapporter/{report.pk}/", data).status_code == 302
     report.refresh_from_db()
@@ -88,7 +92,14 @@ def test_a_board_report_is_created_edited_and_downloaded_on_its_page(imported, a
     response = client.get(f"/rapporter/{report.pk}/dokument/", {"format": "docx"})
     assert response.status_code == 200
     texts = [p.text for p in Document(io.BytesIO(response.content)).paragraphs]
-    assert texts[0] == "Återrapportering februari"
+    assert texts[:6] == [
+        "Nämnd\tVård- och omsorgsnämnden",
+        "Diarienummer\tVON 2025/7",
+        "Datum\t2025-03-05",
+        "Handläggare\tKim Lind",
+        "",
+        "Återrapportering februari",
+    ]
     assert "Yttrandet." in texts
     assert "Avräkningsperioderna" in texts
 
