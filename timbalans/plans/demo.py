@@ -1,7 +1,9 @@
 """The action plan ``timbalans demo`` ships: unit 81515's plan as the seed wrote it (start
 2026-03-31, the five measures, the four named cases, the seed's expected effects), in
 progress, with a follow-up of every measure at each month's end since the start, so a new
-user sees a plan with measured effects rather than an empty page.
+user sees a plan with measured effects rather than an empty page. A follow-up is "Enligt
+plan" while the measured effect in full-year pace reaches the low end of the expected one,
+else "Försenad".
 
 Everything goes through the plan services (their checks and audit trail), as a user's plan
 would. Running it again changes nothing already there and adds the month ends since.
@@ -15,9 +17,29 @@ from typing import Any
 from timbalans.accounts.access import ADMIN, Access
 from timbalans.plans import kpis, seed, services
 from timbalans.plans import selectors as sel
-from timbalans.plans.models import ActionPlan, FollowUp
+from timbalans.plans.models import ActionPlan, FollowUp, Measure
 
 FOLLOW_UP_COMMENT = "Månadsuppföljning."
+
+
+def follow_up_status(*, access: Access, measure: Measure, day: dt.date) -> str:
+    """What a unit manager would say at the month's end: on track while the measured effect
+    in full-year pace reaches the low end of the expected one (or for a measure that saves
+    nothing), else delayed. The KPI is read the way the follow-up will capture it."""
+    low = measure.effect_full_low
+    if not kpis.KPIS[measure.kpi].saving or low is None:
+        return FollowUp.Status.ON_TRACK
+    tables = sel.plan_kpi_tables(access=access, plan=measure.plan, as_of=day)
+    effect = kpis.measured_effect(
+        baseline_cost=measure.baseline_cost,
+        baseline_date=measure.baseline_date,
+        now_cost=sel.measure_kpi(measure=measure, tables=tables).cost,
+        now_date=day,
+        start=measure.start_date,
+    )
+    if effect.annualised is None or effect.annualised >= low:
+        return FollowUp.Status.ON_TRACK
+    return FollowUp.Status.DELAYED
 
 
 def month_ends(start: dt.date, until: dt.date) -> list[dt.date]:
@@ -86,7 +108,7 @@ def demo_plan_ensure(
                     user=user,
                     measure=measure,
                     date=day,
-                    status=FollowUp.Status.ON_TRACK,
+                    status=follow_up_status(access=access, measure=measure, day=day),
                     comment=FOLLOW_UP_COMMENT,
                     today=until,
                 )
