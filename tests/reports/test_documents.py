@@ -520,6 +520,12 @@ def test_the_unit_plans_are_appendices_with_measured_effects_at_fixed_prices(
     assert text[heading + 1] == (
         "Enhet 81515 PA Norr · period 2025-06-30 – 2025-12-31 · status utkast · ansvarig Eva Chef"
     )
+    assert (
+        "Uppmätt effekt = nyckeltalets kostnad de tolv månaderna fram till baslinjen − de tolv "
+        "månaderna fram till 2025-07-31. I fasta priser: samma jämförelse med priserna (satser "
+        "och löner) per 2025-06-30, planens start; priseffekten är vad prisändringarna ensamma "
+        "gjorde och räknas inte som åtgärdens effekt."
+    ) in text
     table = next(t for t in docx_tables(data) if t[0][0] == "Åtgärd" and len(t[0]) == 8)
     assert table[0][5] == "Uppmätt hittills i fasta priser"
     # The deficit of the named cases fell from 220 000 to 180 000 kr in 31 days: 40 000 kr,

@@ -35,7 +35,7 @@ PLAN_HEADERS = (
     "Senaste uppföljning",
 )
 PLAN_NOTE = (
-    "Uppmätt effekt = nyckeltalets kostnad de tolv månaderna före baslinjen − de tolv "
+    "Uppmätt effekt = nyckeltalets kostnad de tolv månaderna fram till baslinjen − de tolv "
     "månaderna fram till {date}. I fasta priser: samma jämförelse med priserna (satser och "
     "löner) per {prices}, planens start; priseffekten är vad prisändringarna ensamma gjorde "
     "och räknas inte som åtgärdens effekt."
@@ -198,6 +198,7 @@ def plan_blocks(n: int, plan: PlanAppendix) -> list[Block]:
     if plan.owner:
         about.append(f"ansvarig {plan.owner}")
     return [
+        PageBreak(),
         Heading(f"Bilaga {n}. {plan.title}", 2),
         Paragraph(" · ".join(about)),
         plan_table(plan),
