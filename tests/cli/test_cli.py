@@ -3,6 +3,8 @@ bad arguments, a fresh data directory that works, a busy port named with --addr.
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import os
 import socket
 import subprocess
@@ -137,3 +139,33 @@ def test_demo_with_a_fixed_password_sets_it_for_every_role(monkeypatch, tmp_path
     call_command("demo", "--no-serve", "--password", "Fast-demolösen-7", "--until", "2026-11-23")
     for username in demo.DEMO_ROLES:
         assert authenticate(username=username, password="Fast-demolösen-7") is not None
+
+
+@pytest.mark.django_db
+def test_demo_ships_unit_81515s_action_plan_with_monthly_follow_ups(
+    monkeypatch, tmp_path, settings
+):
+    from tests.builders import write_set
+    from timbalans.plans.models import ActionPlan, FollowUp
+    from timbalans.records.management.commands import demo
+
+    monkeypatch.setattr(demo, "generate", lambda out, **_: write_set(out))
+    settings.DATA_DIR = tmp_path
+    out = io.StringIO()
+    args = ("demo", "--no-serve", "--password", "Fast-demolösen-7", "--until", "2026-11-23")
+    call_command(*args, stdout=out)
+    assert "Handlingsplan: Handlingsplan PA Norr 2026 (enhet 81515), uppföljd per månad." in (
+        out.getvalue()
+    )
+    plan = ActionPlan.objects.get()
+    assert (plan.unit_id, plan.period_start, plan.get_status_display()) == (
+        "81515",
+        dt.date(2026, 3, 31),
+        "Pågående",
+    )
+    assert plan.measures.count() == 5
+    # April to October 2026: seven month ends before 23 November, for each of five measures.
+    assert FollowUp.objects.filter(measure__plan=plan).count() == 35
+    call_command(*args, stdout=io.StringIO())  # again: nothing new
+    assert ActionPlan.objects.count() == 1
+    assert FollowUp.objects.count() == 35

@@ -81,6 +81,10 @@ def test_a_board_report_is_created_edited_and_downloaded_on_its_page(imported, a
         "decision_proposal": "1. Godkänna.",
         "send_to": "Enhetscheferna",
         "signatures": "Förvaltningschef",
+        "board": "Vård- och omsorgsnämnden",
+        "reference": "VON 2025/7",
+        "document_date": "2025-03-05",
+        "officer": "Kim Lind",
     }
     assert client.post(f"/rapporter/{report.pk}/", data).status_code == 302
     report.refresh_from_db()
@@ -88,7 +92,14 @@ def test_a_board_report_is_created_edited_and_downloaded_on_its_page(imported, a
     response = client.get(f"/rapporter/{report.pk}/dokument/", {"format": "docx"})
     assert response.status_code == 200
     texts = [p.text for p in Document(io.BytesIO(response.content)).paragraphs]
-    assert texts[0] == "Återrapportering februari"
+    assert texts[:6] == [
+        "Nämnd\tVård- och omsorgsnämnden",
+        "Diarienummer\tVON 2025/7",
+        "Datum\t2025-03-05",
+        "Handläggare\tKim Lind",
+        "",
+        "Återrapportering februari",
+    ]
     assert "Yttrandet." in texts
     assert "Avräkningsperioderna" in texts
 
@@ -105,3 +116,20 @@ def test_a_unit_manager_cannot_open_another_units_board_report(imported, access_
         selectors.report_get(access=access_of("chef"), report_id=report.pk)
     assert selectors.report_list(access=access_of("chef")) == []
     assert selectors.report_list(access=access_of("chef_syd")) == [report]
+
+
+def test_a_plan_for_a_unit_without_a_saved_plan_asks_for_its_start_date(imported, as_user):
+    client = as_user("chef")
+    query = {"kind": "handlingsplan", "unit_id": "81515", "as_of": "2025-06-30", "format": "docx"}
+    response = client.get("/rapporter/dokument/", query, follow=True)
+    page = response.content.decode()
+    assert (
+        "Enheten 81515 har ingen sparad handlingsplan och därmed inget startdatum: ange "
+        "startdatum för ett förslag, eller skapa och spara planen under Handlingsplaner."
+    ) in page
+    assert '<input type="date" name="start">' in page
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.REPORT).exists()
+    made = client.get("/rapporter/dokument/", {**query, "start": "2025-03-31"})
+    assert made.status_code == 200
+    table = Document(io.BytesIO(made.content)).tables[0]
+    assert [row.cells[1].text for row in table.rows][1:] == ["2025-03-31"] * 5

@@ -4,6 +4,7 @@ sentences word for word, the same blocks in DOCX and HTML."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from timbalans.reports import aterrapportering as board
 from timbalans.reports.content import Heading, Table
@@ -125,10 +126,28 @@ def test_the_board_report_has_the_seeds_sections_in_order():
         "Ekonomisk bedömning",
         "Förslag till beslut",
         "Beslutet ska skickas till",
+        "Underskrifter",
     ]
     assert doc.title == (
         "Återrapportering och revidering av handlingsplaner LSS personlig assistans och stöd"
     )
+
+
+def test_the_header_leaves_out_empty_fields_and_both_formats_show_it():
+    texts = replace(board_texts(), reference="VON 2026/112", document_date=dt.date(2026, 4, 28))
+    doc = board.build_aterrapportering(BoardReportData(texts=texts, figures=FIGURES))
+    assert doc.header == (
+        ("Nämnd", "Vård- och omsorgsnämnden"),
+        ("Diarienummer", "VON 2026/112"),
+        ("Datum", "2026-04-28"),
+    )
+    html = to_html(doc)
+    assert (
+        '<table class="header"><tr><th scope="row">Nämnd</th><td>Vård- och omsorgsnämnden</td></tr>'
+    ) in html
+    assert html.index('class="header"') < html.index('<h1 class="title">')
+    # The seed's default signatories are titles, each on a line to sign on.
+    assert '<div class="sign"><p>Förvaltningschef</p></div>' in html
 
 
 def _measure(**changes) -> MeasureLine:

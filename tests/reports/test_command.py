@@ -29,6 +29,8 @@ def test_a_unit_without_a_plan_gets_the_seed_proposal_and_nothing_is_saved(impor
         "81515",
         "--as-of",
         "2025-06-30",
+        "--start",
+        "2025-03-31",
         "--format",
         "docx",
         "--out",
@@ -48,6 +50,8 @@ def test_a_unit_without_a_plan_gets_the_seed_proposal_and_nothing_is_saved(impor
     assert not ActionPlan.objects.exists()
     event = AuditEvent.objects.get(action=AuditEvent.Action.REPORT)
     assert (event.username, event.target) == ("system", "handlingsplan (förslag) enhet 81515")
+    # The proposal starts on the date given, not on D.
+    assert [row.cells[1].text for row in table.rows][1:] == ["2025-03-31"] * 5
 
 
 def test_the_issues_names_for_the_kinds_are_accepted(imported, tmp_path):
@@ -72,8 +76,13 @@ def test_the_board_report_as_pdf(imported, tmp_path):
         ),
         (["--format", "docx"], "En handlingsplan görs för en enhet: ange enhet."),
         (["--unit", "99999", "--format", "docx"], "Enheten 99999 finns inte."),
+        (
+            ["--unit", "81515", "--format", "docx"],
+            "Enheten 81515 har ingen sparad handlingsplan och därmed inget startdatum: ange "
+            "startdatum för ett förslag, eller skapa och spara planen under Handlingsplaner.",
+        ),
     ],
-    ids=["wrong format", "no unit", "unknown unit"],
+    ids=["wrong format", "no unit", "unknown unit", "no start date"],
 )
 def test_a_plan_that_cannot_be_made_is_refused_in_swedish(imported, tmp_path, args, message):
     with pytest.raises(CommandError) as exc:
@@ -90,7 +99,13 @@ def test_a_saved_report_is_made_with_its_texts_for_its_own_unit(imported, access
     report = report_create(
         access=controller, user=None, unit_id="81516", as_of=dt.date(2025, 2, 28)
     )
-    report_update(access=controller, user=None, report=report, title="Återrapportering Syd")
+    report_update(
+        access=controller,
+        user=None,
+        report=report,
+        title="Återrapportering Syd",
+        document_date=dt.date(2025, 3, 10),
+    )
     target = tmp_path / "syd.docx"
     run(
         "aterrapportering",
@@ -104,8 +119,14 @@ def test_a_saved_report_is_made_with_its_texts_for_its_own_unit(imported, access
         str(target),
     )
     paragraphs = [p.text for p in Document(str(target)).paragraphs]
-    assert paragraphs[0] == "Återrapportering Syd"
-    assert paragraphs[1] == "Enhet 81516 PA Syd · ansvar 81516 · underlag per 2025-02-28"
+    # The header (the board is the default's, the date the report's), then the title.
+    assert paragraphs[:5] == [
+        "Nämnd\tVård- och omsorgsnämnden",
+        "Datum\t2025-03-10",
+        "",
+        "Återrapportering Syd",
+        "Enhet 81516 PA Syd · ansvar 81516 · underlag per 2025-02-28",
+    ]
 
 
 def test_an_unknown_saved_report_is_refused(imported, tmp_path):

@@ -356,3 +356,259 @@ def test_the_docx_shows_the_cost_bases_of_the_page_with_how_each_is_computed(pla
     effect = next(t for t in tables if t[0] == ["", "Bedömd", "Uppmätt"])
     assert effect[4][0] == "Hittills, i fasta priser per 2025-06-30"
     assert effect[5][0] == "Priseffekt (inte åtgärdens effekt)"
+
+
+# ---------------------------------------------------------------- the board report, issue 15
+
+
+def saved_board_docx(access, **values) -> bytes:
+    report = report_services.report_create(
+        access=access, user=None, unit_id="", as_of=dt.date(2025, 2, 28)
+    )
+    report_services.report_update(access=access, user=None, report=report, **values)
+    return report_services.document_make(
+        access=access,
+        user=None,
+        kind="aterrapportering",
+        unit_id="",
+        as_of=report.as_of,
+        format="docx",
+        report=report,
+    ).content
+
+
+def test_the_board_report_opens_with_its_header_in_order(imported, access_of):
+    text = paragraphs(
+        saved_board_docx(
+            access_of("ledning"),
+            reference="VON 2026/112",
+            document_date=dt.date(2026, 4, 28),
+            officer="Kim Lind, avdelningschef",
+        )
+    )
+    assert text[:6] == [
+        "Nämnd\tVård- och omsorgsnämnden",
+        "Diarienummer\tVON 2026/112",
+        "Datum\t2026-04-28",
+        "Handläggare\tKim Lind, avdelningschef",
+        "",
+        "Återrapportering och revidering av handlingsplaner LSS personlig assistans och stöd",
+    ]
+
+
+def test_the_signatories_are_under_their_own_heading_not_among_the_recipients(imported, access_of):
+    text = paragraphs(
+        saved_board_docx(
+            access_of("ledning"),
+            signatures="Veronica Strömsten, förvaltningschef\nShanika Karlsson, avdelningschef",
+        )
+    )
+    recipients, signatories = (
+        text.index("Beslutet ska skickas till"),
+        text.index("Underskrifter"),
+    )
+    assert text[recipients + 1 : signatories] == ["Enhetschefer LSS personlig assistans och stöd"]
+    line = "_" * 40
+    assert text[signatories + 1 :][:6] == [
+        "",
+        line,
+        "Veronica Strömsten, förvaltningschef",
+        "",
+        line,
+        "Shanika Karlsson, avdelningschef",
+    ]
+
+
+# 51357 (unit 81516) gets open shifts of 12 h on 22 days in March 2025: 8 h worked and 264 h
+# planned against 10 h/week × 181 / 7 = 258.57 h granted for January–June 2025.
+SHIFTS_OVER = "shift_id;case_id;employee_id;start;end;break_minutes;kind\n" + "".join(
+    f"S{d};51357;;2025-03-{d:02d} 08:00;2025-03-{d:02d} 20:00;0;assistance\n" for d in range(1, 23)
+)
+
+
+def test_the_board_report_lists_the_cases_over_their_settlement_periods(
+    imported, access_of, tmp_path
+):
+    import_tables(tmp_path / "shifts", {"shifts": SHIFTS_OVER})
+    data = board_docx(access_of("ledning"))
+    text = paragraphs(data)
+    assert (
+        "Ärendena vars pågående period ligger över beviljade timmar, störst avvikelse först:"
+        in text
+    )
+    over = next(t for t in docx_tables(data) if t[0][:2] == ["Ärende", "Enhet"])
+    # 272 − 258.57 = 13.43 h over, 5.19 % of the granted hours; nothing unpaid yet.
+    assert over == [
+        [
+            "Ärende",
+            "Enhet",
+            "Period från",
+            "Period till",
+            "Beviljade timmar",
+            "Prognos timmar",
+            "Prognosavvikelse timmar",
+            "Prognosavvikelse %",
+            "Obetalda timmar",
+        ],
+        [
+            "51357",
+            "81516",
+            "2025-01-01",
+            "2025-06-30",
+            "258,6",
+            "272,0",
+            "13,4",
+            f"5,2{NBSP}%",
+            "0,0",
+        ],
+    ]
+
+
+def test_without_cases_over_there_is_no_over_period_list(imported, access_of):
+    data = board_docx(access_of("ledning"))
+    assert not any(t[0][:2] == ["Ärende", "Enhet"] for t in docx_tables(data))
+
+
+def test_the_board_report_has_the_year_end_forecast_per_cost_centre(imported, access_of):
+    data = board_docx(access_of("ledning"))
+    table = next(t for t in docx_tables(data) if t[0][0] == "Ansvar")
+    assert table[0] == [
+        "Ansvar",
+        "Utfall hittills (kr)",
+        "Prognos resultat resten av året (kr)",
+        "Helårsprognos resultat (kr)",
+        "Budget (kr)",
+        "Avvikelse mot budget (kr)",
+    ]
+    forecast = figure_function("forecast")(
+        frames_load(), FigureRequest.make(dt.date(2025, 2, 28), settings=figure_settings_load())
+    ).filter(pl.col("level") == "cost_center")
+    by_centre = {r["cost_center"]: r for r in forecast.iter_rows(named=True)}
+    assert [row[0] for row in table[1:]] == ["81515", "81516", "Summa"]
+    for row in table[1:3]:
+        r = by_centre[row[0]]
+        assert row[1:] == [
+            fmt.number(r["actual_result"]),
+            fmt.number(r["forecast_result"]),
+            fmt.number(r["year_result"]),
+            "–",  # no budget imported
+            "–",
+        ]
+    # The actual results are the ledger's: −219 000 and −30 000 kr.
+    assert table[1][1] == f"{MINUS}219{NBSP}000"
+    assert table[3][1] == f"{MINUS}249{NBSP}000"
+    assert table[3][3] == fmt.number(forecast["year_result"].sum())
+
+
+def test_the_unit_plans_are_appendices_with_measured_effects_at_fixed_prices(
+    plan, access_of, tmp_path
+):
+    chef = access_of("chef")
+    measure = plan.measures.get(number=2)
+    corrected = LEDGER.replace(
+        "2025-02;81515;51470;5010;290000;", "2025-02;81515;51470;5010;250000;"
+    )
+    import_tables(tmp_path / "correction", {"ledger": corrected})
+    later = dt.date(2025, 7, 31)
+    plan_services.follow_up_record(
+        access=chef, user=None, measure=measure, date=later, status="delayed"
+    )
+    data = board_docx(access_of("ledning"), as_of=later)
+    text = paragraphs(data)
+    # Three annex tables (units, overtime per month, the plans' measures), then the plan.
+    heading = text.index("Bilaga 4. Handlingsplan PA Norr 2025")
+    assert text[heading + 1] == (
+        "Enhet 81515 PA Norr · period 2025-06-30 – 2025-12-31 · status utkast · ansvarig Eva Chef"
+    )
+    assert (
+        "Uppmätt effekt = nyckeltalets kostnad de tolv månaderna fram till baslinjen − de tolv "
+        "månaderna fram till 2025-07-31. I fasta priser: samma jämförelse med priserna (satser "
+        "och löner) per 2025-06-30, planens start; priseffekten är vad prisändringarna ensamma "
+        "gjorde och räknas inte som åtgärdens effekt."
+    ) in text
+    table = next(t for t in docx_tables(data) if t[0][0] == "Åtgärd" and len(t[0]) == 8)
+    assert table[0][5] == "Uppmätt hittills i fasta priser"
+    # The deficit of the named cases fell from 220 000 to 180 000 kr in 31 days: 40 000 kr,
+    # 471 290 kr a year. Only a booked amount changed, not a price: at fixed prices the same.
+    assert table[2] == [
+        "2. Ärenden",
+        "2025-06-30",
+        f"21–42{NBSP}tkr",
+        f"40{NBSP}000{NBSP}kr",
+        f"471{NBSP}290{NBSP}kr",
+        f"40{NBSP}000{NBSP}kr",
+        f"0{NBSP}kr",
+        "2025-07-31 försenad",
+    ]
+    assert table[5] == [
+        "5. Synliggöra och särskilja strukturella kostnader",
+        "2025-06-30",
+        "ingen besparing",
+        "–",
+        "–",
+        "–",
+        "–",
+        "–",
+    ]
+
+
+def test_measure_2_has_a_table_of_the_named_cases_figures(plan, access_of):
+    tables = docx_tables(make_plan_docx(access_of("chef"), plan))
+    cases = next(t for t in tables if t[0][0] == "Ärende")
+    kr = f"{NBSP}kr"
+    assert cases == [
+        [
+            "Ärende",
+            "Intäkter",
+            "Kostnader",
+            "Resultat",
+            "Strukturella kostnader",
+            "Påverkbart resultat",
+            "Utförda timmar",
+        ],
+        [
+            "51470",
+            f"200{NBSP}000{kr}",
+            f"300{NBSP}000{kr}",
+            f"{MINUS}100{NBSP}000{kr}",
+            f"10{NBSP}000{kr}",
+            f"{MINUS}90{NBSP}000{kr}",
+            f"11,0{NBSP}h",
+        ],
+        [
+            "51471",
+            f"100{NBSP}000{kr}",
+            f"160{NBSP}000{kr}",
+            f"{MINUS}60{NBSP}000{kr}",
+            f"0{kr}",
+            f"{MINUS}60{NBSP}000{kr}",
+            f"0,0{NBSP}h",
+        ],
+        [
+            "51472",
+            f"100{NBSP}000{kr}",
+            f"140{NBSP}000{kr}",
+            f"{MINUS}40{NBSP}000{kr}",
+            f"0{kr}",
+            f"{MINUS}40{NBSP}000{kr}",
+            f"0,0{NBSP}h",
+        ],
+        [
+            "51473",
+            f"100{NBSP}000{kr}",
+            f"120{NBSP}000{kr}",
+            f"{MINUS}20{NBSP}000{kr}",
+            f"0{kr}",
+            f"{MINUS}20{NBSP}000{kr}",
+            f"0,0{NBSP}h",
+        ],
+        [
+            "Summa",
+            f"500{NBSP}000{kr}",
+            f"720{NBSP}000{kr}",
+            f"{MINUS}220{NBSP}000{kr}",
+            f"10{NBSP}000{kr}",
+            f"{MINUS}210{NBSP}000{kr}",
+            f"11,0{NBSP}h",
+        ],
+    ]

@@ -7,6 +7,7 @@ The measure names are the seed's, with its typo ("Beslutatde") corrected.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 
@@ -184,6 +185,20 @@ SUMMARY = (
     "personalkostnader. Beräkningarna utgår från realistiska reduceringsnivåer om {low}–{high} % "
     "inom respektive område samt identifierade avvikelser i bemanning och schemaläggning."
 )
+
+
+#: The plan as the seed wrote it for unit 81515 (what ``timbalans demo`` ships): its start,
+#: the cases measure 2 names and each measure's expected full-year effect in kronor
+#: ("Bedömd effekt: 300 000 – 400 000 kr/år"); measure 5 saves nothing.
+UNIT = "81515"
+START = dt.date(2026, 3, 31)
+CASES = ("51470", "51357", "51463", "51451")
+EFFECTS: dict[int, tuple[int, int]] = {
+    1: (300_000, 400_000),
+    2: (400_000, 500_000),
+    3: (300_000, 400_000),
+    4: (200_000, 300_000),
+}
 
 
 def measure(number: int) -> SeedMeasure:

@@ -148,10 +148,17 @@ def _measure_from_seed(
 
 
 def action_plan_propose(
-    *, access: Access, unit_id: str, as_of: dt.date, owner: str = ""
+    *,
+    access: Access,
+    unit_id: str,
+    as_of: dt.date,
+    owner: str = "",
+    case_ids: list[str] | None = None,
 ) -> tuple[ActionPlan, list[Measure]]:
     """A unit (or, with ``unit_id=""``, department) plan from the seed's five measures, with
-    baselines measured on D and expected effects from ``savings``; not saved."""
+    baselines measured on D and expected effects from ``savings``; not saved. Measure 2
+    names ``case_ids`` when given (as a plan written by hand does), else the scope's largest
+    deficits."""
     if unit_id and not access.sees_unit(unit_id):
         raise PermissionDenied(UNIT_NOT_ALLOWED.format(unit=unit_id))
     if unit_id == "" and access.unit_ids is not None:
@@ -161,8 +168,11 @@ def action_plan_propose(
         raise PlanError(UNKNOWN_UNIT.format(unit=unit_id))
     settings = figure_settings_load()
     tables = sel.kpi_tables(access=access, unit_id=unit_id, case_id="", as_of=as_of)
-    deficits = sel.largest_deficit_cases(tables=tables, n=settings.savings_top_cases)
-    worst = [case for case, _ in deficits]
+    if case_ids is not None:
+        worst = list(case_ids)
+    else:
+        deficits = sel.largest_deficit_cases(tables=tables, n=settings.savings_top_cases)
+        worst = [case for case, _ in deficits]
     plan = ActionPlan(
         level=ActionPlan.Level.UNIT if unit_id else ActionPlan.Level.DEPARTMENT,
         unit_id=unit_id,
@@ -223,11 +233,20 @@ def _save(
 
 
 def action_plan_create_from_seed(
-    *, access: Access, user: Any, unit_id: str, as_of: dt.date, owner: str = ""
+    *,
+    access: Access,
+    user: Any,
+    unit_id: str,
+    as_of: dt.date,
+    owner: str = "",
+    case_ids: list[str] | None = None,
 ) -> ActionPlan:
-    """A unit plan (department plan when ``unit_id`` is "") with the seed's five measures."""
+    """A unit plan (department plan when ``unit_id`` is "") with the seed's five measures;
+    measure 2 names ``case_ids`` when given, else the largest deficits."""
     _require_unit(access, unit_id)
-    plan, measures = action_plan_propose(access=access, unit_id=unit_id, as_of=as_of, owner=owner)
+    plan, measures = action_plan_propose(
+        access=access, unit_id=unit_id, as_of=as_of, owner=owner, case_ids=case_ids
+    )
     return _save(plan, measures, user=user, detail={"baslinje": as_of.isoformat()})
 
 

@@ -16,9 +16,30 @@ from timbalans.reports.content import (
     Image,
     PageBreak,
     Paragraph,
+    Signatures,
+    Table,
     text_blocks,
 )
-from timbalans.reports.data import BoardFigures, BoardReportData
+from timbalans.reports.data import BoardFigures, BoardReportData, BoardTexts, PlanAppendix
+
+SIGNATURES_HEADING = "Underskrifter"
+OVER_INTRO = "Ärendena vars pågående period ligger över beviljade timmar, störst avvikelse först:"
+PLAN_HEADERS = (
+    "Åtgärd",
+    "Startdatum",
+    "Bedömd effekt helår",
+    "Uppmätt hittills",
+    "Uppmätt, helårstakt",
+    "Uppmätt hittills i fasta priser",
+    "Priseffekt",
+    "Senaste uppföljning",
+)
+PLAN_NOTE = (
+    "Uppmätt effekt = nyckeltalets kostnad de tolv månaderna fram till baslinjen − de tolv "
+    "månaderna fram till {date}. I fasta priser: samma jämförelse med priserna (satser och "
+    "löner) per {prices}, planens start; priseffekten är vad prisändringarna ensamma gjorde "
+    "och räknas inte som åtgärdens effekt."
+)
 
 
 def _ytd(f: BoardFigures) -> str:
@@ -129,6 +150,65 @@ def forecast_text(f: BoardFigures) -> str:
     return text
 
 
+def header_fields(t: BoardTexts) -> tuple[tuple[str, str], ...]:
+    """Nämnd, diarienummer, datum and handläggare, in that order; empty ones left out."""
+    fields = (
+        ("Nämnd", t.board),
+        ("Diarienummer", t.reference),
+        ("Datum", fmt.date(t.document_date) if t.document_date else ""),
+        ("Handläggare", t.officer),
+    )
+    return tuple((label, value.strip()) for label, value in fields if value.strip())
+
+
+def signatories(text: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+def plan_table(plan: PlanAppendix) -> Table:
+    rows = []
+    for m in plan.measures:
+        latest = m.follow_ups[-1] if m.follow_ups else None
+        seen = f"{fmt.date(latest.date)} {latest.status.lower()}" if latest else fmt.DASH
+        if m.saving:
+            money = (
+                fmt.tkr_range(m.effect_full_low, m.effect_full_high),
+                fmt.kr(m.realised),
+                fmt.kr(m.annualised),
+                fmt.kr(m.fixed_measured),
+                fmt.kr(m.price_effect),
+            )
+        else:
+            money = ("ingen besparing", fmt.DASH, fmt.DASH, fmt.DASH, fmt.DASH)
+        rows.append((f"{m.number}. {m.name}", fmt.date(m.start_date), *money, seen))
+    return Table(
+        caption=f"Åtgärder och effekt per {fmt.date(plan.as_of)}",
+        headers=PLAN_HEADERS,
+        rows=tuple(rows),
+        numeric=(False, False, True, True, True, True, True, False),
+    )
+
+
+def plan_blocks(n: int, plan: PlanAppendix) -> list[Block]:
+    about = [
+        plan.scope_label,
+        f"period {fmt.date(plan.period_start)} – {fmt.date(plan.period_end)}",
+        f"status {plan.status_label.lower()}",
+    ]
+    if plan.owner:
+        about.append(f"ansvarig {plan.owner}")
+    return [
+        PageBreak(),
+        Heading(f"Bilaga {n}. {plan.title}", 2),
+        Paragraph(" · ".join(about)),
+        plan_table(plan),
+        Paragraph(
+            PLAN_NOTE.format(date=fmt.date(plan.as_of), prices=fmt.date(plan.period_start)),
+            small=True,
+        ),
+    ]
+
+
 def build_aterrapportering(data: BoardReportData) -> Document:
     t, f = data.texts, data.figures
     where = f" · ansvar {f.cost_center}" if f.cost_center else ""
@@ -136,11 +216,14 @@ def build_aterrapportering(data: BoardReportData) -> Document:
         title=t.title,
         subtitle=f"{f.scope_label}{where} · underlag per {fmt.date(f.as_of)}",
         footer=f"Återrapportering · underlag per {fmt.date(f.as_of)}",
+        header=header_fields(t),
     )
     doc.add(Heading("Ärendebeskrivning"), *text_blocks(t.case_description))
     doc.add(Heading("Förvaltningens yttrande"), *text_blocks(t.statement))
     doc.add(Heading("Överkapacitet", 2), Paragraph(overcapacity_text(f)))
     doc.add(Heading("Avräkningsperioder", 2), Paragraph(periods_text(f)))
+    if data.over_periods is not None:
+        doc.add(Paragraph(OVER_INTRO), data.over_periods)
     doc.add(Heading("Övertid", 2), Paragraph(overtime_text(f)))
     doc.add(Heading("Sjukfrånvaro", 2), Paragraph(sick_text(f)))
     doc.add(*text_blocks(t.focus))
@@ -151,17 +234,21 @@ def build_aterrapportering(data: BoardReportData) -> Document:
     year_end = forecast_text(f)
     if year_end:
         doc.add(Paragraph(year_end))
+    if data.forecast is not None:
+        doc.add(data.forecast)
     doc.add(*text_blocks(t.economic_assessment))
     doc.add(Heading("Förslag till beslut"), *text_blocks(t.decision_proposal))
     if t.send_to.strip():
         doc.add(Heading("Beslutet ska skickas till", 2), *text_blocks(t.send_to))
-    if t.signatures.strip():
-        doc.add(Paragraph(""), *text_blocks(t.signatures))
-    if data.annex_tables or data.charts:
+    if signatories(t.signatures):
+        doc.add(Heading(SIGNATURES_HEADING, 2), Signatures(signatories(t.signatures)))
+    if data.annex_tables or data.charts or data.plans:
         annex: list[Block] = [PageBreak(), Heading("Bilagor")]
         for n, table in enumerate(data.annex_tables, start=1):
             annex.append(Heading(f"Bilaga {n}. {table.caption}", 2))
             annex.append(replace(table, caption=""))
         annex.extend(Image(chart.png, chart.caption) for chart in data.charts)
+        for n, plan in enumerate(data.plans, start=len(data.annex_tables) + 1):
+            annex.extend(plan_blocks(n, plan))
         doc.add(*annex)
     return doc

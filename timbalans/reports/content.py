@@ -20,6 +20,7 @@ __all__ = [
     "Image",
     "PageBreak",
     "Paragraph",
+    "Signatures",
     "Table",
     "text_blocks",
 ]
@@ -52,7 +53,14 @@ class PageBreak:
     pass
 
 
-Block = Heading | Paragraph | Bullets | Table | Image | PageBreak
+@dataclass(frozen=True)
+class Signatures:
+    """The signatories, each under a line to sign on: "Namn, titel" or a title alone."""
+
+    names: tuple[str, ...]
+
+
+Block = Heading | Paragraph | Bullets | Table | Image | PageBreak | Signatures
 
 
 @dataclass
@@ -61,13 +69,17 @@ class Document:
     subtitle: str = ""
     blocks: list[Block] = field(default_factory=list)
     footer: str = ""
+    # The header fields above the title, (label, value) in order (a board report's nämnd,
+    # diarienummer, datum and handläggare).
+    header: tuple[tuple[str, str], ...] = ()
 
     def add(self, *blocks: Block) -> None:
         self.blocks.extend(blocks)
 
     def text(self) -> str:
         """Every word of the document, for tests and search."""
-        out = [self.title, self.subtitle]
+        out = [f"{label}: {value}" for label, value in self.header]
+        out += [self.title, self.subtitle]
         for b in self.blocks:
             if isinstance(b, Heading | Paragraph):
                 out.append(b.text)
@@ -78,4 +90,6 @@ class Document:
                 out.extend(" ".join(r) for r in b.rows)
             elif isinstance(b, Image):
                 out.append(b.caption)
+            elif isinstance(b, Signatures):
+                out.extend(b.names)
         return "\n".join(out)

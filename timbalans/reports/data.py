@@ -39,6 +39,19 @@ class FollowUpLine:
 
 
 @dataclass(frozen=True)
+class CaseLine:
+    """One of the cases measure 2 names, over the 12 months ending D (case-economics)."""
+
+    case_id: str
+    revenue: float
+    cost_total: float
+    result: float
+    structural_cost: float
+    result_influenceable: float
+    worked_hours: float
+
+
+@dataclass(frozen=True)
 class MeasureLine:
     number: int
     name: str
@@ -69,6 +82,8 @@ class MeasureLine:
     prices_on: dt.date | None = None
     fixed_measured: float | None = None
     price_effect: float | None = None
+    # Measure 2: the figures of the cases it names.
+    cases: tuple[CaseLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +129,11 @@ class BoardTexts:
     decision_proposal: str
     send_to: str
     signatures: str
+    # The header: nämnd, diarienummer, datum (None: the day the document is made), handläggare.
+    board: str = ""
+    reference: str = ""
+    document_date: dt.date | None = None
+    officer: str = ""
 
 
 @dataclass(frozen=True)
@@ -192,8 +212,28 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class PlanAppendix:
+    """A unit's action plan in progress, as an appendix of the board report: its measures
+    with the expected and the measured effect, at the month's prices and at fixed prices."""
+
+    title: str
+    scope_label: str
+    period_start: dt.date
+    period_end: dt.date
+    status_label: str
+    owner: str
+    as_of: dt.date
+    measures: tuple[MeasureLine, ...]
+
+
+@dataclass(frozen=True)
 class BoardReportData:
     texts: BoardTexts
     figures: BoardFigures
     annex_tables: tuple[Table, ...] = ()
     charts: tuple[Chart, ...] = field(default_factory=tuple)
+    # The cases over their settlement periods on D (hour-balance), worst first.
+    over_periods: Table | None = None
+    # The year-end forecast per cost centre (forecast).
+    forecast: Table | None = None
+    plans: tuple[PlanAppendix, ...] = ()

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from timbalans.reports.data import BoardTexts
 
+BOARD = "Vård- och omsorgsnämnden"
+
 TITLE = "Återrapportering och revidering av handlingsplaner LSS personlig assistans och stöd"
 
 CASE_DESCRIPTION = (
@@ -69,4 +71,5 @@ def board_texts() -> BoardTexts:
         decision_proposal=DECISION_PROPOSAL,
         send_to=SEND_TO,
         signatures=SIGNATURES,
+        board=BOARD,
     )

@@ -24,6 +24,7 @@ from timbalans.reports.content import (
     Image,
     PageBreak,
     Paragraph,
+    Signatures,
     Table,
 )
 
@@ -124,6 +125,36 @@ def _table(docx_doc, block: Table) -> None:
     docx_doc.add_paragraph()
 
 
+def _header(docx_doc, fields: tuple[tuple[str, str], ...]) -> None:
+    """The header fields above the title, one a line: the label in bold, a tab, the value."""
+    for label, value in fields:
+        p = docx_doc.add_paragraph()
+        p.paragraph_format.space_after = Pt(0)
+        p.paragraph_format.tab_stops.add_tab_stop(Cm(3.5))
+        run = p.add_run(label)
+        run.bold = True
+        run.font.size = Pt(9)
+        p.add_run("\t" + value).font.size = Pt(9)
+    if fields:
+        docx_doc.add_paragraph()
+
+
+def _signatures(docx_doc, block: Signatures) -> None:
+    """Each signatory under a line to sign on, kept on one page with the line."""
+    for name in block.names:
+        space = docx_doc.add_paragraph()
+        space.paragraph_format.space_before = Pt(18)
+        space.paragraph_format.keep_with_next = True
+        line = docx_doc.add_paragraph(SIGN_LINE)
+        line.paragraph_format.space_after = Pt(0)
+        line.paragraph_format.keep_with_next = True
+        docx_doc.add_paragraph(name)
+
+
+#: The line a signatory signs on.
+SIGN_LINE = "_" * 40
+
+
 def to_docx(document: Document) -> bytes:
     d = new_docx()
     _set_language(d)
@@ -140,6 +171,7 @@ def to_docx(document: Document) -> bytes:
     d.core_properties.author = "Timbalans"
     d.core_properties.language = LANGUAGE
 
+    _header(d, document.header)
     d.add_heading(document.title, level=0)
     if document.subtitle:
         sub = d.add_paragraph()
@@ -168,6 +200,8 @@ def to_docx(document: Document) -> bytes:
             d.add_picture(io.BytesIO(block.png), width=Cm(block.width_cm))
             caption = d.add_paragraph()
             caption.add_run(block.caption).italic = True
+        elif isinstance(block, Signatures):
+            _signatures(d, block)
         elif isinstance(block, PageBreak):
             d.add_page_break()
     out = io.BytesIO()

@@ -14,7 +14,13 @@ from timbalans.reports.content import (
     Table,
     text_blocks,
 )
-from timbalans.reports.data import BaseLine, MeasureLine, PlanDocumentData, PlanSummary
+from timbalans.reports.data import (
+    BaseLine,
+    CaseLine,
+    MeasureLine,
+    PlanDocumentData,
+    PlanSummary,
+)
 
 MEASURES_HEADERS = (
     "Namn på åtgärd",
@@ -34,6 +40,46 @@ METHOD_NOTE = (
     "gällde när planen började; priseffekten är det prisändringarna ensamma gjorde och räknas "
     "inte som åtgärdens effekt."
 )
+CASES_HEADERS = (
+    "Ärende",
+    "Intäkter",
+    "Kostnader",
+    "Resultat",
+    "Strukturella kostnader",
+    "Påverkbart resultat",
+    "Utförda timmar",
+)
+CASES_CAPTION = "De utpekade ärendena, {start} – {end}"
+
+
+def cases_table(cases: tuple[CaseLine, ...], *, start: str, end: str) -> Table:
+    """Measure 2's named cases with their figures over the 12 months ending D, and the sum."""
+
+    def row(label: str, c: list[float]) -> tuple[str, ...]:
+        return (label, *(fmt.kr(v) for v in c[:5]), fmt.hours(c[5]))
+
+    values = [
+        [
+            c.revenue,
+            c.cost_total,
+            c.result,
+            c.structural_cost,
+            c.result_influenceable,
+            c.worked_hours,
+        ]
+        for c in cases
+    ]
+    rows = [row(c.case_id, v) for c, v in zip(cases, values, strict=True)]
+    if len(cases) > 1:
+        rows.append(row("Summa", [sum(col) for col in zip(*values, strict=True)]))
+    return Table(
+        caption=CASES_CAPTION.format(start=start, end=end),
+        headers=CASES_HEADERS,
+        rows=tuple(rows),
+        numeric=(False, True, True, True, True, True, True),
+    )
+
+
 BASES_HEADERS = ("Område", "Kostnadsbas", "Timmar", "Bedömd effekt", "Så är basen räknad")
 
 
@@ -113,9 +159,11 @@ def measures_table(measures: tuple[MeasureLine, ...]) -> Table:
     )
 
 
-def _measure(m: MeasureLine) -> list:
+def _measure(m: MeasureLine, *, window: tuple[str, str]) -> list:
     blocks: list = [Heading(f"Beskrivning av åtgärd {m.number}: {m.name}", 2)]
     blocks += text_blocks(m.description)
+    if m.cases:
+        blocks.append(cases_table(m.cases, start=window[0], end=window[1]))
     if m.responsible:
         blocks.append(Paragraph(f"Ansvarig: {m.responsible}"))
     if m.opportunities:
@@ -228,8 +276,9 @@ def build_handlingsplan(data: PlanDocumentData, *, low_pct: float, high_pct: flo
     doc.add(Heading("Åtgärder"), measures_table(data.measures))
     if data.bases:
         doc.add(bases_table(data.bases))
+    window = (f"{data.summary.window_from:%Y-%m}", f"{data.summary.window_to:%Y-%m}")
     for m in data.measures:
-        doc.add(*_measure(m))
+        doc.add(*_measure(m, window=window))
     doc.add(
         Heading("Om beräkningarna", 2),
         Paragraph(

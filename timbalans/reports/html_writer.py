@@ -16,6 +16,7 @@ from timbalans.reports.content import (
     Image,
     PageBreak,
     Paragraph,
+    Signatures,
     Table,
 )
 
@@ -49,6 +50,10 @@ figure { margin: 6pt 0 12pt; page-break-inside: avoid; }
 figure img { max-width: 100%; }
 figcaption { font-style: italic; font-size: 9pt; }
 .break { page-break-after: always; }
+table.header { width: auto; font-size: 9pt; margin: 0 0 12pt; }
+table.header th, table.header td { border: 0; background: none; padding: 0 12pt 1pt 0; }
+div.sign { margin: 24pt 0 0; width: 8cm; page-break-inside: avoid; }
+div.sign p { border-top: 0.6pt solid #111; padding-top: 2pt; }
 """
 
 
@@ -92,8 +97,14 @@ def to_html(document: Document) -> str:
         '<!doctype html><html lang="sv"><head><meta charset="utf-8">',
         f"<title>{escape(document.title)}</title><style>{_css(document.footer)}</style>",
         "</head><body>",
-        f'<h1 class="title">{escape(document.title)}</h1>',
     ]
+    if document.header:
+        rows = "".join(
+            f'<tr><th scope="row">{escape(label)}</th><td>{escape(value)}</td></tr>'
+            for label, value in document.header
+        )
+        parts.append(f'<table class="header">{rows}</table>')
+    parts.append(f'<h1 class="title">{escape(document.title)}</h1>')
     if document.subtitle:
         parts.append(f'<p class="subtitle">{escape(document.subtitle)}</p>')
     for block in document.blocks:
@@ -118,6 +129,8 @@ def to_html(document: Document) -> str:
                 f' style="width:{block.width_cm}cm">'
                 f"<figcaption>{escape(block.caption)}</figcaption></figure>"
             )
+        elif isinstance(block, Signatures):
+            parts.extend(f'<div class="sign"><p>{escape(n)}</p></div>' for n in block.names)
         elif isinstance(block, PageBreak):
             parts.append('<div class="break"></div>')
     parts.append("</body></html>")

@@ -14,6 +14,14 @@ class Report(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.BOARD)
     unit_id = models.CharField(max_length=50, blank=True)  # "" for the whole department
     as_of = models.DateField("underlag per")
+    # The header of the tjänsteskrivelse: which board, its registration number, the date of the
+    # document (empty: the day it is made) and the officer who wrote it.
+    board = models.CharField("nämnd", max_length=200, blank=True)
+    reference = models.CharField("diarienummer", max_length=100, blank=True)
+    document_date = models.DateField(
+        "datum", null=True, blank=True, help_text="Tomt: dagen dokumentet tas fram."
+    )
+    officer = models.CharField("handläggare", max_length=200, blank=True)
     title = models.CharField("rubrik", max_length=300)
     case_description = models.TextField("ärendebeskrivning", blank=True)
     statement = models.TextField("förvaltningens yttrande", blank=True)
@@ -21,6 +29,7 @@ class Report(models.Model):
     economic_assessment = models.TextField("ekonomisk bedömning", blank=True)
     decision_proposal = models.TextField("förslag till beslut", blank=True)
     send_to = models.TextField("beslutet ska skickas till", blank=True)
+    # One signatory a line ("Namn, titel" or the title alone).
     signatures = models.TextField("underskrifter", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(

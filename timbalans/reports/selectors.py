@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 
 import polars as pl
 from django.core.exceptions import PermissionDenied
@@ -33,10 +34,12 @@ from timbalans.reports.data import (
     BoardFigures,
     BoardReportData,
     BoardTexts,
+    CaseLine,
     Chart,
     Driver,
     FollowUpLine,
     MeasureLine,
+    PlanAppendix,
     PlanDocumentData,
     PlanSummary,
 )
@@ -85,6 +88,10 @@ def report_get(*, access: Access, report_id: int) -> Report:
 
 def report_texts(report: Report) -> BoardTexts:
     return BoardTexts(
+        board=report.board,
+        reference=report.reference,
+        document_date=report.document_date,
+        officer=report.officer,
         title=report.title,
         case_description=report.case_description,
         statement=report.statement,
@@ -179,6 +186,35 @@ def plan_summary(tables: dict[str, pl.DataFrame], *, as_of: dt.date) -> PlanSumm
     )
 
 
+CASE_COLUMNS = (
+    "revenue",
+    "cost_total",
+    "result",
+    "structural_cost",
+    "result_influenceable",
+    "worked_hours",
+)
+
+
+def named_cases(economics: pl.DataFrame | None, case_ids: Sequence[str]) -> tuple[CaseLine, ...]:
+    """The figures of measure 2's named cases over the tables' window, in the order named; a
+    case without rows in the window has zeros."""
+    if not case_ids:
+        return ()
+    sums: dict[str, dict[str, float]] = {}
+    if economics is not None:
+        per_case = (
+            economics.filter(pl.col("case_id").is_in(list(case_ids)))
+            .group_by("case_id")
+            .agg(pl.col(c).fill_null(0).sum() for c in CASE_COLUMNS)
+        )
+        sums = {r["case_id"]: r for r in per_case.iter_rows(named=True)}
+    return tuple(
+        CaseLine(case_id=c, **{k: float(sums.get(c, {}).get(k) or 0.0) for k in CASE_COLUMNS})
+        for c in case_ids
+    )
+
+
 def _measure_line(
     measure: Measure, *, access: Access, tables: dict[str, pl.DataFrame], as_of: dt.date
 ) -> MeasureLine:
@@ -234,6 +270,9 @@ def _measure_line(
         prices_on=fixed.prices_on if fixed is not None else None,
         fixed_measured=fixed.measured if fixed is not None else None,
         price_effect=fixed.price_effect if fixed is not None else None,
+        cases=named_cases(tables.get("case-economics"), measure.kpi_cases)
+        if measure.kpi == "cases"
+        else (),
     )
 
 
@@ -299,6 +338,94 @@ def unit_table(tables: dict[str, pl.DataFrame], units: list[dict[str, str]]) -> 
     are the cases with a result of their own (``figures.key_figures.unit_key_figures``)."""
     out = kf.unit_key_figures(tables, units).drop("period_cases", strict=False)
     return out.rename({"result_cases": "cases"}) if "result_cases" in out.columns else out
+
+
+OVER_COLUMNS = [
+    "case_id",
+    "unit_id",
+    "period_start",
+    "period_end",
+    "granted_hours",
+    "forecast_hours",
+    "forecast_deviation_hours",
+    "forecast_deviation_pct",
+    "unpaid_hours",
+]
+OVER_CAPTION = "Ärenden över sina avräkningsperioder per {date}"
+
+
+def over_periods_table(hour_balance: pl.DataFrame | None, *, as_of: dt.date) -> Table | None:
+    """The settlement periods on D whose forecast is over the granted hours (status over) or
+    that have already passed them, worst first; None when there are none."""
+    if hour_balance is None:
+        return None
+    over = hour_balance.filter(
+        (pl.col("status") == "over") | (pl.col("unpaid_hours").fill_null(0) > 0)
+    ).sort(["forecast_deviation_hours", "case_id"], descending=[True, False])
+    if not over.height:
+        return None
+    return frame_table(over, OVER_COLUMNS, caption=OVER_CAPTION.format(date=fmt.date(as_of)))
+
+
+FORECAST_COLUMNS = [
+    "cost_center",
+    "actual_result",
+    "forecast_result",
+    "year_result",
+    "budget",
+    "deviation_from_budget",
+]
+FORECAST_CAPTION = "Helårsprognos {year} per ansvar"
+
+
+def forecast_table(forecast: pl.DataFrame | None, *, as_of: dt.date) -> Table | None:
+    """The year-end forecast's cost-centre rows (the ``forecast`` table), one per cost centre,
+    and their sum when there are several."""
+    if forecast is None:
+        return None
+    centres = forecast.filter(pl.col("level") == "cost_center").sort("cost_center")
+    if not centres.height:
+        return None
+    money = {c: "sek" for c in FORECAST_COLUMNS[1:]}
+    table = frame_table(
+        centres,
+        FORECAST_COLUMNS,
+        caption=FORECAST_CAPTION.format(year=as_of.year),
+        formats=money,
+    )
+    if centres.height > 1:
+        sums = tuple(
+            fmt.DASH if centres[c].is_null().all() else fmt.number(centres[c].sum())
+            for c in FORECAST_COLUMNS[1:]
+            if c in centres.columns
+        )
+        table = replace(table, rows=(*table.rows, ("Summa", *sums)))
+    return table
+
+
+def plan_appendices(*, access: Access, unit_id: str, as_of: dt.date) -> tuple[PlanAppendix, ...]:
+    """The unit plans in progress in scope (not closed), each with its measures' effects on
+    D, for the board report's appendices."""
+    out = []
+    for plan in plans.action_plan_list(access=access):
+        if plan.level != ActionPlan.Level.UNIT or plan.status == ActionPlan.Status.CLOSED:
+            continue
+        if unit_id and plan.unit_id != unit_id:
+            continue
+        data = plan_document_data(access=access, plan=plan, as_of=as_of)
+        out.append(
+            PlanAppendix(
+                title=data.title,
+                scope_label=f"Enhet {data.unit_id} {data.unit_name}".strip(),
+                period_start=data.period_start,
+                period_end=data.period_end,
+                status_label=data.status_label,
+                owner=data.owner,
+                as_of=as_of,
+                measures=data.measures,
+            )
+        )
+    return tuple(out)
 
 
 def _plan_effects(
@@ -451,7 +578,13 @@ def board_report_data(
                 )
             )
     return BoardReportData(
-        texts=texts, figures=figures, annex_tables=tuple(annex), charts=tuple(chart_list)
+        texts=texts,
+        figures=figures,
+        annex_tables=tuple(annex),
+        charts=tuple(chart_list),
+        over_periods=over_periods_table(tables.get("hour-balance"), as_of=as_of),
+        forecast=forecast_table(tables.get("forecast"), as_of=as_of),
+        plans=plan_appendices(access=access, unit_id=unit_id, as_of=as_of),
     )
 
 

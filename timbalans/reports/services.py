@@ -4,7 +4,7 @@ in the audit trail with who, what, which scope and date)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -17,6 +17,7 @@ from timbalans.plans import selectors as plans
 from timbalans.plans.models import ActionPlan
 from timbalans.plans.services import action_plan_propose
 from timbalans.records.figure_access import figure_request
+from timbalans.records.figure_access import today as stockholm_today
 from timbalans.records.selectors import figure_settings_load
 from timbalans.reports import defaults
 from timbalans.reports import selectors as sel
@@ -53,6 +54,10 @@ CONTENT_TYPES = {
 UNKNOWN_KIND = "Okänd rapport {kind}: välj en av {kinds}."
 WRONG_FORMAT = "{kind} finns som {formats}, inte som {format}."
 PLAN_NEEDS_UNIT = "En handlingsplan görs för en enhet: ange enhet."
+PLAN_NEEDS_START = (
+    "Enheten {unit} har ingen sparad handlingsplan och därmed inget startdatum: ange "
+    "startdatum för ett förslag, eller skapa och spara planen under Handlingsplaner."
+)
 NOT_ALLOWED = "Du har inte behörighet att ändra rapporter."
 UNKNOWN_FIELD = "Fältet {field} kan inte ändras."
 TEXT_FIELDS = (
@@ -65,6 +70,10 @@ TEXT_FIELDS = (
     "send_to",
     "signatures",
 )
+
+
+#: The header of the document (nämnd, diarienummer, datum, handläggare).
+HEADER_FIELDS = ("board", "reference", "document_date", "officer")
 
 
 class ReportError(ValueError):
@@ -148,12 +157,14 @@ def document_make(
     format: str,
     report: Report | None = None,
     plan: ActionPlan | None = None,
+    start: dt.date | None = None,
 ) -> MadeDocument:
     """Any of the three documents for a unit (or the department, ``unit_id=""``) on D.
 
     Handlingsplan: the given plan, else the unit's newest plan in progress, else a proposal
-    from the seed's five measures (not saved). Återrapportering: the given report's texts,
-    else the default texts.
+    from the seed's five measures starting on ``start`` (not saved; without ``start`` the
+    user is asked for one: a plan does not silently start on D). Återrapportering: the given
+    report's texts, else the default texts.
     """
     kind = kind_normalise(kind)
     _check_format(kind, format)
@@ -167,10 +178,16 @@ def document_make(
             return plan_document_make(
                 access=access, user=user, plan=plan, as_of=as_of, format=format
             )
-        content = _proposal(access=access, unit_id=unit_id, as_of=as_of, format=format)
+        if not plans.unit_name(unit_id=unit_id)[0]:
+            raise ReportError(sel.UNKNOWN_UNIT.format(unit=unit_id))
+        if start is None:
+            raise ReportError(PLAN_NEEDS_START.format(unit=unit_id))
+        content = _proposal(access=access, unit_id=unit_id, as_of=as_of, start=start, format=format)
         target = f"handlingsplan (förslag) enhet {unit_id}"
     elif kind == ATERRAPPORTERING:
         texts = sel.report_texts(report) if report is not None else defaults.board_texts()
+        if texts.document_date is None:  # the document is dated the day it is made
+            texts = replace(texts, document_date=stockholm_today())
         board = sel.board_report_data(access=access, unit_id=unit_id, as_of=as_of, texts=texts)
         content = _render(build_aterrapportering(board), format)
         target = f"återrapportering {report.pk}" if report else "återrapportering"
@@ -186,9 +203,12 @@ def document_make(
     return MadeDocument(content, _filename(kind, unit_id, as_of, format), CONTENT_TYPES[format])
 
 
-def _proposal(*, access: Access, unit_id: str, as_of: dt.date, format: str) -> bytes:
-    """The Handlingsplan a unit without a plan would start from (nothing is saved)."""
-    proposal, measures = action_plan_propose(access=access, unit_id=unit_id, as_of=as_of)
+def _proposal(
+    *, access: Access, unit_id: str, as_of: dt.date, start: dt.date, format: str
+) -> bytes:
+    """The Handlingsplan a unit without a plan would start from on ``start`` (baselines
+    measured then), with its KPIs on D; nothing is saved."""
+    proposal, measures = action_plan_propose(access=access, unit_id=unit_id, as_of=start)
     settings = figure_settings_load()
     data = sel.plan_document_data(access=access, plan=proposal, as_of=as_of, measures=measures)
     document = build_handlingsplan(
@@ -236,6 +256,7 @@ def report_create(*, access: Access, user: Any, unit_id: str, as_of: dt.date) ->
             as_of=as_of,
             created_by=real,
             created_by_name=real.get_username() if real else "system",
+            board=texts.board,
             **{f: getattr(texts, f) for f in TEXT_FIELDS},
         )
         audit_log(
@@ -252,7 +273,7 @@ def report_update(*, access: Access, user: Any, report: Report, **values: Any) -
     _require_report_scope(access, report.unit_id)
     changed = []
     for field, value in values.items():
-        if field not in (*TEXT_FIELDS, "as_of"):
+        if field not in (*TEXT_FIELDS, *HEADER_FIELDS, "as_of"):
             raise ReportError(UNKNOWN_FIELD.format(field=field))
         if getattr(report, field) != value:
             setattr(report, field, value)

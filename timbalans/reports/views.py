@@ -34,6 +34,8 @@ class DocumentForm(forms.Form):
     unit_id = forms.CharField(required=False, max_length=50)
     as_of = forms.DateField()
     format = forms.ChoiceField(choices=[(f, f) for f in ("docx", "pdf", "xlsx")])
+    # Handlingsplan for a unit without a saved plan: the proposal's start date.
+    start = forms.DateField(required=False)
 
 
 class ReportCreateForm(forms.Form):
@@ -47,9 +49,10 @@ class ReportForm(forms.ModelForm):
 
     class Meta:
         model = Report
-        fields = ["as_of", *services.TEXT_FIELDS]
+        fields = ["as_of", *services.HEADER_FIELDS, *services.TEXT_FIELDS]
         widgets = {
             "as_of": DateInput(),
+            "document_date": DateInput(),
             **{f: forms.Textarea(attrs={"rows": 6}) for f in services.TEXT_FIELDS if f != "title"},
         }
 
@@ -148,6 +151,7 @@ def report_download(request: HttpRequest, access: Access) -> HttpResponse:
             unit_id=data["unit_id"],
             as_of=data["as_of"],
             format=data["format"],
+            start=data["start"],
         )
     except (services.ReportError, PlanError) as exc:
         messages.error(request, str(exc))

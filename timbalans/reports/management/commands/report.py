@@ -40,6 +40,12 @@ class Command(TimbalansCommand):
         parser.add_argument(
             "--report", type=int, help="återrapportering: en sparad rapports texter"
         )
+        parser.add_argument(
+            "--start",
+            type=iso_date,
+            default=None,
+            help="handlingsplan för en enhet utan sparad plan: förslagets startdatum",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         access = Access.make(username="system", role=ADMIN)
@@ -58,6 +64,7 @@ class Command(TimbalansCommand):
                 as_of=options["as_of"],
                 format=options["format"],
                 report=report,
+                start=options["start"],
             )
         except (ReportError, PlanError, PermissionDenied, Http404) as exc:
             raise CommandError(str(exc) or "Enheten finns inte.") from exc
