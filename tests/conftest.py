@@ -57,20 +57,50 @@ def _module(item: pytest.Item) -> object:
     return getattr(item, "module", None)  # classes of a module too: module fixtures span them
 
 
+# The module transactions now open, innermost last, each as the function that ends it.
+_open: list[Callable[[], None]] = []
+
+
 @contextmanager
 def _kept_until_the_end(django_db_blocker) -> Iterator[None]:
-    """A transaction left open while the module runs, rolled back at its end."""
+    """A transaction left open while the module runs, rolled back at its end, or earlier when
+    a test with a transaction of its own comes (see ``_module_data_ended``)."""
     from django.db import transaction
 
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
-    try:
-        yield
-    finally:
+
+    def end() -> None:
+        _open.remove(end)
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+    _open.append(end)
+    try:
+        yield
+    finally:
+        if end in _open:
+            end()
+
+
+def _transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+
+
+@pytest.fixture(autouse=True)
+def _module_data_ended(request: pytest.FixtureRequest) -> None:
+    """A test with a transaction of its own needs the database without the module's open
+    transaction. pytest-django runs such tests after all others, so in one process the module's
+    shared data has long been rolled back; pytest-xdist hands out whole files, so there the
+    module's open transaction is still there, and is rolled back here, its tests being done."""
+    if _transactional(request):
+        while _open:
+            _open[-1]()
 
 
 @pytest.fixture(scope="module")
@@ -115,9 +145,10 @@ def module_department(module_users, django_db_blocker, department, tmp_path_fact
 
 def _shared(request: pytest.FixtureRequest, made):
     # A test with a transaction of its own would run inside the module's open one.
-    marker = request.node.get_closest_marker("django_db")
-    if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
+    if _transactional(request):
         raise pytest.UsageError(f"{request.node.nodeid}: shared data needs the test transaction")
+    if not _open:  # rolled back by a test with a transaction of its own that came first
+        raise pytest.UsageError(f"{request.node.nodeid}: the module's shared data is gone")
     return copy.deepcopy(made)
 
 
