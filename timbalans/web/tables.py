@@ -20,9 +20,10 @@ from django.utils.safestring import SafeString, mark_safe
 from timbalans.figures.export import to_xlsx
 from timbalans.figures.labels import column_format, column_label
 from timbalans.records.figure_cache import figure_result_cached
+from timbalans.text.labels import STATUS, value_label
 from timbalans.web.templatetags.sv import number
 
-STATUS_LABELS = {"over": "Över", "under": "Under", "balanced": "I balans"}
+STATUS_LABELS = STATUS
 EMPTY = "Inga rader för urvalet."
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -144,14 +145,12 @@ class Table:
 def format_value(name: str, kind: str, value: Any) -> str:
     if value is None:
         return "–"
-    if name == "status":
-        return STATUS_LABELS.get(value, value)
     if isinstance(value, bool):
         return "ja" if value else "nej"
     if kind == "date":
         return value.isoformat() if isinstance(value, dt.date) else str(value)
     if kind == "text":
-        return str(value)
+        return value_label(value, name)
     if name.endswith("_share"):
         return number(value * 100, 1) + "\u00a0%"
     if kind == "pct":

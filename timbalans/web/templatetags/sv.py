@@ -9,6 +9,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from timbalans.text import labels
 from timbalans.text.blocks import Bullets, Paragraph, text_blocks
 from timbalans.text.numbers import NBSP, number
 
@@ -71,6 +72,30 @@ def isodate(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return "–" if value is None else str(value)
+
+
+@register.filter
+def label(value: Any, column: str = "") -> str:
+    """A raw value (``ledger``, ``monthly_permanent``, ``optimal``) by its Swedish name
+    (``text.labels``): ``{{ row.source|label:"source" }}``."""
+    return labels.value_label(value, column)
+
+
+@register.filter
+def setting_label(key: Any) -> str:
+    return labels.setting_label(str(key))
+
+
+@register.filter
+def setting_value(value: Any) -> str:
+    """A setting's or a rate's value as a reader reads it (1,5; 2026: −50)."""
+    return labels.setting_value_text(value)
+
+
+@register.filter
+def audit_detail(detail: Any) -> str:
+    """An audit entry's details as Swedish text."""
+    return labels.detail_text(detail)
 
 
 @register.filter

@@ -23,6 +23,7 @@ from timbalans.rostering.selectors import (
 )
 from timbalans.rostering.services import staffing_book, staffing_rule_save
 from timbalans.staffing.instance import Config, Pool
+from timbalans.text.labels import OPEN_SHIFT_REASONS
 from timbalans.web.access import page
 from timbalans.web.filters import Filters
 from timbalans.web.jobs import jobs_fail_gone, staffing_run_start
@@ -31,7 +32,7 @@ from timbalans.web.views.common import render_page
 
 HORIZON_DAYS = 14
 BOOKED = "{employee} är bokad på passet {id}."
-REASON_LABELS = {"unassigned": "Obemannat", "absent_employee": "Ordinarie frånvarande"}
+REASON_LABELS = OPEN_SHIFT_REASONS
 
 
 def _may_staff(a: Access) -> bool:
