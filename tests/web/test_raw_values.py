@@ -22,6 +22,9 @@ from django.urls import Resolver404, get_resolver, resolve, reverse
 
 from tests.web.raw_values import (
     DOCUMENT_TEXT,
+    DOCX,
+    PDF,
+    XLSX,
     docx_text,
     pdf_text,
     raw_in_context,
@@ -46,21 +49,22 @@ REPORT_KINDS = {"handlingsplan": ("docx", "pdf"), "aterrapportering": ("docx", "
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "token"),
     [
-        "Källa: ledger",
-        "Anställning monthly_permanent",
-        "Status balanced",
-        "Lösning optimal",
-        "Värde None",
-        "Andel nan %",
-        "{'händelse': 'skapad'}",
-        "Kolumn forecast_deviation_hours",
-        "hourly",
+        ("Källa: ledger", "ledger"),
+        ("Anställning monthly_permanent", "monthly_permanent"),
+        ("Status balanced", "balanced"),
+        ("Lösning optimal", "optimal"),
+        ("Värde None", "None"),
+        ("Andel nan %", "nan"),
+        ("{'händelse': 'skapad'}", "{'"),
+        ("Kolumn forecast_deviation_hours", "forecast_deviation_hours"),
+        ("hourly", "hourly"),
+        ("(tabellen savings)", "savings"),
     ],
 )
-def test_the_detector_flags_a_planted_raw_value(text):
-    assert raw_tokens(f"Ärende 51470 {text} i februari") != []
+def test_the_detector_flags_a_planted_raw_value(text, token):
+    assert raw_tokens(f"Ärende 51470 {text} i februari") == [token]
 
 
 @pytest.mark.parametrize(
@@ -217,7 +221,7 @@ def _seeds() -> list[str]:
 DOCUMENT_VIEWS = {"reports:download", "reports:document", "plans:document"}
 
 
-def walk(client: Client, documents_read: set[tuple]) -> tuple[dict[tuple, str], Counter[str]]:
+def walk(client: Client, documents_read: dict[tuple, str]) -> tuple[dict[tuple, str], Counter[str]]:
     """The raw values found on the pages and in the documents the client reaches, by page
     and value, and how many pages and documents of each kind it read. A document someone
     read before (``documents_read``) is not made again."""
@@ -244,7 +248,7 @@ def walk(client: Client, documents_read: set[tuple]) -> tuple[dict[tuple, str], 
         if match.view_name in DOCUMENT_VIEWS or "format" in query:
             if key in documents_read:
                 continue
-            documents_read.add(key)
+            documents_read[key] = ""
         response = client.get(url)
         if response.status_code in (301, 302):
             queue.appendleft(response["Location"])
@@ -259,6 +263,7 @@ def walk(client: Client, documents_read: set[tuple]) -> tuple[dict[tuple, str], 
             read["sidor"] += 1
         elif content_type in DOCUMENT_TEXT:
             text = DOCUMENT_TEXT[content_type](response.content)
+            documents_read[key] = content_type
             read[content_type] += 1
         else:
             continue
@@ -284,8 +289,9 @@ def _figure_cache_empty():
 
 
 @pytest.fixture(scope="module")
-def documents_read() -> set[tuple]:
-    return set()
+def documents_read() -> dict[tuple, str]:
+    """The documents the roles read so far, and their types."""
+    return {}
 
 
 ROLE_NAMES = ("admin", "ledning", "controller", "chef", "samordnare")
@@ -297,4 +303,6 @@ def test_no_page_or_document_shows_a_raw_value(
 ):
     found, read = walk(as_user(role), documents_read)
     assert read["sidor"] >= 10, read
+    # Word, PDF and Excel, by this role or one before it
+    assert {DOCX, PDF, XLSX} <= set(documents_read.values())
     assert not found, "\n".join(found.values())

@@ -130,7 +130,7 @@ def to_xlsx(
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "nan_inf_to_errors": False})
     header = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1})
     formats = {
-        "hours": wb.add_format({"num_format": "# ##0.00"}),
+        "hours": wb.add_format({"num_format": "# ##0.0"}),  # hours with one decimal
         "pct": wb.add_format({"num_format": "0.0"}),
         "share": wb.add_format({"num_format": "0.0%"}),
         "sek": wb.add_format({"num_format": "# ##0"}),

@@ -166,6 +166,8 @@ def css_for(name: str, kind: str, value: Any) -> str:
     classes = []
     if kind not in ("text", "date"):
         classes.append("num")
+    if kind == "date":
+        classes.append("date")
     if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
         classes.append("neg")
     if name == "status" and value:
