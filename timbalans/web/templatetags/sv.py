@@ -67,8 +67,10 @@ def yesno_sv(value: Any) -> str:
 
 @register.filter
 def isodate(value: Any) -> str:
+    """2026-11-23; a time of day after a non-breaking space, so that the two never part (a
+    date itself does not break at its hyphens: no line break comes before a digit)."""
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return value.strftime("%Y-%m-%d") + NBSP + value.strftime("%H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
     return "–" if value is None else str(value)
