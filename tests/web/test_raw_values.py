@@ -137,7 +137,11 @@ def walked_data(module_department, module_users, django_db_blocker):
     from timbalans.accounts.selectors import access_for
     from timbalans.plans import services as plans
     from timbalans.reports import services as reports
-    from timbalans.rostering.services import staffing_run_compute, staffing_run_create
+    from timbalans.rostering.services import (
+        staffing_rule_save,
+        staffing_run_compute,
+        staffing_run_create,
+    )
 
     admin = module_users["admin"]
     with django_db_blocker.unblock():
@@ -157,8 +161,17 @@ def walked_data(module_department, module_users, django_db_blocker):
         plans.case_plans_create_for_largest_deficits(
             access=access, user=admin, unit_id="81515", as_of=D
         )
+        # audit entries of changes: fields from old to new, a list of fields, a rule's switch
+        plans.action_plan_update(access=access, user=admin, plan=plan, status="active")
         reports.report_create(access=access, user=admin, unit_id="", as_of=D)
-        reports.report_create(access=access, user=admin, unit_id="81515", as_of=D)
+        report = reports.report_create(access=access, user=admin, unit_id="81515", as_of=D)
+        reports.report_update(access=access, user=admin, report=report, focus="Övertiden.")
+        staffing_rule_save(
+            case_id=plan.measures.get(number=2).kpi_cases[0],
+            known_only=True,
+            window_days=30,
+            user=admin,
+        )
         run = staffing_run_create(
             user=admin,
             unit_ids=["81515"],
