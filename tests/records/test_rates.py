@@ -89,11 +89,12 @@ def test_the_figures_command_names_the_rate_set_and_marks_examples(tmp_path, cap
     sheet = pl.read_excel(out, sheet_name="Satser", has_header=False, infer_schema_length=0)
     rows = sheet.rows()
     assert rows[0][1].startswith("standard + databas")
-    assert rows[1] == ("Sats", "Benämning", "Gäller från", "Värde", "Källa", "Anmärkning")
-    weekend = [r for r in rows if r[0] == "ob_weekend"]
-    assert [r[2] for r in weekend] == ["2023-01-01", "2026-04-01"]
-    assert [float(r[3]) for r in weekend] == [60, 65]
-    assert [r[5] or "" for r in weekend] == ["exempelvärde", ""]
+    # the rate by its name, not by its key (ob_weekend)
+    assert rows[1] == ("Sats", "Gäller från", "Värde", "Källa", "Anmärkning")
+    weekend = [r for r in rows if r[0] == default_rates().labels["ob_weekend"]]
+    assert [r[1] for r in weekend] == ["2023-01-01", "2026-04-01"]
+    assert [float(r[2]) for r in weekend] == [60, 65]
+    assert [r[4] or "" for r in weekend] == ["exempelvärde", ""]
 
 
 def test_a_rate_change_moves_the_figure_data_version():

@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from timbalans.web.templatetags.sv import hours, number, pct, sek, share, text, tkr
+import datetime as dt
+
+from timbalans.web.templatetags.sv import (
+    audit_detail,
+    hours,
+    isodate,
+    label,
+    number,
+    pct,
+    sek,
+    setting_value,
+    share,
+    text,
+    tkr,
+)
 
 
 def test_thousands_are_separated_by_a_space_and_decimals_by_a_comma():
@@ -37,3 +51,15 @@ def test_free_text_is_paragraphs_and_lists_escaped():
         "<li>&lt;b&gt;utförd&lt;/b&gt; tid</li></ul><ol><li>först</li><li>sedan</li></ol>"
     )
     assert text(None) == ""
+
+
+def test_a_date_and_its_time_never_part():
+    assert isodate(dt.date(2026, 11, 23)) == "2026-11-23"
+    assert isodate(dt.datetime(2026, 11, 23, 7, 5)) == "2026-11-23\u00a007:05"
+
+
+def test_raw_values_by_their_swedish_names():
+    assert label("monthly_permanent") == "Månadsavlönad tillsvidare"
+    assert label("computed", "source") == "Beräknad"
+    assert setting_value({"2026": -50.0}) == "2026: \u221250"
+    assert audit_detail({"händelse": "skapad", "nivå": "case"}) == "händelse: skapad; nivå: ärende"

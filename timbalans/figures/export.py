@@ -3,10 +3,11 @@
 * JSON: a list of objects keyed by the column names; dates as ISO strings, numbers as numbers,
   empty (null, NaN) as null.
 * CSV: UTF-8, `,`-separated, the column names as header.
-* XLSX: Swedish headers and number formats, a sheet naming the settings used and one listing
-  the rate set (every rate with its validity date and source; example values marked
-  "exempelvärde"). Sheet titles go through :func:`sheet_titles`, the one place that makes a
-  title one Excel accepts.
+* XLSX: Swedish headers and number formats, codes by their Swedish names
+  (``text.labels``: "Bokföring", not ``ledger``), a sheet naming the settings used (by their
+  Swedish descriptions) and one listing the rate set (every rate by its name, with its
+  validity date and source; example values marked "exempelvärde"). Sheet titles go through
+  :func:`sheet_titles`, the one place that makes a title one Excel accepts.
 Text that a spreadsheet would run as a formula (starting with =, +, -, @) is neutralised.
 """
 
@@ -24,6 +25,7 @@ import polars as pl
 import xlsxwriter
 
 from timbalans.figures.labels import column_format, column_label
+from timbalans.text.labels import setting_label, setting_value_text, value_label
 
 FORMULA_START = ("=", "+", "-", "@")
 
@@ -100,7 +102,7 @@ def sheet_titles(names: Iterable[str], *, taken: Iterable[str] = ()) -> list[str
     return out
 
 
-RATE_HEADERS = ("Sats", "Benämning", "Gäller från", "Värde", "Källa", "Anmärkning")
+RATE_HEADERS = ("Sats", "Gäller från", "Värde", "Källa", "Anmärkning")
 RATE_SHEET = "Satser"
 
 
@@ -128,7 +130,7 @@ def to_xlsx(
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "nan_inf_to_errors": False})
     header = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1})
     formats = {
-        "hours": wb.add_format({"num_format": "# ##0.00"}),
+        "hours": wb.add_format({"num_format": "# ##0.0"}),  # hours with one decimal
         "pct": wb.add_format({"num_format": "0.0"}),
         "share": wb.add_format({"num_format": "0.0%"}),
         "sek": wb.add_format({"num_format": "# ##0"}),
@@ -144,13 +146,13 @@ def to_xlsx(
             ws.set_column(j, j, 14 if kind != "text" else 12, formats[kind])
         ws.freeze_panes(1, 0)
         for i, row in enumerate(frame.iter_rows(), start=1):
-            for j, value in enumerate(row):
+            for j, (name, value) in enumerate(zip(frame.columns, row, strict=True)):
                 if value is None or (isinstance(value, float) and not math.isfinite(value)):
                     continue
                 if isinstance(value, bool):
                     ws.write_string(i, j, "ja" if value else "nej")
                 elif isinstance(value, str):
-                    ws.write_string(i, j, value)
+                    ws.write_string(i, j, value_label(value, name))
                 elif isinstance(value, datetime):
                     ws.write_datetime(i, j, value.replace(tzinfo=None), formats["date"])
                 elif isinstance(value, date):
@@ -170,10 +172,9 @@ def to_xlsx(
             ws.write_string(1, 0, "Tabell")
             ws.write_string(1, 1, title)
         for i, (key, value) in enumerate(settings.items(), start=2):
-            ws.write_string(i, 0, key)
-            ws.write_string(
-                i, 1, json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
-            )
+            name = setting_label(key)
+            ws.write_string(i, 0, name[:1].upper() + name[1:])
+            ws.write_string(i, 1, safe_text(setting_value_text(value)))
     if rates is not None:
         _rates_sheet(wb, header, rates, rates_name)
     wb.close()
@@ -188,9 +189,10 @@ def _rates_sheet(
     ws.write_string(0, 1, safe_text(name), header)
     for j, label in enumerate(RATE_HEADERS):
         ws.write_string(1, j, label, header)
-    for j, width in enumerate((30, 50, 12, 12, 60, 14)):
+    for j, width in enumerate((50, 12, 12, 60, 14)):
         ws.set_column(j, j, width)
-    keys = ("sats", "benämning", "gäller_från", "värde", "källa", "anmärkning")
+    # The rate by its name: its key (``ob_weekend``) is the program's, not the reader's.
+    keys = ("benämning", "gäller_från", "värde", "källa", "anmärkning")
     for i, row in enumerate(rates, start=2):
         for j, key in enumerate(keys):
             value = row.get(key)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from timbalans.text import labels
+
 LABELS: dict[str, str] = {
     "case_id": "Ärende",
     "unit_id": "Enhet",
@@ -148,23 +150,9 @@ LABELS: dict[str, str] = {
     "hourly_share_pct": "Andel timavlönade %",
 }
 
-#: Swedish names of the savings areas and the case-economics sources (values, not columns).
-VALUE_LABELS: dict[str, str] = {
-    "decided_hours": "Timmar som inte ersätts",
-    "cases": "Ärenden med störst underskott",
-    "temp_overtime": "Timavlönade, övertid och mertid",
-    "sick_leave": "Sjukfrånvaro",
-    "structural": "Strukturella kostnader (ingen besparing)",
-    "ledger": "bokföring",
-    "computed": "beräknad",
-    # limits: the codes in limit_breach
-    "overtime_4w": "Övertid mer än 48 timmar på fyra veckor",
-    "overtime_month": "Övertid mer än 50 timmar i kalendermånaden",
-    "overtime_year": "Övertid mer än 200 timmar under året",
-    "additional_year": "Mertid mer än 200 timmar under året",
-    "case": "ärende",
-    "cost_center": "ansvar",
-}
+#: Swedish names of the codes in the tables' values (savings areas, case-economics sources,
+#: limit breaches, ...): the one mapping of ``text.labels``.
+VALUE_LABELS = labels.VALUE_LABELS
 
 PCT_SUFFIX = "_pct"
 SEK_SUFFIXES = (

@@ -34,8 +34,8 @@ METHOD_NOTE = (
     "kostnaden nu; eftersom båda avser tolv månader jämförs varje månad med samma månad året "
     "innan. Helårstakt = uppmätt effekt × 12 / antal månader sedan baslinjen (högst 12); "
     "innevarande år = helårstakt × den del av året som åtgärden pågår. Bedömd effekt är "
-    "{low}–{high} % av områdets kostnad (tabellen savings), för innevarande år i proportion "
-    "till den del av året som återstår från startdatum. Uppmätt i fasta priser är samma "
+    "{low}–{high} % av områdets kostnad (tabellen Effekt av åtgärder), för innevarande år i "
+    "proportion till den del av året som återstår från startdatum. Uppmätt i fasta priser är samma "
     "jämförelse ur tidsdata med de priser (satser som schablonbelopp och OB, och löner) som "
     "gällde när planen började; priseffekten är det prisändringarna ensamma gjorde och räknas "
     "inte som åtgärdens effekt."
@@ -122,7 +122,7 @@ def _summary(data: PlanDocumentData, s: PlanSummary) -> list:
         blocks.append(
             Paragraph(
                 f"Resultat per ärende för perioden {months} saknas i underlaget "
-                "(tabellen case-economics)."
+                "(tabellen Ärendeekonomi)."
             )
         )
     if s.drivers:

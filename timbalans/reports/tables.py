@@ -12,6 +12,7 @@ import polars as pl
 from timbalans.figures.labels import column_format, column_label
 from timbalans.reports import fmt
 from timbalans.reports.content import Table
+from timbalans.text.labels import value_label
 
 
 def cell(name: str, kind: str, value: Any) -> str:
@@ -22,7 +23,7 @@ def cell(name: str, kind: str, value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if kind == "text":
-        return str(value)
+        return value_label(value, name)
     if name.endswith("_share"):
         return fmt.pct(float(value) * 100)
     if kind == "pct":

@@ -18,6 +18,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from timbalans.text.labels import SOLVER_STATUSES
+
 ShiftKind = Literal["assistance", "on_call", "standby"]
 OpenReason = Literal["unassigned", "absent_employee"]
 FormClass = Literal["monthly", "hourly"]
@@ -38,13 +40,7 @@ TIER_LABELS = {
 }
 #: A proposal's solver status in words: ``optimal`` is the best solution there is,
 #: ``feasible`` the best found within the time limit.
-STATUS_LABELS = {
-    "optimal": "bästa lösning",
-    "feasible": "bästa lösning som hittades inom tidsgränsen",
-    "infeasible": "ingen lösning inom reglerna",
-    "invalid": "ingen lösning inom reglerna",
-    "unknown": "ingen lösning hittades inom tidsgränsen",
-}
+STATUS_LABELS = SOLVER_STATUSES
 
 NAIVE_TIME = "tiden {value} saknar tidszon"
 END_NOT_AFTER_START = "passet {id} slutar inte efter att det börjar"

@@ -33,6 +33,7 @@ from timbalans.ingest.read import RawDataset, RawFile, read_source
 from timbalans.ingest.schema import TABLES, Column
 from timbalans.ingest.validate import validate
 from timbalans.records.selectors import known_references
+from timbalans.text import labels
 from timbalans.web.jobs import uploads_dir
 
 SAMPLE_SUFFIXES = {".csv", ".txt", ".xlsx"}
@@ -44,34 +45,13 @@ PREVIEW_ROWS = 20
 MAP_VALUES = 40  # distinct source values offered for a value map
 SKIP = "__skip__"
 
-# Swedish names of the canonical values, for the form and the preview.
+# Swedish names of the canonical values, for the form and the preview: the one mapping of
+# text.labels, in lower case inside the form's sentences ("HSL" and "OB" stay as they are), and
+# the payer FK by its full name.
 VALUE_LABELS = {
-    "assistance": "assistans",
-    "on_call": "jour",
-    "standby": "beredskap",
-    "ordinary": "ordinarie tid",
-    "additional": "mertid",
-    "overtime_simple": "enkel övertid",
-    "overtime_qualified": "kvalificerad övertid",
-    "sick": "sjukdom",
-    "child_care": "vård av barn",
-    "vacation": "semester",
-    "parental": "föräldraledighet",
-    "leave": "tjänstledighet",
-    "other": "annat",
-    "monthly_permanent": "månadsavlönad tillsvidare",
-    "monthly_temporary": "månadsavlönad visstid",
-    "hourly": "timavlönad",
-    "FK": "Försäkringskassan",
-    "KOMMUN": "kommunen",
-    "work_training": "arbetsträning",
-    "reassignment": "omplacering",
-    "rehabilitation": "rehabilitering",
-    "assistans_sfb": "assistans enligt SFB",
-    "assistans_lss": "assistans enligt LSS",
-    "korttidsvistelse": "korttidsvistelse",
-    "korttidstillsyn": "korttidstillsyn",
-}
+    code: name[:1].lower() + name[1:] if name[1:2].islower() else name
+    for code, name in labels.VALUE_LABELS.items()
+} | {"FK": "Försäkringskassan"}
 TABLE_LABELS = {name: t.label for name, t in TABLES.items()}
 
 

@@ -20,9 +20,10 @@ from django.utils.safestring import SafeString, mark_safe
 from timbalans.figures.export import to_xlsx
 from timbalans.figures.labels import column_format, column_label
 from timbalans.records.figure_cache import figure_result_cached
+from timbalans.text.labels import STATUS, value_label
 from timbalans.web.templatetags.sv import number
 
-STATUS_LABELS = {"over": "Över", "under": "Under", "balanced": "I balans"}
+STATUS_LABELS = STATUS
 #: Beside a status whose forecast counts no hours for the period's last days.
 SCHEDULE_MISSING_AFTER = "schema saknas efter {date}"
 SCHEDULE_MISSING = "inget schema i perioden"
@@ -202,7 +203,7 @@ def format_value(name: str, kind: str, value: Any, row: dict[str, Any] | None = 
     if kind == "date":
         return value.isoformat() if isinstance(value, dt.date) else str(value)
     if kind == "text":
-        return str(value)
+        return value_label(value, name)
     if name.endswith("_share"):
         return number(value * 100, 1) + "\u00a0%"
     if kind == "pct":
@@ -283,6 +284,8 @@ def css_for(name: str, kind: str, value: Any, row: dict[str, Any] | None = None)
     meaning = tone(name, value, row)
     if meaning:
         classes.append(meaning)
+    if kind == "date":
+        classes.append("date")
     if name == "status" and value:
         unsure = value != "over" and row is not None and row.get("schedule_missing")
         classes.append(f"status status-{'unsure' if unsure else value}")

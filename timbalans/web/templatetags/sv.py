@@ -9,6 +9,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from timbalans.text import labels
 from timbalans.text.blocks import Bullets, Paragraph, text_blocks
 from timbalans.text.numbers import NBSP, number
 
@@ -77,11 +78,37 @@ def yesno_sv(value: Any) -> str:
 
 @register.filter
 def isodate(value: Any) -> str:
+    """2026-11-23; a time of day after a non-breaking space, so that the two never part (a
+    date itself does not break at its hyphens: no line break comes before a digit)."""
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return value.strftime("%Y-%m-%d") + NBSP + value.strftime("%H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
     return "–" if value is None else str(value)
+
+
+@register.filter
+def label(value: Any, column: str = "") -> str:
+    """A raw value (``ledger``, ``monthly_permanent``, ``optimal``) by its Swedish name
+    (``text.labels``): ``{{ row.source|label:"source" }}``."""
+    return labels.value_label(value, column)
+
+
+@register.filter
+def setting_label(key: Any) -> str:
+    return labels.setting_label(str(key))
+
+
+@register.filter
+def setting_value(value: Any) -> str:
+    """A setting's or a rate's value as a reader reads it (1,5; 2026: −50)."""
+    return labels.setting_value_text(value)
+
+
+@register.filter
+def audit_detail(detail: Any) -> str:
+    """An audit entry's details as Swedish text."""
+    return labels.detail_text(detail)
 
 
 @register.filter

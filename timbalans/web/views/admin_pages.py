@@ -21,6 +21,7 @@ from timbalans.records.models import MappingProfileVersion, RateChange
 from timbalans.records.rates import rate_update
 from timbalans.records.selectors import figure_settings_load, import_batch_list
 from timbalans.records.services import UndoRefused, import_batch_undo, setting_update
+from timbalans.text.labels import SETTING_LABELS, setting_value_text
 from timbalans.web.access import client_ip, page
 from timbalans.web.jobs import (
     import_job_apply,
@@ -106,25 +107,7 @@ def import_undo(request: HttpRequest, access: Access, number: int) -> HttpRespon
     return redirect("web:imports")
 
 
-SETTING_HELP = {
-    "status_over_pct": "Status Över när prognosavvikelsen är större än så här (%)",
-    "status_under_pct": "Status Under när prognosavvikelsen är mindre än så här (%)",
-    "on_call_factor": "Jour räknas som assistanstid med denna faktor",
-    "standby_factor": "Beredskap räknas som assistanstid med denna faktor",
-    "baseline_year": "Jämförelseår för övertid (0 = året före)",
-    "overtime_goal_pct": "Årets mål för förändring av övertid (%), per år",
-    "repeated_occasions": "Antal sjuktillfällen som ger flagga för upprepad korttidsfrånvaro",
-    "window_months": "… inom så här många månader",
-    "savings_top_cases": "Antal ärenden med störst underskott som åtgärd 2 (Ärenden) räknar med",
-    "savings_effect_low_pct": "Bedömd effekt av en åtgärd, lägsta andel av områdets kostnad (%)",
-    "savings_effect_high_pct": "Bedömd effekt av en åtgärd, högsta andel av områdets kostnad (%)",
-    "limit_overtime_4w_hours": "Arbetstidsgräns: högsta övertid på fyra veckor (timmar)",
-    "limit_overtime_month_hours": "Arbetstidsgräns: högsta övertid i en kalendermånad (timmar)",
-    "limit_overtime_year_hours": "Arbetstidsgräns: högsta övertid under ett kalenderår (timmar)",
-    "limit_additional_year_hours": "Arbetstidsgräns: högsta mertid under ett kalenderår (timmar)",
-    "daily_rest_hours": "Minsta sammanhängande dygnsvila (timmar)",
-    "weekly_rest_hours": "Minsta sammanhängande veckovila inom en kalendervecka (timmar)",
-}
+SETTING_HELP = SETTING_LABELS
 
 
 def _may_change_settings(a: Access) -> bool:
@@ -164,6 +147,7 @@ def settings_page(request: HttpRequest, access: Access) -> HttpResponse:
             "help": SETTING_HELP.get(k, ""),
             "value": json.dumps(v, ensure_ascii=False),
             "default": json.dumps(defaults.get(k), ensure_ascii=False),
+            "default_text": setting_value_text(defaults.get(k)),
             "changed": v != defaults.get(k),
         }
         for k, v in current.items()
@@ -178,7 +162,8 @@ def settings_page(request: HttpRequest, access: Access) -> HttpResponse:
             "changes": SettingChange.objects.all()[:50],
             "rates": loaded.rates.describe(),
             "rates_name": loaded.rates.name,
-            "rate_keys": sorted({r["sats"] for r in loaded.rates.describe()}),
+            "rate_keys": sorted({(r["sats"], r["benämning"]) for r in loaded.rates.describe()}),
+            "rate_names": {r["sats"]: r["benämning"] for r in loaded.rates.describe()},
             "rate_changes": RateChange.objects.order_by("-pk")[:50],
         },
         active="web:settings",
@@ -232,6 +217,15 @@ def audit(request: HttpRequest, access: Access) -> HttpResponse:
         request,
         access,
         "web/audit.html",
-        {"events": events[:500], "actions": AuditEvent.Action.choices, "action": action},
+        {
+            "events": events[:500],
+            "actions": AuditEvent.Action.choices,
+            "action": action,
+            # a setting or a rate named by its key is shown by its Swedish name
+            "targets": {
+                **{r["sats"]: r["benämning"] for r in figure_settings_load().rates.describe()},
+                **SETTING_LABELS,
+            },
+        },
         active="web:audit",
     )

@@ -35,6 +35,7 @@ from timbalans.rostering.services import (
     staffing_rule_save,
 )
 from timbalans.staffing.instance import STATUS_LABELS, TIER_LABELS, Config, OpenShift, Pool
+from timbalans.text.labels import OPEN_SHIFT_REASONS
 from timbalans.web.access import page
 from timbalans.web.filters import Filters
 from timbalans.web.jobs import jobs_fail_gone, staffing_run_start
@@ -50,7 +51,7 @@ BOOKING_UNDONE = "Bokningen {number} är ångrad: passen är öppna igen."
 OVER_GRANTED = (
     "Ärendet ligger {hours} över beviljat – överväg att korta eller inte tillsätta passet."
 )
-REASON_LABELS = {"unassigned": "Obemannat", "absent_employee": "Ordinarie frånvarande"}
+REASON_LABELS = OPEN_SHIFT_REASONS
 
 
 def _may_staff(a: Access) -> bool:
