@@ -1,6 +1,15 @@
 from django.urls import path
 
-from timbalans.web.views import admin_pages, auth, guide, health, pages, profiles, staffing
+from timbalans.web.views import (
+    admin_pages,
+    auth,
+    guide,
+    health,
+    pages,
+    preferences,
+    profiles,
+    staffing,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -40,4 +49,5 @@ urlpatterns = [
     path("installningar/", admin_pages.settings_page, name="settings"),
     path("berakningar/", guide.guide, name="guide"),
     path("granskningslogg/", admin_pages.audit, name="audit"),
+    path("tabell/kolumner/", preferences.table_columns, name="table_columns"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from collections.abc import Callable, Sequence
 from urllib.parse import quote
 
@@ -109,6 +111,115 @@ FORECAST_FIGURE_COLUMNS = _chosen(
     ],
 )
 
+# A wide table's most used columns, first; the rest behind "Fler kolumner" (issue 15).
+CASE_LIST_MAIN = _chosen(
+    selectors.CASE_LIST_COLUMNS,
+    [
+        "case_id",
+        "unit_id",
+        "status",
+        "granted_hours",
+        "forecast_hours",
+        "forecast_deviation_hours",
+        "forecast_deviation_pct",
+        "required_hours_per_week",
+        "result",
+    ],
+)
+UNIT_SUMMARY_MAIN = _chosen(
+    selectors.UNIT_SUMMARY_COLUMNS,
+    [
+        "unit_id",
+        "name",
+        "cases",
+        "periods_over",
+        "periods_under",
+        "forecast_deviation_hours",
+        "overtime_hours",
+        "sick_rate_pct",
+        "result_ytd",
+    ],
+)
+CASE_PERIOD_MAIN = _chosen(
+    CASE_PERIOD_COLUMNS,
+    [
+        "period_start",
+        "period_end",
+        "status",
+        "granted_hours",
+        "worked_hours",
+        "forecast_hours",
+        "forecast_deviation_hours",
+        "forecast_deviation_pct",
+        "required_hours_per_week",
+    ],
+)
+CASE_ECONOMICS_MAIN = _chosen(
+    CASE_ECONOMICS_COLUMNS,
+    [
+        "month",
+        "revenue",
+        "cost_total",
+        "result",
+        "worked_hours",
+        "cost_per_hour",
+        "revenue_per_hour",
+        "overtime_share",
+    ],
+)
+CAPACITY_MAIN = _chosen(
+    CAPACITY_COLUMNS,
+    [
+        "unit_id",
+        "month",
+        "granted_hours",
+        "available_hours",
+        "unused_hours",
+        "hourly_staff_hours",
+        "additional_hours",
+        "overtime_hours",
+    ],
+)
+OVERTIME_MAIN = _chosen(
+    OVERTIME_COLUMNS,
+    [
+        "unit_id",
+        "month",
+        "overtime_hours",
+        "baseline_overtime_hours",
+        "overtime_change_pct",
+        "ytd_change_pct",
+        "goal_change_pct",
+        "on_track",
+    ],
+)
+ABSENCE_MAIN = _chosen(
+    ABSENCE_COLUMNS,
+    [
+        "unit_id",
+        "month",
+        "ordinary_hours",
+        "sick_hours",
+        "sick_rate_pct",
+        "short_sick_hours",
+        "long_sick_hours",
+        "sick_pay_cost",
+    ],
+)
+FK_CHECK_MAIN = _chosen(
+    FK_CHECK_COLUMNS,
+    [
+        "case_id",
+        "unit_id",
+        "month",
+        "reported_hours",
+        "worked_hours",
+        "granted_hours",
+        "reported_minus_worked",
+        "missing",
+    ],
+)
+
 
 def _row_link(url_name: str, column: str, filters: Filters) -> Callable[[dict], str]:
     """The link of a row's ``column`` to ``url_name``, with the filters (but the unit).
@@ -123,6 +234,29 @@ def _row_link(url_name: str, column: str, filters: Filters) -> Callable[[dict], 
     return lambda row: head + quote(str(row[column]), safe=RFC3986_SUBDELIMS + "/~:@") + tail
 
 
+def _month_links(frame: pl.DataFrame, url_name: str, filters: Filters) -> pl.DataFrame:
+    """``frame`` (a ``month`` column, YYYY-MM) with ``href``: the page ``url_name`` for that
+    month alone, with the other filters: the rows behind a month's bar."""
+    base = reverse(url_name)
+    links = {}
+    for month in frame["month"].unique().to_list():
+        first = dt.date.fromisoformat(f"{month}-01")
+        last = dt.date(first.year, first.month, calendar.monthrange(first.year, first.month)[1])
+        links[month] = (
+            f"{base}?{filters.query(**{'from': first.isoformat(), 'to': last.isoformat()})}"
+        )
+    return frame.with_columns(
+        pl.col("month").replace_strict(links, return_dtype=pl.String).alias("href")
+    )
+
+
+def _unit_links(frame: pl.DataFrame, filters: Filters) -> pl.DataFrame:
+    """``frame`` (a ``unit_id`` column) with ``href``: each unit's page."""
+    link = _unit_link(filters)
+    hrefs = [link({"unit_id": u}) for u in frame["unit_id"].to_list()]
+    return frame.with_columns(pl.Series("href", hrefs, dtype=pl.String))
+
+
 def _case_link(filters: Filters) -> Callable[[dict], str]:
     return _row_link("web:case", "case_id", filters)
 
@@ -131,30 +265,38 @@ def _unit_link(filters: Filters) -> Callable[[dict], str]:
     return _row_link("web:unit", "unit_id", filters)
 
 
-@page()
+@page(remember=True)
 def overview(request: HttpRequest, access: Access) -> HttpResponse:
     filters = Filters.from_request(request)
     ov = selectors.overview(access=access, filters=filters)
+    cases_url = reverse("web:cases")
     status = pl.DataFrame(
         {
             "Status": [STATUS_LABELS[s] for s in ("over", "balanced", "under")],
             "Antal": [ov.figures.status_counts.get(s, 0) for s in ("over", "balanced", "under")],
+            "href": [
+                f"{cases_url}?{filters.query(status=s)}" for s in ("over", "balanced", "under")
+            ],
         }
     )
     context = {
         "ov": ov,
         "economics": access.sees_economics and ov.figures.result is not None,
         "overtime_chart": chart_of(
-            charts.overtime_against_goal, ov.monthly_overtime, goal_pct=ov.overtime_goal_pct
+            charts.overtime_against_goal,
+            _month_links(ov.monthly_overtime, "web:overtime", filters),
+            goal_pct=ov.overtime_goal_pct,
+            href="href",
         ),
-        "status_chart": chart_of(charts.status_counts, status),
+        "status_chart": chart_of(charts.status_counts, status, href="href"),
         "result_chart": chart_of(
             charts.bars,
-            ov.result_by_unit,
+            _unit_links(ov.result_by_unit, filters),
             x="unit_id",
             y="result",
             title="Resultat per enhet hittills i år",
             y_title="kr",
+            href="href",
         )
         if access.sees_economics and ov.result_by_unit is not None
         else "",
@@ -164,7 +306,7 @@ def overview(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
-@page()
+@page(remember=True)
 def cases(request: HttpRequest, access: Access) -> HttpResponse:
     filters = Filters.from_request(request)
     status = request.GET.get("status", "")
@@ -180,6 +322,7 @@ def cases(request: HttpRequest, access: Access) -> HttpResponse:
         sort=sort,
         descending=desc,
         cache_key=("case-list", filters, status, selectors.access_key(access, filters)),
+        main=CASE_LIST_MAIN,
     )
     return table_or_xlsx(
         request,
@@ -193,7 +336,7 @@ def cases(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
-@page()
+@page(remember=True)
 def case(request: HttpRequest, access: Access, case_id: str) -> HttpResponse:
     filters = Filters.from_request(request)
     cp = selectors.case_page(access=access, filters=filters, case_id=case_id)
@@ -203,6 +346,7 @@ def case(request: HttpRequest, access: Access, case_id: str) -> HttpResponse:
         frame=cp.periods,
         columns=CASE_PERIOD_COLUMNS,
         cache_key=cp.key,
+        main=CASE_PERIOD_MAIN,
     )
     staff_frame = cp.staff
     staff_columns = ["employee_id", "form", "worked_hours", "overtime_hours"]
@@ -228,6 +372,7 @@ def case(request: HttpRequest, access: Access, case_id: str) -> HttpResponse:
             frame=cp.economics,
             columns=CASE_ECONOMICS_COLUMNS,
             cache_key=cp.key,
+            main=CASE_ECONOMICS_MAIN,
         )
         tables.insert(1, economics)
     progress = ""
@@ -271,7 +416,7 @@ def case(request: HttpRequest, access: Access, case_id: str) -> HttpResponse:
     )
 
 
-@page()
+@page(remember=True)
 def units(request: HttpRequest, access: Access) -> HttpResponse:
     filters = Filters.from_request(request)
     frame = selectors.unit_summary(access=access, filters=filters)
@@ -286,6 +431,7 @@ def units(request: HttpRequest, access: Access) -> HttpResponse:
         links={"unit_id": _unit_link(filters)},
         sort=sort,
         descending=desc,
+        main=UNIT_SUMMARY_MAIN,
     )
     return table_or_xlsx(
         request,
@@ -299,7 +445,7 @@ def units(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
-@page()
+@page(remember=True)
 def unit(request: HttpRequest, access: Access, unit_id: str) -> HttpResponse:
     filters = Filters.from_request(request).with_unit(unit_id)
     selectors.unit_visible(access=access, unit_id=unit_id)
@@ -317,6 +463,7 @@ def unit(request: HttpRequest, access: Access, unit_id: str) -> HttpResponse:
         sort=sort,
         descending=desc,
         cache_key=("unit-cases", filters, selectors.access_key(access, filters)),
+        main=[c for c in CASE_LIST_MAIN if c != "unit_id"],
     )
     months = selectors.unit_months(access=access, filters=filters)
     months_table = Table(
@@ -350,6 +497,7 @@ def _monthly_page(
     chart_of_frame: Callable[[pl.DataFrame], str],
     active: str,
     extra_tables: list[Table] | None = None,
+    main: Sequence[str] = (),
 ) -> HttpResponse:
     filters = Filters.from_request(request)
     frame = figure(
@@ -367,6 +515,7 @@ def _monthly_page(
         links={"unit_id": _unit_link(filters)},
         sort=sort,
         descending=desc,
+        main=main,
     )
     tables = [table, *(extra_tables or [])]
     return table_or_xlsx(
@@ -391,7 +540,7 @@ def _monthly_sum(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     return frame.group_by("month").agg(pl.col(columns).sum()).sort("month")
 
 
-@page()
+@page(remember=True)
 def capacity(request: HttpRequest, access: Access) -> HttpResponse:
     def spec(frame: pl.DataFrame) -> str:
         monthly = _monthly_sum(
@@ -411,12 +560,13 @@ def capacity(request: HttpRequest, access: Access) -> HttpResponse:
         )
         return chart_of(
             charts.grouped_bars,
-            long,
+            _month_links(long, "web:capacity", Filters.from_request(request)),
             x="month",
             y="h",
             group="serie",
             title="Outnyttjad tid mot köpt tid",
             y_title="Timmar",
+            href="href",
         )
 
     return _monthly_page(
@@ -432,10 +582,11 @@ def capacity(request: HttpRequest, access: Access) -> HttpResponse:
         columns=list(CAPACITY_COLUMNS),
         chart_of_frame=spec,
         active="web:capacity",
+        main=CAPACITY_MAIN,
     )
 
 
-@page()
+@page(remember=True)
 def overtime(request: HttpRequest, access: Access) -> HttpResponse:
     settings = figure_request(as_of=Filters.from_request(request).as_of).settings
     goal = settings.goal_for(Filters.from_request(request).as_of.year)
@@ -443,8 +594,13 @@ def overtime(request: HttpRequest, access: Access) -> HttpResponse:
     def spec(frame: pl.DataFrame) -> str:
         return chart_of(
             charts.overtime_against_goal,
-            _monthly_sum(frame, ["overtime_hours", "baseline_overtime_hours"]),
+            _month_links(
+                _monthly_sum(frame, ["overtime_hours", "baseline_overtime_hours"]),
+                "web:overtime",
+                Filters.from_request(request),
+            ),
             goal_pct=goal,
+            href="href",
         )
 
     columns = list(OVERTIME_COLUMNS)
@@ -461,10 +617,11 @@ def overtime(request: HttpRequest, access: Access) -> HttpResponse:
         columns=columns,
         chart_of_frame=spec,
         active="web:overtime",
+        main=OVERTIME_MAIN,
     )
 
 
-@page()
+@page(remember=True)
 def absence(request: HttpRequest, access: Access) -> HttpResponse:
     filters = Filters.from_request(request)
     extra: list[Table] = []
@@ -506,12 +663,13 @@ def absence(request: HttpRequest, access: Access) -> HttpResponse:
         )
         return chart_of(
             charts.bars,
-            monthly,
+            _month_links(monthly, "web:absence", Filters.from_request(request)),
             x="month",
             y="rate",
             title="Sjukfrånvaro per månad",
             y_title="%",
             fmt=",.1f",
+            href="href",
         )
 
     return _monthly_page(
@@ -528,6 +686,7 @@ def absence(request: HttpRequest, access: Access) -> HttpResponse:
         chart_of_frame=spec,
         active="web:absence",
         extra_tables=extra,
+        main=ABSENCE_MAIN,
     )
 
 
@@ -544,6 +703,7 @@ def _case_month_page(
     guide: str,
     columns: list[str],
     active: str,
+    main: Sequence[str] = (),
 ) -> HttpResponse:
     """A figure table with one row per case and month, for the months of the filters."""
     filters = Filters.from_request(request)
@@ -562,6 +722,7 @@ def _case_month_page(
         links={"case_id": _case_link(filters), "unit_id": _unit_link(filters)},
         sort=sort,
         descending=desc,
+        main=main,
     )
     return table_or_xlsx(
         request,
@@ -575,7 +736,7 @@ def _case_month_page(
     )
 
 
-@page()
+@page(remember=True)
 def fk_check(request: HttpRequest, access: Access) -> HttpResponse:
     hidden = () if access.sees_economics else FK_CHECK_AMOUNT_COLUMNS
     columns = [c for c in FK_CHECK_COLUMNS if c not in hidden]
@@ -592,10 +753,11 @@ def fk_check(request: HttpRequest, access: Access) -> HttpResponse:
         guide="fk-check-tidredovisning",
         columns=columns,
         active="web:fk_check",
+        main=FK_CHECK_MAIN,
     )
 
 
-@page()
+@page(remember=True)
 def deviations(request: HttpRequest, access: Access) -> HttpResponse:
     return _case_month_page(
         request,
@@ -612,7 +774,7 @@ def deviations(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
-@page()
+@page(remember=True)
 def absence_cases(request: HttpRequest, access: Access) -> HttpResponse:
     return _case_month_page(
         request,
@@ -634,7 +796,7 @@ def _leads_or_schedules_staff(a: Access) -> bool:
     return a.sees_employee_names
 
 
-@page(_leads_or_schedules_staff)
+@page(_leads_or_schedules_staff, remember=True)
 def limits(request: HttpRequest, access: Access) -> HttpResponse:
     filters = Filters.from_request(request)
     found = selectors.working_time_limits(access=access, filters=filters)
@@ -685,7 +847,7 @@ def limits(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
-@page(lambda access: access.sees_economics)
+@page(lambda access: access.sees_economics, remember=True)
 def forecast(request: HttpRequest, access: Access) -> HttpResponse:
     """Helårsprognos: per cost centre and per case, the year's result against the budget."""
     filters = Filters.from_request(request)
