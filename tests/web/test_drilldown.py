@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from tests.web.conftest import AS_OF
+from timbalans.accounts.models import AuditEvent
 from timbalans.records.figure_access import today
 from timbalans.web.models import PagePreference
 from timbalans.web.preferences import preference_set
@@ -290,3 +291,51 @@ def test_a_narrow_table_has_no_toggle(imported, as_user):
     assert "Fler kolumner (8)</button>" in html  # the periods
     assert 'aria-controls="d-medarbetare"' not in html
     assert '<table class="data" id="d-medarbetare">' in html
+
+
+# ---------------------------------------------------------------------------- worked rows
+
+
+def test_a_cases_months_lead_to_their_worked_rows(imported, as_user):
+    client = as_user("controller")
+    economics = _body(_html(client.get("/arenden/51470/", {"as_of": AS_OF})), "ekonomi")
+    assert re.findall(r'<td><a href="([^"]*)">([^<]*)</a>', economics) == [
+        ("/arenden/51470/utfort/2025-01/?as_of=2025-02-15", "2025-01"),
+        ("/arenden/51470/utfort/2025-02/?as_of=2025-02-15", "2025-02"),
+    ]
+    deviations = _body(_html(client.get("/avvikelser/", {"as_of": AS_OF})), "deviations")
+    assert re.findall(r'<td><a href="(/arenden/\d+/utfort/[^"]*)">', deviations) == [
+        "/arenden/51470/utfort/2025-01/?as_of=2025-02-15",
+        "/arenden/51470/utfort/2025-02/?as_of=2025-02-15",
+        "/arenden/51357/utfort/2025-01/?as_of=2025-02-15",
+        "/arenden/51357/utfort/2025-02/?as_of=2025-02-15",
+    ]
+
+
+def test_the_worked_rows_of_a_month_without_names_for_the_controller(imported, as_user):
+    html = _html(as_user("controller").get("/arenden/51470/utfort/2025-01/", {"as_of": AS_OF}))
+    assert [label for _, label in _headers(html, "utfort")] == [
+        "Datum",
+        "Från",
+        "Till",
+        "Anställningsnummer",
+        "Tidtyp",
+        "Rast (minuter)",
+        "Timmar",
+    ]
+    assert _body(html, "utfort") == (
+        "<tbody>\n<tr><td>2025-01-10</td><td>07:00</td><td>16:00</td><td>E1</td>"
+        '<td>ordinarie tid</td><td class="num">60</td><td class="num">8,0</td></tr>\n'
+    )
+    assert "Sammanlagt 8,0 timmar." in html
+    assert not AuditEvent.objects.filter(action="person_view").exists()
+
+
+def test_the_unit_manager_sees_names_logged_and_only_her_cases(imported, as_user):
+    client = as_user("chef")
+    html = _html(client.get("/arenden/51470/utfort/2025-01/", {"as_of": AS_OF}))
+    assert "<td>E1</td><td>Anna Andersson</td><td>ordinarie tid</td>" in html
+    event = AuditEvent.objects.get(action="person_view")
+    assert (event.username, event.target) == ("chef", "utförd tid ärende 51470 2025-01")
+    assert client.get("/arenden/51357/utfort/2025-01/").status_code == 404
+    assert client.get("/arenden/51470/utfort/2025-13/").status_code == 404

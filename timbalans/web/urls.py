@@ -19,6 +19,7 @@ urlpatterns = [
     path("healthz/", health.healthz, name="healthz"),
     path("arenden/", pages.cases, name="cases"),
     path("arenden/<str:case_id>/", pages.case, name="case"),
+    path("arenden/<str:case_id>/utfort/<str:month>/", pages.case_worked, name="case_worked"),
     path("enheter/", pages.units, name="units"),
     path("enheter/<str:unit_id>/", pages.unit, name="unit"),
     path("bemanning/", pages.capacity, name="capacity"),

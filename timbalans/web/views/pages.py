@@ -35,10 +35,12 @@ from timbalans.records.figure_access import figure, figure_request
 from timbalans.web import selectors
 from timbalans.web.access import client_ip, page
 from timbalans.web.filters import Filters
+from timbalans.web.profile_editor import VALUE_LABELS
 from timbalans.web.tables import STATUS_LABELS, Table
 from timbalans.web.views.common import chart_of, render_page, sort_param, table_or_xlsx
 
 ID_STAND_IN = "__id__"
+MONTH_STAND_IN = "__month__"
 
 
 def _chosen(figure_columns: Sequence[str], chosen: Sequence[str]) -> list[str]:
@@ -371,6 +373,7 @@ def case(request: HttpRequest, access: Access, case_id: str) -> HttpResponse:
             title=f"Ekonomi {case_id}",
             frame=cp.economics,
             columns=CASE_ECONOMICS_COLUMNS,
+            links={"month": _worked_link(case_id, filters)},
             cache_key=cp.key,
             main=CASE_ECONOMICS_MAIN,
         )
@@ -414,6 +417,90 @@ def case(request: HttpRequest, access: Access, case_id: str) -> HttpResponse:
         filters=filters,
         active="web:cases",
     )
+
+
+WORKED_LABELS = {
+    "date": "Datum",
+    "start_time": "Från",
+    "end_time": "Till",
+    "name": "Namn",
+    "time_type": "Tidtyp",
+    "break_minutes": "Rast (minuter)",
+}
+
+
+@page()
+def case_worked(request: HttpRequest, access: Access, case_id: str, month: str) -> HttpResponse:
+    """The worked rows of a case in a month: the rows behind the case's figures of the month."""
+    filters = Filters.from_request(request)
+    found = selectors.case_worked_rows(access=access, case_id=case_id, month=month)
+    frame = found.frame.with_columns(pl.col("time_type").replace(VALUE_LABELS).alias("time_type"))
+    columns = [
+        "date",
+        "start_time",
+        "end_time",
+        "employee_id",
+        "time_type",
+        "break_minutes",
+        "hours",
+    ]
+    if found.names:
+        frame = frame.with_columns(
+            pl.col("employee_id").replace_strict(found.names, default=None).alias("name")
+        )
+        columns.insert(4, "name")
+    sort, desc = sort_param(request, "")
+    table = Table(
+        name="utfort",
+        title=f"Utförd tid {case_id} {month}",
+        frame=frame,
+        columns=columns,
+        labels=WORKED_LABELS,
+        sort=sort,
+        descending=desc,
+    )
+    if found.names:
+        audit_log(
+            user=request.user,
+            action=AuditEvent.Action.PERSON_VIEW,
+            target=f"utförd tid ärende {case_id} {month}",
+            detail={"employees": len(found.names)},
+            ip=client_ip(request),
+        )
+    return table_or_xlsx(
+        request,
+        access,
+        "web/case_worked.html",
+        {
+            "case_id": case_id,
+            "unit_id": found.unit_id,
+            "month": month,
+            "table": table,
+            "hours": frame["hours"].sum(),
+        },
+        tables=[table],
+        filename=f"utfort-{case_id}-{month}",
+        filters=filters,
+        active="web:cases",
+    )
+
+
+def _worked_link(case_id: str | None, filters: Filters) -> Callable[[dict], str]:
+    """The link of a case-month row's ``month`` to its worked rows (``case_id`` None: the
+    row's own case), reversed once as ``_row_link`` does."""
+    query = filters.query(unit="")
+    url = reverse("web:case_worked", args=[ID_STAND_IN, MONTH_STAND_IN])
+    head, _, rest = url.partition(ID_STAND_IN)
+    middle, _, tail = rest.partition(MONTH_STAND_IN)
+    tail += f"?{query}" if query else ""
+
+    def link(row: dict) -> str:
+        case = case_id if case_id is not None else row["case_id"]
+        return (
+            head + quote(str(case), safe=RFC3986_SUBDELIMS + "/~:@") + middle + row["month"] + tail
+        )
+
+    return link
 
 
 @page(remember=True)
@@ -719,7 +806,11 @@ def _case_month_page(
         title=title,
         frame=frame.sort(["unit_id", "case_id", "month"]),
         columns=columns,
-        links={"case_id": _case_link(filters), "unit_id": _unit_link(filters)},
+        links={
+            "case_id": _case_link(filters),
+            "unit_id": _unit_link(filters),
+            "month": _worked_link(None, filters),
+        },
         sort=sort,
         descending=desc,
         main=main,
