@@ -32,6 +32,15 @@ PAGES = [
     "/tidredovisning/",
     "/arbetstid/",
     "/helarsprognos/",
+    "/arenden/51470/utfort/2025-01/",
+    "/bemanning/oppna-pass/",
+    "/handlingsplaner/",
+    "/rapporter/",
+    "/import/",
+    "/import/profiler/",
+    "/installningar/",
+    "/granskningslogg/",
+    "/berakningar/",
 ]
 # What the page's body is wider than its window by, and the tables wider than their boxes.
 OVERFLOW = """() => ({
