@@ -103,6 +103,16 @@ def test_a_status_link_leads_to_the_cases_of_that_status(imported, as_user):
     assert over == '<tbody>\n<tr><td colspan="16">Inga rader för urvalet.</td></tr>\n'
 
 
+def test_a_units_count_of_periods_leads_to_those_cases(imported, as_user):
+    body = _body(_html(as_user("controller").get("/enheter/", {"as_of": AS_OF})), "enheter")
+    # both cases are under, none over: a count of 0 links nowhere
+    assert re.findall(r'<td class="num"><a href="([^"]*)">([^<]*)</a>', body) == [
+        ("/arenden/?as_of=2025-02-15&amp;unit=81515&amp;status=under", "1"),
+        ("/arenden/?as_of=2025-02-15&amp;unit=81516&amp;status=under", "1"),
+    ]
+    assert 'href="/arenden/?as_of=2025-02-15&amp;unit=81515&amp;status=over"' not in body
+
+
 # ---------------------------------------------------------------------------- remembered filters
 
 

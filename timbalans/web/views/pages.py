@@ -259,6 +259,14 @@ def _unit_links(frame: pl.DataFrame, filters: Filters) -> pl.DataFrame:
     return frame.with_columns(pl.Series("href", hrefs, dtype=pl.String))
 
 
+def _unit_cases_link(filters: Filters, status: str, column: str) -> Callable[[dict], str]:
+    """A unit's count of periods of a status links to those cases (none for a count of 0)."""
+    base = reverse("web:cases")
+    return lambda row: (
+        f"{base}?{filters.query(unit=row['unit_id'], status=status)}" if row[column] else ""
+    )
+
+
 def _case_link(filters: Filters) -> Callable[[dict], str]:
     return _row_link("web:case", "case_id", filters)
 
@@ -515,7 +523,11 @@ def units(request: HttpRequest, access: Access) -> HttpResponse:
         frame=frame,
         columns=columns,
         labels=selectors.UNIT_SUMMARY_LABELS,
-        links={"unit_id": _unit_link(filters)},
+        links={
+            "unit_id": _unit_link(filters),
+            "periods_over": _unit_cases_link(filters, "over", "periods_over"),
+            "periods_under": _unit_cases_link(filters, "under", "periods_under"),
+        },
         sort=sort,
         descending=desc,
         main=UNIT_SUMMARY_MAIN,
