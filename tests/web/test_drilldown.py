@@ -349,3 +349,14 @@ def test_the_unit_manager_sees_names_logged_and_only_her_cases(imported, as_user
     assert (event.username, event.target) == ("chef", "utförd tid ärende 51470 2025-01")
     assert client.get("/arenden/51357/utfort/2025-01/").status_code == 404
     assert client.get("/arenden/51470/utfort/2025-13/").status_code == 404
+
+
+def test_a_page_seen_again_with_the_same_filters_writes_nothing(imported, as_user):
+    client = as_user("controller")
+    _html(client.get("/arenden/", {"as_of": AS_OF, "sort": "-result"}))
+    before = PagePreference.objects.get(key="filters:web:cases").updated_at
+    _html(client.get("/arenden/", {"as_of": AS_OF, "sort": "-result"}))
+    assert PagePreference.objects.get(key="filters:web:cases").updated_at == before
+    _html(client.get("/arenden/", {"as_of": AS_OF, "sort": "result"}))
+    saved = PagePreference.objects.get(key="filters:web:cases")
+    assert (saved.value, saved.updated_at > before) == ("as_of=2025-02-15&sort=result", True)

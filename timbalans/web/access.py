@@ -36,8 +36,9 @@ def page(
             access = access_for(user=request.user)
             if access is None or (check is not None and not check(access)):
                 raise PermissionDenied
+            saved = ""
             if remember and request.method == "GET":
-                restored = filters_restored(request=request, access=access)
+                restored, saved = filters_restored(request=request, access=access)
                 if restored is not None:
                     return restored
             if request.method in ("GET", "HEAD"):
@@ -45,7 +46,7 @@ def page(
                 with data_version_pinned():
                     response = view(request, access, *args, **kwargs)
                 if remember and request.method == "GET" and response.status_code == 200:
-                    filters_remember(request=request)
+                    filters_remember(request=request, saved=saved)
                 return response
             return view(request, access, *args, **kwargs)
 

@@ -59,34 +59,37 @@ def _remembered_query(params: list[tuple[str, str]]) -> str:
     return urlencode(kept)
 
 
-def filters_restored(*, request: HttpRequest, access: Access) -> HttpResponseRedirect | None:
-    """The redirect that puts a page's remembered filters back into its URL, or None when the
-    URL is to be shown as it is (``filters_remember`` keeps it after a good answer)."""
+def filters_restored(
+    *, request: HttpRequest, access: Access
+) -> tuple[HttpResponseRedirect | None, str]:
+    """The redirect that puts a page's remembered filters back into its URL (None when the URL
+    is to be shown as it is), and the query string remembered (for ``filters_remember``)."""
     key = FILTERS_KEY + _page_name(request)
     if RESET in request.GET:
         preference_delete(user=request.user, key=key)
-        return HttpResponseRedirect(request.path)
-    saved = preference_get(user=request.user, key=key)
+        return HttpResponseRedirect(request.path), ""
+    saved = preference_get(user=request.user, key=key) or ""
     if not saved:
-        return None
+        return None, saved
     # A unit the user no longer sees is left out rather than refused on every visit.
     saved_params = [(k, v) for k, v in parse_qsl(saved) if k != "unit" or access.sees_unit(v)]
     if not request.GET:
-        return HttpResponseRedirect(f"{request.path}?{urlencode(saved_params)}")
+        return HttpResponseRedirect(f"{request.path}?{urlencode(saved_params)}"), saved
     own = [(k, v) for k, v in saved_params if k in PAGE_PARAMS and k not in request.GET]
     if not own:
-        return None
+        return None, saved
     current = _params(request)
-    return HttpResponseRedirect(f"{request.path}?{urlencode(current + own)}")
+    return HttpResponseRedirect(f"{request.path}?{urlencode(current + own)}"), saved
 
 
-def filters_remember(*, request: HttpRequest) -> None:
-    """Keeps the query string of a page just shown (not of its Excel export)."""
+def filters_remember(*, request: HttpRequest, saved: str) -> None:
+    """Keeps the query string of a page just shown (not of its Excel export); ``saved`` is
+    the one remembered before (``filters_restored``)."""
     if "format" in request.GET or not request.user.is_authenticated:
         return
     key = FILTERS_KEY + _page_name(request)
     query = _remembered_query(_params(request))
-    if query == (preference_get(user=request.user, key=key) or ""):
+    if query == saved:
         return  # a page view writes nothing when nothing changed
     if query:
         preference_set(user=request.user, key=key, value=query)
