@@ -19,6 +19,7 @@ PAGES = {
     "/": EVERYONE,
     "/arenden/": EVERYONE,
     "/arenden/51470/": EVERYONE,
+    "/arenden/51470/utfort/2025-01/": EVERYONE,
     "/enheter/": EVERYONE,
     "/enheter/81515/": EVERYONE,
     "/bemanning/": EVERYONE,
@@ -56,7 +57,13 @@ def test_a_user_without_a_role_sees_nothing(url, client, imported):
 
 
 @pytest.mark.parametrize(
-    "url", ["/arenden/51357/", "/enheter/81516/", "/arenden/51357/?format=xlsx"]
+    "url",
+    [
+        "/arenden/51357/",
+        "/enheter/81516/",
+        "/arenden/51357/?format=xlsx",
+        "/arenden/51357/utfort/2025-01/?format=xlsx",
+    ],
 )
 def test_a_unit_manager_cannot_open_another_units_pages_by_url(url, imported, as_user):
     assert as_user("chef").get(url).status_code == 404

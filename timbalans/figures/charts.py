@@ -23,10 +23,31 @@ BLUE, ORANGE, GREEN, RED, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#6
 PURPLE, BLACK = "#CC79A7", "#1a1a1a"
 STATUS_COLOURS = {"Över": RED, "I balans": GREEN, "Under": ORANGE}
 WIDTH = 560
+# Vega resolves a relative link against its loader's base URL; the pages want it relative.
+VEGA_BASE_URL = "https://vega.github.io/vega-datasets/"
+LINK_NAME = "Visa raderna: {}"
 
 
 def _base(frame: pl.DataFrame) -> alt.Chart:
     return alt.Chart(alt.Data(values=frame.to_dicts()))
+
+
+def _links(href: str | None, *, name: str) -> dict[str, Any]:
+    """Encodings that make each mark a link to the rows behind it: ``href`` names the data's
+    column of URLs, ``name`` the column of the link's accessible name."""
+    if href is None:
+        return {}
+    return {"href": alt.Href(f"{href}:N"), "description": alt.Description(f"{name}:N")}
+
+
+def _named_links(frame: pl.DataFrame, href: str | None, x: str) -> list[pl.Expr]:
+    """The columns ``_links`` reads, from the frame's ``href`` column and its ``x``."""
+    if href is None:
+        return []
+    return [
+        pl.col(href).alias("href"),
+        pl.format(LINK_NAME, pl.col(x).cast(pl.String)).alias("link_name"),
+    ]
 
 
 def _config(chart: alt.TopLevelMixin, title: str) -> dict[str, Any]:
@@ -41,14 +62,20 @@ def _config(chart: alt.TopLevelMixin, title: str) -> dict[str, Any]:
     return spec
 
 
-def overtime_against_goal(monthly: pl.DataFrame, *, goal_pct: float | None) -> dict[str, Any]:
+def overtime_against_goal(
+    monthly: pl.DataFrame, *, goal_pct: float | None, href: str | None = None
+) -> dict[str, Any]:
     """Bars: overtime hours per month; lines: the baseline year and the goal.
 
-    ``monthly`` has month, overtime_hours, baseline_overtime_hours.
+    ``monthly`` has month, overtime_hours, baseline_overtime_hours (and with ``href`` the
+    column of each month's link: the bars link to the month's rows).
     """
     rows = []
     for r in monthly.iter_rows(named=True):
-        rows.append({"Månad": r["month"], "Serie": "Övertid", "Timmar": r["overtime_hours"]})
+        bar = {"Månad": r["month"], "Serie": "Övertid", "Timmar": r["overtime_hours"]}
+        if href is not None:
+            bar |= {"href": r[href], "link_name": LINK_NAME.format(r["month"])}
+        rows.append(bar)
         rows.append(
             {"Månad": r["month"], "Serie": "Jämförelseår", "Timmar": r["baseline_overtime_hours"]}
         )
@@ -79,6 +106,7 @@ def overtime_against_goal(monthly: pl.DataFrame, *, goal_pct: float | None) -> d
             y=alt.Y("Timmar:Q", title="Timmar", axis=alt.Axis(format=",.0f")),
             color=color,
             tooltip=["Månad:N", alt.Tooltip("Timmar:Q", format=",.0f")],
+            **_links("href" if href else None, name="link_name"),
         )
     )
     lines = (
@@ -95,10 +123,22 @@ def overtime_against_goal(monthly: pl.DataFrame, *, goal_pct: float | None) -> d
 
 
 def bars(
-    frame: pl.DataFrame, *, x: str, y: str, title: str, y_title: str, fmt: str = ",.0f"
+    frame: pl.DataFrame,
+    *,
+    x: str,
+    y: str,
+    title: str,
+    y_title: str,
+    fmt: str = ",.0f",
+    href: str | None = None,
 ) -> dict[str, Any]:
-    """Vertical bars, negative values in red (results), positive in blue."""
-    data = frame.select(pl.col(x).cast(pl.String).alias("x"), pl.col(y).alias("y"))
+    """Vertical bars, negative values in red (results), positive in blue; with ``href`` (a
+    column of URLs) each bar links to the rows behind it."""
+    data = frame.select(
+        pl.col(x).cast(pl.String).alias("x"),
+        pl.col(y).alias("y"),
+        *_named_links(frame, href, x),
+    )
     chart = (
         _base(data)
         .mark_bar()
@@ -107,6 +147,7 @@ def bars(
             y=alt.Y("y:Q", title=y_title, axis=alt.Axis(format=fmt)),
             color=alt.condition(alt.datum.y < 0, alt.value(RED), alt.value(BLUE)),
             tooltip=[alt.Tooltip("x:N", title=title), alt.Tooltip("y:Q", format=fmt)],
+            **_links(href and "href", name="link_name"),
         )
         .properties(width=WIDTH, height=220)
     )
@@ -114,11 +155,22 @@ def bars(
 
 
 def grouped_bars(
-    frame: pl.DataFrame, *, x: str, y: str, group: str, title: str, y_title: str
+    frame: pl.DataFrame,
+    *,
+    x: str,
+    y: str,
+    group: str,
+    title: str,
+    y_title: str,
+    href: str | None = None,
 ) -> dict[str, Any]:
-    """Bars side by side per ``x``, one colour per ``group``."""
+    """Bars side by side per ``x``, one colour per ``group``; with ``href`` (a column of
+    URLs) each bar links to the rows behind it."""
     data = frame.select(
-        pl.col(x).cast(pl.String).alias("x"), pl.col(group).alias("g"), pl.col(y).alias("y")
+        pl.col(x).cast(pl.String).alias("x"),
+        pl.col(group).alias("g"),
+        pl.col(y).alias("y"),
+        *_named_links(frame, href, x),
     )
     chart = (
         _base(data)
@@ -129,16 +181,19 @@ def grouped_bars(
             y=alt.Y("y:Q", title=y_title, axis=alt.Axis(format=",.0f")),
             color=alt.Color("g:N", title=None, scale=alt.Scale(range=[ORANGE, BLUE])),
             tooltip=["x:N", "g:N", alt.Tooltip("y:Q", format=",.0f")],
+            **_links(href and "href", name="link_name"),
         )
         .properties(width=WIDTH, height=240)
     )
     return _config(chart, title)
 
 
-def status_counts(counts: pl.DataFrame) -> dict[str, Any]:
-    """Cases by hour-balance status; ``counts`` has status label and n."""
+def status_counts(counts: pl.DataFrame, *, href: str | None = None) -> dict[str, Any]:
+    """Cases by hour-balance status; ``counts`` has Status (label) and Antal (and with
+    ``href`` the column of each status's link: the bars link to the cases)."""
+    data = counts.with_columns(*_named_links(counts, href, "Status"))
     chart = (
-        _base(counts)
+        _base(data)
         .mark_bar()
         .encode(
             y=alt.Y("Status:N", title=None, sort=list(STATUS_COLOURS)),
@@ -148,6 +203,7 @@ def status_counts(counts: pl.DataFrame) -> dict[str, Any]:
                 scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
                 legend=None,
             ),
+            **_links(href and "href", name="link_name"),
         )
         .properties(width=WIDTH, height=110)
     )
@@ -244,7 +300,9 @@ def _svg(spec_json: str) -> str:
 
 
 def to_svg(spec: dict[str, Any]) -> str:
-    return _svg(json.dumps(spec, sort_keys=True, default=str))
+    """The chart as SVG; its marks' links (``href``) as given, relative to the page."""
+    svg = _svg(json.dumps(spec, sort_keys=True, default=str))
+    return svg.replace(f'xlink:href="{VEGA_BASE_URL}', 'xlink:href="')
 
 
 def to_png(spec: dict[str, Any], *, scale: float = 2.0) -> bytes:

@@ -55,3 +55,24 @@ class ImportJob(BackgroundWork):
     @property
     def percent(self) -> int:
         return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
+
+
+class PagePreference(models.Model):
+    """What a user chose on a page, kept between visits and logins: a page's last filters
+    and sort order (``filters:<view name>``: the query string) and a wide table's extra
+    columns shown (``columns:<table name>``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="page_preferences"
+    )
+    key = models.CharField(max_length=200)
+    value = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="page_preference_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.key}"

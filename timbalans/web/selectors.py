@@ -19,6 +19,7 @@ from typing import Any
 import polars as pl
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 
 from timbalans.accounts.access import Access
 from timbalans.figures import key_figures as kf
@@ -545,3 +546,70 @@ def working_time_limits(*, access: Access, filters: Filters) -> LimitsPage:
         .values_list("employee_id", "name")
     )
     return LimitsPage(frame=frame, names=names)
+
+
+# ---------------------------------------------------------------------------- worked rows
+
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+@dataclass(frozen=True)
+class WorkedRows:
+    unit_id: str
+    frame: pl.DataFrame
+    names: dict[str, str]
+
+
+def case_worked_rows(*, access: Access, case_id: str, month: str) -> WorkedRows:
+    """The worked rows of a case in a month (local YYYY-MM of their start), in time order:
+    the rows behind the case's figures of that month. 404 unless the user sees the case;
+    names only for those who see employee names (the caller logs that view)."""
+    if not MONTH.match(month):
+        raise Http404
+    unit = case_unit(access=access, case_id=case_id)
+    rows = (
+        m.Worked.objects.filter(case__case_id=case_id, month=month, replaced_by__isnull=True)
+        .order_by("start", "employee__employee_id")
+        .values_list("start", "end", "break_minutes", "employee__employee_id", "time_type")
+    )
+    local = [
+        (
+            timezone.localtime(start),
+            timezone.localtime(end),
+            brk,
+            employee,
+            time_type,
+        )
+        for start, end, brk, employee, time_type in rows
+    ]
+    frame = pl.DataFrame(
+        {
+            "date": [s.date() for s, *_ in local],
+            "start_time": [f"{s:%H:%M}" for s, *_ in local],
+            "end_time": [
+                f"{e:%H:%M}" if e.date() == s.date() else f"{e:%Y-%m-%d %H:%M}"
+                for s, e, *_ in local
+            ],
+            "employee_id": [r[3] for r in local],
+            "time_type": [r[4] for r in local],
+            "break_minutes": [r[2] for r in local],
+            "hours": [(e - s).total_seconds() / 3600 - b / 60 for s, e, b, *_ in local],
+        },
+        schema={
+            "date": pl.Date,
+            "start_time": pl.String,
+            "end_time": pl.String,
+            "employee_id": pl.String,
+            "time_type": pl.String,
+            "break_minutes": pl.Int64,
+            "hours": pl.Float64,
+        },
+    )
+    names: dict[str, str] = {}
+    if access.sees_employee_names:
+        names = dict(
+            m.Employee.objects.filter(employee_id__in=set(frame["employee_id"].to_list()))
+            .exclude(name="")
+            .values_list("employee_id", "name")
+        )
+    return WorkedRows(unit_id=unit, frame=frame, names=names)

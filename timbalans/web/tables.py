@@ -71,7 +71,11 @@ class Cell:
 
 @dataclass
 class Table:
-    """Columns in display order; ``links`` maps a column to a function of the row."""
+    """Columns in display order; ``links`` maps a column to a function of the row.
+
+    ``main`` names a wide table's most used columns: they come first, the rest are marked
+    as extra (shown behind "Fler kolumner"); the export has every column either way.
+    """
 
     name: str
     frame: pl.DataFrame
@@ -85,17 +89,30 @@ class Table:
     # selector's cache key and the filters): the rendered rows are then kept per data version
     # (a case list has thousands of cells). None renders them on every request.
     cache_key: Hashable | None = None
+    main: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         self.columns = [c for c in self.columns if c in self.frame.columns]
+        if self.main:
+            first = [c for c in self.main if c in self.columns]
+            self.columns = first + [c for c in self.columns if c not in first]
+            self.main = first
         if self.sort in self.columns:
             self.frame = self.frame.sort(
                 self.sort, descending=self.descending, nulls_last=True, maintain_order=True
             )
 
     @property
+    def extra_columns(self) -> list[str]:
+        """The columns behind "Fler kolumner" (none when ``main`` is not given)."""
+        if not self.main:
+            return []
+        return [c for c in self.columns if c not in self.main]
+
+    @property
     def headers(self) -> list[dict[str, Any]]:
         out = []
+        extra = set(self.extra_columns)
         for c in self.columns:
             kind = column_format(c, self.frame.schema[c])
             numeric = kind not in ("text", "date")
@@ -109,6 +126,9 @@ class Table:
                     if c == self.sort and self.descending
                     else ("ascending" if c == self.sort else "none"),
                     "next": ("-" if next_desc else "") + c,
+                    "css": " ".join(
+                        name for name, on in (("num", numeric), ("more", c in extra)) if on
+                    ),
                 }
             )
         return out
@@ -156,6 +176,7 @@ class Table:
                 self.name,
                 self.cache_key,
                 tuple(self.columns),
+                tuple(self.main),
                 self.sort,
                 self.descending,
             ),
@@ -169,10 +190,12 @@ class Table:
         the template engine's per-cell lookups cost most of such a page's time. ``escape`` is
         the standard library's, which Django's own wraps (the same text, at less cost)."""
         out = []
+        extra = [c in self.extra_columns for c in self.columns]
         for row in self.rows:
             cells = []
-            for c in row:
-                css = f' class="{escape(c.css)}"' if c.css else ""
+            for c, more in zip(row, extra, strict=True):
+                classes = f"{c.css} more" if more and c.css else ("more" if more else c.css)
+                css = f' class="{escape(classes)}"' if classes else ""
                 text = escape(c.text)
                 if c.href:
                     text = f'<a href="{escape(c.href)}">{text}</a>'

@@ -7,6 +7,7 @@ from timbalans.web.views import (
     guide,
     health,
     pages,
+    preferences,
     profiles,
     staffing,
 )
@@ -19,6 +20,7 @@ urlpatterns = [
     path("healthz/", health.healthz, name="healthz"),
     path("arenden/", pages.cases, name="cases"),
     path("arenden/<str:case_id>/", pages.case, name="case"),
+    path("arenden/<str:case_id>/utfort/<str:month>/", pages.case_worked, name="case_worked"),
     path("enheter/", pages.units, name="units"),
     path("enheter/<str:unit_id>/", pages.unit, name="unit"),
     path("bemanning/", pages.capacity, name="capacity"),
@@ -53,4 +55,5 @@ urlpatterns = [
     path("installningar/", admin_pages.settings_page, name="settings"),
     path("berakningar/", guide.guide, name="guide"),
     path("granskningslogg/", admin_pages.audit, name="audit"),
+    path("tabell/kolumner/", preferences.table_columns, name="table_columns"),
 ]

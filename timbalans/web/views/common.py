@@ -12,6 +12,7 @@ from timbalans.accounts.access import Access
 from timbalans.figures.charts import svg_of
 from timbalans.web import selectors
 from timbalans.web.filters import Filters
+from timbalans.web.preferences import columns_shown
 from timbalans.web.tables import Table, sort_param, wants_xlsx, xlsx_response
 
 NAV = [
@@ -57,6 +58,7 @@ def render_page(
             "filters": filters,
             "nav": nav,
             "units": selectors.units_visible(access=access),
+            "columns_shown": columns_shown(user=request.user),
             **context,
         },
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import quote
@@ -35,6 +37,7 @@ from timbalans.records.figure_access import figure, figure_request
 from timbalans.web import selectors
 from timbalans.web.access import client_ip, page
 from timbalans.web.filters import Filters
+from timbalans.web.profile_editor import VALUE_LABELS
 from timbalans.web.tables import (
     STATUS_LABELS,
     Table,
@@ -45,6 +48,7 @@ from timbalans.web.tables import (
 from timbalans.web.views.common import chart_of, render_page, sort_param, table_or_xlsx
 
 ID_STAND_IN = "__id__"
+MONTH_STAND_IN = "__month__"
 
 
 def _chosen(figure_columns: Sequence[str], chosen: Sequence[str]) -> list[str]:
@@ -119,6 +123,121 @@ FORECAST_FIGURE_COLUMNS = _chosen(
     ],
 )
 
+# A wide table's most used columns, first; the rest behind "Fler kolumner" (issue 15).
+CASE_LIST_MAIN = _chosen(
+    selectors.CASE_LIST_COLUMNS,
+    [
+        "case_id",
+        "unit_id",
+        "status",
+        "granted_hours",
+        "forecast_hours",
+        "pace_forecast_hours",
+        "forecast_deviation_hours",
+        "forecast_deviation_pct",
+        "planned_hours_per_week",
+        "required_hours_per_week",
+        "weekly_change_hours",
+        "result",
+    ],
+)
+UNIT_SUMMARY_MAIN = _chosen(
+    selectors.UNIT_SUMMARY_COLUMNS,
+    [
+        "unit_id",
+        "name",
+        "cases",
+        "periods_over",
+        "periods_under",
+        "forecast_over_hours",
+        "forecast_under_hours",
+        "overtime_hours",
+        "sick_rate_pct",
+        "result_ytd",
+    ],
+)
+CASE_PERIOD_MAIN = _chosen(
+    CASE_PERIOD_COLUMNS,
+    [
+        "period_start",
+        "period_end",
+        "status",
+        "granted_hours",
+        "worked_hours",
+        "forecast_hours",
+        "forecast_deviation_hours",
+        "forecast_deviation_pct",
+        "planned_hours_per_week",
+        "required_hours_per_week",
+        "weekly_change_hours",
+    ],
+)
+CASE_ECONOMICS_MAIN = _chosen(
+    CASE_ECONOMICS_COLUMNS,
+    [
+        "month",
+        "revenue",
+        "cost_total",
+        "result",
+        "worked_hours",
+        "cost_per_hour",
+        "revenue_per_hour",
+        "overtime_share",
+    ],
+)
+CAPACITY_MAIN = _chosen(
+    CAPACITY_COLUMNS,
+    [
+        "unit_id",
+        "month",
+        "granted_hours",
+        "available_hours",
+        "unused_hours",
+        "hourly_staff_hours",
+        "additional_hours",
+        "overtime_hours",
+    ],
+)
+OVERTIME_MAIN = _chosen(
+    OVERTIME_COLUMNS,
+    [
+        "unit_id",
+        "month",
+        "overtime_hours",
+        "baseline_overtime_hours",
+        "overtime_change_pct",
+        "ytd_change_pct",
+        "goal_change_pct",
+        "on_track",
+    ],
+)
+ABSENCE_MAIN = _chosen(
+    ABSENCE_COLUMNS,
+    [
+        "unit_id",
+        "month",
+        "ordinary_hours",
+        "sick_hours",
+        "sick_rate_pct",
+        "short_sick_hours",
+        "long_sick_hours",
+        "sick_pay_cost",
+    ],
+)
+FK_CHECK_MAIN = _chosen(
+    FK_CHECK_COLUMNS,
+    [
+        "case_id",
+        "unit_id",
+        "month",
+        "reported_hours",
+        "worked_hours",
+        "granted_hours",
+        "reported_minus_worked",
+        "missing",
+    ],
+)
+
 
 def _row_link(url_name: str, column: str, filters: Filters) -> Callable[[dict], str]:
     """The link of a row's ``column`` to ``url_name``, with the filters (but the unit).
@@ -133,6 +252,37 @@ def _row_link(url_name: str, column: str, filters: Filters) -> Callable[[dict], 
     return lambda row: head + quote(str(row[column]), safe=RFC3986_SUBDELIMS + "/~:@") + tail
 
 
+def _month_links(frame: pl.DataFrame, url_name: str, filters: Filters) -> pl.DataFrame:
+    """``frame`` (a ``month`` column, YYYY-MM) with ``href``: the page ``url_name`` for that
+    month alone, with the other filters: the rows behind a month's bar."""
+    base = reverse(url_name)
+    links = {}
+    for month in frame["month"].unique().to_list():
+        first = dt.date.fromisoformat(f"{month}-01")
+        last = dt.date(first.year, first.month, calendar.monthrange(first.year, first.month)[1])
+        links[month] = (
+            f"{base}?{filters.query(**{'from': first.isoformat(), 'to': last.isoformat()})}"
+        )
+    return frame.with_columns(
+        pl.col("month").replace_strict(links, return_dtype=pl.String).alias("href")
+    )
+
+
+def _unit_links(frame: pl.DataFrame, filters: Filters) -> pl.DataFrame:
+    """``frame`` (a ``unit_id`` column) with ``href``: each unit's page."""
+    link = _unit_link(filters)
+    hrefs = [link({"unit_id": u}) for u in frame["unit_id"].to_list()]
+    return frame.with_columns(pl.Series("href", hrefs, dtype=pl.String))
+
+
+def _unit_cases_link(filters: Filters, status: str, column: str) -> Callable[[dict], str]:
+    """A unit's count of periods of a status links to those cases (none for a count of 0)."""
+    base = reverse("web:cases")
+    return lambda row: (
+        f"{base}?{filters.query(unit=row['unit_id'], status=status)}" if row[column] else ""
+    )
+
+
 def _case_link(filters: Filters) -> Callable[[dict], str]:
     return _row_link("web:case", "case_id", filters)
 
@@ -141,14 +291,18 @@ def _unit_link(filters: Filters) -> Callable[[dict], str]:
     return _row_link("web:unit", "unit_id", filters)
 
 
-@page()
+@page(remember=True)
 def overview(request: HttpRequest, access: Access) -> HttpResponse:
     filters = Filters.from_request(request)
     ov = selectors.overview(access=access, filters=filters)
+    cases_url = reverse("web:cases")
     status = pl.DataFrame(
         {
             "Status": [STATUS_LABELS[s] for s in ("over", "balanced", "under")],
             "Antal": [ov.figures.status_counts.get(s, 0) for s in ("over", "balanced", "under")],
+            "href": [
+                f"{cases_url}?{filters.query(status=s)}" for s in ("over", "balanced", "under")
+            ],
         }
     )
     context = {
@@ -156,16 +310,20 @@ def overview(request: HttpRequest, access: Access) -> HttpResponse:
         "overtime_tone": overtime_change_tone(ov.figures.overtime_change_pct, ov.overtime_goal_pct),
         "economics": access.sees_economics and ov.figures.result is not None,
         "overtime_chart": chart_of(
-            charts.overtime_against_goal, ov.monthly_overtime, goal_pct=ov.overtime_goal_pct
+            charts.overtime_against_goal,
+            _month_links(ov.monthly_overtime, "web:overtime", filters),
+            goal_pct=ov.overtime_goal_pct,
+            href="href",
         ),
-        "status_chart": chart_of(charts.status_counts, status),
+        "status_chart": chart_of(charts.status_counts, status, href="href"),
         "result_chart": chart_of(
             charts.bars,
-            ov.result_by_unit,
+            _unit_links(ov.result_by_unit, filters),
             x="unit_id",
             y="result",
             title="Resultat per enhet hittills i år",
             y_title="kr",
+            href="href",
         )
         if access.sees_economics and ov.result_by_unit is not None
         else "",
@@ -175,7 +333,7 @@ def overview(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
-@page()
+@page(remember=True)
 def cases(request: HttpRequest, access: Access) -> HttpResponse:
     filters = Filters.from_request(request)
     status = request.GET.get("status", "")
@@ -191,6 +349,7 @@ def cases(request: HttpRequest, access: Access) -> HttpResponse:
         sort=sort,
         descending=desc,
         cache_key=("case-list", filters, status, selectors.access_key(access, filters)),
+        main=CASE_LIST_MAIN,
     )
     return table_or_xlsx(
         request,
@@ -204,7 +363,7 @@ def cases(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
-@page()
+@page(remember=True)
 def case(request: HttpRequest, access: Access, case_id: str) -> HttpResponse:
     filters = Filters.from_request(request)
     cp = selectors.case_page(access=access, filters=filters, case_id=case_id)
@@ -214,6 +373,7 @@ def case(request: HttpRequest, access: Access, case_id: str) -> HttpResponse:
         frame=cp.periods,
         columns=CASE_PERIOD_COLUMNS,
         cache_key=cp.key,
+        main=CASE_PERIOD_MAIN,
     )
     staff_frame = cp.staff
     staff_columns = ["employee_id", "form", "worked_hours", "overtime_hours"]
@@ -238,7 +398,9 @@ def case(request: HttpRequest, access: Access, case_id: str) -> HttpResponse:
             title=f"Ekonomi {case_id}",
             frame=cp.economics,
             columns=CASE_ECONOMICS_COLUMNS,
+            links={"month": _worked_link(case_id, filters)},
             cache_key=cp.key,
+            main=CASE_ECONOMICS_MAIN,
         )
         tables.insert(1, economics)
     progress = caption = ""
@@ -302,7 +464,91 @@ def _current_notes(current: dict[str, Any] | None) -> dict[str, str]:
     return notes
 
 
+WORKED_LABELS = {
+    "date": "Datum",
+    "start_time": "Från",
+    "end_time": "Till",
+    "name": "Namn",
+    "time_type": "Tidtyp",
+    "break_minutes": "Rast (minuter)",
+}
+
+
 @page()
+def case_worked(request: HttpRequest, access: Access, case_id: str, month: str) -> HttpResponse:
+    """The worked rows of a case in a month: the rows behind the case's figures of the month."""
+    filters = Filters.from_request(request)
+    found = selectors.case_worked_rows(access=access, case_id=case_id, month=month)
+    frame = found.frame.with_columns(pl.col("time_type").replace(VALUE_LABELS).alias("time_type"))
+    columns = [
+        "date",
+        "start_time",
+        "end_time",
+        "employee_id",
+        "time_type",
+        "break_minutes",
+        "hours",
+    ]
+    if found.names:
+        frame = frame.with_columns(
+            pl.col("employee_id").replace_strict(found.names, default=None).alias("name")
+        )
+        columns.insert(4, "name")
+    sort, desc = sort_param(request, "")
+    table = Table(
+        name="utfort",
+        title=f"Utförd tid {case_id} {month}",
+        frame=frame,
+        columns=columns,
+        labels=WORKED_LABELS,
+        sort=sort,
+        descending=desc,
+    )
+    if found.names:
+        audit_log(
+            user=request.user,
+            action=AuditEvent.Action.PERSON_VIEW,
+            target=f"utförd tid ärende {case_id} {month}",
+            detail={"employees": len(found.names)},
+            ip=client_ip(request),
+        )
+    return table_or_xlsx(
+        request,
+        access,
+        "web/case_worked.html",
+        {
+            "case_id": case_id,
+            "unit_id": found.unit_id,
+            "month": month,
+            "table": table,
+            "hours": frame["hours"].sum(),
+        },
+        tables=[table],
+        filename=f"utfort-{case_id}-{month}",
+        filters=filters,
+        active="web:cases",
+    )
+
+
+def _worked_link(case_id: str | None, filters: Filters) -> Callable[[dict], str]:
+    """The link of a case-month row's ``month`` to its worked rows (``case_id`` None: the
+    row's own case), reversed once as ``_row_link`` does."""
+    query = filters.query(unit="")
+    url = reverse("web:case_worked", args=[ID_STAND_IN, MONTH_STAND_IN])
+    head, _, rest = url.partition(ID_STAND_IN)
+    middle, _, tail = rest.partition(MONTH_STAND_IN)
+    tail += f"?{query}" if query else ""
+
+    def link(row: dict) -> str:
+        case = case_id if case_id is not None else row["case_id"]
+        return (
+            head + quote(str(case), safe=RFC3986_SUBDELIMS + "/~:@") + middle + row["month"] + tail
+        )
+
+    return link
+
+
+@page(remember=True)
 def units(request: HttpRequest, access: Access) -> HttpResponse:
     filters = Filters.from_request(request)
     frame = selectors.unit_summary(access=access, filters=filters)
@@ -314,9 +560,14 @@ def units(request: HttpRequest, access: Access) -> HttpResponse:
         frame=frame,
         columns=columns,
         labels=selectors.UNIT_SUMMARY_LABELS,
-        links={"unit_id": _unit_link(filters)},
+        links={
+            "unit_id": _unit_link(filters),
+            "periods_over": _unit_cases_link(filters, "over", "periods_over"),
+            "periods_under": _unit_cases_link(filters, "under", "periods_under"),
+        },
         sort=sort,
         descending=desc,
+        main=UNIT_SUMMARY_MAIN,
     )
     return table_or_xlsx(
         request,
@@ -330,7 +581,7 @@ def units(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
-@page()
+@page(remember=True)
 def unit(request: HttpRequest, access: Access, unit_id: str) -> HttpResponse:
     filters = Filters.from_request(request).with_unit(unit_id)
     selectors.unit_visible(access=access, unit_id=unit_id)
@@ -348,6 +599,7 @@ def unit(request: HttpRequest, access: Access, unit_id: str) -> HttpResponse:
         sort=sort,
         descending=desc,
         cache_key=("unit-cases", filters, selectors.access_key(access, filters)),
+        main=[c for c in CASE_LIST_MAIN if c != "unit_id"],
     )
     months = selectors.unit_months(access=access, filters=filters)
     months_table = Table(
@@ -383,6 +635,7 @@ def _monthly_page(
     chart_of_frame: Callable[[pl.DataFrame], str],
     active: str,
     extra_tables: list[Table] | None = None,
+    main: Sequence[str] = (),
 ) -> HttpResponse:
     filters = Filters.from_request(request)
     frame = figure(
@@ -400,6 +653,7 @@ def _monthly_page(
         links={"unit_id": _unit_link(filters)},
         sort=sort,
         descending=desc,
+        main=main,
     )
     tables = [table, *(extra_tables or [])]
     return table_or_xlsx(
@@ -424,7 +678,7 @@ def _monthly_sum(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     return frame.group_by("month").agg(pl.col(columns).sum()).sort("month")
 
 
-@page()
+@page(remember=True)
 def capacity(request: HttpRequest, access: Access) -> HttpResponse:
     def spec(frame: pl.DataFrame) -> str:
         monthly = _monthly_sum(
@@ -444,12 +698,13 @@ def capacity(request: HttpRequest, access: Access) -> HttpResponse:
         )
         return chart_of(
             charts.grouped_bars,
-            long,
+            _month_links(long, "web:capacity", Filters.from_request(request)),
             x="month",
             y="h",
             group="serie",
             title="Outnyttjad tid mot köpt tid",
             y_title="Timmar",
+            href="href",
         )
 
     return _monthly_page(
@@ -465,10 +720,11 @@ def capacity(request: HttpRequest, access: Access) -> HttpResponse:
         columns=list(CAPACITY_COLUMNS),
         chart_of_frame=spec,
         active="web:capacity",
+        main=CAPACITY_MAIN,
     )
 
 
-@page()
+@page(remember=True)
 def overtime(request: HttpRequest, access: Access) -> HttpResponse:
     settings = figure_request(as_of=Filters.from_request(request).as_of).settings
     goal = settings.goal_for(Filters.from_request(request).as_of.year)
@@ -476,8 +732,13 @@ def overtime(request: HttpRequest, access: Access) -> HttpResponse:
     def spec(frame: pl.DataFrame) -> str:
         return chart_of(
             charts.overtime_against_goal,
-            _monthly_sum(frame, ["overtime_hours", "baseline_overtime_hours"]),
+            _month_links(
+                _monthly_sum(frame, ["overtime_hours", "baseline_overtime_hours"]),
+                "web:overtime",
+                Filters.from_request(request),
+            ),
             goal_pct=goal,
+            href="href",
         )
 
     columns = list(OVERTIME_COLUMNS)
@@ -494,10 +755,11 @@ def overtime(request: HttpRequest, access: Access) -> HttpResponse:
         columns=columns,
         chart_of_frame=spec,
         active="web:overtime",
+        main=OVERTIME_MAIN,
     )
 
 
-@page()
+@page(remember=True)
 def absence(request: HttpRequest, access: Access) -> HttpResponse:
     filters = Filters.from_request(request)
     extra: list[Table] = []
@@ -539,12 +801,13 @@ def absence(request: HttpRequest, access: Access) -> HttpResponse:
         )
         return chart_of(
             charts.bars,
-            monthly,
+            _month_links(monthly, "web:absence", Filters.from_request(request)),
             x="month",
             y="rate",
             title="Sjukfrånvaro per månad",
             y_title="%",
             fmt=",.1f",
+            href="href",
         )
 
     return _monthly_page(
@@ -561,6 +824,7 @@ def absence(request: HttpRequest, access: Access) -> HttpResponse:
         chart_of_frame=spec,
         active="web:absence",
         extra_tables=extra,
+        main=ABSENCE_MAIN,
     )
 
 
@@ -577,6 +841,7 @@ def _case_month_page(
     guide: str,
     columns: list[str],
     active: str,
+    main: Sequence[str] = (),
 ) -> HttpResponse:
     """A figure table with one row per case and month, for the months of the filters."""
     filters = Filters.from_request(request)
@@ -592,9 +857,14 @@ def _case_month_page(
         title=title,
         frame=frame.sort(["unit_id", "case_id", "month"]),
         columns=columns,
-        links={"case_id": _case_link(filters), "unit_id": _unit_link(filters)},
+        links={
+            "case_id": _case_link(filters),
+            "unit_id": _unit_link(filters),
+            "month": _worked_link(None, filters),
+        },
         sort=sort,
         descending=desc,
+        main=main,
     )
     return table_or_xlsx(
         request,
@@ -608,7 +878,7 @@ def _case_month_page(
     )
 
 
-@page()
+@page(remember=True)
 def fk_check(request: HttpRequest, access: Access) -> HttpResponse:
     hidden = () if access.sees_economics else FK_CHECK_AMOUNT_COLUMNS
     columns = [c for c in FK_CHECK_COLUMNS if c not in hidden]
@@ -625,10 +895,11 @@ def fk_check(request: HttpRequest, access: Access) -> HttpResponse:
         guide="fk-check-tidredovisning",
         columns=columns,
         active="web:fk_check",
+        main=FK_CHECK_MAIN,
     )
 
 
-@page()
+@page(remember=True)
 def deviations(request: HttpRequest, access: Access) -> HttpResponse:
     return _case_month_page(
         request,
@@ -645,7 +916,7 @@ def deviations(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
-@page()
+@page(remember=True)
 def absence_cases(request: HttpRequest, access: Access) -> HttpResponse:
     return _case_month_page(
         request,
@@ -667,7 +938,7 @@ def _leads_or_schedules_staff(a: Access) -> bool:
     return a.sees_employee_names
 
 
-@page(_leads_or_schedules_staff)
+@page(_leads_or_schedules_staff, remember=True)
 def limits(request: HttpRequest, access: Access) -> HttpResponse:
     filters = Filters.from_request(request)
     found = selectors.working_time_limits(access=access, filters=filters)
@@ -718,7 +989,7 @@ def limits(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
-@page(lambda access: access.sees_economics)
+@page(lambda access: access.sees_economics, remember=True)
 def forecast(request: HttpRequest, access: Access) -> HttpResponse:
     """Helårsprognos: per cost centre and per case, the year's result against the budget."""
     filters = Filters.from_request(request)
