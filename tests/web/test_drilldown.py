@@ -98,7 +98,8 @@ def test_a_months_link_leads_to_that_months_unit_rows_and_on_to_the_unit_month(i
 def test_a_status_link_leads_to_the_cases_of_that_status(imported, as_user):
     client = as_user("controller")
     under = _body(_html(client.get("/arenden/", {"as_of": AS_OF, "status": "under"})), "arenden")
-    assert re.findall(r'<a href="/arenden/(\d+)/', under) == ["51470", "51357"]
+    # The at-risk order: the largest forecast deviation first.
+    assert re.findall(r'<a href="/arenden/(\d+)/', under) == ["51357", "51470"]
     over = _body(_html(client.get("/arenden/", {"as_of": AS_OF, "status": "over"})), "arenden")
     assert over == '<tbody>\n<tr><td colspan="16">Inga rader för urvalet.</td></tr>\n'
 
