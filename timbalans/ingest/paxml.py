@@ -401,7 +401,9 @@ def _stamp(column: str) -> pl.Expr:
 
 
 def _instant(column: str) -> pl.Expr:
-    naive = pl.col(column).str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M", strict=False)
+    naive = pl.col(column).str.strptime(
+        pl.Datetime("us"), "%Y-%m-%d %H:%M", strict=False, cache=False
+    )
     return naive.dt.replace_time_zone(TZ, ambiguous="earliest", non_existent="null")
 
 
