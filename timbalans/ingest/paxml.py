@@ -183,17 +183,10 @@ class _Reader:
             targets[raw_code] = "unknown" if found is None else found.target
             values[raw_code] = "" if found is None else found.value
         code = pl.col("tidkod")
-        frame = raw.with_columns(
+        frame = raw.lazy().with_columns(
             code.replace_strict(targets, default=None, return_dtype=pl.String).alias("target"),
             code.replace_strict(values, default=None, return_dtype=pl.String).alias("value"),
         )
-        for raw_code, count in (
-            frame.filter(pl.col("target") == "skip")
-            .group_by("tidkod", maintain_order=True)
-            .len()
-            .iter_rows()
-        ):
-            self.skipped[raw_code.upper()] += count
         target, employee = pl.col("target"), pl.col("employee")
         start, end = pl.col("starttid"), pl.col("sluttid")
         first, last = pl.col("datumfrom"), pl.col("datumtom")
@@ -221,30 +214,39 @@ class _Reader:
             no_dates=absent & (pl.col("first").is_null() | pl.col("last").is_null()),
         )
         flags = ("no_code", "unknown", "no_employee", "no_case", "no_clock", "no_dates")
-        bad = frame.filter(pl.any_horizontal(*flags))
-        for row in bad.select("key", "line", "tidkod", *flags).iter_rows(named=True):
-            self._problems(row)
         ok = ~pl.any_horizontal(*flags)
-        self.tables["worked"] = frame.filter(worked & ok).select(
-            pl.col("case").alias("case_id"),
-            employee.alias("employee_id"),
-            start.alias("start"),
-            end.alias("end"),
-            pl.lit(None, dtype=pl.String).alias("break_minutes"),
-            pl.col("value").alias("time_type"),
-            "line",
-            pl.col("timmar").alias("hours"),
-            "cost_center",
+        # Lazily, so that only the columns each result needs are filtered (no copy of all).
+        skipped, bad, self.tables["worked"], self.tables["absences"] = pl.collect_all(
+            [
+                frame.filter(target == "skip").group_by("tidkod", maintain_order=True).len(),
+                frame.filter(~ok).select("key", "line", "tidkod", *flags),
+                frame.filter(worked & ok).select(
+                    pl.col("case").alias("case_id"),
+                    employee.alias("employee_id"),
+                    start.alias("start"),
+                    end.alias("end"),
+                    pl.lit(None, dtype=pl.String).alias("break_minutes"),
+                    pl.col("value").alias("time_type"),
+                    "line",
+                    pl.col("timmar").alias("hours"),
+                    "cost_center",
+                ),
+                frame.filter(absent & ok).select(
+                    employee.alias("employee_id"),
+                    pl.col("first").alias("start"),
+                    pl.col("last").alias("end"),
+                    pl.col("value").alias("type"),
+                    pl.col("omfattning").alias("extent_percent"),
+                    pl.col("timmar").alias("hours"),
+                    "line",
+                ),
+            ]
         )
-        self.tables["absences"] = frame.filter(absent & ok).select(
-            employee.alias("employee_id"),
-            pl.col("first").alias("start"),
-            pl.col("last").alias("end"),
-            pl.col("value").alias("type"),
-            pl.col("omfattning").alias("extent_percent"),
-            pl.col("timmar").alias("hours"),
-            "line",
-        )
+        del raw, frame
+        for raw_code, count in skipped.iter_rows():
+            self.skipped[raw_code.upper()] += count
+        for row in bad.iter_rows(named=True):
+            self._problems(row)
         self.found.sort(key=lambda found: found[0])  # stable: a record's problems in order
         self.read.problems.extend(p for _, p in self.found)
         self.found.clear()
