@@ -482,10 +482,13 @@ class Scanner:
             parts = self._split(text)
             k = (self.regex.groups if self.regex else 0) + 1
             gaps: list[str] = parts[0::k]  # type: ignore[assignment]
-            holes = [j for j, g in enumerate(gaps) if "<" in g and _START.search(g)]
+            between = "".join(gaps)  # what no form matched (no tag spans two gaps)
+            holes = []
+            if _START.search(between):
+                holes = [j for j, g in enumerate(gaps) if "<" in g and _START.search(g)]
             if not holes or len(self.forms) >= MAX_FORMS or not self._learn(gaps, holes):
                 break
-        if _NOT_PLAIN.search("".join(gaps)):
+        if _NOT_PLAIN.search(between):
             raise NotPlain
         n = (len(parts) - 1) // k
         gap_lines = pl.Series(gaps, dtype=pl.String).str.count_matches("\n", literal=True)
