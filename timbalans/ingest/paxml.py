@@ -165,7 +165,12 @@ class _Reader:
     def flush(self) -> None:
         """Move the collected raw rows into a polars chunk."""
         if self.raw:
-            self.raw_frames.append(pl.DataFrame(self.raw, schema=RAW_SCHEMA, orient="row"))
+            columns = zip(RAW_SCHEMA.items(), zip(*self.raw, strict=True), strict=True)
+            self.raw_frames.append(
+                pl.DataFrame(
+                    [pl.Series(name, values, dtype=kind) for (name, kind), values in columns]
+                )
+            )
             self.raw.clear()
 
     def interpret(self) -> None:

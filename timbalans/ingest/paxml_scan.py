@@ -120,12 +120,20 @@ def raw_row(
 ) -> tuple[int | str | None, ...]:
     """One <tidtrans> element as a row of ``RAW_COLUMNS``."""
     texts, objects = children(el)
-    employee = (el.get("anstid") or texts.get("anstid") or "").strip()
-    return (
+    text = texts.get
+    employee = (el.get("anstid") or text("anstid") or "").strip()
+    return (  # TEXT_FIELDS written out (the general reader's hot path); the tests compare
         key,
         line,
         employee,
-        *(texts.get(f) for f in TEXT_FIELDS),
+        text("tidkod"),
+        text("starttid"),
+        text("sluttid"),
+        text("timmar"),
+        text("datumfrom"),
+        text("datumtom"),
+        text("datum"),
+        text("omfattning"),
         objects.get(case_dim),
         objects.get(cost_center_dim),
     )
