@@ -277,3 +277,18 @@ def test_too_many_records_of_no_form_leave_the_file_to_the_general_reader(monkey
         read_plain("tid.xml", paxml(*rows), PaxmlOptions())
     read = read_paxml("tid.xml", paxml(*rows))
     assert read.frames["worked"][0].get_column("employee_id").to_list() == ["E1", "E2", "E3"]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [("UTF-8", b"\xef\xbb\xbf"), ("windows-1252", b""), ("ISO-8859-15", b"")],
+)
+def test_each_encoding_it_takes_reads_as_the_parser_decodes_it(encoding, bom):
+    text = paxml(
+        tidtrans("E1", "ÖT1", hours="8", case="51470", **DAY),
+        tidtrans("Ö2", "SEM_SPA", extra="<datum>2025-01-13</datum>"),
+    ).decode("utf-8")
+    document = bom + text.replace("UTF-8", encoding).encode(encoding)
+    read = both(document)
+    assert read.frames["worked"][0].get_column("time_type").to_list() == ["overtime_simple"]
+    assert read.frames["absences"][0].get_column("employee_id").to_list() == ["Ö2"]
