@@ -48,7 +48,8 @@ from lxml import etree
 
 # What one <tidtrans> gives, before the time code decides what it is. ``key`` orders records
 # (and their problems) as in the file; ``line`` is the element's line (where its start tag
-# ends, as lxml counts); values are stripped, None when absent or empty (``employee`` is "").
+# ends, as lxml counts); values are stripped, None when absent or empty (``employee`` is "",
+# and ``case`` and ``cost_center`` are "" for an ``id`` of blanks, as the element gives them).
 TEXT_FIELDS = (
     "tidkod",
     "starttid",
