@@ -13,6 +13,9 @@ from tests.generator.conftest import DataSet
 from timbalans.figures.frames import frames_from_files
 from timbalans.figures.registry import FigureRequest, figure_function
 from timbalans.generator.exchange import PAXML_FILE, SIE_FILE, write_exchange
+from timbalans.ingest import paxml_scan
+from timbalans.ingest.exchange_options import PaxmlOptions
+from timbalans.ingest.paxml import read_general, read_plain
 
 
 def test_the_exchange_files_read_back_into_the_same_frames_and_figures(
@@ -68,3 +71,21 @@ def test_generate_data_exchange_writes_the_exchange_files_beside_the_canonical_o
         "units.csv",
     ]
     assert f"{PAXML_FILE}: " in capsys.readouterr().out
+
+
+def test_the_demo_paxml_is_read_by_the_fast_reader_as_by_the_general_one(
+    ds: DataSet, tmp_path: Path, monkeypatch
+) -> None:
+    folder = tmp_path / "exchange"
+    shutil.copytree(ds.path, folder)
+    write_exchange(folder)
+    data = (folder / PAXML_FILE).read_bytes()
+    monkeypatch.setattr(paxml_scan, "CHUNK_BYTES", 1 << 16)  # a chunk end every ~250 records
+    plain = read_plain(PAXML_FILE, data, PaxmlOptions())  # NotPlain if it left the file
+    general = read_general(PAXML_FILE, data, PaxmlOptions())
+    assert plain.problems == general.problems == []
+    assert plain.frames.keys() == general.frames.keys() == {"worked", "absences"}
+    for table, (frame, source) in plain.frames.items():
+        assert_frame_equal(frame, general.frames[table][0])
+        assert source.lines == general.frames[table][1].lines
+        assert source.cost_centers == general.frames[table][1].cost_centers
