@@ -336,10 +336,19 @@ def employment_on(frames: Frames, frame: pl.DataFrame, *, date_col: str = "date"
             .collect()
         )
         if chosen.height:
-            for attr in attrs:
-                attr.scatter(chosen["__er"], chosen[attr.name])
+            # Their rows' position in ``chosen`` (null elsewhere), one scatter for all
+            # columns; the single lookup left their rows null.
+            at = pl.repeat(None, n, dtype=pl.UInt32, eager=True).scatter(
+                chosen["__er"], pl.arange(0, chosen.height, dtype=pl.UInt32, eager=True)
+            )
+            attrs = [
+                pl.select(pl.coalesce(attr, chosen[attr.name].gather(at))).to_series()
+                for attr in attrs
+            ]
     drop = [c for c in _EMPLOYMENT_COLUMNS if c in frame.columns]
-    return frame.drop(drop).hstack(attrs)
+    # Columns put side by side as they are: ``drop`` (lazy) would copy the frame whole.
+    kept = [frame.get_column(c) for c in frame.columns if c not in drop]
+    return pl.DataFrame([*kept, *attrs])
 
 
 def contracted_by_month(
@@ -739,13 +748,16 @@ def worked_categories(frames: Frames, as_of: dt.date) -> pl.DataFrame:
     """
 
     def compute() -> pl.DataFrame:
-        worked = cut_off_after(frames.worked, midnight_after(as_of))
-        pieces = split_months_fast(worked)
+        # One frame of the worked rows' size alive at a time (national: 10 million rows).
+        pieces = split_months_fast(cut_off_after(frames.worked, midnight_after(as_of)))
         pieces = pieces.with_columns(local_dates(pieces["start"]).alias("date"))
-        pieces = concurrent_split(frames, employment_on(frames, pieces)).join(
-            frames.cases.select("case_id", pl.col("unit_id").alias("case_unit_id")),
-            on="case_id",
-            how="left",
+        pieces = concurrent_split(frames, employment_on(frames, pieces))
+        # The case's unit by a lookup beside the pieces (a join would copy them all).
+        cases = frames.cases
+        pieces = pieces.with_columns(
+            pl.col("case_id")
+            .replace_strict(cases["case_id"], cases["unit_id"], default=None)
+            .alias("case_unit_id")
         )
         t = pl.col("time_type")
         form = pl.col("form_class")
