@@ -112,7 +112,13 @@ def cache_write(key: str, tables: dict[str, pl.DataFrame], root: Path | None = N
     try:
         tmp.mkdir(parents=True)
         for t in TABLE_ORDER:
-            tables[t].write_parquet(tmp / f"{t}.parquet", compression="lz4", statistics=False)
+            # One row group: the table is read back as one chunk (national shifts: 97
+            # otherwise, which every later step pays for or copies to join).
+            frame = tables[t]
+            path = tmp / f"{t}.parquet"
+            frame.write_parquet(
+                path, compression="lz4", statistics=False, row_group_size=max(frame.height, 1)
+            )
         tmp.rename(root / key)
     except OSError:
         shutil.rmtree(tmp, ignore_errors=True)  # another process was first, or no room
