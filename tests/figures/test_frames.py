@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
@@ -9,7 +11,7 @@ from polars.testing import assert_frame_equal
 from tests.builders import write_set
 from timbalans.figures import files_cache
 from timbalans.figures.frames import DataError, Frames, frames_from_files
-from timbalans.ingest.schema import frame_schema
+from timbalans.ingest.schema import TABLE_ORDER, frame_schema
 from timbalans.records.frames import frames_load
 from timbalans.records.services import import_batch_apply, import_dataset_validate
 
@@ -216,3 +218,18 @@ def test_without_the_cache_nothing_is_stored(tmp_path, data_dir):
     d = write_set(tmp_path / "s")
     frames_from_files(d, cache=False)
     assert not (data_dir / "cache").exists()
+
+
+def test_the_four_most_recently_used_copies_are_kept_and_stale_writes_removed(data_dir):
+    root = data_dir / "cache" / "files"
+    empty = {t: pl.DataFrame(schema=frame_schema(t)) for t in TABLE_ORDER}
+    for n in range(4):
+        files_cache.cache_write(f"k{n}", empty)
+        os.utime(root / f"k{n}", (1_000_000 + n, 1_000_000 + n))  # k0 oldest
+    stale, fresh = root / ".tmp-stale", root / ".tmp-fresh"
+    stale.mkdir()
+    fresh.mkdir()
+    os.utime(stale, (1_000_000, 1_000_000))
+    assert files_cache.cache_read("k0") is not None  # k0 used: now the newest
+    files_cache.cache_write("k4", empty)
+    assert sorted(p.name for p in root.iterdir()) == [".tmp-fresh", "k0", "k2", "k3", "k4"]

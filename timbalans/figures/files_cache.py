@@ -13,7 +13,7 @@ Guarantees:
 * entries live in the data directory (``TIMBALANS_DATA_DIR``, as the settings choose it),
   ``cache/files/<key>/<table>.parquet``, written whole under another name and renamed into
   place, so that several processes may read and write at once; the ``KEEP`` most recently
-  used entries are kept.
+  used entries are kept, and what a stopped writer left is removed after an hour.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import hashlib
 import os
 import secrets
 import shutil
+import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
@@ -36,6 +37,7 @@ from timbalans.ingest.schema import TABLE_ORDER, frame_schema
 
 KEEP = 4  # entries kept: a few data sets (or versions of one) side by side
 HASH_THREADS = 2
+STALE_SECONDS = 3600  # a copy being written takes seconds (national: about 5 s)
 CODE = ("ingest", "core", "figures/frames.py", "figures/files_cache.py")
 
 
@@ -127,13 +129,19 @@ def cache_write(key: str, tables: dict[str, pl.DataFrame], root: Path | None = N
 
 
 def _prune(entries: Iterable[Path]) -> None:
-    """Keep the ``KEEP`` most recently used entries."""
+    """Keep the ``KEEP`` most recently used entries; remove what a process that stopped
+    while writing left (``.tmp-*`` older than ``STALE_SECONDS``)."""
     stamped = []
+    now = time.time()
     for entry in entries:
-        if entry.is_dir() and not entry.name.startswith("."):
-            try:
-                stamped.append((entry.stat().st_mtime, entry))
-            except OSError:
-                continue
+        try:
+            mtime = entry.stat().st_mtime
+        except OSError:
+            continue
+        if entry.name.startswith(".tmp-"):
+            if now - mtime > STALE_SECONDS:
+                shutil.rmtree(entry, ignore_errors=True)
+        elif entry.is_dir():
+            stamped.append((mtime, entry))
     for _, entry in sorted(stamped, reverse=True)[KEEP:]:
         shutil.rmtree(entry, ignore_errors=True)
