@@ -1,8 +1,18 @@
 """A pytest plugin (``-p tests.environment`` in pyproject.toml), loaded before Django's
 settings: a PostgreSQL run needs a secret key, and the tests must not use the data
-directory's. Set here, not in the settings: a key in the code is the thing they forbid."""
+directory's. Set here, not in the settings: a key in the code is the thing they forbid.
 
+Nor may tests write into the user's data directory (the files mode keeps its typed copies of
+data sets there): unless one is given, they get a temporary one, removed when they end."""
+
+import atexit
 import os
 import secrets
+import shutil
+import tempfile
 
 os.environ.setdefault("TIMBALANS_SECRET_KEY", "tests-" + secrets.token_urlsafe(40))
+if not os.environ.get("TIMBALANS_DATA_DIR"):
+    _data_dir = tempfile.mkdtemp(prefix="timbalans-tests-")
+    os.environ["TIMBALANS_DATA_DIR"] = _data_dir
+    atexit.register(shutil.rmtree, _data_dir, ignore_errors=True)

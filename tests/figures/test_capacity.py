@@ -7,6 +7,8 @@ E1 31 200 → 180 kr/h, E2 26 000 → 150 kr/h. Social fee rate 0.4453.
 
 from __future__ import annotations
 
+import cProfile
+import pstats
 from dataclasses import replace
 from datetime import date
 
@@ -15,6 +17,7 @@ import pytest
 
 from tests.figures.helpers import frames, shift_row, table, worked_row
 from timbalans.figures.capacity import COLUMNS, capacity, capacity_by_employee
+from timbalans.figures.frames import Frames
 from timbalans.figures.registry import FigureRequest
 from timbalans.figures.settings import FigureSettings
 
@@ -396,3 +399,39 @@ def test_the_employment_in_force_on_a_day_monthly_first_then_the_latest():
         ("monthly", 180.0, None),  # the later of two monthly rows: 31 200 / 173.33
         (None, None, None),  # no employment in force
     ]
+
+
+def _python_calls(frames_: Frames, req: FigureRequest) -> int:
+    profile = cProfile.Profile()
+    profile.enable()
+    capacity(Frames.from_dict(frames_.as_dict()), req)  # a new memo: everything computed
+    profile.disable()
+    return pstats.Stats(profile).total_calls  # type: ignore[attr-defined]
+
+
+def test_capacity_does_no_python_work_per_employee_or_day():
+    """The work is in polars: forty times the staff, each with the same rows and absences
+    (longer, too), costs the same Python function calls."""
+    small = the_frames()
+    copies = 40
+
+    def many(frame: pl.DataFrame, *, longer: bool = False) -> pl.DataFrame:
+        out = pl.concat(
+            [frame.with_columns(pl.col("employee_id") + f"-{k}") for k in range(copies)]
+        )
+        return out.with_columns(pl.col("end") + pl.duration(days=20)) if longer else out
+
+    big = Frames.from_dict(
+        {
+            **small.as_dict(),
+            "employees": many(small.employees),
+            "employments": many(small.employments),
+            "worked": many(small.worked),
+            "shifts": many(small.shifts),
+            "absences": many(small.absences, longer=True),
+        }
+    )
+    assert big.worked.height == copies * small.worked.height
+    req = FigureRequest.make(D, date_from=date(2026, 3, 1), date_to=date(2026, 4, 30))
+    _python_calls(small, req)  # imports and first-use caches
+    assert _python_calls(big, req) == _python_calls(small, req)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
 from tests.builders import write_set
+from timbalans.figures import files_cache
 from timbalans.figures.frames import DataError, Frames, frames_from_files
+from timbalans.ingest.schema import TABLE_ORDER, frame_schema
 from timbalans.records.frames import frames_load
 from timbalans.records.services import import_batch_apply, import_dataset_validate
 
@@ -40,6 +44,11 @@ def test_file_mode_and_database_mode_give_identical_frames(tmp_path):
 
 # Text that a database's own CSV must carry through unchanged: quotes of both kinds, the
 # delimiter, a line break, a literal NULL, an empty optional text.
+BAD_START = (
+    'shifts.csv, rad 2, kolumn "start": värdet "2025-01-1x 07:00" är inte en tidpunkt; '
+    "förväntat ÅÅÅÅ-MM-DD TT:MM, t.ex. 2025-03-31 07:00."
+)
+
 TRICKY_CASES = (
     "case_id;unit_id;service;start_date;end_date;label\n"
     '51470;81515;assistans_sfb;2024-01-01;2026-06-30;"Tå\'g, ""x""; y\nz"\n'
@@ -76,8 +85,6 @@ def test_database_mode_carries_quotes_delimiters_line_breaks_and_empty_text(tmp_
 
 @pytest.mark.django_db
 def test_an_empty_database_gives_empty_frames_of_the_frame_types():
-    from timbalans.ingest.schema import frame_schema
-
     frames = frames_load()
     for table, frame in frames.as_dict().items():
         assert frame.height == 0, table
@@ -124,3 +131,105 @@ def test_frames_read_outside_a_transaction_are_the_same(tmp_path):
         assert_frame_equal(from_db[table], frame, check_exact=False, abs_tol=1e-9), table
     assert from_db["shifts"].height == 2
     assert from_db["worked"].height == from_files["worked"].height > 0
+
+
+# --------------------------------------------------------------------------- the files cache
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """A data directory of the test's own, where the typed copies of sets are kept."""
+    monkeypatch.setenv("TIMBALANS_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
+def _entries(data_dir):
+    return sorted(p.name for p in (data_dir / "cache" / "files").iterdir())
+
+
+def test_a_validated_set_is_kept_typed_and_read_back_from_the_copy(tmp_path, data_dir):
+    d = write_set(tmp_path / "s", absences=ABSENCES, shifts=SHIFTS)
+    first = frames_from_files(d)
+    key = files_cache.set_key(d)
+    assert _entries(data_dir) == [key]
+    # The second load reads the stored copy: a change made to the copy (and to nothing else)
+    # shows in what it returns, and the frames are otherwise those validated the first time.
+    stored = data_dir / "cache" / "files" / key / "shifts.parquet"
+    pl.read_parquet(stored).with_columns(pl.lit(45, pl.Int64).alias("break_minutes")).write_parquet(
+        stored
+    )
+    second = frames_from_files(d)
+    assert second.shifts["break_minutes"].to_list() == [45, 45]
+    assert first.shifts["break_minutes"].to_list() == [60, 0]
+    for table, frame in first.as_dict().items():
+        if table != "shifts":
+            assert_frame_equal(getattr(second, table), frame)
+        assert dict(getattr(second, table).schema) == frame_schema(table), table
+
+
+def test_one_byte_changed_in_a_file_validates_the_set_again_with_its_error(tmp_path, data_dir):
+    d = write_set(tmp_path / "s", absences=ABSENCES, shifts=SHIFTS)
+    assert frames_from_files(d).shifts["break_minutes"].to_list() == [60, 0]
+    old_key = files_cache.set_key(d)
+    # A good change (60 -> 50 minutes) is read: a new entry beside the old one.
+    (d / "shifts.csv").write_text(SHIFTS.replace(";60;", ";50;"), encoding="utf-8")
+    assert frames_from_files(d).shifts["break_minutes"].to_list() == [50, 0]
+    assert sorted(_entries(data_dir)) == sorted([old_key, files_cache.set_key(d)])
+    # A bad one (a day 1x, same size) is found: the set is validated in full again.
+    (d / "shifts.csv").write_text(SHIFTS.replace("2025-01-10 07", "2025-01-1x 07"), "utf-8")
+    with pytest.raises(DataError) as exc:
+        frames_from_files(d)
+    assert exc.value.problems == [BAD_START]
+    assert len(_entries(data_dir)) == 2  # nothing stored for a set that failed
+    # Put back, the first entry is used again.
+    (d / "shifts.csv").write_text(SHIFTS, encoding="utf-8")
+    assert files_cache.set_key(d) == old_key
+    assert frames_from_files(d).shifts["break_minutes"].to_list() == [60, 0]
+
+
+def test_a_profile_or_a_new_file_in_the_folder_is_part_of_the_key(tmp_path, data_dir):
+    d = write_set(tmp_path / "s")
+    key = files_cache.set_key(d)
+    (d / "notes.txt").write_text("x", encoding="utf-8")
+    assert files_cache.set_key(d) not in (key, None)
+    assert files_cache.set_key(tmp_path / "missing") is None
+
+
+def test_a_broken_copy_is_not_used_and_is_replaced(tmp_path, data_dir):
+    d = write_set(tmp_path / "s", absences=ABSENCES, shifts=SHIFTS)
+    first = frames_from_files(d)
+    entry = data_dir / "cache" / "files" / files_cache.set_key(d)
+    broken = (
+        ("units.parquet", lambda p: p.write_bytes(b"not parquet")),
+        # of other columns, as another version might have written it
+        ("cases.parquet", lambda p: pl.DataFrame({"x": [1]}).write_parquet(p)),
+    )
+    for name, breaking in broken:
+        breaking(entry / name)
+        assert files_cache.cache_read(entry.name) is None
+        assert not entry.exists()
+        again = frames_from_files(d)
+        for table, frame in first.as_dict().items():
+            assert_frame_equal(getattr(again, table), frame)
+        assert entry.exists()  # stored anew
+
+
+def test_without_the_cache_nothing_is_stored(tmp_path, data_dir):
+    d = write_set(tmp_path / "s")
+    frames_from_files(d, cache=False)
+    assert not (data_dir / "cache").exists()
+
+
+def test_the_four_most_recently_used_copies_are_kept_and_stale_writes_removed(data_dir):
+    root = data_dir / "cache" / "files"
+    empty = {t: pl.DataFrame(schema=frame_schema(t)) for t in TABLE_ORDER}
+    for n in range(4):
+        files_cache.cache_write(f"k{n}", empty)
+        os.utime(root / f"k{n}", (1_000_000 + n, 1_000_000 + n))  # k0 oldest
+    stale, fresh = root / ".tmp-stale", root / ".tmp-fresh"
+    stale.mkdir()
+    fresh.mkdir()
+    os.utime(stale, (1_000_000, 1_000_000))
+    assert files_cache.cache_read("k0") is not None  # k0 used: now the newest
+    files_cache.cache_write("k4", empty)
+    assert sorted(p.name for p in root.iterdir()) == [".tmp-fresh", "k0", "k2", "k3", "k4"]

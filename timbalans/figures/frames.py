@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import polars as pl
 
+from timbalans.figures import files_cache
 from timbalans.ingest.read import read_dataset
 from timbalans.ingest.schema import TABLE_ORDER, empty_frame, frame_schema
 from timbalans.ingest.validate import validate
@@ -155,9 +156,23 @@ class DataError(Exception):
         self.problems = problems
 
 
-def frames_from_files(path: Path | str) -> Frames:
-    """Read and validate a canonical data set from files: the no-database mode."""
+def frames_from_files(path: Path | str, *, cache: bool = True) -> Frames:
+    """Read and validate a canonical data set from files: the no-database mode.
+
+    A set that passed validation once is read from its typed copy in the data directory
+    (``files_cache``: keyed by the files' checksums and the code's version) instead of being
+    parsed and checked again; ``cache=False`` reads and validates it in full, storing nothing.
+    """
+    key = files_cache.set_key(path) if cache else None
+    if key is not None:
+        tables = files_cache.cache_read(key)
+        if tables is not None:
+            return Frames(**tables)
     dataset = validate(read_dataset(path), release=True)
     if not dataset.ok:
         raise DataError([str(p) for p in dataset.problems])
-    return Frames.from_dict({t: f.drop("_row") for t, f in dataset.frames.items()})
+    frames = Frames.from_dict({t: f.drop("_row") for t, f in dataset.frames.items()})
+    # Stored only when the files are still those that were validated.
+    if key is not None and files_cache.set_key(path) == key:
+        files_cache.cache_write(key, frames.as_dict())
+    return frames
