@@ -23,6 +23,7 @@ from timbalans.figures import (
     limits,
     overtime,
     savings,
+    structure,
 )
 from timbalans.figures.labels import VALUE_LABELS, column_label
 from timbalans.figures.settings import FigureSettings
@@ -75,6 +76,7 @@ COLUMNS = {
     "forecast": forecast.COLUMNS,
     "staffing-backtest": backtest.COLUMNS,
     "continuity": continuity.COLUMNS,
+    "staffing-structure": structure.COLUMNS,
 }
 
 

@@ -139,6 +139,23 @@ LABELS: dict[str, str] = {
     # continuity (issue 19)
     "top5_share_pct": "Andel av timmarna för de fem vanligaste %",
     "hourly_share_pct": "Andel timavlönade %",
+    # staffing-structure (issue 19)
+    "weekday": "Veckodag (1 = måndag)",
+    "start_time": "Från",
+    "end_time": "Till",
+    "weeks": "Veckor i följd",
+    "first_week": "Första veckan",
+    "last_week": "Sista veckan",
+    "hours_per_week": "Timmar per vecka",
+    "bought_cost": "Kostnad som köpt tid (kr)",
+    "contracted_cost": "Kostnad som avtalad tid (kr)",
+    "suggestion": "Förslag",
+    "current_rate_pct": "Sysselsättningsgrad nu %",
+    "suggested_rate_pct": "Föreslagen sysselsättningsgrad %",
+    "yearly_hours": "Timmar per år",
+    "yearly_bought_cost": "Kostnad per år som köpt tid (kr)",
+    "yearly_contracted_cost": "Kostnad per år som avtalad tid (kr)",
+    "yearly_saving_sek": "Besparing per år (kr)",
 }
 
 #: Swedish names of the savings areas and the case-economics sources (values, not columns).
@@ -157,6 +174,9 @@ VALUE_LABELS: dict[str, str] = {
     "additional_year": "Mertid mer än 200 timmar under året",
     "case": "ärende",
     "cost_center": "ansvar",
+    # staffing-structure: the suggestions
+    "raise_rate": "Höj deltidsanställds sysselsättningsgrad",
+    "new_position": "Ny tjänst",
 }
 
 PCT_SUFFIX = "_pct"
@@ -171,6 +191,7 @@ SEK_SUFFIXES = (
     "_influenceable",
     "_total",
     "budget",
+    "_sek",
 )
 
 
