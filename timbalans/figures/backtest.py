@@ -104,43 +104,61 @@ def _refill(prepared: Prepared) -> dict[str, tuple[dict[int, float], float]]:
 
     The staffing baseline's loop (:func:`timbalans.staffing.greedy.solve_greedy`) with only
     tier 1–2 candidates: those whose hours would be hourly or overtime are not asked about
-    the rules at all (they would not replace a bought hour)."""
+    the rules at all (they would not replace a bought hour). The cheap tests come first (an
+    employment in force, monthly pay, room for the whole shift), then the candidates left are
+    put in the priority order and the hard rules asked of them in that order: the first one
+    no rule excludes is the one the order picks, so the rest need not be asked."""
     rules = rules_for(prepared)
     state = RankState()
     ids = prepared.employee_ids
+    monthly = {
+        c.index for c in prepared.candidates if any(e.form == "monthly" for e in c.employments)
+    }
+    pools: dict[int, list[int]] = {}  # the pool's monthly-paid, by the pool list's identity
     out: dict[str, tuple[dict[int, float], float]] = {}
     for s in sorted(prepared.shifts, key=lambda s: (s.start, s.end, s.index)):
-        found: list[Option] = []
-        for i in prepared.pool(s):
+        assistance = s.shift.kind == "assistance"
+        pool = prepared.pool(s)
+        mine = pools.get(id(pool))
+        if mine is None:
+            mine = pools[id(pool)] = [i for i in pool if i in monthly]
+        found: list[tuple[tuple, Option]] = []
+        for i in mine:
             c = prepared.candidates[i]
+            if assistance:
+                unused, room = state.room(c, s.month)
+                if s.minutes > max(0, unused) + max(0, room):
+                    continue  # some of the hours would be overtime: tier 4
+            employment = c.employment_on(s.date)
+            if employment is None or employment.form != "monthly":
+                continue  # not employed on the date, or hourly-paid: tier 3
+            minutes = split_minutes(s.minutes, unused, room) if assistance else {}
             terms = prepared.terms(i, s.index)
             if terms is None:
-                continue  # not employed on the date
-            room = state.room(c, s.month)
-            minutes = split_minutes(s.minutes, *room) if terms.uses_room else {}
-            tier = tier_of(terms, minutes)
-            if tier > TIER_ADDITIONAL:
                 continue
+            option = Option(
+                c=i,
+                tier=tier_of(terms, minutes),
+                known=prepared.known(c, s),
+                last=prepared.last_in_case(c, s),
+                cost=pair_cost(terms, minutes),
+                minutes=minutes,
+            )
+            found.append((option.key(ids[i]), option))
+        found.sort(key=lambda pair: pair[0])
+        best = None
+        for _, option in found:
+            c = prepared.candidates[option.c]
             extra = [
                 sp
-                for sp in state.extra.get(i, ())
+                for sp in state.extra.get(option.c, ())
                 if sp.start < s.end + REACH_MINUTES and sp.end > s.start - REACH_MINUTES
             ]
-            if first_breach(rules, c, s, extra) is not None:
-                continue
-            found.append(
-                Option(
-                    c=i,
-                    tier=tier,
-                    known=prepared.known(c, s),
-                    last=prepared.last_in_case(c, s),
-                    cost=pair_cost(terms, minutes),
-                    minutes=minutes,
-                )
-            )
-        if not found:
+            if first_breach(rules, c, s, extra) is None:
+                best = option
+                break
+        if best is None:
             continue
-        best = min(found, key=lambda o: o.key(ids[o.c]))
         if prepared.terms(best.c, s.index).uses_room:  # type: ignore[union-attr]
             hours = {tier: m / 60 for tier, m in best.minutes.items()}
         else:  # on-call or standby of monthly staff: tier 1, no contracted time used
