@@ -6,3 +6,6 @@ import os
 import secrets
 
 os.environ.setdefault("TIMBALANS_SECRET_KEY", "tests-" + secrets.token_urlsafe(40))
+# The precomputed figure tables (records.figure_cache.PRECOMPUTED) at once, not in a thread:
+# the test sets are small, and a thread would outlive the test's database.
+os.environ.setdefault("TIMBALANS_PRECOMPUTE", "inline")

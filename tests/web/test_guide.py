@@ -58,6 +58,8 @@ LINKED = {
     "absence-cases-sjukfranvaro-per-arende",
     "limits-arbetstidsgranser",
     "forecast-helarsprognos",
+    "staffing-backtest-vad-prioriteringsordningen-hade-sparat",
+    "staffing-structure-personalstruktur",
 }
 
 COLUMNS = {
