@@ -293,12 +293,9 @@ def precompute_mode() -> str:
 
 
 def _in_background(fn: Callable[[], None]) -> None:
-    """``fn`` in a thread of this process (``TIMBALANS_PRECOMPUTE`` = ``background``), at
-    once (``inline``: the tests, whose sets are small) or not at all (``off``)."""
-    mode = precompute_mode()
-    if mode == "off":
-        return
-    if mode == "inline":
+    """``fn`` in a thread of this process (``TIMBALANS_PRECOMPUTE`` = ``background``) or at
+    once (``inline``: the tests, whose sets are small)."""
+    if precompute_mode() == "inline":
         fn()
         return
 
@@ -326,6 +323,8 @@ def figure_table_ready(*, name: str, request: Any) -> pl.DataFrame | None:
         table = pl.read_parquet(path)
         _cache.put("tables", version, key, table, TABLE_CACHE_SIZE)
         return table.clone()
+    if precompute_mode() == "off":
+        return None
     with _computing_lock:
         started = str(path) in _computing
         _computing.add(str(path))
