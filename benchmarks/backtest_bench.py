@@ -1,17 +1,24 @@
 """Benchmark: the staffing-backtest table for the 12 months ending D, from files.
 
     .venv/bin/python -m benchmarks.backtest_bench --data DIR [--as-of 2026-11-30]
+    .venv/bin/python -m benchmarks.backtest_bench --scale municipality [--as-of 2026-11-30]
 
-DIR is a canonical data set (``timbalans generate-data DIR --scale municipality``). Runs in
-its own process and prints the process wall time and peak memory, the load, the table's time
-(wall and CPU), its rows and the bought and refilled hours.
+DIR is a canonical data set; with ``--scale`` one is generated first into a temporary folder
+(``timbalans generate-data DIR --scale SCALE --seed 1 --until D+7``, not timed). Runs in its
+own process and prints the process wall time and peak memory, the load, the table's time
+(wall and CPU: on a shared machine the CPU time is the one that does not move with the load),
+its rows, the bought and refilled hours and the saving.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import subprocess
+import tempfile
+from pathlib import Path
 
-from benchmarks._util import python_snippet
+from benchmarks._util import PYTHON, ROOT, python_snippet
 
 RUN = """
 import time, datetime
@@ -35,10 +42,24 @@ print(f"load {{load:.2f}} s; staffing-backtest (12 months) {{secs:.2f}} s (cpu {
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--data", required=True)
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--data", help="a canonical data set")
+    source.add_argument("--scale", choices=["department", "municipality"])
     parser.add_argument("--as-of", default="2026-11-30")
     args = parser.parse_args()
-    secs, peak, out = python_snippet(RUN.format(data=args.data, as_of=args.as_of))
+    with tempfile.TemporaryDirectory() as tmp:
+        data = args.data
+        if data is None:
+            data = str(Path(tmp) / args.scale)
+            until = dt.date.fromisoformat(args.as_of) + dt.timedelta(days=7)
+            generate = ["generate-data", data, "--scale", args.scale, "--seed", "1"]
+            subprocess.run(
+                [PYTHON, "-m", "timbalans", *generate, "--until", until.isoformat()],
+                check=True,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+            )
+        secs, peak, out = python_snippet(RUN.format(data=data, as_of=args.as_of))
     print(f"files: {secs:.2f} s total, peak {peak:.0f} MB — {out.strip()}")
 
 

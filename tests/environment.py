@@ -16,3 +16,6 @@ if not os.environ.get("TIMBALANS_DATA_DIR"):
     _data_dir = tempfile.mkdtemp(prefix="timbalans-tests-")
     os.environ["TIMBALANS_DATA_DIR"] = _data_dir
     atexit.register(shutil.rmtree, _data_dir, ignore_errors=True)
+# The precomputed figure tables (records.figure_cache.PRECOMPUTED) at once, not in a thread:
+# the test sets are small, and a thread would outlive the test's database.
+os.environ.setdefault("TIMBALANS_PRECOMPUTE", "inline")

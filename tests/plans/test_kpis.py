@@ -189,3 +189,20 @@ def test_sick_leave_and_structural_kpis():
 def test_the_largest_deficits_are_cases_in_deficit_worst_first():
     assert kpis.largest_deficits(TABLES["case-economics"], 4) == [("A", -150.0), ("B", -30.0)]
     assert kpis.largest_deficits(TABLES["case-economics"], 1) == [("A", -150.0)]
+
+
+def test_measure_3s_potential_is_the_backtest_summed():
+    backtest = pl.DataFrame(
+        {
+            "unit_id": ["U1", "U1"],
+            "month": ["2026-02", "2026-03"],
+            "bought_hours": [10.0, 30.0],
+            "tier1_hours": [4.0, 6.0],
+            "tier2_hours": [0.0, 5.0],
+            "saving_sek": [1000.0, -200.0],
+        }
+    )
+    p = kpis.backtest_potential(backtest)
+    assert p == kpis.BacktestPotential(bought_hours=40.0, refill_hours=15.0, saving_sek=800.0)
+    assert p.refill_pct == pytest.approx(37.5)
+    assert kpis.backtest_potential(None) is None

@@ -158,3 +158,35 @@ def test_the_plan_page_shows_each_cost_base_how_it_is_computed_and_the_price_eff
     # The cases base: the influenceable deficit of the four worst, 210 000 kr.
     assert f"210{NBSP}000{NBSP}kr" in html
     assert "Uppmätt i fasta priser" in html and "Priseffekt" in html
+
+
+def test_measure_3_shows_the_staffing_backtest_as_its_measured_potential(
+    created, settings, tmp_path
+):
+    from timbalans.figures.registry import figure_function
+    from timbalans.plans.kpis import backtest_potential
+    from timbalans.records import figure_cache
+    from timbalans.records.figure_access import figure_request
+    from timbalans.records.frames import frames_load
+    from timbalans.web.templatetags.sv import hours, sek
+
+    client, plan = created
+    settings.DATA_DIR = tmp_path
+    settings.TIMBALANS_PRECOMPUTE = "off"
+    figure_cache.figure_cache_clear()
+    html = client.get(f"/handlingsplaner/{plan.pk}/", {"as_of": "2025-06-30"}).content.decode()
+    assert "Åtgärd 3 (Vik/övertid), uppmätt potential: beräknas" in html
+
+    settings.TIMBALANS_PRECOMPUTE = "inline"
+    table = figure_function("staffing-backtest")(
+        frames_load(), figure_request(as_of=dt.date(2025, 6, 30))
+    )
+    expected = backtest_potential(table.filter(table["unit_id"] == "81515"))
+    assert expected is not None and expected.bought_hours > 0
+    html = client.get(f"/handlingsplaner/{plan.pk}/", {"as_of": "2025-06-30"}).content.decode()
+    assert (
+        f"med prioriteringsordningen hade {hours(expected.refill_hours)} av de "
+        f"{hours(expected.bought_hours)} köpta timmarna" in html
+    )
+    assert f"en besparing på {sek(expected.saving_sek)}" in html
+    figure_cache.figure_cache_clear()

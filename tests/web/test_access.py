@@ -183,10 +183,18 @@ def test_the_coordinator_sees_no_kronor_on_bemanning_page_or_export(imported, as
     assert "Outnyttjad tid (kr)" not in html
     response = client.get("/bemanning/", {"as_of": AS_OF, "format": "xlsx"})
     sheets = fastexcel.read_excel(response.content).sheet_names
-    assert sheets == ["Bemanning- överkapacitet mot kö", "Inställningar"]  # no rates
+    # no rates
+    assert sheets == [
+        "Bemanning- överkapacitet mot kö",
+        "Återkommande köpt tid",
+        "Inställningar",
+    ]
     frame = pl.read_excel(response.content, sheet_name=sheets[0])
     assert "Outnyttjad tid (timmar)" in frame.columns
     assert [c for c in frame.columns if "(kr)" in c] == []
+    structure = pl.read_excel(response.content, sheet_name=sheets[1])
+    assert "Timmar per vecka" in structure.columns
+    assert [c for c in structure.columns if "(kr)" in c] == []
 
 
 @pytest.mark.parametrize("role", ["admin", "ledning", "controller", "chef"])

@@ -23,6 +23,7 @@ from timbalans.figures import (
     limits,
     overtime,
     savings,
+    structure,
 )
 from timbalans.figures.labels import VALUE_LABELS, column_label
 from timbalans.figures.settings import FigureSettings
@@ -57,6 +58,8 @@ LINKED = {
     "absence-cases-sjukfranvaro-per-arende",
     "limits-arbetstidsgranser",
     "forecast-helarsprognos",
+    "staffing-backtest-vad-prioriteringsordningen-hade-sparat",
+    "staffing-structure-personalstruktur",
 }
 
 COLUMNS = {
@@ -76,6 +79,7 @@ COLUMNS = {
     "staffing-backtest": backtest.COLUMNS,
     "continuity": continuity.COLUMNS,
     "worklist": (*hour_balance.WORKLIST_COLUMNS, "forecast_over_hours", "forecast_under_hours"),
+    "staffing-structure": structure.COLUMNS,
 }
 
 

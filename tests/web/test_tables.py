@@ -83,7 +83,12 @@ def _sheets(response) -> list[str]:
 
 def test_the_export_of_bemanning_has_a_title_excel_accepts(imported, as_user):
     response = as_user("controller").get("/bemanning/", {"as_of": AS_OF, "format": "xlsx"})
-    assert _sheets(response) == ["Bemanning- överkapacitet mot kö", "Inställningar", "Satser"]
+    assert _sheets(response) == [
+        "Bemanning- överkapacitet mot kö",
+        "Återkommande köpt tid",
+        "Inställningar",
+        "Satser",
+    ]
 
 
 def test_the_export_of_a_case_with_a_colon_in_its_id_has_titles_excel_accepts(

@@ -170,6 +170,9 @@ TIMBALANS_LOCKOUT_MINUTES = int(os.environ.get("TIMBALANS_LOCKOUT_MINUTES", "15"
 # data set (25.4 million rows, about 1.6 GB as CSV). An upload past its bound is refused
 # before Django reads it; a file past the others before it is read or inflated in full.
 MB = 1024 * 1024
+# The figure tables too slow for a page (the staffing backtest): computed per data version in
+# a thread of the web process ("background"), at once ("inline": the tests) or never ("off").
+TIMBALANS_PRECOMPUTE = os.environ.get("TIMBALANS_PRECOMPUTE", "background")
 TIMBALANS_UPLOAD_MAX_BYTES = int(os.environ.get("TIMBALANS_UPLOAD_MAX_MB", "512")) * MB
 TIMBALANS_IMPORT_MAX_FILES = int(os.environ.get("TIMBALANS_IMPORT_MAX_FILES", "100"))
 TIMBALANS_IMPORT_MAX_FILE_BYTES = int(os.environ.get("TIMBALANS_IMPORT_MAX_FILE_MB", "4096")) * MB

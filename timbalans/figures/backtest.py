@@ -47,7 +47,7 @@ from timbalans.staffing.open_shifts import OPEN_SCHEMA, open_shifts_from_frame
 from timbalans.staffing.prepared import Prepared
 from timbalans.staffing.rank import REACH_MINUTES, Option, RankState
 from timbalans.staffing.rules import first_breach, rules_for
-from timbalans.staffing.tiers import split_minutes, tier_of
+from timbalans.staffing.tiers import split_minutes
 
 COLUMNS = (
     "unit_id",
@@ -104,43 +104,74 @@ def _refill(prepared: Prepared) -> dict[str, tuple[dict[int, float], float]]:
 
     The staffing baseline's loop (:func:`timbalans.staffing.greedy.solve_greedy`) with only
     tier 1–2 candidates: those whose hours would be hourly or overtime are not asked about
-    the rules at all (they would not replace a bought hour)."""
+    the rules at all (they would not replace a bought hour). The cheap tests come first (an
+    employment in force, monthly pay, room for the whole shift), then the candidates left are
+    put in the priority order and the hard rules asked of them in that order: the first one
+    no rule excludes is the one the order picks, so the rest need not be asked."""
     rules = rules_for(prepared)
     state = RankState()
     ids = prepared.employee_ids
+    monthly = {
+        c.index for c in prepared.candidates if any(e.form == "monthly" for e in c.employments)
+    }
+    pools: dict[int, list[int]] = {}  # the pool's monthly-paid, by the pool list's identity
     out: dict[str, tuple[dict[int, float], float]] = {}
     for s in sorted(prepared.shifts, key=lambda s: (s.start, s.end, s.index)):
-        found: list[Option] = []
-        for i in prepared.pool(s):
+        assistance = s.shift.kind == "assistance"
+        pool = prepared.pool(s)
+        mine = pools.get(id(pool))
+        if mine is None:
+            mine = pools[id(pool)] = [i for i in pool if i in monthly]
+        # The cheap part of the priority order first: tier, then known to the client. Only
+        # the candidates of the best group are priced and asked about the rules; the next
+        # group only when no one in it may take the shift.
+        groups: dict[tuple[int, bool], list[tuple[int, dict[int, int]]]] = {}
+        for i in mine:
             c = prepared.candidates[i]
-            terms = prepared.terms(i, s.index)
-            if terms is None:
-                continue  # not employed on the date
-            room = state.room(c, s.month)
-            minutes = split_minutes(s.minutes, *room) if terms.uses_room else {}
-            tier = tier_of(terms, minutes)
-            if tier > TIER_ADDITIONAL:
-                continue
-            extra = [
-                sp
-                for sp in state.extra.get(i, ())
-                if sp.start < s.end + REACH_MINUTES and sp.end > s.start - REACH_MINUTES
-            ]
-            if first_breach(rules, c, s, extra) is not None:
-                continue
-            found.append(
-                Option(
+            if assistance:
+                unused, room = state.room(c, s.month)
+                if s.minutes > max(0, unused) + max(0, room):
+                    continue  # some of the hours would be overtime: tier 4
+                minutes = split_minutes(s.minutes, unused, room)
+                tier = TIER_ADDITIONAL if TIER_ADDITIONAL in minutes else TIER_ORDINARY
+            else:  # on-call or standby of monthly staff: tier 1
+                minutes, tier = {}, TIER_ORDINARY
+            employment = c.employment_on(s.date)
+            if employment is None or employment.form != "monthly":
+                continue  # not employed on the date, or hourly-paid: tier 3
+            group = (tier, not prepared.known(c, s))
+            groups.setdefault(group, []).append((i, minutes))
+        best = None
+        for group in sorted(groups):
+            tier, unknown = group
+            found: list[tuple[tuple, Option]] = []
+            for i, minutes in groups[group]:
+                terms = prepared.terms(i, s.index)
+                assert terms is not None  # employed on the date
+                option = Option(
                     c=i,
                     tier=tier,
-                    known=prepared.known(c, s),
-                    last=prepared.last_in_case(c, s),
+                    known=not unknown,
+                    last=prepared.last_in_case(prepared.candidates[i], s),
                     cost=pair_cost(terms, minutes),
                     minutes=minutes,
                 )
-            )
-        if not found:
+                found.append((option.key(ids[i]), option))
+            found.sort(key=lambda pair: pair[0])
+            for _, option in found:
+                c = prepared.candidates[option.c]
+                extra = [
+                    sp
+                    for sp in state.extra.get(option.c, ())
+                    if sp.start < s.end + REACH_MINUTES and sp.end > s.start - REACH_MINUTES
+                ]
+                if first_breach(rules, c, s, extra) is None:
+                    best = option
+                    break
+            if best is not None:
+                break
+        if best is None:
             continue
-        best = min(found, key=lambda o: o.key(ids[o.c]))
         if prepared.terms(best.c, s.index).uses_room:  # type: ignore[union-attr]
             hours = {tier: m / 60 for tier, m in best.minutes.items()}
         else:  # on-call or standby of monthly staff: tier 1, no contracted time used

@@ -148,6 +148,23 @@ LABELS: dict[str, str] = {
     # continuity (issue 19)
     "top5_share_pct": "Andel av timmarna för de fem vanligaste %",
     "hourly_share_pct": "Andel timavlönade %",
+    # staffing-structure (issue 19)
+    "weekday": "Veckodag (1 = måndag)",
+    "start_time": "Från",
+    "end_time": "Till",
+    "weeks": "Veckor i följd",
+    "first_week": "Första veckan",
+    "last_week": "Sista veckan",
+    "hours_per_week": "Timmar per vecka",
+    "bought_cost": "Kostnad som köpt tid (kr)",
+    "contracted_cost": "Kostnad som avtalad tid (kr)",
+    "suggestion": "Förslag",
+    "current_rate_pct": "Sysselsättningsgrad nu %",
+    "suggested_rate_pct": "Föreslagen sysselsättningsgrad %",
+    "yearly_hours": "Timmar per år",
+    "yearly_bought_cost": "Kostnad per år som köpt tid (kr)",
+    "yearly_contracted_cost": "Kostnad per år som avtalad tid (kr)",
+    "yearly_saving_sek": "Besparing per år (kr)",
 }
 
 #: Swedish names of the codes in the tables' values (savings areas, case-economics sources,
@@ -166,6 +183,7 @@ SEK_SUFFIXES = (
     "_influenceable",
     "_total",
     "budget",
+    "_sek",
 )
 
 

@@ -72,6 +72,7 @@ _FUNCTIONS = {
     # issue 19: what the staffing priority order would have saved
     "staffing-backtest": ("timbalans.figures.backtest", "staffing_backtest"),
     "continuity": ("timbalans.figures.continuity", "continuity"),
+    "staffing-structure": ("timbalans.figures.structure", "staffing_structure"),
 }
 FIGURE_NAMES = tuple(_FUNCTIONS)
 

@@ -189,6 +189,37 @@ def kpi_value(
     raise ValueError(f"okänt nyckeltal: {key}")
 
 
+#: The KPI whose measure (the action plan's measure 3, the staffing priority order) has the
+#: staffing backtest as its measured potential.
+BACKTEST_KPI = "temp_overtime"
+
+
+@dataclass(frozen=True)
+class BacktestPotential:
+    """What the staffing priority order would have saved in the 12 months ending D
+    (``staffing-backtest`` summed over the scope's units and months): the bought hours, those
+    that could have been worked in unused contracted time or as mertid, and the saving."""
+
+    bought_hours: float
+    refill_hours: float
+    saving_sek: float
+
+    @property
+    def refill_pct(self) -> float | None:
+        return 100 * self.refill_hours / self.bought_hours if self.bought_hours else None
+
+
+def backtest_potential(backtest: pl.DataFrame | None) -> BacktestPotential | None:
+    """The measured potential of measure 3 from the staffing-backtest table (None: none)."""
+    if backtest is None:
+        return None
+    return BacktestPotential(
+        bought_hours=float(backtest["bought_hours"].sum()),
+        refill_hours=float((backtest["tier1_hours"] + backtest["tier2_hours"]).sum()),
+        saving_sek=float(backtest["saving_sek"].sum()),
+    )
+
+
 # ---------------------------------------------------------------------------- effects
 
 

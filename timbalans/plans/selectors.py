@@ -21,7 +21,12 @@ from timbalans.plans import kpis
 from timbalans.plans.models import ActionPlan, FollowUp, Measure
 from timbalans.records import figure_cache
 from timbalans.records import models as records_models
-from timbalans.records.figure_access import figure_request, figure_scope, figure_tables
+from timbalans.records.figure_access import (
+    figure_precomputed,
+    figure_request,
+    figure_scope,
+    figure_tables,
+)
 from timbalans.records.frames import frames_load
 
 #: The figure tables the KPIs are computed from.
@@ -217,6 +222,15 @@ def measure_fixed_price_effect(
     )
 
 
+def measure_potential(
+    *, access: Access, plan: ActionPlan, as_of: dt.date
+) -> kpis.BacktestPotential | None:
+    """The staffing backtest of the plan's units, 12 months ending D, as measure 3's measured
+    potential; None while it is being computed (in the background, once per data version)."""
+    scope = figure_scope(access=access, as_of=as_of, unit=plan.unit_id)
+    return kpis.backtest_potential(figure_precomputed("staffing-backtest", scope=scope))
+
+
 @dataclass(frozen=True)
 class FollowUpRow:
     follow_up: FollowUp
@@ -234,6 +248,10 @@ class MeasureStatus:
     effect: kpis.MeasuredEffect
     follow_ups: list[FollowUpRow]
     fixed: kpis.FixedPriceEffect | None = None
+    #: Measure 3's measured potential (the staffing backtest); ``potential_pending`` while it
+    #: is being computed.
+    potential: kpis.BacktestPotential | None = None
+    potential_pending: bool = False
 
     @property
     def latest_status(self) -> str:
@@ -282,6 +300,10 @@ def measure_statuses(
             fixed = measure_fixed_price_effect(
                 access=access, measure=measure, as_of=as_of, tables=tables
             )
+        potential, pending = None, False
+        if as_of is not None and measure.kpi == kpis.BACKTEST_KPI and not plan.case_id:
+            potential = measure_potential(access=access, plan=plan, as_of=as_of)
+            pending = potential is None
         out.append(
             MeasureStatus(
                 measure=measure,
@@ -291,6 +313,8 @@ def measure_statuses(
                 effect=effect,
                 follow_ups=rows,
                 fixed=fixed,
+                potential=potential,
+                potential_pending=pending,
             )
         )
     return out

@@ -83,6 +83,28 @@ def figure(
     return figure_cache.figure_table(name=name, request=req, units=scope.unit_set, cases=cases)
 
 
+def figure_precomputed(name: str, *, scope: FigureScope) -> pl.DataFrame | None:
+    """A precomputed table (``figure_cache.PRECOMPUTED``) of the 12 months ending D: the rows
+    of the scope's units, or None while it is being computed (started when it is not).
+
+    Computed once for every unit, so every unit's staff are candidates wherever the staffing
+    pools allow, whatever the reader's scope; the reader sees the rows of their units only."""
+    req = figure_request(as_of=scope.as_of)
+    table = figure_cache.figure_table_ready(name=name, request=req)
+    if table is None or scope.units is None:
+        return table
+    return table.filter(pl.col("unit_id").is_in(sorted(scope.units)))
+
+
+def figure_precompute_after_change() -> None:
+    """Start the precomputed tables for today after the data changed (an import), so the
+    pages find them ready; only where they are computed in the background (a live server)."""
+    if figure_cache.precompute_mode() != "background":
+        return
+    for name in figure_cache.PRECOMPUTED:
+        figure_precomputed(name, scope=FigureScope(as_of=today()))
+
+
 def figure_tables(
     *,
     scope: FigureScope,

@@ -4,17 +4,22 @@ setting change is served after it."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any
 
 import polars as pl
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
-from django.db import connection
+from django.db import close_old_connections, connection
 
 from timbalans.figures.frames import Frames
 from timbalans.records import frames as reader
@@ -239,3 +244,92 @@ def figure_result_cached(*, key: Hashable, compute: Callable[[], Any]) -> Any:
         if _data_version_read() == version:
             _cache.put("results", version, key, value, RESULT_CACHE_SIZE)
     return value
+
+
+# ------------------------------------------------------------------ precomputed tables
+#: The tables too slow for a page request (the staffing backtest takes a minute on a
+#: department): computed once per data version and D in the background, kept on disk in the
+#: data directory so every process and a restarted server find them.
+PRECOMPUTED = ("staffing-backtest",)
+PRECOMPUTED_KEPT = 8  # files kept per table (the newest)
+_computing: set[str] = set()
+_computing_lock = threading.Lock()
+log = logging.getLogger(__name__)
+
+
+def _precomputed_path(name: str, version: DataVersion, request: Any) -> Path:
+    digest = hashlib.sha256(repr((version, _request_key(request))).encode()).hexdigest()[:32]
+    return Path(settings.DATA_DIR) / "figures" / f"{name}-{digest}.parquet"
+
+
+def _precompute(name: str, request: Any, version: DataVersion, path: Path) -> None:
+    """Compute the whole table and write it beside the data, replaced whole; nothing when the
+    data moved on meanwhile (the next reader starts it again for the new version)."""
+    try:
+        if _data_version_read() != version:
+            return
+        table = figure_table(name=name, request=request)
+        if _data_version_read() != version:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        part = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
+        table.write_parquet(part)
+        os.replace(part, path)
+        older = sorted(
+            path.parent.glob(f"{name}-*.parquet"), key=lambda p: p.stat().st_mtime, reverse=True
+        )
+        for stale in older[PRECOMPUTED_KEPT:]:
+            stale.unlink(missing_ok=True)
+    except Exception:  # a failed computation is logged; the page keeps saying "beräknas"
+        log.exception("precomputing %s", name)
+    finally:
+        with _computing_lock:
+            _computing.discard(str(path))
+
+
+def precompute_mode() -> str:
+    """``background``, ``inline`` or ``off`` (the setting ``TIMBALANS_PRECOMPUTE``)."""
+    return str(getattr(settings, "TIMBALANS_PRECOMPUTE", "background"))
+
+
+def _in_background(fn: Callable[[], None]) -> None:
+    """``fn`` in a thread of this process (``TIMBALANS_PRECOMPUTE`` = ``background``) or at
+    once (``inline``: the tests, whose sets are small)."""
+    if precompute_mode() == "inline":
+        fn()
+        return
+
+    def run() -> None:
+        close_old_connections()
+        try:
+            fn()
+        finally:
+            connection.close()
+
+    threading.Thread(target=run, name="timbalans-precompute", daemon=True).start()
+
+
+def figure_table_ready(*, name: str, request: Any) -> pl.DataFrame | None:
+    """The whole table ``name`` (every unit) for ``request`` if it has been computed for the
+    current data version, else None, and its computation started in the background (once per
+    process and version). Served from memory, else from the file the computation wrote."""
+    version = figure_data_version()
+    key = (name, _request_key(request), _scope_key(None, None))
+    table = _cache.get("tables", version, key)
+    if table is not None:
+        return table.clone()
+    path = _precomputed_path(name, version, request)
+    if path.exists():
+        table = pl.read_parquet(path)
+        _cache.put("tables", version, key, table, TABLE_CACHE_SIZE)
+        return table.clone()
+    if precompute_mode() == "off":
+        return None
+    with _computing_lock:
+        started = str(path) in _computing
+        _computing.add(str(path))
+    if not started:
+        _in_background(lambda: _precompute(name, request, version, path))
+        if path.exists():  # computed inline
+            return pl.read_parquet(path)
+    return None

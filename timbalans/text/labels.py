@@ -102,6 +102,12 @@ ROLES = {
     "coordinator": "Samordnare",
 }
 
+#: What the staffing structure suggests for a recurring bought pattern.
+STRUCTURE_SUGGESTIONS = {
+    "raise_rate": "Höj deltidsanställds sysselsättningsgrad",
+    "new_position": "Ny tjänst",
+}
+
 #: A column's values, where a code's name depends on the column.
 COLUMN_VALUES: dict[str, dict[str, str]] = {
     "status": STATUS,
@@ -118,6 +124,7 @@ COLUMN_VALUES: dict[str, dict[str, str]] = {
     "level": LEVELS,
     "role": ROLES,
     "reason": OPEN_SHIFT_REASONS,
+    "suggestion": STRUCTURE_SUGGESTIONS,
 }
 
 #: Every code's name, for a value whose column is not known.
@@ -137,6 +144,7 @@ VALUE_LABELS: dict[str, str] = {
     **SOLVER_STATUSES,
     **ROLES,
     **OPEN_SHIFT_REASONS,
+    **STRUCTURE_SUGGESTIONS,
     "KOMMUN": "Kommunen",
 }
 

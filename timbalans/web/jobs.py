@@ -33,6 +33,7 @@ from timbalans.accounts.services import audit_log
 from timbalans.ingest.read import size_text
 from timbalans.ingest.schema import TIME_TABLES
 from timbalans.ingest.validate import Dataset
+from timbalans.records.figure_access import figure_precompute_after_change
 from timbalans.records.mapping_profiles import profile_of_version
 from timbalans.records.models import BackgroundWork
 from timbalans.records.services import ImportRejected, import_batch_apply, import_dataset_validate
@@ -268,6 +269,7 @@ def _apply_and_record(job_id: int, user_id: int) -> None:
         target=f"import {batch.pk}",
         detail={"files": job.file_names, "rows": batch.rows, "profiles": batch.profiles},
     )
+    figure_precompute_after_change()
 
 
 def _uploads_delete(job: ImportJob) -> None:

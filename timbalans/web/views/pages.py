@@ -21,6 +21,7 @@ from timbalans.figures import key_figures as kf
 from timbalans.figures.absence import COLUMNS as ABSENCE_COLUMNS
 from timbalans.figures.absence import EMPLOYEE_COLUMNS as ABSENCE_EMPLOYEE_COLUMNS
 from timbalans.figures.absence_cases import COLUMNS as ABSENCE_CASES_COLUMNS
+from timbalans.figures.backtest import COLUMNS as BACKTEST_COLUMNS
 from timbalans.figures.capacity import COLUMNS as CAPACITY_COLUMNS
 from timbalans.figures.case_economics import COLUMNS as CASE_ECONOMICS_FIGURE_COLUMNS
 from timbalans.figures.case_economics import COST_COLUMNS
@@ -32,8 +33,9 @@ from timbalans.figures.hour_balance import COLUMNS as HOUR_BALANCE_COLUMNS
 from timbalans.figures.hour_balance import WORKLIST_COLUMNS
 from timbalans.figures.limits import COLUMNS as LIMITS_COLUMNS
 from timbalans.figures.overtime import COLUMNS as OVERTIME_COLUMNS
+from timbalans.figures.structure import COLUMNS as STRUCTURE_COLUMNS
 from timbalans.plans.selectors import case_plan_list
-from timbalans.records.figure_access import figure, figure_request
+from timbalans.records.figure_access import figure, figure_precomputed, figure_request
 from timbalans.web import selectors
 from timbalans.web.access import client_ip, page
 from timbalans.web.filters import Filters
@@ -636,6 +638,7 @@ def _monthly_page(
     active: str,
     extra_tables: list[Table] | None = None,
     main: Sequence[str] = (),
+    extra_context: dict | None = None,
 ) -> HttpResponse:
     filters = Filters.from_request(request)
     frame = figure(
@@ -666,6 +669,7 @@ def _monthly_page(
             "guide": guide,
             "tables": tables,
             "chart": chart_of_frame(frame) if frame.height else "",
+            **(extra_context or {}),
         },
         tables=tables,
         filename=f"{name}-{filters.as_of}",
@@ -707,6 +711,15 @@ def capacity(request: HttpRequest, access: Access) -> HttpResponse:
             href="href",
         )
 
+    filters = Filters.from_request(request)
+    structure = figure("staffing-structure", scope=filters.scope(access))
+    structure_table = Table(
+        name="staffing-structure",
+        title="Återkommande köpt tid",
+        frame=structure,
+        columns=selectors.columns_seen(access=access, columns=STRUCTURE_PAGE_COLUMNS),
+        links={"case_id": _case_link(filters), "unit_id": _unit_link(filters)},
+    )
     return _monthly_page(
         request,
         access,
@@ -721,7 +734,55 @@ def capacity(request: HttpRequest, access: Access) -> HttpResponse:
         chart_of_frame=spec,
         active="web:capacity",
         main=CAPACITY_MAIN,
+        extra_tables=[structure_table],
+        extra_context={"structure_guide": "staffing-structure-personalstruktur"},
     )
+
+
+BACKTEST_PAGE_COLUMNS = _chosen(
+    BACKTEST_COLUMNS,
+    [
+        "unit_id",
+        "bought_hours",
+        "tier1_hours",
+        "tier2_hours",
+        "remaining_bought_hours",
+        "actual_cost",
+        "backtest_cost",
+        "saving_sek",
+        "saving_pct",
+    ],
+)
+STRUCTURE_PAGE_COLUMNS = list(STRUCTURE_COLUMNS)
+
+
+def backtest_per_unit(backtest: pl.DataFrame) -> pl.DataFrame:
+    """The staffing backtest's 12 months summed per unit."""
+    sums = [c for c in BACKTEST_PAGE_COLUMNS if c not in ("unit_id", "saving_pct")]
+    return (
+        backtest.group_by("unit_id")
+        .agg(pl.col(sums).sum())
+        .with_columns(
+            pl.when(pl.col("actual_cost") != 0)
+            .then(100 * pl.col("saving_sek") / pl.col("actual_cost"))
+            .alias("saving_pct")
+        )
+        .sort("unit_id")
+    )
+
+
+def backtest_summary(per_unit: pl.DataFrame) -> dict[str, float] | None:
+    """The units' totals: bought hours, the refillable ones, their share and the saving."""
+    bought = float(per_unit["bought_hours"].sum())
+    if bought <= 0:
+        return None
+    refill = float((per_unit["tier1_hours"] + per_unit["tier2_hours"]).sum())
+    return {
+        "bought": bought,
+        "refill": refill,
+        "share": 100 * refill / bought,
+        "saving": float(per_unit["saving_sek"].sum()),
+    }
 
 
 @page(remember=True)
@@ -742,6 +803,29 @@ def overtime(request: HttpRequest, access: Access) -> HttpResponse:
         )
 
     columns = list(OVERTIME_COLUMNS)
+    filters = Filters.from_request(request)
+    backtest = figure_precomputed("staffing-backtest", scope=filters.scope(access))
+    extra: list[Table] = []
+    summary = None
+    if backtest is not None:
+        per_unit = backtest_per_unit(backtest)
+        extra.append(
+            Table(
+                name="staffing-backtest",
+                title="Vad prioriteringsordningen hade sparat (senaste 12 månaderna)",
+                frame=per_unit,
+                columns=selectors.columns_seen(
+                    access=access,
+                    columns=[
+                        c
+                        for c in BACKTEST_PAGE_COLUMNS
+                        if access.sees_economics or c != "saving_pct"
+                    ],
+                ),
+                links={"unit_id": _unit_link(filters)},
+            )
+        )
+        summary = backtest_summary(per_unit)
     return _monthly_page(
         request,
         access,
@@ -756,6 +840,15 @@ def overtime(request: HttpRequest, access: Access) -> HttpResponse:
         chart_of_frame=spec,
         active="web:overtime",
         main=OVERTIME_MAIN,
+        extra_tables=extra,
+        extra_context={
+            "backtest": {
+                "ready": backtest is not None,
+                "summary": summary,
+                "goal": goal,
+                "economics": access.sees_economics,
+            }
+        },
     )
 
 
