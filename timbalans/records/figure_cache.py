@@ -1,18 +1,33 @@
-"""The process's figure cache: frames, figure tables and results derived from them, kept per
-data version (:func:`figure_data_version`) so nothing computed before an import, an undo or a
-setting change is served after it."""
+"""The figure cache: frames, figure tables and results derived from them, kept per data
+version (:func:`figure_data_version`) so nothing computed before an import, an undo or a
+setting change is served after it.
+
+Two levels. Each process keeps what it used in memory (bounded LRUs). Below that, the figure
+tables of whole units (no case limit) are kept as typed Parquet files in the data directory,
+one folder per data version, shared by every server process and by the command line: a
+table computed once, by any process (or by :func:`figures_warm` right after an import), is
+read by the others instead of computed again. A file is written to a temporary name and
+renamed, so a reader sees a whole file or none; the folders of other data versions are
+removed when a new version's folder is made.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
+import os
+import shutil
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any
 
 import polars as pl
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.db import connection
 
@@ -24,7 +39,11 @@ FRAMES_CACHE_SIZE = 16  # scoped frames (per unit/case selection) kept besides t
 TABLE_CACHE_SIZE = 256  # computed figure tables kept
 RESULT_CACHE_SIZE = 256  # results derived from figure tables (the pages' compositions) kept
 
+FILES_DIR = "figure-cache"  # in the data directory: one folder per data version
+
 DataVersion = tuple[Any, ...]
+
+log = logging.getLogger(__name__)
 
 
 def figure_data_version() -> DataVersion:
@@ -142,9 +161,108 @@ class _Cache:
 _cache = _Cache()
 
 
-def figure_cache_clear() -> None:
-    """Empty this process's figure cache (tests; never needed for correctness)."""
+def figure_cache_clear(*, files: bool = True) -> None:
+    """Empty this process's figure cache and its counts, and the files unless ``files`` is
+    False (tests, whose databases reuse stamps a real one never does; never needed for
+    correctness)."""
     _cache.clear()
+    if files:
+        shutil.rmtree(files_root(), ignore_errors=True)
+    with _counts_lock:
+        _counts.clear()
+
+
+# How this process got its figure tables: from memory, from the files, or computed. For the
+# tests and the benchmarks (a second process that reads a file computes nothing).
+_counts: dict[str, int] = {}
+_counts_lock = threading.Lock()
+
+
+def _count(how: str) -> None:
+    with _counts_lock:
+        _counts[how] = _counts.get(how, 0) + 1
+
+
+def figure_cache_counts() -> dict[str, int]:
+    """How many figure tables this process took ``"memory"``, ``"file"`` or ``"computed"``."""
+    with _counts_lock:
+        return dict(_counts)
+
+
+# ---------------------------------------------------------------------------- the files
+
+
+def files_root() -> Path:
+    """The folder of the figure cache's files in the data directory."""
+    return Path(settings.DATA_DIR) / FILES_DIR
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def _version_dir(version: DataVersion) -> Path:
+    """The folder of one data version. The database is named in it too: two databases that
+    share a data directory (SQLite, then PostgreSQL) never share a folder."""
+    db = connection.settings_dict
+    where = [connection.vendor, db.get("NAME"), db.get("HOST"), db.get("PORT")]
+    return files_root() / _digest([where, list(version)])
+
+
+def _table_path(version: DataVersion, name: str, request: Any, units: set[str] | None) -> Path:
+    """The file of a figure table: its name, D and a digest of everything else it depends on
+    (the range, every setting and rate, the units), in a form every process spells alike
+    (sorted units; the rates by their repr, which has no sets in it)."""
+    settings_ = request.settings
+    described = {
+        "settings": settings_.describe(),
+        "rates": repr(getattr(settings_, "rates", None)),
+        "rates_on": getattr(settings_, "rates_on", None),
+    }
+    key = [name, request.as_of, request.date_from, request.date_to, described]
+    key.append(None if units is None else sorted(units))
+    return _version_dir(version) / f"{name}-{request.as_of}-{_digest(key)}.parquet"
+
+
+def _file_read(path: Path) -> pl.DataFrame | None:
+    """The table in ``path``, or None when there is none (or it was removed meanwhile)."""
+    try:
+        return pl.read_parquet(path)
+    except FileNotFoundError:
+        return None
+    except Exception:  # a damaged file is a miss: computed again and written anew
+        log.warning("figure cache: unreadable %s", path, exc_info=True)
+        return None
+
+
+def _file_write(path: Path, table: pl.DataFrame) -> None:
+    """Write to a temporary name and rename: readers (of any process) see all or nothing.
+    Making a data version's folder removes the folders of every other version."""
+    folder = path.parent
+    part = folder / f".{path.name}.{os.getpid()}.{threading.get_ident()}.part"
+    try:
+        if not folder.is_dir():
+            _files_clean(keep=folder)
+            # Figures are personal data: readable by the server's user only.
+            folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            folder.mkdir(exist_ok=True, mode=0o700)
+        table.write_parquet(part, statistics=False)
+        part.chmod(0o600)
+        os.replace(part, path)
+    except Exception:  # a table not written is computed again where it is needed
+        log.warning("figure cache: could not write %s", path, exc_info=True)
+        part.unlink(missing_ok=True)
+
+
+def _files_clean(*, keep: Path | None) -> None:
+    """Remove the folders of data versions other than ``keep``."""
+    root = files_root()
+    if not root.is_dir():
+        return
+    for folder in root.iterdir():
+        if folder != keep:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _scope_key(units: set[str] | None, cases: set[str] | None) -> Hashable:
@@ -202,7 +320,7 @@ def figure_table(
     cases: set[str] | None = None,
 ) -> pl.DataFrame:
     """The figure table ``name`` for ``request`` (a ``FigureRequest``), limited to the given
-    units and cases, cached in this process.
+    units and cases, cached in this process and, without a case limit, in the files.
 
     Keyed by the data version (:func:`figure_data_version`), the table, the request (D, the
     range, every setting and rate) and the scope; a new import, an undo or a setting change
@@ -215,11 +333,25 @@ def figure_table(
     version = figure_data_version()
     key = (name, _request_key(request), _scope_key(units, cases))
     table = _cache.get("tables", version, key)
-    if table is None:
-        frames = _frames_at(version, units, cases)
-        table = figure_function(name)(frames, request)
-        if _data_version_read() == version:
-            _cache.put("tables", version, key, table, TABLE_CACHE_SIZE)
+    if table is not None:
+        _count("memory")
+        return table.clone()
+    # Tables of a case are cheap once the frames are in memory, which the case page needs
+    # anyway; the files hold the tables of whole units.
+    path = None if cases is not None else _table_path(version, name, request, units)
+    table = None if path is None else _file_read(path)
+    if table is not None:
+        _count("file")
+        _cache.put("tables", version, key, table, TABLE_CACHE_SIZE)
+        return table.clone()
+    frames = _frames_at(version, units, cases)
+    table = figure_function(name)(frames, request)
+    _count("computed")
+    # Kept only if nothing was imported, undone or changed while it was computed.
+    if _data_version_read() == version:
+        if path is not None:
+            _file_write(path, table)
+        _cache.put("tables", version, key, table, TABLE_CACHE_SIZE)
     return table.clone()
 
 
