@@ -89,7 +89,7 @@ def worked(table: pl.DataFrame, case: str) -> list[float]:
 def test_every_table_read_from_its_file_equals_the_computed_one(tmp_path):
     apply(write_set(tmp_path / "base"))
     computed = {name: figure_table(name=name, request=request()) for name in TABLES}
-    assert figure_cache_counts() == {"computed": len(TABLES)}
+    assert figure_cache_counts() == {"computed": len(TABLES), "frames-database": 1}
     figure_cache_clear(files=False)  # as another process: nothing in memory, the files kept
     for name in TABLES:
         read = figure_table(name=name, request=request())
@@ -99,19 +99,41 @@ def test_every_table_read_from_its_file_equals_the_computed_one(tmp_path):
     assert computed["hour-balance"].height == 2  # real rows went through the files
 
 
-def test_tables_of_a_case_are_kept_in_memory_only(tmp_path):
+def test_tables_of_a_case_are_kept_in_memory_only_and_the_frames_in_files(tmp_path):
     apply(write_set(tmp_path / "base"))
-    figure_table(name="hour-balance", request=request(), cases={"51470"})
-    assert not files_root().exists()
+    table = figure_table(name="hour-balance", request=request(), cases={"51470"})
+    (folder,) = version_folders()
+    assert [p.name for p in folder.iterdir()] == ["frames"]
+    figure_cache_clear(files=False)
+    # another process: the frames from the files, not the database; the case's table computed
+    assert figure_table(name="hour-balance", request=request(), cases={"51470"}).equals(table)
+    assert figure_cache_counts() == {"frames-file": 1, "computed": 1}
+
+
+def test_frames_read_from_their_files_equal_those_loaded(tmp_path):
+    from timbalans.records.figure_cache import frames_cached
+    from timbalans.records.frames import frames_load
+
+    apply(write_set(tmp_path / "base"))
+    frames_cached()
+    figure_cache_clear(files=False)
+    read = frames_cached()
+    assert figure_cache_counts() == {"frames-file": 1}
+    for name, frame in frames_load().as_dict().items():
+        assert read.as_dict()[name].schema == frame.schema, name
+        assert read.as_dict()[name].equals(frame), name
+    assert read.worked.height == 3
 
 
 def test_the_files_are_the_server_users_only(tmp_path):
     apply(write_set(tmp_path / "base"))
     figure_table(name="hour-balance", request=request())
     (folder,) = version_folders()
-    (file,) = folder.iterdir()
+    (file,) = folder.glob("*.parquet")
     assert folder.stat().st_mode & 0o777 == 0o700
     assert file.stat().st_mode & 0o777 == 0o600
+    assert (folder / "frames").stat().st_mode & 0o777 == 0o700
+    assert {p.stat().st_mode & 0o777 for p in (folder / "frames").iterdir()} == {0o600}
 
 
 def test_units_and_settings_are_part_of_a_files_key(tmp_path):
@@ -133,7 +155,7 @@ def test_units_and_settings_are_part_of_a_files_key(tmp_path):
     after = figure_table(name="hour-balance", request=request(), units={"81516"})
     assert after["status"].to_list() == ["balanced"]
     assert south["status"].to_list() == ["under"]
-    assert figure_cache_counts() == {"computed": 1}
+    assert figure_cache_counts() == {"computed": 1, "frames-database": 1}
     assert len(version_folders()) == 1
 
 
@@ -147,7 +169,7 @@ def test_the_warm_up_after_an_import_and_an_undo_leaves_the_new_figures_in_files
     batch = apply(write_set(tmp_path / "feb", **ONLY_WORKED, worked=FEBRUARY_AGAIN))
     figure_cache_clear(files=False)
     assert figures_warm(as_of=D) == 6
-    assert figure_cache_counts() == {"computed": 6}
+    assert figure_cache_counts() == {"computed": 6, "frames-database": 1}
     (second,) = version_folders()  # the older version's folder is gone
     assert second != first
     figure_cache_clear(files=False)
@@ -185,7 +207,7 @@ def test_writers_at_the_same_time_leave_one_whole_file(tmp_path):
     apply(write_set(tmp_path / "base"))
     table = figure_table(name="hour-balance", request=request())
     (folder,) = version_folders()
-    (path,) = folder.iterdir()
+    (path,) = folder.glob("*.parquet")
     errors: list[BaseException] = []
 
     def write() -> None:
@@ -202,7 +224,7 @@ def test_writers_at_the_same_time_leave_one_whole_file(tmp_path):
     for t in threads:
         t.join(60)
     assert errors == []
-    assert [p.name for p in folder.iterdir()] == [path.name]  # no temporary file left
+    assert sorted(p.name for p in folder.iterdir()) == sorted([path.name, "frames"])  # no .part
 
 
 def run_cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:

@@ -2,13 +2,14 @@
 version (:func:`figure_data_version`) so nothing computed before an import, an undo or a
 setting change is served after it.
 
-Two levels. Each process keeps what it used in memory (bounded LRUs). Below that, the figure
-tables of whole units (no case limit) are kept as typed Parquet files in the data directory,
-one folder per data version, shared by every server process and by the command line: a
-table computed once, by any process (or by :func:`figures_warm` right after an import), is
-read by the others instead of computed again. A file is written to a temporary name and
-renamed, so a reader sees a whole file or none; the folders of other data versions are
-removed when a new version's folder is made.
+Two levels. Each process keeps what it used in memory (bounded LRUs). Below that, the frames
+and the figure tables of whole units (no case limit) are kept as typed Parquet files in the
+data directory, one folder per data version, shared by every server process and by the
+command line: frames loaded from the database once, and a table computed once, by any
+process (or by ``figure_access.figures_warm`` right after an import), are read by the
+others instead of loaded or computed again. A file (the frames: a folder) is written under a
+temporary name and renamed, so a reader sees all of it or nothing; the folders of other data
+versions are removed when a new version's folder is made.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from django.contrib.admin.models import LogEntry
 from django.db import connection
 
 from timbalans.figures.frames import Frames
+from timbalans.ingest.schema import TABLE_ORDER
 from timbalans.records import frames as reader
 from timbalans.records import models as m
 
@@ -40,6 +42,7 @@ TABLE_CACHE_SIZE = 256  # computed figure tables kept
 RESULT_CACHE_SIZE = 256  # results derived from figure tables (the pages' compositions) kept
 
 FILES_DIR = "figure-cache"  # in the data directory: one folder per data version
+FRAMES_DIR = "frames"  # in a version's folder: the frames, one Parquet file per table
 
 DataVersion = tuple[Any, ...]
 
@@ -172,8 +175,9 @@ def figure_cache_clear(*, files: bool = True) -> None:
         _counts.clear()
 
 
-# How this process got its figure tables: from memory, from the files, or computed. For the
-# tests and the benchmarks (a second process that reads a file computes nothing).
+# How this process got its figure tables (from memory, from the files, or computed) and its
+# frames. For the tests and the benchmarks (a second process that reads a file computes
+# nothing).
 _counts: dict[str, int] = {}
 _counts_lock = threading.Lock()
 
@@ -184,7 +188,8 @@ def _count(how: str) -> None:
 
 
 def figure_cache_counts() -> dict[str, int]:
-    """How many figure tables this process took ``"memory"``, ``"file"`` or ``"computed"``."""
+    """How this process got its figure tables, ``"memory"``, ``"file"`` or ``"computed"``,
+    and its full frames, ``"frames-file"`` or ``"frames-database"``: how many times each."""
     with _counts_lock:
         return dict(_counts)
 
@@ -236,23 +241,64 @@ def _file_read(path: Path) -> pl.DataFrame | None:
         return None
 
 
+def _folder_make(folder: Path) -> None:
+    """Make a data version's folder (removing the folders of every other version)."""
+    if not folder.is_dir():
+        _files_clean(keep=folder)
+        # Figures and frames are personal data: readable by the server's user only.
+        folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder.mkdir(exist_ok=True, mode=0o700)
+
+
+def _part(path: Path) -> Path:
+    """A temporary name beside ``path``, this thread's own."""
+    return path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
+
+
 def _file_write(path: Path, table: pl.DataFrame) -> None:
-    """Write to a temporary name and rename: readers (of any process) see all or nothing.
-    Making a data version's folder removes the folders of every other version."""
-    folder = path.parent
-    part = folder / f".{path.name}.{os.getpid()}.{threading.get_ident()}.part"
+    """Write to a temporary name and rename: readers (of any process) see all or nothing."""
+    part = _part(path)
     try:
-        if not folder.is_dir():
-            _files_clean(keep=folder)
-            # Figures are personal data: readable by the server's user only.
-            folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            folder.mkdir(exist_ok=True, mode=0o700)
+        _folder_make(path.parent)
         table.write_parquet(part, statistics=False)
         part.chmod(0o600)
         os.replace(part, path)
     except Exception:  # a table not written is computed again where it is needed
         log.warning("figure cache: could not write %s", path, exc_info=True)
         part.unlink(missing_ok=True)
+
+
+def _frames_file_read(version: DataVersion) -> Frames | None:
+    """The frames of ``version`` from the files, or None when there are none."""
+    folder = _version_dir(version) / FRAMES_DIR
+    try:
+        tables = {name: pl.read_parquet(folder / f"{name}.parquet") for name in TABLE_ORDER}
+    except FileNotFoundError:
+        return None
+    except Exception:
+        log.warning("figure cache: unreadable frames in %s", folder, exc_info=True)
+        return None
+    return Frames.from_dict(tables)
+
+
+def _frames_file_write(version: DataVersion, frames: Frames) -> None:
+    """The frames as one Parquet file per table, in a folder written under a temporary name
+    and renamed whole (the first process to finish wins; the others' copies are dropped)."""
+    folder = _version_dir(version) / FRAMES_DIR
+    if folder.is_dir():
+        return
+    part = _part(folder)
+    try:
+        _folder_make(folder.parent)
+        part.mkdir(mode=0o700)
+        for name, frame in frames.as_dict().items():
+            frame.write_parquet(part / f"{name}.parquet", statistics=False)
+            (part / f"{name}.parquet").chmod(0o600)
+        part.rename(folder)
+    except Exception:  # another process was first, or the disk is full: read from the database
+        if not folder.is_dir():
+            log.warning("figure cache: could not write the frames %s", folder, exc_info=True)
+        shutil.rmtree(part, ignore_errors=True)
 
 
 def _files_clean(*, keep: Path | None) -> None:
@@ -282,9 +328,15 @@ def _frames_at(version: DataVersion, units: set[str] | None, cases: set[str] | N
         with _cache.load_lock:
             everything = _cache.get("frames", version, _scope_key(None, None))
             if everything is None:
-                everything = reader.frames_load()
+                everything = _frames_file_read(version)
+                if everything is not None:
+                    _count("frames-file")
+                else:
+                    everything = reader.frames_load()
+                    _count("frames-database")
                 # Kept only if nothing was imported, undone or changed during the load.
                 if _data_version_read() == version:
+                    _frames_file_write(version, everything)
                     _cache.put(
                         "frames", version, _scope_key(None, None), everything, 1 + FRAMES_CACHE_SIZE
                     )
