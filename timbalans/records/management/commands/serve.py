@@ -128,6 +128,21 @@ class Command(TimbalansCommand):
         gunicorn_run(application, bind=where, workers=workers, threads=threads)
 
 
+def worker_prepare() -> None:
+    """What a server process's first request would otherwise pay, seconds of it: every view
+    module imported (the URLconf, which brings in OR-Tools) and the chart renderer started
+    (vl-convert's first chart). Done in each worker before it takes requests, not in the
+    arbiter before the fork: polars's and vl-convert's threads do not survive a fork."""
+    import polars as pl
+    from django.urls import get_resolver
+
+    from timbalans.figures import charts
+
+    get_resolver().url_patterns  # noqa: B018 (imports the views)
+    frame = pl.DataFrame({"enhet": ["a"], "värde": [1.0]})
+    charts.svg_of(charts.bars, frame, x="enhet", y="värde", title="", y_title="")
+
+
 def gunicorn_run(application: Callable[..., Any], *, bind: str, workers: int, threads: int) -> None:
     """Run ``application`` under Gunicorn in this process (its arbiter; the workers are
     forked from it) until it is stopped (Ctrl-C, SIGTERM)."""
@@ -156,7 +171,8 @@ def gunicorn_run(application: Callable[..., Any], *, bind: str, workers: int, th
             for key, value in options.items():
                 self.cfg.set(key, value)
 
-        def load(self) -> Callable[..., Any]:
+        def load(self) -> Callable[..., Any]:  # in each worker, before it takes requests
+            worker_prepare()
             return application
 
     Server().run()

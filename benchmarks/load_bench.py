@@ -1,0 +1,257 @@
+"""Benchmark: many logged-in users at once against ``timbalans serve`` (several worker
+processes), with locust, headless.
+
+    .venv/bin/python -m benchmarks.load_bench --data-dir DIR [--database-url URL]
+        [--users 50] [--seconds 120] [--spawn-rate 5] [--think 1-5] [--workers N]
+        [--threads 4] [--unit 81515] [--port 8766]
+
+Needs the ``bench`` extra (``scripts/setup test,bench``: locust). The database (PostgreSQL
+with ``--database-url``, or SQLite in ``--data-dir``) must hold an imported data set
+(``timbalans generate-data OUT --scale municipality`` then ``timbalans import OUT``, which
+leaves the overview's tables in the figure cache). The script:
+
+1. prints the machine: cores (those this process may use, and all), the CPU, the load
+   average (the machine may be shared: a loaded one stretches every time below);
+2. creates two users if they are missing (a controller, who sees every unit, and a unit
+   manager of ``--unit``), and starts ``timbalans serve --workers --threads``;
+3. as the controller, requests the overview, then a case page, once each: the first
+   requests of a server just started (the overview from the figure cache's files, the
+   case page with the frames from the files);
+4. runs locust: ``--users`` users (half of them each user), started ``--spawn-rate`` a
+   second, each logging in and walking overview → Ärenden → a case page → Enheter with
+   ``--think`` seconds between pages, for ``--seconds`` in all (ramp-up included);
+5. prints per page and in all: requests, errors, median, p95, p99, max, requests/s, and
+   the same for the pages alone (the logins excluded: Argon2 costs a tenth of a second of
+   CPU by design). Errors are answers other than 200, or the login form instead of a page.
+
+The target of issue 17: 50 users for 2 minutes on PostgreSQL at municipality scale, 0
+errors and p95 ≤ 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks._util import ROOT
+from benchmarks.web_bench import CONTROLLER, PASSWORD, TIMBALANS, UNIT_MANAGER, Client
+
+LOCUSTFILE = Path(__file__).with_name("load_locustfile.py")
+LOCUST = str(Path(sys.executable).with_name("locust"))
+
+
+def _env(args: argparse.Namespace) -> dict[str, str]:
+    env = {**os.environ, "TIMBALANS_DATA_DIR": args.data_dir, "TIMBALANS_SECURE_COOKIES": "0"}
+    env.pop("DATABASE_URL", None)
+    if args.database_url:
+        env["DATABASE_URL"] = args.database_url
+    return env
+
+
+def _ensure_users(args: argparse.Namespace) -> None:
+    for name, extra in (
+        (CONTROLLER, ["--role", "controller"]),
+        (UNIT_MANAGER, ["--role", "unit_manager", "--unit", args.unit]),
+    ):
+        proc = subprocess.run(
+            [TIMBALANS, "create-user", name, *extra, "--password", PASSWORD],
+            env=_env(args),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if proc.returncode != 0 and "finns redan" not in proc.stderr:
+            raise SystemExit(proc.stderr)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return f"cores {usable} usable of {os.cpu_count()}; {cpu}; load average {load}"
+
+
+class Server:
+    """``timbalans serve --workers --threads`` in a child process, stopped by its own id."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.log = tempfile.NamedTemporaryFile(prefix="load-bench-", suffix=".log", delete=False)  # noqa: SIM115
+        command = [TIMBALANS, "serve", "--addr", f"127.0.0.1:{args.port}"]
+        command += ["--threads", str(args.threads)]
+        if args.workers:
+            command += ["--workers", str(args.workers)]
+        started = time.perf_counter()
+        self.proc = subprocess.Popen(
+            command, env=_env(args), cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + 180
+        while True:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"server exited; see {self.log.name}")
+            try:
+                socket.create_connection(("127.0.0.1", args.port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"server did not start; see {self.log.name}") from None
+                time.sleep(0.1)
+        self.startup = time.perf_counter() - started
+
+    def stop(self) -> None:
+        self.proc.terminate()  # Gunicorn's arbiter stops its workers on SIGTERM
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def _percentile(values: list[float], p: int) -> float:
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
+
+
+def _line(name: str, times: list[float], errors: int, seconds: float) -> str:
+    if not times:
+        return f"{name:<28} {0:>7} {errors:>6}"
+    return (
+        f"{name:<28} {len(times):>7} {errors:>6} {statistics.median(times):>8.0f} "
+        f"{_percentile(times, 95):>8.0f} {_percentile(times, 99):>8.0f} {max(times):>8.0f} "
+        f"{len(times) / seconds:>7.1f}"
+    )
+
+
+def report(rows: list[dict[str, object]], seconds: float) -> tuple[int, float]:
+    """Print the table; (errors, p95 of the pages in ms)."""
+    header = (
+        f"{'request':<28} {'n':>7} {'errors':>6} {'median':>8} {'p95':>8} {'p99':>8} "
+        f"{'max':>8} {'req/s':>7}"
+    )
+    print(header + "   (times in ms)")
+    print("-" * len(header))
+    names = list(dict.fromkeys(str(r["name"]) for r in rows))
+    for name in names:
+        mine = [r for r in rows if r["name"] == name]
+        times = [float(str(r["ms"])) for r in mine]
+        print(_line(name, times, sum(1 for r in mine if not r["ok"]), seconds))
+    print("-" * len(header))
+    pages = [r for r in rows if not str(r["name"]).startswith("inloggning")]
+    every = [float(str(r["ms"])) for r in rows]
+    page_times = [float(str(r["ms"])) for r in pages]
+    errors = sum(1 for r in rows if not r["ok"])
+    print(_line("all requests", every, errors, seconds))
+    print(
+        _line("pages (logins excluded)", page_times, sum(1 for r in pages if not r["ok"]), seconds)
+    )
+    return errors, _percentile(page_times, 95) if page_times else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data-dir", required=True, help="TIMBALANS_DATA_DIR")
+    parser.add_argument("--database-url", default="", help="PostgreSQL instead of SQLite")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=120)
+    parser.add_argument("--spawn-rate", type=float, default=5, help="users started a second")
+    parser.add_argument("--think", default="1-5", help="seconds between a user's pages, MIN-MAX")
+    parser.add_argument("--workers", type=int, default=0, help="server processes (0: default)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per server process")
+    parser.add_argument("--unit", default="81515", help="the unit manager's unit")
+    parser.add_argument("--port", type=int, default=8766)
+    args = parser.parse_args()
+
+    db = "PostgreSQL" if args.database_url else "SQLite"
+    print(f"machine: {machine()}")
+    print(
+        f"{db}; {args.users} users for {args.seconds} s (started {args.spawn_rate:g}/s), "
+        f"{args.think} s between pages; server workers {args.workers or 'default (2 per core)'}, "
+        f"{args.threads} threads each"
+    )
+    _ensure_users(args)
+    server = Server(args)
+    try:
+        print(f"server up in {server.startup:.1f} s")
+        client = Client(args.port)
+        client.login(CONTROLLER)
+        seconds, _ = client.page("/")
+        print(f"first overview of the new server: {seconds * 1000:.0f} ms")
+        cases = list(
+            dict.fromkeys(re.findall(r'href="/arenden/([^/"?]+)/', client.page("/arenden/")[1]))
+        )
+        if cases:
+            seconds, _ = client.page(f"/arenden/{cases[len(cases) // 2]}/")
+            print(f"first case page (the frames from the files): {seconds * 1000:.0f} ms")
+
+        with tempfile.TemporaryDirectory(prefix="load-bench-") as tmp:
+            times = Path(tmp) / "times.jsonl"
+            env = {
+                **os.environ,
+                "LOAD_BENCH_USERS": f"{CONTROLLER},{UNIT_MANAGER}",
+                "LOAD_BENCH_PASSWORD": PASSWORD,
+                "LOAD_BENCH_THINK": args.think,
+                "LOAD_BENCH_TIMES": str(times),
+            }
+            started = time.perf_counter()
+            locust = subprocess.run(
+                [
+                    LOCUST,
+                    "-f",
+                    str(LOCUSTFILE),
+                    "--headless",
+                    "--users",
+                    str(args.users),
+                    "--spawn-rate",
+                    str(args.spawn_rate),
+                    "--run-time",
+                    f"{args.seconds}s",
+                    "--host",
+                    f"http://127.0.0.1:{args.port}",
+                    "--only-summary",
+                    "--stop-timeout",
+                    "30",
+                    "--loglevel",
+                    "WARNING",
+                ],
+                env=env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            wall = time.perf_counter() - started
+            if not times.exists():
+                sys.stderr.write(locust.stdout[-4000:] + locust.stderr[-4000:])
+                raise SystemExit("locust wrote no times")
+            rows = [json.loads(line) for line in times.read_text().splitlines()]
+        print(f"\nlocust ran {wall:.0f} s; machine after: {machine()}\n")
+        errors, p95 = report(rows, args.seconds)
+        met = errors == 0 and p95 <= 300
+        print(
+            f"\ntarget (0 errors, p95 of the pages <= 300 ms): "
+            f"{'met' if met else 'NOT met'} ({errors} errors, p95 {p95:.0f} ms)"
+        )
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
