@@ -162,14 +162,14 @@ def test_units_and_settings_are_part_of_a_files_key(tmp_path):
 def test_the_warm_up_after_an_import_and_an_undo_leaves_the_new_figures_in_files(tmp_path):
     apply(write_set(tmp_path / "base"))
     # Unit managers' scopes are warmed too; these tests' users are made by other fixtures.
-    assert figures_warm(as_of=D) == 6
+    assert figures_warm(as_of=D) == 7
     (first,) = version_folders()
-    assert len(list(first.glob("*.parquet"))) == 6
+    assert len(list(first.glob("*.parquet"))) == 7
 
     batch = apply(write_set(tmp_path / "feb", **ONLY_WORKED, worked=FEBRUARY_AGAIN))
     figure_cache_clear(files=False)
-    assert figures_warm(as_of=D) == 6
-    assert figure_cache_counts() == {"computed": 6, "frames-database": 1}
+    assert figures_warm(as_of=D) == 7
+    assert figure_cache_counts() == {"computed": 7, "frames-database": 1}
     (second,) = version_folders()  # the older version's folder is gone
     assert second != first
     figure_cache_clear(files=False)
@@ -196,7 +196,7 @@ def test_the_warm_up_after_an_import_and_an_undo_leaves_the_new_figures_in_files
 def test_the_warm_up_covers_each_unit_managers_units(tmp_path, users):
     apply(write_set(tmp_path / "base"))
     # every unit, and 81515 of the unit manager "chef" (tests/conftest.py)
-    assert figures_warm(as_of=D) == 12
+    assert figures_warm(as_of=D) == 14
     figure_cache_clear(files=False)
     specs = key_figure_specs(as_of=D, economics=True)
     figure_tables(scope=FigureScope(as_of=D, units=frozenset({"81515"})), specs=specs)
@@ -274,9 +274,9 @@ def test_after_the_import_command_another_process_reads_the_overview_from_files(
     source = write_set(tmp_path / "base")
     imported = run_cli("import", str(source), "--no-progress", data_dir=data_dir)
     assert imported.returncode == 0, imported.stderr
-    assert WARMED.format(as_of=today(), tables=6) in imported.stdout
+    assert WARMED.format(as_of=today(), tables=7) in imported.stdout
     (first,) = (p for p in (data_dir / "figure-cache").iterdir() if p.is_dir())
-    assert len(list(first.glob("*.parquet"))) == 6
+    assert len(list(first.glob("*.parquet"))) == 7
 
     read = read_in_another_process(data_dir)
     assert read["counts"] == {"file": 6}  # nothing computed
@@ -284,7 +284,7 @@ def test_after_the_import_command_another_process_reads_the_overview_from_files(
 
     undone = run_cli("undo-import", "1", data_dir=data_dir)
     assert undone.returncode == 0, undone.stderr
-    assert WARMED.format(as_of=today(), tables=6) in undone.stdout
+    assert WARMED.format(as_of=today(), tables=7) in undone.stdout
     (second,) = (p for p in (data_dir / "figure-cache").iterdir() if p.is_dir())
     assert second != first  # the undone version's files are gone
     assert read_in_another_process(data_dir)["counts"] == {"file": 6}
