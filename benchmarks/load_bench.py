@@ -45,6 +45,7 @@ from pathlib import Path
 
 from benchmarks._util import ROOT
 from benchmarks.web_bench import CONTROLLER, PASSWORD, TIMBALANS, UNIT_MANAGER, Client
+from timbalans.records.management.commands.serve import default_workers
 
 LOCUSTFILE = Path(__file__).with_name("load_locustfile.py")
 LOCUST = str(Path(sys.executable).with_name("locust"))
@@ -102,17 +103,16 @@ class Server:
         self.proc = subprocess.Popen(
             command, env=_env(args), cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT
         )
-        deadline = time.monotonic() + 180
-        while True:
+        # Up when every worker has said it is ready (views imported, chart renderer started).
+        workers = args.workers or default_workers()
+        deadline = time.monotonic() + 300
+        while Path(self.log.name).read_text().count("Serverprocess ") < workers:
             if self.proc.poll() is not None:
                 raise SystemExit(f"server exited; see {self.log.name}")
-            try:
-                socket.create_connection(("127.0.0.1", args.port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise SystemExit(f"server did not start; see {self.log.name}") from None
-                time.sleep(0.1)
+            if time.monotonic() > deadline:
+                raise SystemExit(f"server did not start; see {self.log.name}")
+            time.sleep(0.2)
+        socket.create_connection(("127.0.0.1", args.port), timeout=5).close()
         self.startup = time.perf_counter() - started
 
     def stop(self) -> None:
@@ -162,6 +162,13 @@ def report(rows: list[dict[str, object]], seconds: float) -> tuple[int, float]:
     print(
         _line("pages (logins excluded)", page_times, sum(1 for r in pages if not r["ok"]), seconds)
     )
+    failures: dict[str, int] = {}
+    for r in rows:
+        if not r["ok"]:
+            what = f"{r['name']}: {r.get('error', '')}"
+            failures[what] = failures.get(what, 0) + 1
+    for what, count in sorted(failures.items(), key=lambda kv: -kv[1]):
+        print(f"  error ×{count}: {what}")
     return errors, _percentile(page_times, 95) if page_times else float("nan")
 
 
@@ -189,7 +196,7 @@ def main() -> None:
     _ensure_users(args)
     server = Server(args)
     try:
-        print(f"server up in {server.startup:.1f} s")
+        print(f"server up (every worker ready) in {server.startup:.1f} s")
         client = Client(args.port)
         client.login(CONTROLLER)
         seconds, _ = client.page("/")

@@ -27,22 +27,23 @@ THINK_MIN, THINK_MAX = (float(x) for x in os.environ.get("LOAD_BENCH_THINK", "1-
 TIMES = os.environ.get("LOAD_BENCH_TIMES", "")
 
 _next_user = itertools.count()
-_times: list[tuple[str, float, bool]] = []
+_times: list[tuple[str, float, str]] = []
 CASE_LINK = re.compile(r'href="/arenden/([^/"?]+)/')
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 @events.request.add_listener
 def _record(name: str, response_time: float, exception: Any, **_: Any) -> None:
-    _times.append((name, response_time, exception is None))
+    _times.append((name, response_time, "" if exception is None else str(exception)[:200]))
 
 
 @events.quitting.add_listener
 def _write(**_: Any) -> None:
     if TIMES:
         with open(TIMES, "w", encoding="utf-8") as out:
-            for name, ms, ok in _times:
-                out.write(json.dumps({"name": name, "ms": ms, "ok": ok}) + "\n")
+            for name, ms, error in _times:
+                out.write(json.dumps({"name": name, "ms": ms, "ok": not error, "error": error}))
+                out.write("\n")
 
 
 class Walk(SequentialTaskSet):

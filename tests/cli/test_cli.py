@@ -19,6 +19,7 @@ from timbalans.records.management.commands.serve import (
     PORT_BUSY,
     SERVING,
     SERVING_WITH,
+    WORKER_READY,
     default_workers,
     server_kind,
 )
@@ -212,6 +213,10 @@ def test_serve_answers_from_several_worker_processes_and_stops_on_sigterm(tmp_pa
         + SERVING.format(where=f"127.0.0.1:{port}")
         + "\n"
     )
+    # each worker says when it has imported the views and started the chart renderer
+    ready = [line for line in out.splitlines() if line.startswith("Serverprocess ")]
+    assert len(ready) == 3
+    assert ready[0] == WORKER_READY.format(pid=ready[0].split()[1])
 
 
 @pytest.mark.django_db

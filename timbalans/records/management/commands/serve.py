@@ -31,6 +31,7 @@ BAD_COUNT = "{option} måste vara minst 1"
 SERVING = "Webbappen: http://{where}/ (avsluta med Ctrl-C)"
 SERVING_WITH = "{server}: {workers} processer med {threads} trådar vardera"
 SERVING_WAITRESS = "Waitress: en process med {threads} trådar"
+WORKER_READY = "Serverprocess {pid} redo"
 
 WAITRESS_THREADS = 8  # Waitress: one process, its threads
 GUNICORN_THREADS = 4  # Gunicorn: threads per worker process
@@ -173,6 +174,8 @@ def gunicorn_run(application: Callable[..., Any], *, bind: str, workers: int, th
 
         def load(self) -> Callable[..., Any]:  # in each worker, before it takes requests
             worker_prepare()
+            sys.stdout.write(WORKER_READY.format(pid=os.getpid()) + "\n")
+            sys.stdout.flush()
             return application
 
     Server().run()
