@@ -3,7 +3,7 @@ processes), with locust, headless.
 
     .venv/bin/python -m benchmarks.load_bench --data-dir DIR [--database-url URL]
         [--users 50] [--seconds 120] [--spawn-rate 5] [--think 1-5] [--workers N]
-        [--threads 4] [--unit 81515] [--port 8766]
+        [--threads 4] [--port 8766]
 
 Needs the ``bench`` extra (``scripts/setup test,bench``: locust). The database (PostgreSQL
 with ``--database-url``, or SQLite in ``--data-dir``) must hold an imported data set
@@ -12,15 +12,18 @@ leaves the overview's tables in the figure cache). The script:
 
 1. prints the machine: cores (those this process may use, and all), the CPU, the load
    average (the machine may be shared: a loaded one stretches every time below);
-2. creates two users if they are missing (a controller, who sees every unit, and a unit
-   manager of ``--unit``), and starts ``timbalans serve --workers --threads``;
-3. as the controller, requests the overview, then a case page, once each: the first
+2. creates one account per user if missing (the login throttle lets few logins of one name
+   run at a time): even ones controllers, who see every unit, odd ones unit managers of
+   one unit each; runs the warm-up an import runs (``figures_warm``), now that these users
+   exist; starts ``timbalans serve --workers --threads`` and waits for every worker;
+3. as a controller, requests the overview, then a case page, once each: the first
    requests of a server just started (the overview from the figure cache's files, the
    case page with the frames from the files);
-4. runs locust: ``--users`` users (half of them each user), started ``--spawn-rate`` a
+4. runs locust: ``--users`` users, each with its own account, started ``--spawn-rate`` a
    second, each logging in and walking overview → Ärenden → a case page → Enheter with
    ``--think`` seconds between pages, for ``--seconds`` in all (ramp-up included);
-5. prints per page and in all: requests, errors, median, p95, p99, max, requests/s, and
+5. prints the CPU time the server's processes used (what a request costs, however loaded
+   the machine), and per page and in all: requests, errors, median, p95, p99, max, requests/s, and
    the same for the pages alone (the logins excluded: Argon2 costs a tenth of a second of
    CPU by design). Errors are answers other than 200, or the login form instead of a page.
 
@@ -44,7 +47,7 @@ import time
 from pathlib import Path
 
 from benchmarks._util import ROOT
-from benchmarks.web_bench import CONTROLLER, PASSWORD, TIMBALANS, UNIT_MANAGER, Client
+from benchmarks.web_bench import PASSWORD, TIMBALANS, Client
 from timbalans.records.management.commands.serve import default_workers
 
 LOCUSTFILE = Path(__file__).with_name("load_locustfile.py")
@@ -59,21 +62,49 @@ def _env(args: argparse.Namespace) -> dict[str, str]:
     return env
 
 
-def _ensure_users(args: argparse.Namespace) -> None:
-    for name, extra in (
-        (CONTROLLER, ["--role", "controller"]),
-        (UNIT_MANAGER, ["--role", "unit_manager", "--unit", args.unit]),
-    ):
-        proc = subprocess.run(
-            [TIMBALANS, "create-user", name, *extra, "--password", PASSWORD],
-            env=_env(args),
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if proc.returncode != 0 and "finns redan" not in proc.stderr:
-            raise SystemExit(proc.stderr)
+USERS_AND_WARM = """
+import json, os, time, django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "timbalans.config.settings")
+django.setup()
+from django.contrib.auth import get_user_model
+from timbalans.accounts.services import user_create
+from timbalans.records import models as m
+from timbalans.records.figure_access import figures_warm
+count, password = {count!r}, {password!r}
+units = list(m.Unit.objects.order_by("unit_id").values_list("unit_id", flat=True))
+names = []
+for i in range(count):
+    name = f"bench_load_{{i:02d}}"
+    names.append(name)
+    if get_user_model().objects.filter(username=name).exists():
+        continue
+    mine = [] if i % 2 == 0 else [units[i // 2 % len(units)]]
+    role = "unit_manager" if mine else "controller"
+    user_create(username=name, role=role, unit_ids=mine, password=password)
+t = time.perf_counter()
+tables = figures_warm()
+seconds = time.perf_counter() - t
+print(json.dumps({{"names": names, "warm_tables": tables, "warm_seconds": seconds}}))
+"""
+
+
+def users_and_warm(args: argparse.Namespace) -> dict[str, object]:
+    """One account per locust user (the login throttle allows few logins of one name at a
+    time): even numbers controllers, odd ones unit managers of one unit each, in turn. Then
+    the warm-up an import would run with these users present (their units' tables)."""
+    code = USERS_AND_WARM.format(count=args.users, password=PASSWORD)
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        env=_env(args),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(proc.stderr[-4000:])
+    found: dict[str, object] = json.loads(proc.stdout.splitlines()[-1])
+    return found
 
 
 def machine() -> str:
@@ -88,6 +119,25 @@ def machine() -> str:
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     return f"cores {usable} usable of {os.cpu_count()}; {cpu}; load average {load}"
+
+
+def _stat(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return []
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of ``pid`` and its children so far (Linux, /proc): what the
+    server's processes used, whatever else runs on the machine."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        fields = _stat(int(stat.parent.name))
+        if fields and (int(stat.parent.name) == pid or int(fields[1]) == pid):
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 class Server:
@@ -182,7 +232,6 @@ def main() -> None:
     parser.add_argument("--think", default="1-5", help="seconds between a user's pages, MIN-MAX")
     parser.add_argument("--workers", type=int, default=0, help="server processes (0: default)")
     parser.add_argument("--threads", type=int, default=4, help="threads per server process")
-    parser.add_argument("--unit", default="81515", help="the unit manager's unit")
     parser.add_argument("--port", type=int, default=8766)
     args = parser.parse_args()
 
@@ -193,12 +242,17 @@ def main() -> None:
         f"{args.think} s between pages; server workers {args.workers or 'default (2 per core)'}, "
         f"{args.threads} threads each"
     )
-    _ensure_users(args)
+    made = users_and_warm(args)
+    names = [str(n) for n in made["names"]]  # type: ignore[attr-defined]
+    print(
+        f"{len(names)} users; warm-up as after an import: {made['warm_tables']} tables "
+        f"in {float(str(made['warm_seconds'])):.1f} s"
+    )
     server = Server(args)
     try:
         print(f"server up (every worker ready) in {server.startup:.1f} s")
         client = Client(args.port)
-        client.login(CONTROLLER)
+        client.login(names[0])
         seconds, _ = client.page("/")
         print(f"first overview of the new server: {seconds * 1000:.0f} ms")
         cases = list(
@@ -212,12 +266,13 @@ def main() -> None:
             times = Path(tmp) / "times.jsonl"
             env = {
                 **os.environ,
-                "LOAD_BENCH_USERS": f"{CONTROLLER},{UNIT_MANAGER}",
+                "LOAD_BENCH_USERS": ",".join(names),
                 "LOAD_BENCH_PASSWORD": PASSWORD,
                 "LOAD_BENCH_THINK": args.think,
                 "LOAD_BENCH_TIMES": str(times),
             }
             started = time.perf_counter()
+            cpu_before = cpu_seconds(server.proc.pid)
             locust = subprocess.run(
                 [
                     LOCUST,
@@ -245,12 +300,17 @@ def main() -> None:
                 check=False,
             )
             wall = time.perf_counter() - started
+            cpu = cpu_seconds(server.proc.pid) - cpu_before
             if not times.exists():
                 sys.stderr.write(locust.stdout[-4000:] + locust.stderr[-4000:])
                 raise SystemExit("locust wrote no times")
             rows = [json.loads(line) for line in times.read_text().splitlines()]
         print(f"\nlocust ran {wall:.0f} s; machine after: {machine()}\n")
         errors, p95 = report(rows, args.seconds)
+        print(
+            f"\nCPU time of the server's processes during the run: {cpu:.1f} s, "
+            f"{cpu / len(rows) * 1000:.0f} ms per request ({len(rows)} requests)"
+        )
         met = errors == 0 and p95 <= 300
         print(
             f"\ntarget (0 errors, p95 of the pages <= 300 ms): "
