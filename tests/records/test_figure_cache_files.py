@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -288,3 +289,42 @@ def test_after_the_import_command_another_process_reads_the_overview_from_files(
     (second,) = (p for p in (data_dir / "figure-cache").iterdir() if p.is_dir())
     assert second != first  # the undone version's files are gone
     assert read_in_another_process(data_dir)["counts"] == {"file": 6}
+
+
+def test_a_text_is_computed_once_and_read_by_the_others_from_its_file(tmp_path):
+    from timbalans.records.figure_cache import text_file_cached
+
+    apply(write_set(tmp_path / "base"))
+    made: list[int] = []
+
+    def compute() -> str:
+        made.append(1)
+        return "<svg>å</svg>"
+
+    key = ("timbalans.figures.charts", "bars", ((1.5, dt.date(2025, 1, 1)),))
+    assert text_file_cached(kind="svg", key=key, compute=compute) == "<svg>å</svg>"
+    assert text_file_cached(kind="svg", key=key, compute=compute) == "<svg>å</svg>"
+    assert made == [1]
+    assert figure_cache_counts() == {"svg-computed": 1, "svg-file": 1}
+    (folder,) = version_folders()
+    assert [p.name for p in (folder / "svg").iterdir()] == [
+        p.name for p in (folder / "svg").glob("*.txt")
+    ]
+
+
+def test_a_chart_rendered_by_one_process_is_read_by_another(tmp_path, users, client):
+    from timbalans.figures import charts
+
+    apply(write_set(tmp_path / "base"))
+    client.force_login(users["controller"])
+    charts._svg_by_input.clear()  # charts of earlier tests with the same figures
+    first = client.get(f"/?as_of={D}").content.decode()
+    assert figure_cache_counts()["svg-computed"] == 3  # status, overtime, result per unit
+    figure_cache_clear(files=False)
+    charts._svg_by_input.clear()  # as another process
+    again = client.get(f"/?as_of={D}").content.decode()
+    counts = figure_cache_counts()
+    assert counts.get("svg-file") == 3 and "svg-computed" not in counts
+    svgs = re.findall(r"<svg.*?</svg>", first, re.DOTALL)
+    assert len(svgs) == 3
+    assert re.findall(r"<svg.*?</svg>", again, re.DOTALL) == svgs

@@ -195,7 +195,8 @@ def test_an_import_and_its_undo_leave_the_overview_ready_in_the_figure_cache(as_
     assert len(list(imported.glob("*.parquet"))) == 14
     figure_cache_clear(files=False)  # as a server process that has computed nothing
     assert client.get("/").status_code == 200
-    assert figure_cache_counts() == {"file": 6}
+    tables = {k: v for k, v in figure_cache_counts().items() if not k.startswith("svg")}
+    assert tables == {"file": 6}
 
     n = ImportBatch.objects.get().pk
     client.post(f"/import/{n}/angra/")

@@ -268,6 +268,33 @@ def _file_write(path: Path, table: pl.DataFrame) -> None:
         part.unlink(missing_ok=True)
 
 
+def text_file_cached(*, kind: str, key: Any, compute: Callable[[], str]) -> str:
+    """``compute()``, a text (a chart's SVG) kept in the current data version's folder under
+    ``kind`` and a digest of ``key``, which must name everything the text depends on in a
+    form every process spells alike (no sets). Read by every process; written whole."""
+    version = figure_data_version()
+    path = _version_dir(version) / kind / f"{_digest(key)}.txt"
+    try:
+        text = path.read_text(encoding="utf-8")
+        _count(f"{kind}-file")
+        return text
+    except FileNotFoundError:
+        pass
+    text = compute()
+    _count(f"{kind}-computed")
+    part = _part(path)
+    try:
+        _folder_make(path.parent.parent)
+        path.parent.mkdir(exist_ok=True, mode=0o700)
+        part.write_text(text, encoding="utf-8")
+        part.chmod(0o600)
+        os.replace(part, path)
+    except OSError:
+        log.warning("figure cache: could not write %s", path, exc_info=True)
+        part.unlink(missing_ok=True)
+    return text
+
+
 def _frames_file_read(version: DataVersion) -> Frames | None:
     """The frames of ``version`` from the files, or None when there are none."""
     folder = _version_dir(version) / FRAMES_DIR
