@@ -36,6 +36,7 @@ VOLUME ["/data"]
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import sys, urllib.request as u; sys.exit(u.urlopen('http://127.0.0.1:8000/healthz/', timeout=4).status != 200)"]
-# serve runs migrate first, then Waitress; the import and staffing jobs run in threads of
-# this process (timbalans/web/jobs.py): there is no separate worker.
-CMD ["timbalans", "serve", "--addr", "0.0.0.0:8000", "--threads", "8"]
+# serve runs migrate first, then Gunicorn with 2 worker processes per core (--workers N to
+# choose); the import and staffing jobs run in threads of the worker that started them
+# (timbalans/web/jobs.py): there is no separate worker service.
+CMD ["timbalans", "serve", "--addr", "0.0.0.0:8000"]

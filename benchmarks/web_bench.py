@@ -10,7 +10,7 @@ imported data set (``timbalans generate-data OUT --scale municipality`` then
 who sees every unit, and a unit manager of ``--unit``: scoping changes what the figure cache
 keys on), and for each role:
 
-1. starts ``timbalans serve`` as a child process (Waitress, ``--threads``) and waits for it
+1. starts ``timbalans serve`` as a child process (``--threads`` per worker) and waits for it
    to answer;
 2. logs in (the login form with its CSRF token, as a browser does);
 3. requests the overview, the case list and ``--cases`` case pages once each, in that order:
@@ -292,7 +292,7 @@ def main() -> None:
     parser.add_argument("--must-case", default="51470", help="a case page always measured")
     parser.add_argument("--warm", type=int, default=30, help="warm requests per page")
     parser.add_argument("--cases", type=int, default=4, help="case pages per role")
-    parser.add_argument("--threads", type=int, default=8, help="Waitress threads")
+    parser.add_argument("--threads", type=int, default=8, help="threads per server process")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--no-wrk", action="store_true")
     parser.add_argument("--wrk-seconds", type=int, default=60)
@@ -305,7 +305,10 @@ def main() -> None:
     rows: list[Row] = []
     sessions: list[tuple[str, list[str]]] = []
     server: Server | None = None
-    print(f"{db}, D = {args.as_of}, Waitress threads {args.threads}, {args.warm} warm rounds")
+    print(
+        f"{db}, D = {args.as_of}, {args.threads} server threads per process, "
+        f"{args.warm} warm rounds"
+    )
     try:
         for role, user in (("controller", CONTROLLER), ("unit_manager", UNIT_MANAGER)):
             if server is not None:

@@ -16,7 +16,15 @@ from django.core.management import CommandError, call_command
 
 from timbalans.cli import OWN_COMMANDS, command_overview
 from timbalans.command import argparse_message_sv
-from timbalans.records.management.commands.serve import PORT_BUSY
+from timbalans.records.management.commands.serve import (
+    BAD_COUNT,
+    PORT_BUSY,
+    SERVING,
+    SERVING_WITH,
+    WORKER_READY,
+    default_workers,
+    server_kind,
+)
 
 
 def run_cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -123,6 +131,94 @@ def test_serve_refuses_an_address_without_a_port():
     with pytest.raises(CommandError) as err:
         call_command("serve", addr="localhost")
     assert str(err.value) == "ogiltig adress 'localhost': ange VÄRD:PORT, t.ex. 127.0.0.1:8000"
+
+
+def test_serve_refuses_zero_workers_in_swedish():
+    with pytest.raises(CommandError) as err:
+        call_command("serve", workers=0)
+    assert str(err.value) == BAD_COUNT.format(option="--workers") == "--workers måste vara minst 1"
+
+
+def test_serve_is_gunicorn_except_on_windows_and_defaults_to_two_workers_per_core():
+    assert server_kind("linux") == "gunicorn"
+    assert server_kind("darwin") == "gunicorn"
+    assert server_kind("win32") == "waitress"
+    assert default_workers() == 2 * len(os.sched_getaffinity(0))
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux: from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # ended meanwhile
+        if int(text.rpartition(")")[2].split()[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _get(port: int, path: str) -> tuple[int, str]:
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        conn.close()
+
+
+WORKERS = ("--workers", "3", "--threads", "2")
+
+
+def test_serve_answers_from_several_worker_processes_and_stops_on_sigterm(tmp_path):
+    import signal
+    import time
+
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["TIMBALANS_DATA_DIR"] = str(tmp_path)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "timbalans", "serve", "--addr", f"127.0.0.1:{port}", *WORKERS],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None, server.stdout.read() if server.stdout else ""
+            try:
+                if _get(port, "/healthz/") == (200, "ok") and len(_children(server.pid)) == 3:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.2)
+        # Each of the three workers answers; the login page is served without a login.
+        for _ in range(6):
+            status, html = _get(port, "/logga-in/")
+            assert status == 200 and 'name="password"' in html
+    finally:
+        server.send_signal(signal.SIGTERM)
+        out, _ = server.communicate(timeout=60)
+    assert server.returncode == 0, out
+    assert out.startswith(
+        SERVING_WITH.format(server="Gunicorn", workers=3, threads=2)
+        + "\n"
+        + SERVING.format(where=f"127.0.0.1:{port}")
+        + "\n"
+    )
+    # each worker says when it has imported the views and started the chart renderer
+    ready = [line for line in out.splitlines() if line.startswith("Serverprocess ")]
+    assert len(ready) == 3
+    assert ready[0] == WORKER_READY.format(pid=ready[0].split()[1])
 
 
 @pytest.mark.django_db

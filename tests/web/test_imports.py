@@ -178,3 +178,28 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated(as_user):
             "message": ZIP_RATIO.format(ratio=ratio, maximum=100),
         }
     ]
+
+
+def test_an_import_and_its_undo_leave_the_overview_ready_in_the_figure_cache(as_user, tmp_path):
+    from timbalans.records.figure_cache import figure_cache_clear, figure_cache_counts
+
+    def folders():
+        return sorted(p for p in (tmp_path / "figure-cache").iterdir() if p.is_dir())
+
+    client = as_user("controller")
+    client.post("/import/", {"files": _files()})
+    client.post(f"/import/jobb/{ImportJob.objects.get().pk}/")
+    # The overview's six tables and the case pages' periods on today's D, for every unit and
+    # for the unit manager's 81515
+    (imported,) = folders()
+    assert len(list(imported.glob("*.parquet"))) == 14
+    figure_cache_clear(files=False)  # as a server process that has computed nothing
+    assert client.get("/").status_code == 200
+    tables = {k: v for k, v in figure_cache_counts().items() if not k.startswith("svg")}
+    assert tables == {"file": 6}
+
+    n = ImportBatch.objects.get().pk
+    client.post(f"/import/{n}/angra/")
+    (undone,) = folders()
+    assert undone != imported
+    assert len(list(undone.glob("*.parquet"))) == 14

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from timbalans.accounts.access import ADMIN, Access
+from timbalans.accounts.access import ADMIN, UNIT_MANAGER, Access
 from timbalans.accounts.models import AuditEvent, LoginThrottle, Profile
 
 
@@ -27,6 +27,19 @@ def access_for(*, user: Any) -> Access | None:
         role=profile.role,
         unit_ids=[u.unit_id for u in profile.units.all()],
     )
+
+
+def unit_sets_of_unit_managers() -> list[frozenset[str]]:
+    """The distinct sets of units that active unit managers see (the scopes of their pages
+    when no unit is chosen), largest first."""
+    units: dict[int, set[str]] = {}
+    rows = Profile.objects.filter(role=UNIT_MANAGER, user__is_active=True, user__is_superuser=False)
+    for profile_id, unit_id in rows.values_list("pk", "units__unit_id"):
+        units.setdefault(profile_id, set())
+        if unit_id is not None:
+            units[profile_id].add(unit_id)
+    distinct = {frozenset(u) for u in units.values() if u}
+    return sorted(distinct, key=lambda u: (-len(u), sorted(u)))
 
 
 def login_is_locked(*, username: str) -> bool:

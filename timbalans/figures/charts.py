@@ -321,6 +321,38 @@ def _input_key(value: Any) -> Hashable:
     return value
 
 
+def svg_key(build: Callable[..., dict[str, Any]], /, *args: Any, **kwargs: Any) -> Hashable:
+    """The key of a chart: the builder and what goes into it (frames by their content);
+    None when an input cannot be hashed (or is NaN, which never equals itself)."""
+    try:
+        key: Hashable = (
+            build.__module__,
+            build.__qualname__,
+            tuple(_input_key(a) for a in args),
+            tuple(sorted((k, _input_key(v)) for k, v in kwargs.items())),
+        )
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def svg_remembered(key: Hashable) -> str | None:
+    """The SVG kept in this process under ``key`` (:func:`svg_key`), if any."""
+    with _svg_lock:
+        svg = _svg_by_input.get(key)
+        if svg is not None:
+            _svg_by_input.move_to_end(key)
+        return svg
+
+
+def svg_remember(key: Hashable, svg: str) -> None:
+    with _svg_lock:
+        _svg_by_input[key] = svg
+        while len(_svg_by_input) > SVG_CACHE_SIZE:
+            _svg_by_input.popitem(last=False)
+
+
 def svg_of(build: Callable[..., dict[str, Any]], /, *args: Any, **kwargs: Any) -> str:
     """``to_svg(build(*args, **kwargs))``, cached by the builder and what goes into it (frames
     by their content).
@@ -331,21 +363,14 @@ def svg_of(build: Callable[..., dict[str, Any]], /, *args: Any, **kwargs: Any) -
     key would not name everything the chart depends on. Inputs that cannot be hashed (or NaN,
     which never equals itself) are simply built each time.
     """
-    try:
-        key: Hashable = (
-            build.__module__,
-            build.__qualname__,
-            tuple(_input_key(a) for a in args),
-            tuple(sorted((k, _input_key(v)) for k, v in kwargs.items())),
-        )
-        hash(key)
-    except TypeError:
+    key = svg_key(build, *args, **kwargs)
+    if key is None:
         return to_svg(build(*args, **kwargs))
-    with _svg_lock:
-        svg = _svg_by_input.get(key)
-        if svg is not None:
-            _svg_by_input.move_to_end(key)
-            return svg
+    svg = svg_remembered(key)
+    if svg is None:
+        svg = to_svg(build(*args, **kwargs))
+        svg_remember(key, svg)
+    return svg
     svg = to_svg(build(*args, **kwargs))
     with _svg_lock:
         _svg_by_input[key] = svg

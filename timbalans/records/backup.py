@@ -27,13 +27,14 @@ SQLITE_FILE = "database.sqlite3"
 PG_FILE = "database.pgdump"
 DATA_ARCHIVE = "data-directory.tar.gz"
 # Not worth keeping: the database is saved on its own, uploads are deleted when their import
-# ends, static files are rebuilt from the app.
+# ends, static files are rebuilt from the app, the figure cache's files are computed again.
 SKIPPED = (
     "timbalans.sqlite3",
     "timbalans.sqlite3-wal",
     "timbalans.sqlite3-shm",
     "uploads",
     "static",
+    "figure-cache",  # figure_cache.FILES_DIR
 )
 
 NOT_EMPTY = "Mappen {path} finns redan och är inte tom: välj en ny mapp för säkerhetskopian."

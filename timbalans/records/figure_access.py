@@ -18,6 +18,7 @@ import polars as pl
 from django.core.exceptions import PermissionDenied
 
 from timbalans.accounts.access import Access
+from timbalans.accounts.selectors import unit_sets_of_unit_managers
 from timbalans.figures.registry import FIGURE_NAMES, FigureRequest
 from timbalans.records import figure_cache
 from timbalans.records import models as m
@@ -137,3 +138,23 @@ def key_figure_specs(
         specs["case-economics"] = ("case-economics", year_from, as_of)
         specs["forecast"] = ("forecast", None, None)
     return specs
+
+
+WARMED = "Nyckeltalen för D = {as_of} är beräknade i förväg ({tables} tabeller)."
+
+
+def figures_warm(*, as_of: dt.date | None = None) -> int:
+    """Compute the overview's tables and the case pages' on D (today when not given) into the
+    figure cache, so the first page after an import, in any server process, reads them
+    instead of computing them: for every unit (the roles that see all units), then for the
+    units of each unit manager; and the frames they are computed from. Run after an import
+    and an undo; returns how many tables it made or found."""
+    as_of = as_of or today()
+    # The frames first: into the files too, for the pages that need them (a case's page).
+    figure_cache.frames_cached()
+    specs = key_figure_specs(as_of=as_of, economics=True)
+    # and the case pages' periods (their economics are the overview's case-economics)
+    specs["case-periods"] = ("hour-balance", dt.date(as_of.year, 1, 1), as_of)
+    scopes = [FigureScope(as_of=as_of)]
+    scopes += [FigureScope(as_of=as_of, units=units) for units in unit_sets_of_unit_managers()]
+    return sum(len(figure_tables(scope=scope, specs=specs)) for scope in scopes)

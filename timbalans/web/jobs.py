@@ -33,7 +33,7 @@ from timbalans.accounts.services import audit_log
 from timbalans.ingest.read import size_text
 from timbalans.ingest.schema import TIME_TABLES
 from timbalans.ingest.validate import Dataset
-from timbalans.records.figure_access import figure_precompute_after_change
+from timbalans.records.figure_access import figure_precompute_after_change, figures_warm
 from timbalans.records.mapping_profiles import profile_of_version
 from timbalans.records.models import BackgroundWork
 from timbalans.records.services import ImportRejected, import_batch_apply, import_dataset_validate
@@ -270,6 +270,20 @@ def _apply_and_record(job_id: int, user_id: int) -> None:
         detail={"files": job.file_names, "rows": batch.rows, "profiles": batch.profiles},
     )
     figure_precompute_after_change()
+    _figures_warm()  # still in the job's thread: the first page after it is not cold
+
+
+def figures_warm_start() -> None:
+    """Compute the overview's tables of the new data in the background (after an undo)."""
+    _start(_figures_warm)
+
+
+def _figures_warm() -> None:
+    """``figures_warm``, whose failure is logged: the import or undo stands without it."""
+    try:
+        figures_warm()
+    except Exception:
+        log.exception("figures warm-up")
 
 
 def _uploads_delete(job: ImportJob) -> None:

@@ -242,14 +242,16 @@ def case_page(*, access: Access, filters: Filters, case_id: str) -> CasePage:
 def _case_page(
     *, access: Access, filters: Filters, case_id: str, unit: str, key: Hashable
 ) -> CasePage:
-    scoped = Filters(as_of=filters.as_of)
-    periods = figure(
-        "hour-balance",
-        scope=scoped.scope(access),
-        date_from=filters.months_from,
-        date_to=filters.as_of,
-        cases={case_id},
-    ).sort("period_start")
+    # The case's rows of the tables of all the user's units: computed once per data version
+    # for every case, and shared by the server processes through the figure cache's files,
+    # instead of once per case and process. The same rows as the tables of the case alone
+    # (sums of several parts can differ in their last bits: they are added in another order).
+    scope = Filters(as_of=filters.as_of).scope(access)
+    periods = (
+        figure("hour-balance", scope=scope, date_from=filters.months_from, date_to=filters.as_of)
+        .filter(pl.col("case_id") == case_id)
+        .sort("period_start")
+    )
     periods = periods.with_columns(worklist_columns())
     current_rows = periods.filter(
         (pl.col("period_start") <= filters.as_of) & (pl.col("period_end") >= filters.as_of)
@@ -270,14 +272,9 @@ def _case_page(
     economics = None
     if access.sees_economics:
         economics = figure(
-            ECONOMICS,
-            scope=scoped.scope(access),
-            date_from=filters.months_from,
-            date_to=filters.as_of,
-            cases={case_id},
+            ECONOMICS, scope=scope, date_from=filters.months_from, date_to=filters.as_of
         )
-        # The case's own rows: without this the unit-level rows (case_id "", costs booked on
-        # no case) of every unit in scope would be listed as the case's.
+        # The case's own rows (not the unit-level rows, case_id "", costs booked on no case).
         economics = economics.filter(pl.col("case_id") == case_id).sort("month")
     staff = case_staff(
         frames,

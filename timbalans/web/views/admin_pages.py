@@ -24,6 +24,7 @@ from timbalans.records.services import UndoRefused, import_batch_undo, setting_u
 from timbalans.text.labels import SETTING_LABELS, setting_value_text
 from timbalans.web.access import client_ip, page
 from timbalans.web.jobs import (
+    figures_warm_start,
     import_job_apply,
     import_job_create,
     import_job_get,
@@ -104,6 +105,7 @@ def import_undo(request: HttpRequest, access: Access, number: int) -> HttpRespon
             ip=client_ip(request),
         )
         messages.success(request, UNDONE.format(number=number))
+        figures_warm_start()
     return redirect("web:imports")
 
 

@@ -9,7 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from timbalans.accounts.access import Access
-from timbalans.figures.charts import svg_of
+from timbalans.figures.charts import svg_key, svg_of, svg_remember, svg_remembered, to_svg
+from timbalans.records.figure_cache import text_file_cached
 from timbalans.web import selectors
 from timbalans.web.filters import Filters
 from timbalans.web.preferences import columns_shown
@@ -83,8 +84,17 @@ def table_or_xlsx(
 
 def chart_of(build: Callable[..., dict[str, Any]], /, *args: Any, **kwargs: Any) -> str:
     """The SVG of ``build(*args, **kwargs)`` (a function of ``timbalans.figures.charts``),
-    built once for the same inputs, so a page asked again renders no chart."""
-    return svg_of(build, *args, **kwargs)
+    built once for the same inputs, so a page asked again renders no chart: kept in this
+    process and in the figure cache's files, so the other server processes read it instead
+    of rendering it again (a chart costs a tenth of a second or more)."""
+    key = svg_key(build, *args, **kwargs)
+    if key is None:
+        return svg_of(build, *args, **kwargs)
+    svg = svg_remembered(key)
+    if svg is None:
+        svg = text_file_cached(kind="svg", key=key, compute=lambda: to_svg(build(*args, **kwargs)))
+        svg_remember(key, svg)
+    return svg
 
 
 __all__ = ["chart_of", "render_page", "sort_param", "table_or_xlsx"]

@@ -16,6 +16,7 @@ from timbalans.command import Command as TimbalansCommand
 from timbalans.command import iso_date
 from timbalans.generator import generate
 from timbalans.plans.demo import demo_plan_ensure
+from timbalans.records.figure_access import figures_warm
 from timbalans.records.management.commands.serve import address_parse, port_check
 from timbalans.records.selectors import import_batch_list
 from timbalans.records.services import import_batch_apply, import_dataset_validate
@@ -87,6 +88,7 @@ class Command(TimbalansCommand):
             self.stdout.write(
                 f"Handlingsplan: {plan.title} (enhet {plan.unit_id}), uppföljd per månad."
             )
+        figures_warm()  # the first page is not cold, in any server process
         self.stdout.write("")
         self.stdout.write(f"Inloggning: användare {DEMO_USER} (administratör), lösenord {password}")
         others = ", ".join(n for n in DEMO_ROLES if n != DEMO_USER)

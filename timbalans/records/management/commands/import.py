@@ -13,6 +13,7 @@ from timbalans.command import Command as TimbalansCommand
 from timbalans.ingest import messages as msg
 from timbalans.ingest.profiles import profile_from_file
 from timbalans.ingest.schema import TIME_TABLES
+from timbalans.records.figure_access import WARMED, figures_warm, today
 from timbalans.records.services import import_batch_apply, import_dataset_validate
 
 PROFILE_USED = "  mappningsprofil {name} ({source}, sha256 {sha256}): {files_text}"
@@ -78,3 +79,6 @@ class Command(TimbalansCommand):
             self.stdout.write(f"  {table}: {rows}{extra}")
         for p in batch.profiles:
             self.stdout.write(PROFILE_USED.format(**p, files_text=", ".join(p["files"])))
+        # The overview's tables into the figure cache every server process reads.
+        as_of = today()
+        self.stdout.write(WARMED.format(as_of=as_of, tables=figures_warm(as_of=as_of)))
