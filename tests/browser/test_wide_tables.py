@@ -79,9 +79,12 @@ def test_fler_kolumner_is_remembered_across_reloads_and_logins(page, live_server
         "Status",
         "Beviljade timmar",
         "Prognos timmar",
+        "Prognos i nuvarande takt (timmar)",
         "Prognosavvikelse timmar",
         "Prognosavvikelse %",
+        "Planerat timmar per vecka",
         "Behov timmar per vecka",
+        "Ändring timmar per vecka",
         "Resultat (kr)",
     ]
     extra = [
@@ -129,7 +132,7 @@ def test_the_first_column_stays_in_view_while_the_table_scrolls(page, live_serve
     assert box.evaluate("e => e.scrollLeft") == 200
     assert first.bounding_box()["x"] == x_first
     assert third.bounding_box()["x"] == x_third - 200
-    assert first.inner_text() == "51470"
+    assert first.inner_text() == "51357"  # the at-risk order: the largest deviation first
 
 
 @pytest.mark.parametrize("width", [1440, 390])
@@ -170,9 +173,10 @@ def test_a_bar_and_a_card_heading_lead_to_their_rows(page, live_server, departme
     assert axe_violations(page) == []
     _bar(page, "Visa raderna: Under").click()
     page.wait_for_url(f"{live_server.url}/arenden/?as_of={AS_OF}&status=under")
+    # in the at-risk order: the largest forecast deviation first
     assert page.locator("#d-arenden tbody tr td:first-child").all_inner_texts() == [
-        "51470",
         "51357",
+        "51470",
     ]
     page.go_back()
     _bar(page, "Visa raderna: 81515").click()
@@ -206,4 +210,6 @@ def test_filters_come_back_and_aterstall_clears_them(page, live_server, departme
     page.get_by_role("link", name="Återställ").click()
     page.wait_for_url(f"{live_server.url}/arenden/")
     assert page.get_by_label("Status").input_value() == ""
-    assert page.locator("#d-arenden th[aria-sort=descending]").count() == 0
+    # the page's own order again: the at-risk order, the largest forecast deviation first
+    sorted_by = page.locator("#d-arenden th[aria-sort=descending]")
+    assert sorted_by.inner_text().startswith("Prognosavvikelse timmar")

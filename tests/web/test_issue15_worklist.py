@@ -31,6 +31,7 @@ from timbalans.web.tables import overtime_change_tone, tone
 pytestmark = pytest.mark.django_db
 
 AS_OF = "2026-02-14"
+PACE = "Prognos i nuvarande takt (timmar)"
 
 
 def _shifts(case: str, *days_and_hours: tuple[int, str]) -> str:
@@ -107,11 +108,13 @@ def _column(html: str, table: str, label: str) -> list[str]:
     return [row[index] for row in _rows(html, table)]
 
 
-def _cell(html: str, case_id: str, column: int) -> str:
-    """The opening tag and text of a case's ``column``-th cell (0-based) in the case list."""
+def _cell(html: str, case_id: str, label: str) -> str:
+    """The opening tag and text of a case's cell in the column headed ``label`` of the case
+    list (the case is its first column)."""
+    index = _headers(html, "Ärenden").index(label)
     row = re.search(rf'<tr><td><a href="[^"]*">{case_id}</a></td>(.*?)</tr>', html)
     assert row, case_id
-    return re.findall(r"(<td[^>]*>.*?)</td>", row.group(1))[column - 1]
+    return re.findall(r"(<td[^>]*>.*?)</td>", row.group(1))[index - 1]
 
 
 # ---------------------------------------------------------------------------- item 1
@@ -198,15 +201,17 @@ def test_the_units_show_over_and_under_apart_not_netted(imported, as_user):
 
 def test_a_schedule_that_ends_early_is_marked_with_the_pace_forecast_beside(imported, as_user):
     html = _get(as_user, "controller", "/arenden/")
-    # columns after the case: unit, from, to, status, granted, forecast, pace forecast
-    assert _cell(html, "51357", 4) == (
+    headers = _headers(html, "Ärenden")
+    # the pace forecast stands beside the schedule's forecast
+    assert headers.index(PACE) == headers.index("Prognos timmar") + 1
+    assert _cell(html, "51357", "Status") == (
         '<td class="status status-unsure">Under, schema saknas efter 2026-02-17'
     )
-    assert _cell(html, "51357", 6) == '<td class="num">22,0'
-    assert _cell(html, "51357", 7) == '<td class="num">33,0'
+    assert _cell(html, "51357", "Prognos timmar") == '<td class="num">22,0'
+    assert _cell(html, "51357", PACE) == '<td class="num">33,0'
     # a schedule to the period's end: a plain status and no pace forecast
-    assert _cell(html, "51471", 4) == '<td class="status status-under">Under'
-    assert _cell(html, "51471", 7) == '<td class="num">–'
+    assert _cell(html, "51471", "Status") == '<td class="status status-under">Under'
+    assert _cell(html, "51471", PACE) == '<td class="num">–'
 
 
 def test_the_case_page_names_the_missing_schedule_and_the_pace(imported, as_user):
@@ -227,7 +232,7 @@ def test_the_case_page_names_the_missing_schedule_and_the_pace(imported, as_user
 
 def test_deviations_are_coloured_by_status_not_by_sign(imported, as_user):
     html = _get(as_user, "controller", "/arenden/")
-    deviation = 8  # the deviation in hours, after unit, from, to, status, ..., pace
+    deviation = "Prognosavvikelse timmar"
     assert _cell(html, "51470", deviation) == '<td class="num bad">8,0'
     assert _cell(html, "51472", deviation) == '<td class="num">0,0'
     assert _cell(html, "51471", deviation) == '<td class="num warn">\u22124,0'
@@ -241,7 +246,8 @@ def test_overtime_down_but_short_of_the_goal_is_not_green(imported, as_user):
         '<strong class="warn">\u221248,5\u00a0%</strong>, mål \u221250\u00a0% (inte nått)' in html
     )
     units = _get(as_user, "controller", "/enheter/")
-    assert '<td class="num warn">\u221248,5\u00a0%</td>' in units
+    # the change against the comparison year is one of the columns behind "Fler kolumner"
+    assert '<td class="num warn more">\u221248,5\u00a0%</td>' in units
 
 
 @pytest.mark.parametrize(

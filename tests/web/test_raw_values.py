@@ -137,7 +137,9 @@ def walked_data(module_department, module_users, django_db_blocker):
     from timbalans.accounts.selectors import access_for
     from timbalans.plans import services as plans
     from timbalans.reports import services as reports
+    from timbalans.rostering.selectors import staffing_candidates, staffing_open_shifts
     from timbalans.rostering.services import (
+        staffing_book,
         staffing_rule_save,
         staffing_run_compute,
         staffing_run_create,
@@ -181,6 +183,18 @@ def walked_data(module_department, module_users, django_db_blocker):
             worker={},
         )
         staffing_run_compute(run_id=run.pk, pool="unit")
+        # a booking of an open shift outside the proposal (the proposal is still to confirm)
+        run.refresh_from_db()
+        proposed = {a["shift_id"] for a in run.result["proposal"]["assignments"]}
+        shift = next(
+            s
+            for s in staffing_open_shifts(first=D + dt.timedelta(days=1), as_of=D)
+            if s.id not in proposed
+        )
+        ranking = staffing_candidates(shift_id=shift.id, as_of=D)
+        staffing_book(
+            shift_id=shift.id, employee_id=ranking.candidates[0].employee_id, user=admin, as_of=D
+        )
         client = Client()
         client.force_login(admin)
         client.post("/installningar/", {"key": "savings_top_cases", "value": "4"})
@@ -192,15 +206,29 @@ def walked_data(module_department, module_users, django_db_blocker):
 
 
 class _Links(HTMLParser):
+    """The links of a page, its htmx GETs, and what the named submit buttons of a GET form
+    with an action of its own ask for ("Boka alla": the confirmation page)."""
+
     def __init__(self) -> None:
         super().__init__()
         self.links: list[str] = []
+        self.form_action = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
         for name in ("href", "hx-get"):
             if (tag == "a" or name == "hx-get") and a.get(name):
                 self.links.append(a[name] or "")
+        if tag == "form":
+            get = (a.get("method") or "get").lower() == "get"
+            self.form_action = (a.get("action") or "") if get else ""
+        if tag == "button" and self.form_action and a.get("name"):
+            query = urlencode({a["name"]: a.get("value") or ""})
+            self.links.append(f"{self.form_action}?{query}")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.form_action = ""
 
 
 def _links(html: str) -> list[str]:
@@ -311,6 +339,8 @@ def documents_read() -> dict[tuple, str]:
 ROLE_NAMES = ("admin", "ledning", "controller", "chef", "samordnare")
 # Pages no link leads to with a GET: a form's POST, an upload's own pages, the login.
 NOT_REACHED = {
+    "web:table_columns",
+    "reports:preview",
     "web:login",
     "web:logout",
     "web:healthz",
