@@ -238,7 +238,8 @@ class _Reader:
                 cursor.close()
         else:
             frame = pl.read_database(sql, self.connection, schema_overrides=schema)
-        return frame.cast(schema)  # type: ignore[arg-type]
+        # one chunk per column: PostgreSQL's driver hands its rows in several batches
+        return frame.cast(schema).rechunk()  # type: ignore[arg-type]
 
 
 def _adbc_possible() -> bool:

@@ -491,9 +491,9 @@ def _time_rows(
         }
     else:
         cols = {"case_id": pl.col("case_pk"), "reported_hours": pl.col("reported_hours").round(2)}
+    # ``replaced_by_id`` is left to the column's NULL: a column less to send and parse.
     out = frame.select(
         pl.col("batch_id"),
-        pl.lit(None, pl.Int64).alias("replaced_by_id"),
         pl.col("month"),
         *[e.alias(n) for n, e in cols.items()],
     )
@@ -514,16 +514,17 @@ def _insert_time_rows(
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     for offset in range(0, out.height, CHUNK):
         chunk = out.slice(offset, CHUNK)
-        _bulk_insert(db_table, quoted, chunk)
+        _bulk_insert(db_table, quoted, chunk, batch_id=int(batch.pk))
         if progress:
             progress(table + ":rows", chunk.height)
 
 
-def _bulk_insert(db_table: str, quoted_columns: str, frame: pl.DataFrame) -> None:
+def _bulk_insert(db_table: str, quoted_columns: str, frame: pl.DataFrame, *, batch_id: int) -> None:
     """The fastest plain insert each database offers, inside the current transaction.
 
     PostgreSQL: COPY in CSV format straight from polars (an unquoted empty field is NULL, a
-    quoted one an empty string). SQLite: executemany.
+    quoted one an empty string). SQLite: executemany, with the batch (the first column, the
+    same in every row) written into the statement: a value less per row to bind.
     """
     connection.ensure_connection()
     raw = connection.connection
@@ -536,12 +537,13 @@ def _bulk_insert(db_table: str, quoted_columns: str, frame: pl.DataFrame) -> Non
         ):
             copy.write(frame.write_csv(include_header=False))
     else:
-        placeholders = ", ".join(["?"] * frame.width)
+        assert frame.columns[0] == "batch_id"
+        placeholders = ", ".join([str(int(batch_id))] + ["?"] * (frame.width - 1))
         cur = raw.cursor()
         try:
             cur.executemany(
                 f"INSERT INTO {table} ({quoted_columns}) VALUES ({placeholders})",  # noqa: S608
-                frame.iter_rows(),
+                frame.drop("batch_id").iter_rows(),
             )
         finally:
             cur.close()
