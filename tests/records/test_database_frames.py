@@ -168,3 +168,39 @@ def test_a_sqlite_column_of_nulls_before_its_first_value_keeps_its_type(tmp_path
     assert absences["whole_days"].sum() == 1100
     # 07:00 UTC, stored as the import stores it, is 08:00 in Stockholm in January
     assert absences["start"].max() == dt.datetime(2025, 1, 10, 8, 0, tzinfo=STOCKHOLM)
+
+
+def _units_read_twice(reader, commit_a_unit) -> tuple[int, int]:
+    """Units read twice by one reader, a unit committed elsewhere in between."""
+    with reader as r:
+        before = r.read("units").height
+        commit_a_unit()
+        return before, r.read("units").height
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_load_reads_one_moment_while_an_import_commits(tmp_path, migrated):
+    data = write_set(tmp_path / "s")
+    path = _sqlite_installation(migrated, data, tmp_path / "sqlite")
+
+    def sqlite_unit():
+        with sqlite3.connect(path) as db:
+            db.execute(
+                "INSERT INTO records_unit (unit_id, name, cost_center, department)"
+                " VALUES ('81599', 'Ny', '81599', '')"
+            )
+
+    reader = _adbc_reader({"NAME": str(path)}, postgres=False)
+    assert _units_read_twice(reader, sqlite_unit) == (2, 2)
+    assert len(_sqlite_file_frames(path)["units"]) == 3
+    if connection.vendor == "postgresql":
+        from timbalans.records import models as m
+
+        _imported_here(data)
+
+        def postgres_unit():
+            m.Unit.objects.create(unit_id="81599", name="Ny", cost_center="81599")
+
+        reader = _adbc_reader(connection.settings_dict, postgres=True)
+        assert _units_read_twice(reader, postgres_unit) == (2, 2)
+        assert frames_load().units.height == 3
