@@ -204,3 +204,22 @@ def test_one_load_reads_one_moment_while_an_import_commits(tmp_path, migrated):
         reader = _adbc_reader(connection.settings_dict, postgres=True)
         assert _units_read_twice(reader, postgres_unit) == (2, 2)
         assert frames_load().units.height == 3
+
+
+def test_the_adbc_connection_string_takes_libpq_settings_only():
+    from timbalans.records.frames import _postgres_conninfo
+
+    conninfo = _postgres_conninfo(
+        {
+            "NAME": "timbalans",
+            "USER": "app",
+            "PASSWORD": "hemligt 'ord'",
+            "HOST": "db.example",
+            "PORT": 5433,
+            "OPTIONS": {"sslmode": "require", "isolation_level": 3, "pool": True},
+        }
+    )
+    assert conninfo == (
+        "dbname=timbalans user=app password='hemligt \\'ord\\'' host=db.example port=5433 "
+        "sslmode=require"
+    )
