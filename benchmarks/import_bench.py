@@ -108,14 +108,16 @@ def _child(step: str, data: str) -> None:
             add(f"{words[0].lower()} {table.removeprefix('records_')}".strip(), t0)
 
     def ddl_only(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        """Index builds and the foreign-key checks run before them, outside the wrapped
-        functions of the import."""
+        """Index builds, the foreign-key checks run before them and the keys added again
+        (PostgreSQL), outside the wrapped functions of the import."""
         t0 = clock()
         try:
             return execute(sql, params, many, context)
         finally:
             if sql.startswith(("DROP INDEX", "CREATE INDEX", "SET CONSTRAINTS ALL IMMEDIATE")):
                 add("fk checks" if sql.startswith("SET") else "indexes", t0)
+            elif sql.startswith("ALTER TABLE"):  # foreign keys dropped and added again
+                add("fk checks", t0)
 
     replaced = 0
     if step.startswith("undo"):

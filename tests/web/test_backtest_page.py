@@ -67,8 +67,8 @@ def test_the_precomputed_backtest_is_read_from_its_file_after_a_restart(
 ):
     settings.TIMBALANS_PRECOMPUTE = "inline"
     as_user("controller").get("/overtid/", {"as_of": AS_OF})
-    assert len(list(data_dir.glob("figures/staffing-backtest-*.parquet"))) == 1
-    figure_cache.figure_cache_clear()  # a new process: nothing in memory
+    assert len(list(data_dir.glob("figure-cache/*/staffing-backtest-*.parquet"))) == 1
+    figure_cache.figure_cache_clear(files=False)  # a new process: nothing in memory
     settings.TIMBALANS_PRECOMPUTE = "off"  # and nothing would compute it again
     html = as_user("controller").get("/overtid/", {"as_of": AS_OF}).content.decode()
     assert COMPUTING not in html

@@ -1,12 +1,22 @@
 """The canonical tables in force as polars frames for the figures (file mode's dtypes and
-values), read from the database in one query per table."""
+values), read from the database in one query per table.
+
+The queries run through ADBC (``adbc-driver-postgresql``, ``adbc-driver-sqlite``) and
+``polars.read_database``: the driver hands polars typed Arrow columns, with no Python
+object per value and no text to parse (PostgreSQL sends them in its binary COPY format).
+Where a connection of its own would not see Django's data (inside a transaction; SQLite's
+in-memory test database) they run on Django's connection instead, row by row, to the same
+columns (``_reader``).
+"""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
 
 import polars as pl
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import connection
 
 from timbalans.figures.frames import Frames
 
@@ -152,120 +162,176 @@ _TIME_MODELS_TABLES = ("shifts", "worked", "absences", "ledger", "fk_reports", "
 _REFERENCED = {"@unit": "units", "@case": "cases", "@employee": "employees"}
 
 
-def _select_sql(table: str, postgres: bool) -> tuple[list[str], str]:
-    """(the selected expressions, the FROM and WHERE clauses) of one table's query."""
-    db_table, columns = _QUERIES[table]
-    exprs = [
-        # PostgreSQL: microseconds since 1970, no text to parse. ``date_part`` is a double
-        # (``extract`` a numeric, a third slower to write for a municipality's shifts):
-        # exact, since seconds × 10⁶ of the years the data can hold stay below 2⁵³ and the
-        # double's error below half a microsecond, which the cast to bigint rounds away.
-        f"(date_part('epoch', {source}) * 1000000)::bigint" if how == "ts" and postgres else source
-        for _, source, how in columns
-    ]
-    where = " WHERE replaced_by_id IS NULL" if table in _TIME_MODELS_TABLES else ""
-    return exprs, f"FROM {db_table}{where}"
+def _select_sql(table: str, postgres: bool) -> str:
+    """The table's query: one column per entry of ``_QUERIES``, each of one type whatever
+    the rows hold (``_raw_schema``). Built from the constants above only, never from input.
 
-
-# Rows per CSV piece PostgreSQL builds (see ``_fetch_csv``): a piece stays far below the
-# 1 GB a text value may hold, also for a national data set.
-_PG_CHUNK_ROWS = 1 << 18
-
-
-def _fetch_csv(table: str) -> tuple[bytes, str]:
-    """The table's rows as CSV built by the database itself, and its quote character.
-
-    Reading row by row would make a Python object of every value (seconds for a
-    municipality); instead the database joins its rows into a few long strings, each value
-    written by the database's own text output. PostgreSQL: ``string_agg`` of ``concat`` per
-    piece of ``_PG_CHUNK_ROWS`` rows (by id), free text in double quotes with a quote inside
-    doubled (NULL: an empty unquoted field, which ``concat`` makes of it and polars reads as
-    null, while a quoted empty text stays ""). Not ``COPY ... TO STDOUT``, which hands the
-    client one message per row: for a municipality's shifts 357,000 passes through the
-    driver, 0.5 s of Python holding the GIL against 0.05 s for a few long strings. SQLite:
-    ``group_concat`` of one ``printf`` per row, each text written with ``quote()`` (in single
-    quotes, a quote inside doubled; NULL as an empty unquoted field).
+    Numbers are cast to a double in the database: PostgreSQL's ``numeric`` would come as
+    text, and SQLite keeps a decimal as an integer or a real by its value (2.00 as 2). A
+    double is the value file mode reads from the same decimal text: the database's cast
+    rounds as polars's parse does.
     """
-    postgres = connection.vendor == "postgresql"
-    exprs, source = _select_sql(table, postgres)
-    # Only free text is quoted; codes are keys (integers), and dates, times, numbers and
-    # the fixed choices of enums cannot hold a comma, a quote or a line break.
-    hows = [how for _, _, how in _QUERIES[table][1]]
-    aliased = ", ".join(f"{e} AS c{i}" for i, e in enumerate(exprs))
-    with connection.cursor() as cursor:
-        if postgres:
-            cells = ", ',', ".join(
-                f"""'"' || replace(c{i}, '"', '""') || '"'""" if how == "text" else f"c{i}"
-                for i, how in enumerate(hows)
-            )
-            # Built from the constants above only, never from input.
-            cursor.execute(
-                f"SELECT string_agg(concat({cells}), E'\\n') FROM"  # noqa: S608
-                f" (SELECT id / {_PG_CHUNK_ROWS} AS piece, {aliased} {source}) AS t GROUP BY piece"
-            )
-            pieces = [text for (text,) in cursor.fetchall() if text]
-            return "\n".join(pieces).encode("utf-8"), '"'
-        # One printf per row (NULL as ''), not a chain of ``||`` that makes a string per
-        # column: 40 % less time for the shifts.
-        fmt = ",".join("%s" for _ in hows)
-        cells = ", ".join(
-            f"iif(c{i} IS NULL, '', quote(c{i}))" if how == "text" else f"c{i}"
-            for i, how in enumerate(hows)
-        )
-        # Built from the constants above only, never from input.
-        cursor.execute(
-            f"SELECT group_concat(printf('{fmt}', {cells}), char(10))"  # noqa: S608
-            f" FROM (SELECT {aliased} {source})"
-        )
-        text = cursor.fetchone()[0]
-    return (text or "").encode("utf-8"), "'"
+    db_table, columns = _QUERIES[table]
+    exprs = []
+    for name, source, how in columns:
+        if how == "float":
+            source = f"{source}::float8" if postgres else f"CAST({source} AS REAL)"
+        elif how in ("date", "ts", "bool") and not postgres:
+            # no declared type: Django's connection would convert by it (``_django_reader``)
+            source = f"CAST({source} AS {'INTEGER' if how == 'bool' else 'TEXT'})"
+        exprs.append(f"{source} AS {_quoted(name)}")
+    where = " WHERE replaced_by_id IS NULL" if table in _TIME_MODELS_TABLES else ""
+    return f"SELECT {', '.join(exprs)} FROM {db_table}{where}"  # noqa: S608
 
 
-_CSV_DTYPES = {
-    "enum": pl.String,
-    "int": pl.Int64,
-    "float": pl.Float64,
-    "text": pl.String,
-    "date": pl.String,
-    "ts": pl.String,
-    "bool": pl.String,
-}
+def _quoted(name: str) -> str:
+    return f'"{name}"'
 
 
-def _read_raw(table: str) -> pl.DataFrame:
-    """The table as the database gives it: one column per entry of ``_QUERIES``."""
-    postgres = connection.vendor == "postgresql"
-    columns = _QUERIES[table][1]
-    schema = {
-        name: (pl.Int64 if how.startswith("@") or (how == "ts" and postgres) else _CSV_DTYPES[how])
-        for name, _, how in columns
+def _raw_schema(table: str, postgres: bool) -> dict[str, pl.DataType]:
+    """The types of the query's columns as polars holds them: PostgreSQL's own types;
+    SQLite's storage classes (dates and instants as text, booleans as 0/1)."""
+    kinds: dict[str, pl.DataType] = {
+        "int": pl.Int64(),
+        "float": pl.Float64(),
+        "text": pl.String(),
+        "enum": pl.String(),
+        "date": pl.Date() if postgres else pl.String(),
+        "ts": pl.Datetime("us", "UTC") if postgres else pl.String(),
+        "bool": pl.Boolean() if postgres else pl.Int64(),
     }
-    data, quote = _fetch_csv(table)
-    if not data:
-        return pl.DataFrame(schema=schema)
-    return pl.read_csv(data, has_header=False, schema=schema, quote_char=quote)
+    return {
+        name: pl.Int64() if how.startswith("@") else kinds[how]
+        for name, _, how in _QUERIES[table][1]
+    }
 
 
-def _typed(table: str, raw: pl.DataFrame, codes: dict[str, pl.DataFrame]) -> pl.DataFrame:
+# SQLite through ADBC: rows per Arrow batch, and so the rows the driver looks at to find a
+# column's type. It takes the type of the first batch's values and fails on a later batch
+# that holds another (a text after a first batch of NULLs: ``valid_to`` of the first
+# thousand employments); a whole table in one batch is typed by all its values.
+_SQLITE_BATCH_ROWS = 1 << 30
+
+
+class _Reader:
+    """Where the queries run: an ADBC connection of its own (``_adbc_reader``), or Django's
+    connection (``_django_reader``, row by row: for uncommitted data and an in-memory
+    database, which no other connection sees)."""
+
+    def __init__(self, connection: Any, postgres: bool, *, adbc: bool) -> None:
+        self.connection = connection
+        self.postgres = postgres
+        self.adbc = adbc
+
+    def read(self, table: str) -> pl.DataFrame:
+        """The table as the database gives it, in the types of ``_raw_schema``."""
+        sql = _select_sql(table, self.postgres)
+        schema = _raw_schema(table, self.postgres)
+        if self.adbc and not self.postgres:
+            cursor = self.connection.cursor()
+            try:
+                cursor.adbc_statement.set_options(
+                    **{"adbc.sqlite.query.batch_rows": str(_SQLITE_BATCH_ROWS)}
+                )
+                frame = pl.read_database(sql, cursor)
+            finally:
+                cursor.close()
+        else:
+            frame = pl.read_database(sql, self.connection, schema_overrides=schema)
+        # one chunk per column: PostgreSQL's driver hands its rows in several batches
+        return frame.cast(schema).rechunk()  # type: ignore[arg-type]
+
+
+def _adbc_possible() -> bool:
+    """Whether an ADBC connection of its own sees what Django's connection sees: outside a
+    transaction (whose uncommitted rows only its own connection sees: the tests run in one)
+    and on a database another connection can open (not SQLite's in-memory test database)."""
+    if connection.in_atomic_block:
+        return False
+    if connection.vendor == "postgresql":
+        return True
+    name = str(connection.settings_dict["NAME"])
+    return connection.vendor == "sqlite" and name != ":memory:" and "mode=memory" not in name
+
+
+def _postgres_conninfo(settings_dict: dict[str, Any]) -> str:
+    """libpq's connection string of Django's PostgreSQL settings: the database, user,
+    password, host and port, and those ``OPTIONS`` that are libpq's (e.g. ``sslmode``)."""
+    from psycopg.conninfo import make_conninfo
+    from psycopg.pq import Conninfo
+
+    libpq = {o.keyword.decode() for o in Conninfo.get_defaults()}
+    params = {
+        "dbname": settings_dict["NAME"],
+        "user": settings_dict["USER"],
+        "password": settings_dict["PASSWORD"],
+        "host": settings_dict["HOST"],
+        "port": settings_dict["PORT"],
+    }
+    params.update({k: v for k, v in (settings_dict.get("OPTIONS") or {}).items() if k in libpq})
+    return make_conninfo("", **{k: str(v) for k, v in params.items() if v not in (None, "")})
+
+
+@contextmanager
+def _adbc_reader(settings_dict: dict[str, Any], postgres: bool) -> Iterator[_Reader]:
+    """A reader on an ADBC connection of its own to Django's database, in one read-only
+    transaction: every table of one moment, also while an import commits."""
+    if postgres:
+        import adbc_driver_postgresql.dbapi as driver
+
+        conn = driver.connect(_postgres_conninfo(settings_dict))
+    else:
+        import adbc_driver_sqlite.dbapi as sqlite_driver
+
+        conn = sqlite_driver.connect(str(settings_dict["NAME"]))
+    try:
+        if postgres:
+            # The driver began a transaction (autocommit is off); its first statement
+            # sets it to one snapshot for every query.
+            with conn.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        # SQLite: the transaction the driver began reads one snapshot from its first query
+        # (WAL), writers going on beside it.
+        yield _Reader(conn, postgres, adbc=True)
+    finally:
+        conn.rollback()
+        conn.close()
+
+
+@contextmanager
+def _django_reader() -> Iterator[_Reader]:
+    raw = connection.connection
+    assert raw is not None
+    yield _Reader(raw, connection.vendor == "postgresql", adbc=False)
+
+
+def _reader() -> AbstractContextManager[_Reader]:
+    """ADBC where it sees Django's data (``_adbc_possible``), else Django's connection."""
+    connection.ensure_connection()
+    if _adbc_possible():
+        return _adbc_reader(connection.settings_dict, connection.vendor == "postgresql")
+    return _django_reader()
+
+
+def _typed(
+    table: str, raw: pl.DataFrame, codes: dict[str, pl.DataFrame], postgres: bool
+) -> pl.DataFrame:
     """Raw database columns as the canonical frame (file mode's dtypes and values)."""
     from timbalans.ingest.schema import TABLES, TZ, frame_schema
 
-    postgres = connection.vendor == "postgresql"
     schema = frame_schema(table)
     optional_text = {c.name for c in TABLES[table].columns if c.kind == "text" and not c.required}
     exprs: list[pl.Expr] = []
     for name, _, how in _QUERIES[table][1]:
         col = pl.col(name)
         if how == "ts":
-            if postgres:
-                col = col.cast(pl.Datetime("us", "UTC"))
-            else:  # SQLite keeps naive UTC text
+            if not postgres:  # SQLite keeps naive UTC text
                 col = _sqlite_instant(raw.get_column(name))
             col = col.dt.convert_time_zone(TZ)
-        elif how == "date":
+        elif how == "date" and not postgres:
             col = col.str.to_date("%Y-%m-%d")
-        elif how == "bool":
-            col = col.is_in(["1", "t"])
+        elif how == "bool" and not postgres:
+            col = col != 0
         elif how.startswith("@"):
             ref = codes[_REFERENCED[how]]
             col = col.replace_strict(ref[_ID], ref["code"], default=None, return_dtype=pl.String)
@@ -291,74 +357,15 @@ def _code_key(frame: pl.DataFrame, table: str) -> pl.DataFrame:
     return frame.select(_ID, pl.col(code).alias("code"))
 
 
-# The tables big enough to be worth a connection of their own (see ``_read_raws``).
-_PARALLEL_TABLES = ("shifts", "worked")
-
-
-def _parallel_possible() -> bool:
-    """Whether the big tables are read on connections of their own: on PostgreSQL, outside a
-    transaction (tests wrap everything in one, which no other connection can see).
-
-    Not on SQLite: two ``group_concat`` at once in one process took longer than one after
-    the other (municipality: 2.7-3.0 s against 1.9-2.1 s), the two statements contending
-    inside the library (its allocator is shared by every connection of the process).
-    """
-    return connection.vendor == "postgresql" and not connection.in_atomic_block
-
-
-def _read_raw_own_connection(table: str, snapshot: str) -> pl.DataFrame:
-    """``_read_raw`` on this thread's own connection, closed afterwards, in the exported
-    ``snapshot`` of the main connection's transaction."""
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            cursor.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
-            return _read_raw(table)
-    finally:
-        connections[DEFAULT_DB_ALIAS].close()
-
-
-def _read_raws() -> dict[str, pl.DataFrame]:
-    """Every table as the database gives it (``_read_raw``).
-
-    Most of the time of a load is the database writing the CSV of the two big tables
-    (shifts, worked), one core each. On PostgreSQL they are read at once, each in a thread
-    on a connection of its own (psycopg releases the GIL while it waits), while this thread
-    reads the small tables; elsewhere, and inside a transaction (``_parallel_possible``),
-    one after the other on this connection.
-
-    Consistency. The parallel read is of one snapshot: a REPEATABLE READ transaction on this
-    connection exports it (``pg_export_snapshot``) and the threads' own transactions adopt
-    it, so the tables are of one moment even while an import commits. The serial read (and
-    SQLite) reads each table in one statement, a consistent snapshot of that table; a load
-    that overlaps an import may mix tables from before and after it, which the figure
-    cache's data-version check after the load catches (``_frames_at``).
-    """
-    if not _parallel_possible():
-        return {table: _read_raw(table) for table in _QUERIES}
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            cursor.execute("SELECT pg_export_snapshot()")
-            snapshot = cursor.fetchone()[0]
-        # The snapshot lives as long as this transaction: until every thread has read.
-        with ThreadPoolExecutor(max_workers=len(_PARALLEL_TABLES)) as pool:
-            futures = {
-                table: pool.submit(_read_raw_own_connection, table, snapshot)
-                for table in _PARALLEL_TABLES
-            }
-            raws = {table: _read_raw(table) for table in _QUERIES if table not in futures}
-            raws.update({table: future.result() for table, future in futures.items()})
-    return {table: raws[table] for table in _QUERIES}
-
-
-def _read_all() -> dict[str, pl.DataFrame]:
-    """Every canonical table in force, typed as in file mode."""
+def _read_all(reader: AbstractContextManager[_Reader] | None = None) -> dict[str, pl.DataFrame]:
+    """Every canonical table in force, typed as in file mode, read by ``reader`` (by
+    default ``_reader()``)."""
     codes: dict[str, pl.DataFrame] = {}
     tables: dict[str, pl.DataFrame] = {}
-    raws = _read_raws()
+    with reader or _reader() as r:
+        raws = {table: r.read(table) for table in _QUERIES}
     for table in _QUERIES:
-        frame = _typed(table, raws.pop(table), codes)
+        frame = _typed(table, raws.pop(table), codes, r.postgres)
         if _ID in frame.columns:
             codes[table] = _code_key(frame, table)
             frame = frame.drop(_ID)

@@ -1,0 +1,225 @@
+"""The frames of file mode, of a SQLite file and of PostgreSQL are the same, row for row.
+
+A SQLite file is made as an installation makes it (``timbalans migrate`` and ``import`` in
+a process of their own) and read through ADBC; the test run's own database (in-memory
+SQLite, or PostgreSQL) gets the same set, committed, and is read as the app reads it
+(``frames_load``: through ADBC on PostgreSQL) and on Django's connection."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import polars as pl
+import pytest
+from django.db import connection
+from polars.testing import assert_frame_equal
+
+from tests.builders import write_set
+from tests.figures.test_frames import (
+    ABSENCES,
+    SHIFTS,
+    TRICKY_CASES,
+    TRICKY_FK,
+    TRICKY_LEDGER,
+)
+from timbalans.figures.frames import frames_from_files
+from timbalans.records.frames import (
+    _adbc_possible,
+    _adbc_reader,
+    _django_reader,
+    _read_all,
+    frames_load,
+)
+from timbalans.records.services import import_batch_apply, import_dataset_validate
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def _timbalans(home: Path, *args: str) -> None:
+    """``timbalans ARGS`` in a process of its own, on the SQLite installation in ``home``."""
+    env = {**os.environ, "TIMBALANS_DATA_DIR": str(home)}
+    env.pop("DATABASE_URL", None)
+    env.pop("TIMBALANS_SECRET_KEY", None)  # the installation keeps its own
+    result = subprocess.run(
+        [sys.executable, "-m", "timbalans", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory) -> Path:
+    """A migrated, empty SQLite installation, copied by each test (``_sqlite_installation``)."""
+    home = tmp_path_factory.mktemp("migrated")
+    _timbalans(home, "migrate", "-v0")
+    return home
+
+
+def _sqlite_installation(migrated: Path, data: Path, home: Path) -> Path:
+    """A SQLite installation in ``home`` with ``data`` imported; its database file."""
+    shutil.copytree(migrated, home)
+    _timbalans(home, "import", str(data), "--no-progress")
+    return home / "timbalans.sqlite3"
+
+
+def _sqlite_file_frames(path: Path) -> dict[str, pl.DataFrame]:
+    return _read_all(_adbc_reader({"NAME": str(path)}, postgres=False))
+
+
+def _sorted(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    return {t: f.sort(f.columns, nulls_last=True) for t, f in tables.items()}
+
+
+def _assert_same(expected: dict[str, pl.DataFrame], got: dict[str, pl.DataFrame]) -> None:
+    assert list(got) == list(expected)
+    for table, frame in _sorted(expected).items():
+        assert_frame_equal(_sorted(got)[table], frame, check_exact=True), table
+
+
+def _imported_here(data: Path) -> None:
+    import_batch_apply(dataset=import_dataset_validate(source=data), source=str(data))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_file_mode_sqlite_and_postgresql_give_the_same_frames_row_for_row(tmp_path, migrated):
+    from timbalans.generator import generate
+
+    data = tmp_path / "set"
+    generate(data, scale="department", seed=1, until=dt.date(2025, 2, 28))
+    from_files = frames_from_files(data).as_dict()
+    assert from_files["shifts"].height > 1000  # more than one batch of the drivers
+    assert from_files["employments"]["valid_to"].null_count() > 0
+    assert from_files["ledger"]["case_id"].null_count() > 0
+
+    sqlite_file = _sqlite_file_frames(_sqlite_installation(migrated, data, tmp_path / "sqlite"))
+    _assert_same(from_files, sqlite_file)
+
+    _imported_here(data)
+    assert _adbc_possible() == (connection.vendor == "postgresql")
+    _assert_same(from_files, frames_load().as_dict())  # PostgreSQL: through ADBC
+    connection.ensure_connection()
+    _assert_same(from_files, _read_all(_django_reader()))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_adbc_carries_quotes_delimiters_line_breaks_nulls_and_empty_text(tmp_path, migrated):
+    data = write_set(
+        tmp_path / "s",
+        cases=TRICKY_CASES,
+        ledger=TRICKY_LEDGER,
+        fk_reports=TRICKY_FK,
+        absences=ABSENCES,
+        shifts=SHIFTS,
+    )
+    from_files = frames_from_files(data).as_dict()
+    sqlite_file = _sqlite_file_frames(_sqlite_installation(migrated, data, tmp_path / "sqlite"))
+    _imported_here(data)
+    here = frames_load().as_dict()
+    for got in (sqlite_file, here):
+        _assert_same(from_files, got)
+        assert got["cases"].sort("case_id")["label"].to_list() == ["NULL", 'Tå\'g, "x"; y\nz']
+        assert got["cases"].sort("case_id")["end_date"].to_list() == [
+            None,
+            dt.date(2026, 6, 30),
+        ]
+        assert got["ledger"].sort("amount")["text"].to_list() == [None, "'lön'"]
+        assert got["ledger"].sort("amount")["amount"].to_list() == [-1000.5, 2000.25]
+        assert got["shifts"].sort("start")["employee_id"].to_list() == ["E1", None]
+        assert got["absences"].sort("start")["hours"].to_list() == [None, 2.5]
+        assert got["accounts"].sort("account")["structural"].to_list() == [False, False]
+
+
+def test_a_sqlite_column_of_nulls_before_its_first_value_keeps_its_type(tmp_path, migrated):
+    """The SQLite driver types a column by the rows of its first batch; 1,100 whole-day
+    absences (hours NULL) come before the one with hours."""
+    path = _sqlite_installation(
+        migrated, write_set(tmp_path / "s", absences=ABSENCES), tmp_path / "db"
+    )
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM records_absence")
+        batch, employee = db.execute(
+            "SELECT batch_id, employee_id FROM records_worked LIMIT 1"
+        ).fetchone()
+        row = (
+            "INSERT INTO records_absence (batch_id, replaced_by_id, month, employee_id, start,"
+            ' "end", whole_days, type, extent_percent, hours) VALUES'
+            " (?, NULL, '2025-01', ?, ?, ?, ?, 'sick', 100, ?)"
+        )
+        db.executemany(
+            row,
+            [(batch, employee, "2025-01-02 23:00:00", "2025-01-03 23:00:00", 1, None)] * 1100
+            + [(batch, employee, "2025-01-10 07:00:00", "2025-01-10 09:30:00", 0, 2.5)],
+        )
+    absences = _sqlite_file_frames(path)["absences"]
+    assert absences.height == 1101
+    assert absences["hours"].dtype == pl.Float64
+    assert absences["hours"].null_count() == 1100
+    assert absences["hours"].drop_nulls().to_list() == [2.5]
+    assert absences["whole_days"].sum() == 1100
+    # 07:00 UTC, stored as the import stores it, is 08:00 in Stockholm in January
+    assert absences["start"].max() == dt.datetime(2025, 1, 10, 8, 0, tzinfo=STOCKHOLM)
+
+
+def _units_read_twice(reader, commit_a_unit) -> tuple[int, int]:
+    """Units read twice by one reader, a unit committed elsewhere in between."""
+    with reader as r:
+        before = r.read("units").height
+        commit_a_unit()
+        return before, r.read("units").height
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_load_reads_one_moment_while_an_import_commits(tmp_path, migrated):
+    data = write_set(tmp_path / "s")
+    path = _sqlite_installation(migrated, data, tmp_path / "sqlite")
+
+    def sqlite_unit():
+        with sqlite3.connect(path) as db:
+            db.execute(
+                "INSERT INTO records_unit (unit_id, name, cost_center, department)"
+                " VALUES ('81599', 'Ny', '81599', '')"
+            )
+
+    reader = _adbc_reader({"NAME": str(path)}, postgres=False)
+    assert _units_read_twice(reader, sqlite_unit) == (2, 2)
+    assert len(_sqlite_file_frames(path)["units"]) == 3
+    if connection.vendor == "postgresql":
+        from timbalans.records import models as m
+
+        _imported_here(data)
+
+        def postgres_unit():
+            m.Unit.objects.create(unit_id="81599", name="Ny", cost_center="81599")
+
+        reader = _adbc_reader(connection.settings_dict, postgres=True)
+        assert _units_read_twice(reader, postgres_unit) == (2, 2)
+        assert frames_load().units.height == 3
+
+
+def test_the_adbc_connection_string_takes_libpq_settings_only():
+    from timbalans.records.frames import _postgres_conninfo
+
+    conninfo = _postgres_conninfo(
+        {
+            "NAME": "timbalans",
+            "USER": "app",
+            "PASSWORD": "hemligt 'ord'",
+            "HOST": "db.example",
+            "PORT": 5433,
+            "OPTIONS": {"sslmode": "require", "isolation_level": 3, "pool": True},
+        }
+    )
+    assert conninfo == (
+        "dbname=timbalans user=app password='hemligt \\'ord\\'' host=db.example port=5433 "
+        "sslmode=require"
+    )
