@@ -189,8 +189,10 @@ class Server:
 
 
 def _case_ids(html: str, count: int, must: str | None) -> list[str]:
-    """``count`` case ids from a case list page, spread over it (and ``must`` if listed)."""
-    seen = list(dict.fromkeys(re.findall(r'href="/arenden/(\d+)/', html)))
+    """``count`` case ids from a case list page, spread over its ids in numeric order (and
+    ``must`` if listed): not in the list's order, so that codes that sort the list differently
+    are measured on the same cases."""
+    seen = sorted(set(re.findall(r'href="/arenden/(\d+)/', html)), key=int)
     if not seen:
         raise SystemExit("no cases in the case list")
     step = max(1, len(seen) // count)
