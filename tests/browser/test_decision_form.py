@@ -72,7 +72,8 @@ def test_a_unit_manager_enters_a_decision_letter_and_the_case_follows(
 
     page.get_by_label("Beviljade timmar per vecka").fill("120")
     page.get_by_role("button", name="Spara beslutet").click()
-    page.wait_for_url(re.compile(r"/arenden/51470/$"))
+    # back on the case page, with the date the user last looked at it on (remembered filters)
+    page.wait_for_url(re.compile(rf"/arenden/51470/\?as_of={AS_OF}$"))
     batch = ImportBatch.objects.order_by("-pk").first()
     assert batch is not None and batch.pk != department.pk
     assert page.get_by_text(f"är sparat som import {batch.pk}").is_visible()
