@@ -47,19 +47,11 @@ import time
 from pathlib import Path
 
 from benchmarks._util import ROOT
-from benchmarks.web_bench import PASSWORD, TIMBALANS, Client
+from benchmarks.web_bench import PASSWORD, TIMBALANS, Client, _env
 from timbalans.records.management.commands.serve import default_workers
 
 LOCUSTFILE = Path(__file__).with_name("load_locustfile.py")
 LOCUST = str(Path(sys.executable).with_name("locust"))
-
-
-def _env(args: argparse.Namespace) -> dict[str, str]:
-    env = {**os.environ, "TIMBALANS_DATA_DIR": args.data_dir, "TIMBALANS_SECURE_COOKIES": "0"}
-    env.pop("DATABASE_URL", None)
-    if args.database_url:
-        env["DATABASE_URL"] = args.database_url
-    return env
 
 
 USERS_AND_WARM = """
