@@ -207,6 +207,17 @@ def test_a_ragged_row_is_named_in_swedish_with_its_number(tmp_path):
     ]
 
 
+def test_a_lone_carriage_return_in_the_header_is_a_problem_not_a_crash(tmp_path):
+    # Found by the corrupt-files property test: a file that starts with a lone CR has an
+    # empty first line, and its first data row then has more fields than that header.
+    d = write_set(tmp_path / "s")
+    (d / "worked.csv").write_bytes(b"\r51470;E1;2025-01-10 07:00;2025-01-10 16:00;0;x\n")
+    assert problems(d, file="worked.csv") == [
+        "worked.csv, rad 2: raden har 6 fält men rubrikraden har 0; förväntat samma antal fält "
+        "på varje rad (kontrollera avgränsaren och citattecknen i raden)."
+    ]
+
+
 def test_a_windows_1252_file_with_a_ragged_row_is_named_too(tmp_path):
     d = write_set(tmp_path / "s")
     text = "anstnr;namn;enhet\nE1;Åsa;81515;x\nE2;Bo;81516\n"

@@ -449,7 +449,7 @@ def _read_csv(name: str, data: bytes, problems: list[Problem]) -> pl.DataFrame |
         data = data[3:]
     try:
         return _parse_csv(name, data, problems)
-    except (pl.exceptions.PolarsError, UnicodeDecodeError):
+    except (pl.exceptions.PolarsError, UnicodeDecodeError, csv.Error):
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as bad:
@@ -467,7 +467,7 @@ def _read_csv(name: str, data: bytes, problems: list[Problem]) -> pl.DataFrame |
         return None
     try:
         return _parse_csv(name, utf8, problems)
-    except pl.exceptions.PolarsError:
+    except (pl.exceptions.PolarsError, csv.Error):
         _csv_problems(name, utf8, problems)
         return None
 
