@@ -215,6 +215,20 @@ def test_a_unit_manager_cannot_see_a_booking_in_another_unit(imported, as_user):
     assert Shift.objects.get(shift_id="S2", replaced_by__isnull=True).employee is not None
 
 
+MENU_BOOKINGS = '<li><a href="/bemanning/bokningar/" aria-current="page">Bokningar</a></li>'
+
+
+def test_the_bookings_are_in_the_menu_of_those_who_staff_and_marked_there(imported, as_user):
+    as_user("samordnare").post("/bemanning/pass/S2/?as_of=" + AS_OF, {"employee_id": "E2"})
+    number = Booking.objects.get().batch_id
+    samordnare = as_user("samordnare")
+    assert MENU_BOOKINGS in samordnare.get("/bemanning/bokningar/").content.decode()
+    assert MENU_BOOKINGS in samordnare.get(f"/bemanning/bokningar/{number}/").content.decode()
+    overview = samordnare.get("/").content.decode()
+    assert re.search(r'<li><a href="/bemanning/bokningar/\?[^"]*">Bokningar</a></li>', overview)
+    assert "/bemanning/bokningar/" not in as_user("controller").get("/").content.decode()
+
+
 # Case 51357 granted 1 hour a week: the period before 2025-03-01 (periods run from there in
 # steps of six months) from the decision's first day, 2025-01-01 – 2025-02-28, grants
 # 1 × 59 / 7 = 8.43 h.

@@ -22,6 +22,7 @@ NAV = [
     ("web:units", "Enheter", None),
     ("web:capacity", "Bemanning", None),
     ("web:staffing", "Öppna pass", "may_staff"),
+    ("web:staffing_bookings", "Bokningar", "may_staff"),
     ("web:overtime", "Övertid och timavlönade", None),
     ("web:absence", "Sjukfrånvaro", None),
     ("web:absence_cases", "Sjukfrånvaro per ärende", None),

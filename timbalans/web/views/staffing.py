@@ -368,7 +368,11 @@ def bookings(request: HttpRequest, access: Access) -> HttpResponse:
         for batch, rows in visible
     ]
     return render_page(
-        request, access, "web/staffing_bookings.html", {"found": found}, active="web:staffing"
+        request,
+        access,
+        "web/staffing_bookings.html",
+        {"found": found},
+        active="web:staffing_bookings",
     )
 
 
@@ -406,5 +410,5 @@ def booking(request: HttpRequest, access: Access, number: int) -> HttpResponse:
             "run": rows[0].run,
             "undoable": batch.status == "applied" and staffing_newest_batch() == batch.pk,
         },
-        active="web:staffing",
+        active="web:staffing_bookings",
     )
