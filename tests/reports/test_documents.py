@@ -612,3 +612,37 @@ def test_measure_2_has_a_table_of_the_named_cases_figures(plan, access_of):
             f"11,0{NBSP}h",
         ],
     ]
+
+
+def test_measure_3_of_the_plan_document_states_its_measured_potential(
+    plan, access_of, settings, tmp_path
+):
+    from timbalans.records import figure_cache
+    from timbalans.records.figure_access import figure_request
+
+    settings.DATA_DIR = tmp_path
+    settings.TIMBALANS_PRECOMPUTE = "off"
+    figure_cache.figure_cache_clear()
+    assert (
+        "Uppmätt potential: beräknas ännu (vad prioriteringsordningen hade sparat de 12 "
+        "månaderna fram till 2025-06-30); skapa dokumentet igen om en stund."
+    ) in paragraphs(make_plan_docx(access_of("chef"), plan))
+
+    settings.TIMBALANS_PRECOMPUTE = "inline"
+    table = figure_function("staffing-backtest")(frames_load(), figure_request(as_of=D))
+    mine = table.filter(pl.col("unit_id") == "81515")
+    bought = mine["bought_hours"].sum()
+    refill = (mine["tier1_hours"] + mine["tier2_hours"]).sum()
+    assert bought > 0
+    text = paragraphs(make_plan_docx(access_of("chef"), plan))
+    heading = text.index("Beskrivning av åtgärd 3: Vik/övertid")
+    potential = next(t for t in text[heading:] if t.startswith("Uppmätt potential"))
+    assert potential == (
+        f"Uppmätt potential: med prioriteringsordningen hade {fmt.hours(refill)} av de "
+        f"{fmt.hours(bought)} köpta timmarna de 12 månaderna fram till 2025-06-30 "
+        f"({fmt.pct(100 * refill / bought)}) kunnat tas inom outnyttjad avtalad tid eller som "
+        f"mertid för deltidsanställda, en besparing på {fmt.kr(mine['saving_sek'].sum())}."
+    )
+    # Only measure 3 states a potential.
+    assert sum(t.startswith("Uppmätt potential") for t in text) == 1
+    figure_cache.figure_cache_clear()

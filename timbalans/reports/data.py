@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from timbalans.plans.kpis import BacktestPotential
 from timbalans.reports.content import Table
 
 
@@ -84,6 +85,11 @@ class MeasureLine:
     price_effect: float | None = None
     # Measure 2: the figures of the cases it names.
     cases: tuple[CaseLine, ...] = ()
+    # Measure 3 of a unit's plan: its measured potential, the staffing backtest of the 12
+    # months ending D (plans.kpis.BacktestPotential); ``potential_pending`` while the
+    # backtest is being computed in the background.
+    potential: BacktestPotential | None = None
+    potential_pending: bool = False
 
 
 @dataclass(frozen=True)

@@ -159,6 +159,31 @@ def measures_table(measures: tuple[MeasureLine, ...]) -> Table:
     )
 
 
+POTENTIAL_PENDING = (
+    "Uppmätt potential: beräknas ännu (vad prioriteringsordningen hade sparat de 12 månaderna "
+    "fram till {as_of}); skapa dokumentet igen om en stund."
+)
+POTENTIAL = (
+    "Uppmätt potential: med prioriteringsordningen hade {refill} av de {bought} köpta "
+    "timmarna de 12 månaderna fram till {as_of} ({pct}) kunnat tas inom outnyttjad avtalad "
+    "tid eller som mertid för deltidsanställda, en besparing på {saving}."
+)
+
+
+def potential_text(m: MeasureLine) -> str:
+    """Measure 3's measured potential (the staffing backtest), as the plan's page words it."""
+    as_of = fmt.date(m.now_date)
+    if m.potential is None:
+        return POTENTIAL_PENDING.format(as_of=as_of)
+    return POTENTIAL.format(
+        refill=fmt.hours(m.potential.refill_hours),
+        bought=fmt.hours(m.potential.bought_hours),
+        as_of=as_of,
+        pct=fmt.pct(m.potential.refill_pct),
+        saving=fmt.kr(m.potential.saving_sek),
+    )
+
+
 def _measure(m: MeasureLine, *, window: tuple[str, str]) -> list:
     blocks: list = [Heading(f"Beskrivning av åtgärd {m.number}: {m.name}", 2)]
     blocks += text_blocks(m.description)
@@ -183,6 +208,8 @@ def _measure(m: MeasureLine, *, window: tuple[str, str]) -> list:
                 )
             )
     blocks += text_blocks(m.effect_text)
+    if m.potential is not None or m.potential_pending:
+        blocks.append(Paragraph(potential_text(m)))
     blocks.append(
         Table(
             caption="Nyckeltal",

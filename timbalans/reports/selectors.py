@@ -216,9 +216,18 @@ def named_cases(economics: pl.DataFrame | None, case_ids: Sequence[str]) -> tupl
 
 
 def _measure_line(
-    measure: Measure, *, access: Access, tables: dict[str, pl.DataFrame], as_of: dt.date
+    measure: Measure,
+    *,
+    access: Access,
+    plan: ActionPlan,
+    tables: dict[str, pl.DataFrame],
+    as_of: dt.date,
 ) -> MeasureLine:
     definition = kpis.KPIS[measure.kpi]
+    potential, pending = None, False
+    if measure.kpi == kpis.BACKTEST_KPI and not plan.case_id:
+        potential = plans.measure_potential(access=access, plan=plan, as_of=as_of)
+        pending = potential is None
     now = plans.measure_kpi(measure=measure, tables=tables)
     fixed = plans.measure_fixed_price_effect(
         access=access, measure=measure, as_of=as_of, tables=tables
@@ -273,6 +282,8 @@ def _measure_line(
         cases=named_cases(tables.get("case-economics"), measure.kpi_cases)
         if measure.kpi == "cases"
         else (),
+        potential=potential,
+        potential_pending=pending,
     )
 
 
@@ -302,7 +313,9 @@ def plan_document_data(
         as_of=as_of,
         summary_text=plan.summary,
         summary=plan_summary(tables, as_of=as_of),
-        measures=tuple(_measure_line(m, access=access, tables=tables, as_of=as_of) for m in items),
+        measures=tuple(
+            _measure_line(m, access=access, plan=plan, tables=tables, as_of=as_of) for m in items
+        ),
         bases=tuple(
             BaseLine(b.label, b.cost_base, b.hours, b.effect_low, b.effect_high, b.text)
             for b in kpis.savings_lines(tables.get("savings"))
