@@ -2,7 +2,7 @@
 processes), with locust, headless.
 
     .venv/bin/python -m benchmarks.load_bench --data-dir DIR [--database-url URL]
-        [--users 50] [--seconds 120] [--spawn-rate 5] [--think 1-5] [--workers N]
+        [--users 50] [--seconds 120] [--spawn-rate 1] [--think 1-5] [--workers N]
         [--threads 4] [--port 8766]
 
 Needs the ``bench`` extra (``scripts/setup test,bench``: locust). The database (PostgreSQL
@@ -17,11 +17,15 @@ leaves the overview's tables in the figure cache). The script:
    one unit each; runs the warm-up an import runs (``figures_warm``), now that these users
    exist; starts ``timbalans serve --workers --threads`` and waits for every worker;
 3. as a controller, requests the overview, then a case page, once each: the first
-   requests of a server just started (the overview from the figure cache's files, the
-   case page with the frames from the files);
+   requests of a server just started (the overview from the figure cache's files; the first
+   case page computes every case's days and staff, once for every process);
 4. runs locust: ``--users`` users, each with its own account, started ``--spawn-rate`` a
    second, each logging in and walking overview → Ärenden → a case page → Enheter with
-   ``--think`` seconds between pages, for ``--seconds`` in all (ramp-up included);
+   ``--think`` seconds between pages; for the ramp-up (``--users`` / ``--spawn-rate``
+   seconds) and then ``--seconds`` with every user in. People arrive over minutes, not all in
+   the same few seconds (the default, one a second, is still a crowd), and every login costs
+   Argon2's tenth of a second of CPU by design; 1–5 s between pages is less than people take
+   to read one, so the load is heavier than theirs;
 5. prints the CPU time the server's processes used (what a request costs, however loaded
    the machine), and per page and in all: requests, errors, median, p95, p99, max, requests/s, and
    the same for the pages alone (the logins excluded: Argon2 costs a tenth of a second of
@@ -35,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import re
@@ -220,7 +225,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="", help="PostgreSQL instead of SQLite")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=120)
-    parser.add_argument("--spawn-rate", type=float, default=5, help="users started a second")
+    parser.add_argument("--spawn-rate", type=float, default=1, help="users started a second")
     parser.add_argument("--think", default="1-5", help="seconds between a user's pages, MIN-MAX")
     parser.add_argument("--workers", type=int, default=0, help="server processes (0: default)")
     parser.add_argument("--threads", type=int, default=4, help="threads per server process")
@@ -230,7 +235,7 @@ def main() -> None:
     db = "PostgreSQL" if args.database_url else "SQLite"
     print(f"machine: {machine()}")
     print(
-        f"{db}; {args.users} users for {args.seconds} s (started {args.spawn_rate:g}/s), "
+        f"{db}; {args.users} users, started {args.spawn_rate:g}/s, then {args.seconds} s with all, "
         f"{args.think} s between pages; server workers {args.workers or 'default (2 per core)'}, "
         f"{args.threads} threads each"
     )
@@ -252,7 +257,7 @@ def main() -> None:
         )
         if cases:
             seconds, _ = client.page(f"/arenden/{cases[len(cases) // 2]}/")
-            print(f"first case page (the frames from the files): {seconds * 1000:.0f} ms")
+            print(f"first case page (every case's days and staff): {seconds * 1000:.0f} ms")
 
         with tempfile.TemporaryDirectory(prefix="load-bench-") as tmp:
             times = Path(tmp) / "times.jsonl"
@@ -263,6 +268,7 @@ def main() -> None:
                 "LOAD_BENCH_THINK": args.think,
                 "LOAD_BENCH_TIMES": str(times),
             }
+            run_time = args.seconds + math.ceil(args.users / args.spawn_rate)
             started = time.perf_counter()
             cpu_before = cpu_seconds(server.proc.pid)
             locust = subprocess.run(
@@ -276,7 +282,7 @@ def main() -> None:
                     "--spawn-rate",
                     str(args.spawn_rate),
                     "--run-time",
-                    f"{args.seconds}s",
+                    f"{run_time}s",
                     "--host",
                     f"http://127.0.0.1:{args.port}",
                     "--only-summary",
@@ -298,7 +304,7 @@ def main() -> None:
                 raise SystemExit("locust wrote no times")
             rows = [json.loads(line) for line in times.read_text().splitlines()]
         print(f"\nlocust ran {wall:.0f} s; machine after: {machine()}\n")
-        errors, p95 = report(rows, args.seconds)
+        errors, p95 = report(rows, run_time)
         print(
             f"\nCPU time of the server's processes during the run: {cpu:.1f} s, "
             f"{cpu / len(rows) * 1000:.0f} ms per request ({len(rows)} requests)"

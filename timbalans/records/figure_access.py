@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 
 from timbalans.accounts.access import Access
 from timbalans.accounts.selectors import unit_sets_of_unit_managers
+from timbalans.figures.case_days import case_days, case_staff
 from timbalans.figures.registry import FIGURE_NAMES, FigureRequest
 from timbalans.records import figure_cache
 from timbalans.records import models as m
@@ -104,6 +105,44 @@ def figure_precompute_after_change() -> None:
         return
     for name in figure_cache.PRECOMPUTED:
         figure_precomputed(name, scope=FigureScope(as_of=today()))
+
+
+#: Tables of the case page that are not figures of the registry: the day by day of every
+#: case's settlement period on D, and every case's staff from a date to D.
+CASE_DAYS = "case-days"
+CASE_STAFF = "case-staff"
+
+
+def case_days_table(*, as_of: dt.date) -> pl.DataFrame:
+    """``figures.case_days.case_days`` of every case's settlement period on D (the
+    periods of ``hour-balance`` on D): computed once per data version and D for every case and
+    shared by the processes through the figure cache's files, so a case page takes its case's
+    rows instead of computing them. Not scoped: the caller has checked that the user sees the
+    case."""
+    req = figure_request(as_of=as_of)
+    periods = figure_cache.figure_table(name="hour-balance", request=req).select(
+        "case_id", "period_start", "period_end"
+    )
+    return figure_cache.figure_table(
+        name=CASE_DAYS,
+        request=req,
+        compute=lambda frames, r: case_days(
+            frames, periods=periods, as_of=r.as_of, settings=r.settings
+        ),
+    )
+
+
+def case_staff_table(*, as_of: dt.date, date_from: dt.date) -> pl.DataFrame:
+    """``figures.case_days.case_staff`` of every case from ``date_from`` to D, computed
+    and shared as :func:`case_days_table` (not scoped either)."""
+    req = figure_request(as_of=as_of, date_from=date_from, date_to=as_of)
+    return figure_cache.figure_table(
+        name=CASE_STAFF,
+        request=req,
+        compute=lambda frames, r: case_staff(
+            frames, date_from=r.date_from, date_to=r.date_to, as_of=r.as_of
+        ),
+    )
 
 
 def figure_tables(

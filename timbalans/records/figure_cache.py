@@ -397,9 +397,12 @@ def figure_table(
     request: Any,
     units: set[str] | None = None,
     cases: set[str] | None = None,
+    compute: Callable[[Frames, Any], pl.DataFrame] | None = None,
 ) -> pl.DataFrame:
     """The figure table ``name`` for ``request`` (a ``FigureRequest``), limited to the given
     units and cases, cached in this process and, without a case limit, in the files.
+    ``compute(frames, request)`` makes it (default: the registered figure ``name``); a table
+    that is not a registered figure names what it is and gets its own function.
 
     Keyed by the data version (:func:`figure_data_version`), the table, the request (D, the
     range, every setting and rate) and the scope; a new import, an undo or a setting change
@@ -424,7 +427,7 @@ def figure_table(
         _cache.put("tables", version, key, table, TABLE_CACHE_SIZE)
         return table.clone()
     frames = _frames_at(version, units, cases)
-    table = figure_function(name)(frames, request)
+    table = (compute or figure_function(name))(frames, request)
     _count("computed")
     # Kept only if nothing was imported, undone or changed while it was computed.
     if _data_version_read() == version:

@@ -3,9 +3,9 @@
 Figure tables come through ``records.figure_access`` with the scope of the page's filters
 (``Filters.scope(access)``) from the figure cache of the current data version, so a
 page never recomputes what did not change; the compositions of the busiest pages (overview,
-case list, case page) are cached too (``records.figure_cache.figure_result_cached``), keyed by
-everything they read from the user's access besides the data version, after the access
-checks, which run on every request. Nothing in a template filters by unit.
+case list, case page, Enheter) are cached too (``records.figure_cache.figure_result_cached``),
+keyed by everything they read from the user's access besides the data version, after the
+access checks, which run on every request. Nothing in a template filters by unit.
 """
 
 from __future__ import annotations
@@ -23,12 +23,13 @@ from django.utils import timezone
 
 from timbalans.accounts.access import Access
 from timbalans.figures import key_figures as kf
-from timbalans.figures.case_days import case_days, case_staff
 from timbalans.figures.hour_balance import worklist_columns
 from timbalans.records import figure_cache
 from timbalans.records import models as m
 from timbalans.records import selectors as records
 from timbalans.records.figure_access import (
+    case_days_table,
+    case_staff_table,
     figure,
     figure_request,
     figure_tables,
@@ -257,18 +258,12 @@ def _case_page(
         (pl.col("period_start") <= filters.as_of) & (pl.col("period_end") >= filters.as_of)
     )
     current = current_rows.row(0, named=True) if current_rows.height else None
-    frames = figure_cache.frames_cached(units={unit}, cases={case_id})
-    settings = records.figure_settings_load()
+    # Days and staff: the case's rows of the tables of every case (computed once per data
+    # version, shared by the processes), not computed per case and process.
     days = None
     if current is not None:
-        days = case_days(
-            frames,
-            case_id=case_id,
-            period_start=current["period_start"],
-            period_end=current["period_end"],
-            as_of=filters.as_of,
-            settings=settings,
-        )
+        days = case_days_table(as_of=filters.as_of).filter(pl.col("case_id") == case_id)
+        days = days.drop("case_id")
     economics = None
     if access.sees_economics:
         economics = figure(
@@ -276,13 +271,8 @@ def _case_page(
         )
         # The case's own rows (not the unit-level rows, case_id "", costs booked on no case).
         economics = economics.filter(pl.col("case_id") == case_id).sort("month")
-    staff = case_staff(
-        frames,
-        case_id=case_id,
-        date_from=filters.months_from,
-        date_to=filters.as_of,
-        as_of=filters.as_of,
-    )
+    staff = case_staff_table(as_of=filters.as_of, date_from=filters.months_from)
+    staff = staff.filter(pl.col("case_id") == case_id).drop("case_id")
     names: dict[str, str] = {}
     if access.sees_employee_names:
         names = dict(
@@ -430,9 +420,23 @@ UNIT_SUMMARY_COLUMNS = [
 UNIT_SUMMARY_LABELS = kf.UNIT_LABELS
 
 
+def unit_summary_key(*, access: Access, filters: Filters) -> Hashable:
+    """What the units' summary (and its rendered rows) is cached under besides the data
+    version: the filters and the user's access."""
+    return ("unit-summary", filters, access_key(access, filters))
+
+
 def unit_summary(*, access: Access, filters: Filters) -> pl.DataFrame:
     """One row per visible unit: the current periods, and the year to date
-    (``figures.key_figures.unit_key_figures``; ``cases`` are those with a current period)."""
+    (``figures.key_figures.unit_key_figures``; ``cases`` are those with a current period);
+    cached per data version, filters and access."""
+    return figure_cache.figure_result_cached(
+        key=unit_summary_key(access=access, filters=filters),
+        compute=lambda: _unit_summary(access=access, filters=filters),
+    )
+
+
+def _unit_summary(*, access: Access, filters: Filters) -> pl.DataFrame:
     units = [
         u for u in units_visible(access=access) if not filters.unit or u["unit_id"] == filters.unit
     ]

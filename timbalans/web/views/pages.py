@@ -569,6 +569,7 @@ def units(request: HttpRequest, access: Access) -> HttpResponse:
         },
         sort=sort,
         descending=desc,
+        cache_key=selectors.unit_summary_key(access=access, filters=filters),
         main=UNIT_SUMMARY_MAIN,
     )
     return table_or_xlsx(
