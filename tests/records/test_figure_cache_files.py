@@ -163,14 +163,15 @@ def test_units_and_settings_are_part_of_a_files_key(tmp_path):
 def test_the_warm_up_after_an_import_and_an_undo_leaves_the_new_figures_in_files(tmp_path):
     apply(write_set(tmp_path / "base"))
     # Unit managers' scopes are warmed too; these tests' users are made by other fixtures.
-    assert figures_warm(as_of=D) == 7
+    # Seven tables of every unit, then the case pages' days and staff of every case.
+    assert figures_warm(as_of=D) == 9
     (first,) = version_folders()
-    assert len(list(first.glob("*.parquet"))) == 7
+    assert len(list(first.glob("*.parquet"))) == 9
 
     batch = apply(write_set(tmp_path / "feb", **ONLY_WORKED, worked=FEBRUARY_AGAIN))
     figure_cache_clear(files=False)
-    assert figures_warm(as_of=D) == 7
-    assert figure_cache_counts() == {"computed": 7, "frames-database": 1}
+    assert figures_warm(as_of=D) == 9
+    assert figure_cache_counts() == {"computed": 9, "frames-database": 1, "memory": 1}
     (second,) = version_folders()  # the older version's folder is gone
     assert second != first
     figure_cache_clear(files=False)
@@ -196,8 +197,9 @@ def test_the_warm_up_after_an_import_and_an_undo_leaves_the_new_figures_in_files
 
 def test_the_warm_up_covers_each_unit_managers_units(tmp_path, users):
     apply(write_set(tmp_path / "base"))
-    # every unit, and 81515 of the unit manager "chef" (tests/conftest.py)
-    assert figures_warm(as_of=D) == 14
+    # every unit, and 81515 of the unit manager "chef" (tests/conftest.py), and the case
+    # pages' two tables of every case
+    assert figures_warm(as_of=D) == 16
     figure_cache_clear(files=False)
     specs = key_figure_specs(as_of=D, economics=True)
     figure_tables(scope=FigureScope(as_of=D, units=frozenset({"81515"})), specs=specs)
@@ -275,9 +277,9 @@ def test_after_the_import_command_another_process_reads_the_overview_from_files(
     source = write_set(tmp_path / "base")
     imported = run_cli("import", str(source), "--no-progress", data_dir=data_dir)
     assert imported.returncode == 0, imported.stderr
-    assert WARMED.format(as_of=today(), tables=7) in imported.stdout
+    assert WARMED.format(as_of=today(), tables=9) in imported.stdout
     (first,) = (p for p in (data_dir / "figure-cache").iterdir() if p.is_dir())
-    assert len(list(first.glob("*.parquet"))) == 7
+    assert len(list(first.glob("*.parquet"))) == 9
 
     read = read_in_another_process(data_dir)
     assert read["counts"] == {"file": 6}  # nothing computed
@@ -285,7 +287,7 @@ def test_after_the_import_command_another_process_reads_the_overview_from_files(
 
     undone = run_cli("undo-import", "1", data_dir=data_dir)
     assert undone.returncode == 0, undone.stderr
-    assert WARMED.format(as_of=today(), tables=7) in undone.stdout
+    assert WARMED.format(as_of=today(), tables=9) in undone.stdout
     (second,) = (p for p in (data_dir / "figure-cache").iterdir() if p.is_dir())
     assert second != first  # the undone version's files are gone
     assert read_in_another_process(data_dir)["counts"] == {"file": 6}
@@ -328,3 +330,20 @@ def test_a_chart_rendered_by_one_process_is_read_by_another(tmp_path, users, cli
     svgs = re.findall(r"<svg.*?</svg>", first, re.DOTALL)
     assert len(svgs) == 3
     assert re.findall(r"<svg.*?</svg>", again, re.DOTALL) == svgs
+
+
+def test_the_warm_up_draws_each_users_overview_so_the_first_one_is_read(tmp_path, users, client):
+    from timbalans.figures import charts
+
+    apply(write_set(tmp_path / "base"))
+    charts._svg_by_input.clear()  # charts of earlier tests with the same figures
+    figures_warm(as_of=D)
+    for role, drawn in [("controller", 3), ("chef", 3)]:  # every unit, and unit 81515
+        figure_cache_clear(files=False)
+        charts._svg_by_input.clear()  # as another server process, after the import
+        client.force_login(users[role])
+        html = client.get(f"/?as_of={D}").content.decode()
+        assert len(re.findall(r"<svg.*?</svg>", html, re.DOTALL)) == drawn
+        counts = figure_cache_counts()
+        assert counts.get("svg-file") == drawn, role
+        assert "svg-computed" not in counts and "computed" not in counts, counts

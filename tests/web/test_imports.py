@@ -190,9 +190,9 @@ def test_an_import_and_its_undo_leave_the_overview_ready_in_the_figure_cache(as_
     client.post("/import/", {"files": _files()})
     client.post(f"/import/jobb/{ImportJob.objects.get().pk}/")
     # The overview's six tables and the case pages' periods on today's D, for every unit and
-    # for the unit manager's 81515
+    # for the unit manager's 81515, and the case pages' days and staff of every case
     (imported,) = folders()
-    assert len(list(imported.glob("*.parquet"))) == 14
+    assert len(list(imported.glob("*.parquet"))) == 16
     figure_cache_clear(files=False)  # as a server process that has computed nothing
     assert client.get("/").status_code == 200
     tables = {k: v for k, v in figure_cache_counts().items() if not k.startswith("svg")}
@@ -202,4 +202,4 @@ def test_an_import_and_its_undo_leave_the_overview_ready_in_the_figure_cache(as_
     client.post(f"/import/{n}/angra/")
     (undone,) = folders()
     assert undone != imported
-    assert len(list(undone.glob("*.parquet"))) == 14
+    assert len(list(undone.glob("*.parquet"))) == 16

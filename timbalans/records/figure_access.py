@@ -11,6 +11,7 @@ only: web → plans → reports → records.figure_access → records.figure_cac
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -181,13 +182,19 @@ def key_figure_specs(
 
 WARMED = "Nyckeltalen för D = {as_of} är beräknade i förväg ({tables} tabeller)."
 
+#: What the apps above warm after the tables, each a function of D (the web app's overview
+#: compositions and charts, registered in its ``AppConfig.ready``): the figure cache is
+#: below them, so they register here rather than this module importing them.
+WARMERS: list[Callable[[dt.date], object]] = []
+
 
 def figures_warm(*, as_of: dt.date | None = None) -> int:
     """Compute the overview's tables and the case pages' on D (today when not given) into the
     figure cache, so the first page after an import, in any server process, reads them
     instead of computing them: for every unit (the roles that see all units), then for the
-    units of each unit manager; and the frames they are computed from. Run after an import
-    and an undo; returns how many tables it made or found."""
+    units of each unit manager; and the frames they are computed from; then the case pages'
+    days and staff of every case, and what the apps above registered in ``WARMERS``. Run
+    after an import and an undo; returns how many tables it made or found."""
     as_of = as_of or today()
     # The frames first: into the files too, for the pages that need them (a case's page).
     figure_cache.frames_cached()
@@ -196,4 +203,10 @@ def figures_warm(*, as_of: dt.date | None = None) -> int:
     specs["case-periods"] = ("hour-balance", dt.date(as_of.year, 1, 1), as_of)
     scopes = [FigureScope(as_of=as_of)]
     scopes += [FigureScope(as_of=as_of, units=units) for units in unit_sets_of_unit_managers()]
-    return sum(len(figure_tables(scope=scope, specs=specs)) for scope in scopes)
+    made = sum(len(figure_tables(scope=scope, specs=specs)) for scope in scopes)
+    # A case page's days and staff: two tables of every case (the default month range).
+    case_days_table(as_of=as_of)
+    case_staff_table(as_of=as_of, date_from=dt.date(as_of.year, 1, 1))
+    for warm in WARMERS:
+        warm(as_of)
+    return made + 2

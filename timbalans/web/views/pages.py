@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 from urllib.parse import quote
 
 import polars as pl
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
 
 from timbalans.accounts.access import Access
 from timbalans.accounts.models import AuditEvent
+from timbalans.accounts.selectors import access_for
 from timbalans.accounts.services import audit_log
 from timbalans.figures import charts
 from timbalans.figures import key_figures as kf
@@ -296,6 +299,19 @@ def _unit_link(filters: Filters) -> Callable[[dict], str]:
 @page(remember=True)
 def overview(request: HttpRequest, access: Access) -> HttpResponse:
     filters = Filters.from_request(request)
+    return render_page(
+        request,
+        access,
+        "web/overview.html",
+        overview_context(access=access, filters=filters),
+        filters=filters,
+        active="web:overview",
+    )
+
+
+def overview_context(*, access: Access, filters: Filters) -> dict[str, Any]:
+    """The overview's figures and its three charts (each drawn once per data version and
+    kept in the figure cache's files: ``chart_of``)."""
     ov = selectors.overview(access=access, filters=filters)
     cases_url = reverse("web:cases")
     status = pl.DataFrame(
@@ -307,7 +323,7 @@ def overview(request: HttpRequest, access: Access) -> HttpResponse:
             ],
         }
     )
-    context = {
+    return {
         "ov": ov,
         "overtime_tone": overtime_change_tone(ov.figures.overtime_change_pct, ov.overtime_goal_pct),
         "economics": access.sees_economics and ov.figures.result is not None,
@@ -330,9 +346,27 @@ def overview(request: HttpRequest, access: Access) -> HttpResponse:
         if access.sees_economics and ov.result_by_unit is not None
         else "",
     }
-    return render_page(
-        request, access, "web/overview.html", context, filters=filters, active="web:overview"
-    )
+
+
+def overview_warm(as_of: dt.date) -> int:
+    """Compose the overview on D, as it opens with no filters, for every distinct access
+    of the active users, charts included, so that the first overview after an import is
+    read, not drawn (``figure_access.figures_warm`` calls this: ``WebConfig.ready``).
+    Returns how many compositions it made or found."""
+    filters = Filters(as_of=as_of)
+    seen: set[Hashable] = set()
+    for user in get_user_model().objects.filter(is_active=True).order_by("pk"):
+        access = access_for(user=user)
+        if access is None:
+            continue
+        try:
+            key = selectors.access_key(access, filters)
+        except PermissionDenied:
+            continue
+        if key not in seen:
+            seen.add(key)
+            overview_context(access=access, filters=filters)
+    return len(seen)
 
 
 @page(remember=True)
