@@ -51,7 +51,7 @@ def _named_links(frame: pl.DataFrame, href: str | None, x: str) -> list[pl.Expr]
 
 
 def _config(chart: alt.TopLevelMixin, title: str) -> dict[str, Any]:
-    spec = chart.properties(title=title).configure_view(stroke=None).to_dict()
+    spec = chart.properties(title=title).configure_view(stroke=None).to_dict(validate=False)
     spec["config"] = {
         **spec.get("config", {}),
         "font": "DejaVu Sans, Arial, sans-serif",
