@@ -117,15 +117,16 @@ def test_invalid_files_raise_with_the_problems(tmp_path):
 @pytest.mark.django_db(transaction=True)
 def test_frames_read_outside_a_transaction_are_the_same(tmp_path):
     """Data committed, as in the web app: on PostgreSQL the tables are then read through
-    ADBC, on a connection of its own (``_adbc_possible``); SQLite's in-memory test database
-    is read on Django's connection (test_database_frames.py reads a SQLite file by ADBC)."""
+    ADBC, on a connection of its own (``_own_possible``); SQLite's in-memory test database
+    is read on Django's connection (test_database_frames.py reads a SQLite file on a
+    connection of its own)."""
     from django.db import connection
 
-    from timbalans.records.frames import _adbc_possible
+    from timbalans.records.frames import _own_possible
 
     d = write_set(tmp_path / "s", absences=ABSENCES, shifts=SHIFTS)
     import_batch_apply(dataset=import_dataset_validate(source=d), source=str(d))
-    assert _adbc_possible() == (connection.vendor == "postgresql")
+    assert _own_possible() == (connection.vendor == "postgresql")
     from_files = sort_all(frames_from_files(d))
     from_db = sort_all(frames_load())
     for table, frame in from_files.items():

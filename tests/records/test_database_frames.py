@@ -1,8 +1,8 @@
 """The frames of file mode, of a SQLite file and of PostgreSQL are the same, row for row.
 
 A SQLite file is made as an installation makes it (``timbalans migrate`` and ``import`` in
-a process of their own) and read through ADBC; the test run's own database (in-memory
-SQLite, or PostgreSQL) gets the same set, committed, and is read as the app reads it
+a process of their own) and read on a connection of its own; the test run's own database
+(in-memory SQLite, or PostgreSQL) gets the same set, committed, and is read as the app reads it
 (``frames_load``: through ADBC on PostgreSQL) and on Django's connection."""
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ from tests.figures.test_frames import (
 )
 from timbalans.figures.frames import frames_from_files
 from timbalans.records.frames import (
-    _adbc_possible,
-    _adbc_reader,
     _django_reader,
+    _own_possible,
+    _own_reader,
     _read_all,
     frames_load,
 )
@@ -73,7 +73,7 @@ def _sqlite_installation(migrated: Path, data: Path, home: Path) -> Path:
 
 
 def _sqlite_file_frames(path: Path) -> dict[str, pl.DataFrame]:
-    return _read_all(_adbc_reader({"NAME": str(path)}, postgres=False))
+    return _read_all(_own_reader({"NAME": str(path)}, postgres=False))
 
 
 def _sorted(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
@@ -105,14 +105,14 @@ def test_file_mode_sqlite_and_postgresql_give_the_same_frames_row_for_row(tmp_pa
     _assert_same(from_files, sqlite_file)
 
     _imported_here(data)
-    assert _adbc_possible() == (connection.vendor == "postgresql")
+    assert _own_possible() == (connection.vendor == "postgresql")
     _assert_same(from_files, frames_load().as_dict())  # PostgreSQL: through ADBC
     connection.ensure_connection()
     _assert_same(from_files, _read_all(_django_reader()))
 
 
 @pytest.mark.django_db(transaction=True)
-def test_adbc_carries_quotes_delimiters_line_breaks_nulls_and_empty_text(tmp_path, migrated):
+def test_a_load_carries_quotes_delimiters_line_breaks_nulls_and_empty_text(tmp_path, migrated):
     data = write_set(
         tmp_path / "s",
         cases=TRICKY_CASES,
@@ -140,8 +140,8 @@ def test_adbc_carries_quotes_delimiters_line_breaks_nulls_and_empty_text(tmp_pat
 
 
 def test_a_sqlite_column_of_nulls_before_its_first_value_keeps_its_type(tmp_path, migrated):
-    """The SQLite driver types a column by the rows of its first batch; 1,100 whole-day
-    absences (hours NULL) come before the one with hours."""
+    """A column's type is not taken from its first rows (ADBC's SQLite driver typed it by
+    its first batch); 1,100 whole-day absences (hours NULL) come before the one with hours."""
     path = _sqlite_installation(
         migrated, write_set(tmp_path / "s", absences=ABSENCES), tmp_path / "db"
     )
@@ -190,7 +190,7 @@ def test_one_load_reads_one_moment_while_an_import_commits(tmp_path, migrated):
                 " VALUES ('81599', 'Ny', '81599', '')"
             )
 
-    reader = _adbc_reader({"NAME": str(path)}, postgres=False)
+    reader = _own_reader({"NAME": str(path)}, postgres=False)
     assert _units_read_twice(reader, sqlite_unit) == (2, 2)
     assert len(_sqlite_file_frames(path)["units"]) == 3
     if connection.vendor == "postgresql":
@@ -201,7 +201,7 @@ def test_one_load_reads_one_moment_while_an_import_commits(tmp_path, migrated):
         def postgres_unit():
             m.Unit.objects.create(unit_id="81599", name="Ny", cost_center="81599")
 
-        reader = _adbc_reader(connection.settings_dict, postgres=True)
+        reader = _own_reader(connection.settings_dict, postgres=True)
         assert _units_read_twice(reader, postgres_unit) == (2, 2)
         assert frames_load().units.height == 3
 
@@ -223,3 +223,31 @@ def test_the_adbc_connection_string_takes_libpq_settings_only():
         "dbname=timbalans user=app password='hemligt \\'ord\\'' host=db.example port=5433 "
         "sslmode=require"
     )
+
+
+def test_a_load_from_a_sqlite_file_keeps_this_processs_write_lock(tmp_path, migrated):
+    """The file locks of a process are the process's: a second copy of SQLite in it (an ADBC
+    driver carries its own) that opens and closes the file releases the locks the first copy
+    holds, and another process could then write beside a write going on here (SQLite's "How
+    to corrupt", 2.2). A load reads SQLite through Python's own copy, which keeps them."""
+    path = _sqlite_installation(migrated, write_set(tmp_path / "data"), tmp_path / "home")
+    writer = sqlite3.connect(path, isolation_level=None, timeout=0)
+    writer.execute("BEGIN IMMEDIATE")  # this process holds the write lock, as an import does
+    try:
+        assert _sqlite_file_frames(path)["units"].height == 2
+        other = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                f"import sqlite3; sqlite3.connect({str(path)!r}, timeout=0)"
+                ".execute('BEGIN IMMEDIATE')",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert other.returncode == 1
+        assert other.stderr.splitlines()[-1] == "sqlite3.OperationalError: database is locked"
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

@@ -1,12 +1,14 @@
 """The canonical tables in force as polars frames for the figures (file mode's dtypes and
 values), read from the database in one query per table.
 
-The queries run through ADBC (``adbc-driver-postgresql``, ``adbc-driver-sqlite``) and
-``polars.read_database``: the driver hands polars typed Arrow columns, with no Python
-object per value and no text to parse (PostgreSQL sends them in its binary COPY format).
-Where a connection of its own would not see Django's data (inside a transaction; SQLite's
-in-memory test database) they run on Django's connection instead, row by row, to the same
-columns (``_reader``).
+PostgreSQL: the queries run through ADBC (``adbc-driver-postgresql``) and
+``polars.read_database``: the driver hands polars typed Arrow columns, with no Python object
+per value and no text to parse (PostgreSQL sends them in its binary COPY format). SQLite:
+through Python's own ``sqlite3``, row by row, never through a driver that carries a second
+copy of SQLite (docs/design.md: a second copy in the process releases the file locks the
+first holds). Both on a connection of their own, in one read-only transaction; where such a
+connection would not see Django's data (inside a transaction; SQLite's in-memory test
+database) they run on Django's connection instead, to the same columns (``_reader``).
 """
 
 from __future__ import annotations
@@ -206,44 +208,26 @@ def _raw_schema(table: str, postgres: bool) -> dict[str, pl.DataType]:
     }
 
 
-# SQLite through ADBC: rows per Arrow batch, and so the rows the driver looks at to find a
-# column's type. It takes the type of the first batch's values and fails on a later batch
-# that holds another (a text after a first batch of NULLs: ``valid_to`` of the first
-# thousand employments); a whole table in one batch is typed by all its values.
-_SQLITE_BATCH_ROWS = 1 << 30
-
-
 class _Reader:
-    """Where the queries run: an ADBC connection of its own (``_adbc_reader``), or Django's
-    connection (``_django_reader``, row by row: for uncommitted data and an in-memory
-    database, which no other connection sees)."""
+    """Where the queries run: a connection of its own (``_own_reader``: ADBC on PostgreSQL),
+    or Django's connection (``_django_reader``, row by row: for uncommitted data and an
+    in-memory database, which no other connection sees)."""
 
-    def __init__(self, connection: Any, postgres: bool, *, adbc: bool) -> None:
+    def __init__(self, connection: Any, postgres: bool) -> None:
         self.connection = connection
         self.postgres = postgres
-        self.adbc = adbc
 
     def read(self, table: str) -> pl.DataFrame:
         """The table as the database gives it, in the types of ``_raw_schema``."""
         sql = _select_sql(table, self.postgres)
         schema = _raw_schema(table, self.postgres)
-        if self.adbc and not self.postgres:
-            cursor = self.connection.cursor()
-            try:
-                cursor.adbc_statement.set_options(
-                    **{"adbc.sqlite.query.batch_rows": str(_SQLITE_BATCH_ROWS)}
-                )
-                frame = pl.read_database(sql, cursor)
-            finally:
-                cursor.close()
-        else:
-            frame = pl.read_database(sql, self.connection, schema_overrides=schema)
+        frame = pl.read_database(sql, self.connection, schema_overrides=schema)
         # one chunk per column: PostgreSQL's driver hands its rows in several batches
         return frame.cast(schema).rechunk()  # type: ignore[arg-type]
 
 
-def _adbc_possible() -> bool:
-    """Whether an ADBC connection of its own sees what Django's connection sees: outside a
+def _own_possible() -> bool:
+    """Whether a connection of its own sees what Django's connection sees: outside a
     transaction (whose uncommitted rows only its own connection sees: the tests run in one)
     and on a database another connection can open (not SQLite's in-memory test database)."""
     if connection.in_atomic_block:
@@ -273,26 +257,28 @@ def _postgres_conninfo(settings_dict: dict[str, Any]) -> str:
 
 
 @contextmanager
-def _adbc_reader(settings_dict: dict[str, Any], postgres: bool) -> Iterator[_Reader]:
-    """A reader on an ADBC connection of its own to Django's database, in one read-only
-    transaction: every table of one moment, also while an import commits."""
+def _own_reader(settings_dict: dict[str, Any], postgres: bool) -> Iterator[_Reader]:
+    """A reader on a connection of its own to Django's database (ADBC on PostgreSQL,
+    Python's ``sqlite3`` on SQLite), in one read-only transaction: every table of one moment,
+    also while an import commits."""
     if postgres:
         import adbc_driver_postgresql.dbapi as driver
 
         conn = driver.connect(_postgres_conninfo(settings_dict))
     else:
-        import adbc_driver_sqlite.dbapi as sqlite_driver
+        import sqlite3
 
-        conn = sqlite_driver.connect(str(settings_dict["NAME"]))
+        conn = sqlite3.connect(str(settings_dict["NAME"]), isolation_level=None)
+        conn.execute("BEGIN")
     try:
         if postgres:
             # The driver began a transaction (autocommit is off); its first statement
             # sets it to one snapshot for every query.
             with conn.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        # SQLite: the transaction the driver began reads one snapshot from its first query
-        # (WAL), writers going on beside it.
-        yield _Reader(conn, postgres, adbc=True)
+        # SQLite: the transaction begun reads one snapshot from its first query (WAL),
+        # writers going on beside it.
+        yield _Reader(conn, postgres)
     finally:
         conn.rollback()
         conn.close()
@@ -302,14 +288,15 @@ def _adbc_reader(settings_dict: dict[str, Any], postgres: bool) -> Iterator[_Rea
 def _django_reader() -> Iterator[_Reader]:
     raw = connection.connection
     assert raw is not None
-    yield _Reader(raw, connection.vendor == "postgresql", adbc=False)
+    yield _Reader(raw, connection.vendor == "postgresql")
 
 
 def _reader() -> AbstractContextManager[_Reader]:
-    """ADBC where it sees Django's data (``_adbc_possible``), else Django's connection."""
+    """A connection of its own where it sees Django's data (``_own_possible``), else
+    Django's connection."""
     connection.ensure_connection()
-    if _adbc_possible():
-        return _adbc_reader(connection.settings_dict, connection.vendor == "postgresql")
+    if _own_possible():
+        return _own_reader(connection.settings_dict, connection.vendor == "postgresql")
     return _django_reader()
 
 
