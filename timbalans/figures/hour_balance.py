@@ -88,7 +88,14 @@ def planned_period_pieces(frames: Frames, req: FigureRequest) -> pl.DataFrame:
 
     def compute() -> pl.DataFrame:
         periods = case_periods(frames, req)
-        shifts = frames.shifts.with_row_index("shift_row").filter(pl.col("kind") == "assistance")
+        # Only the columns the tables read: the pieces are kept (national: 12 million).
+        shifts = (
+            frames.shifts.lazy()
+            .with_row_index("shift_row")
+            .filter(pl.col("kind") == "assistance")
+            .select("shift_row", "case_id", "employee_id", "start", "end", "break_minutes")
+            .collect()
+        )
         return period_pieces(shifts, periods.select(PERIOD_BOUNDS), after=midnight_after(req.as_of))
 
     return frames.derived(("planned_period_pieces", req.as_of, req.date_from, req.date_to), compute)

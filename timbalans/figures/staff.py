@@ -451,18 +451,17 @@ def absence_day_hours(
     return days.filter(keep)
 
 
-def assistance_shifts(frames: Frames) -> pl.DataFrame:
-    """Booked planned ``assistance`` shifts: ``shift_row`` (their position among them),
-    ``case_id``, ``employee_id``, ``start``, ``end``, ``break_minutes``."""
-    return frames.derived(
-        ("assistance_shifts",),
-        lambda: (
-            frames.shifts.lazy()
-            .filter((pl.col("kind") == "assistance") & pl.col("employee_id").is_not_null())
-            .select("case_id", "employee_id", "start", "end", "break_minutes")
-            .with_row_index("shift_row")
-            .collect()
-        ),
+def assistance_shifts(frames: Frames) -> pl.LazyFrame:
+    """Booked planned ``assistance`` shifts: ``shift_row`` (their position in
+    ``frames.shifts``), ``case_id``, ``employee_id``, ``start``, ``end``, ``break_minutes``.
+
+    Lazy, and not kept: each use reads the columns it needs (national: 12 million shifts,
+    700 MB as a frame of their own)."""
+    return (
+        frames.shifts.lazy()
+        .with_row_index("shift_row")
+        .filter((pl.col("kind") == "assistance") & pl.col("employee_id").is_not_null())
+        .select("shift_row", "case_id", "employee_id", "start", "end", "break_minutes")
     )
 
 
@@ -471,7 +470,7 @@ def shift_columns(frames: Frames, pairs: pl.DataFrame, *columns: pl.Expr) -> pl.
     shifts, taken by position: a join on ``shift_row`` would hash every shift (national: 12
     million) for a few of them."""
     at = pairs["shift_row"]
-    return pairs.hstack(assistance_shifts(frames).select(c.gather(at) for c in columns))
+    return pairs.hstack(frames.shifts.select(c.gather(at) for c in columns))
 
 
 def absence_shift_pairs(frames: Frames) -> pl.DataFrame:
@@ -485,7 +484,7 @@ def absence_shift_pairs(frames: Frames) -> pl.DataFrame:
         )
         return interval_pairs(
             absences,
-            assistance_shifts(frames),
+            assistance_shifts(frames).select("shift_row", "employee_id", "start", "end").collect(),
             on=["employee_id"],
             left_id="absence_row",
             right_id="shift_row",
@@ -627,6 +626,7 @@ def _planned_by_day(frames: Frames, employees: pl.Series) -> pl.DataFrame:
         )
         .group_by("employee_id", "date")
         .agg(pl.col("h").sum().alias("planned_day"))
+        .collect()
     )
 
 
