@@ -67,6 +67,7 @@ from timbalans.figures.common import (
     counting_factor,
     hourly_cost_basis,
     month_first_last,
+    month_labels,
     planned_pieces,
     taken_up_to,
 )
@@ -562,7 +563,10 @@ def _absence_day_hours_all(frames: Frames) -> pl.DataFrame:
     ).dt.total_microseconds().cast(pl.Float64) / (24 * _US_PER_HOUR)
     extent = pl.col("extent_percent") / 100
     out = (
-        pieces.with_columns(_day_key(pl.col("absence_row"), pl.col("date")).alias("__row_day"))
+        pieces.with_columns(
+            _day_key(pl.col("absence_row"), pl.col("date")).alias("__row_day"),
+            month_labels(pieces["date"]).alias("month"),
+        )
         .join(with_plan, on="absence_row", how="left")
         .join(planned, on="__row_day", how="left")
         .join(per_day, on="__piece", how="left")
@@ -581,7 +585,6 @@ def _absence_day_hours_all(frames: Frames) -> pl.DataFrame:
             .then(pl.col("planned_hours").fill_null(0.0) * extent)
             .otherwise(pl.col("contracted_per_day").fill_null(0.0) * wall_days * extent)
             .alias("hours"),
-            pl.col("date").dt.strftime("%Y-%m").alias("month"),
         )
     )
     return out.select(list(ABSENCE_DAY_SCHEMA)).cast(ABSENCE_DAY_SCHEMA)  # type: ignore[arg-type]
