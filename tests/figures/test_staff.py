@@ -12,10 +12,11 @@ from datetime import date
 import polars as pl
 import pytest
 
-from tests.figures.helpers import frames, shift_row, worked_row
+from tests.figures.helpers import frames, shift_row, ts, worked_row
+from timbalans.core.intervals import TIMESTAMP
 from timbalans.figures.overtime import overtime
 from timbalans.figures.registry import FigureRequest
-from timbalans.figures.staff import worked_classified
+from timbalans.figures.staff import interval_pairs, worked_classified
 
 D = date(2026, 3, 31)
 EMPLOYMENTS = [
@@ -100,3 +101,42 @@ def test_case_economics_counts_the_hourly_part_as_hourly_staff_time():
     row = table.filter(case_id="C1", month="2026-03").row(0, named=True)
     assert row["worked_hours"] == pytest.approx(12.5)  # 8 + 3.5 + 1
     assert row["hourly_staff_share"] == pytest.approx((2.0 + 3.5 - 20 / 7) / 12.5)
+
+
+def _intervals(ident: str, rows: list[tuple]) -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            {ident: i, "case_id": c, "employee_id": e, "start": ts(a), "end": ts(b)}
+            for i, (c, e, a, b) in enumerate(rows)
+        ],
+        schema_overrides={"start": TIMESTAMP, "end": TIMESTAMP},
+    )
+
+
+def test_interval_pairs_match_on_every_key_and_every_day_touched():
+    # Left: an absence of E1 over three days (Mon 00:00 to Thu 00:00) and one of E2 in C2.
+    left = _intervals(
+        "l",
+        [
+            ("C1", "E1", "2026-03-02 00:00", "2026-03-05 00:00"),
+            ("C2", "E2", "2026-03-02 00:00", "2026-03-03 00:00"),
+        ],
+    )
+    right = _intervals(
+        "r",
+        [
+            ("C1", "E1", "2026-03-01 22:00", "2026-03-02 06:00"),  # 0: over midnight: 6 h in
+            ("C1", "E1", "2026-03-04 08:00", "2026-03-04 16:00"),  # 1: the third day: 8 h
+            ("C1", "E1", "2026-03-05 00:00", "2026-03-05 08:00"),  # 2: touches the end: no
+            ("C2", "E1", "2026-03-03 08:00", "2026-03-03 16:00"),  # 3: other case: no
+            ("C2", "E2", "2026-03-02 12:00", "2026-03-02 13:00"),  # 4: E2 in C2: 1 h
+            ("C2", "E3", "2026-03-02 12:00", "2026-03-02 13:00"),  # 5: E3, not in left: no
+            ("C1", None, "2026-03-02 12:00", "2026-03-02 13:00"),  # 6: no employee: no
+        ],
+    )
+    pairs = interval_pairs(left, right, on=["case_id", "employee_id"], left_id="l", right_id="r")
+    assert sorted(pairs.rows()) == [
+        (0, 0, ts("2026-03-02 00:00"), ts("2026-03-02 06:00")),
+        (0, 1, ts("2026-03-04 08:00"), ts("2026-03-04 16:00")),
+        (1, 4, ts("2026-03-02 12:00"), ts("2026-03-02 13:00")),
+    ]

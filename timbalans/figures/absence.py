@@ -68,11 +68,11 @@ from timbalans.figures.registry import FigureRequest
 from timbalans.figures.staff import (
     absence_day_hours,
     absence_shift_pairs,
-    assistance_shifts,
     employee_months,
     employment_on,
     interval_pairs,
     midnight,
+    shift_columns,
     unit_month_grid,
     worked_classified,
 )
@@ -197,20 +197,15 @@ def sick_pay_pieces(
     )
     # Rows with planned shifts inside: the shifts' pieces, each with its case and OB category.
     planned_rows = rows.filter(pl.col("rule") == "planned").select("absence_row").unique()
-    shifts = assistance_shifts(frames)
     whole = (pl.col("s_end") - pl.col("s_start")).dt.total_microseconds().cast(pl.Float64)
     lost = (
-        absence_shift_pairs(frames)
-        .join(planned_rows, on="absence_row", how="semi")
-        .join(
-            shifts.select(
-                "shift_row",
-                "case_id",
-                pl.col("start").alias("s_start"),
-                pl.col("end").alias("s_end"),
-                pl.col("break_minutes").cast(pl.Float64).fill_null(0.0),
-            ),
-            on="shift_row",
+        shift_columns(
+            frames,
+            absence_shift_pairs(frames).join(planned_rows, on="absence_row", how="semi"),
+            pl.col("case_id"),
+            pl.col("start").alias("s_start"),
+            pl.col("end").alias("s_end"),
+            pl.col("break_minutes").cast(pl.Float64).fill_null(0.0),
         )
         .join(
             frames.absences.with_row_index("absence_row").select(
@@ -341,12 +336,14 @@ def lost_shift_blocks(
         .filter(pl.col("type").is_in(list(SICK)))
         .get_column("absence_row")
     )
-    shifts = assistance_shifts(frames)
     lo, hi = midnight(first), midnight(last + dt.timedelta(days=1))
     lost = (
-        absence_shift_pairs(frames)
-        .filter(pl.col("absence_row").is_in(sick_rows.implode()))
-        .join(shifts.select("shift_row", "employee_id", "case_id"), on="shift_row")
+        shift_columns(
+            frames,
+            absence_shift_pairs(frames).filter(pl.col("absence_row").is_in(sick_rows.implode())),
+            pl.col("employee_id"),
+            pl.col("case_id"),
+        )
         .with_columns(
             pl.when(pl.col("ov_start") < lo).then(lo).otherwise(pl.col("ov_start")).alias("start"),
             pl.when(pl.col("ov_end") > hi).then(hi).otherwise(pl.col("ov_end")).alias("end"),

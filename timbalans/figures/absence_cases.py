@@ -41,8 +41,8 @@ from timbalans.figures.frames import Frames
 from timbalans.figures.registry import FigureRequest
 from timbalans.figures.staff import (
     absence_shift_pairs,
-    assistance_shifts,
     midnight,
+    shift_columns,
     worked_classified,
 )
 
@@ -78,20 +78,20 @@ def sick_shift_hours(frames: Frames, first_day: pl.Expr, end: pl.Expr) -> pl.Dat
         )
     )
     blocks = merged_by(lost, "shift_row")
-    shifts = assistance_shifts(frames).select(
-        "shift_row",
-        "case_id",
-        pl.col("start").alias("s_start"),
-        pl.col("end").alias("s_end"),
-        pl.col("break_minutes").cast(pl.Float64).fill_null(0.0),
-    )
 
     def us(a: str, b: str) -> pl.Expr:
         return (pl.col(b) - pl.col(a)).dt.total_microseconds().cast(pl.Float64)
 
     share = pl.when(us("s_start", "s_end") > 0).then(us("start", "end") / us("s_start", "s_end"))
     return (
-        blocks.join(shifts, on="shift_row")
+        shift_columns(
+            frames,
+            blocks,
+            pl.col("case_id"),
+            pl.col("start").alias("s_start"),
+            pl.col("end").alias("s_end"),
+            pl.col("break_minutes").cast(pl.Float64).fill_null(0.0),
+        )
         .with_columns(
             (
                 us("start", "end") / _US_PER_HOUR
