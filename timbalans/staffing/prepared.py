@@ -322,19 +322,26 @@ def runs_of(spans: Sequence[Span], max_break: int) -> list[tuple[int, int, list[
     return out
 
 
-def longest_free(spans: Iterable[Span], week: Week) -> int:
-    """The longest stretch (minutes) inside the week with none of ``spans`` in it."""
+def free_stretches(spans: Iterable[Span], week: Week) -> list[tuple[int, int]]:
+    """The stretches (start, end) inside the week with none of ``spans`` in it, in order."""
     inside = sorted(
         (max(sp.start, week.start), min(sp.end, week.end))
         for sp in spans
         if sp.start < week.end and sp.end > week.start
     )
-    best, cursor = 0, week.start
+    out, cursor = [], week.start
     for lo, hi in inside:
         if lo > cursor:
-            best = max(best, lo - cursor)
+            out.append((cursor, lo))
         cursor = max(cursor, hi)
-    return max(best, week.end - cursor)
+    if cursor < week.end:
+        out.append((cursor, week.end))
+    return out
+
+
+def longest_free(spans: Iterable[Span], week: Week) -> int:
+    """The longest stretch (minutes) inside the week with none of ``spans`` in it."""
+    return max((hi - lo for lo, hi in free_stretches(spans, week)), default=0)
 
 
 __all__ = [
@@ -348,6 +355,7 @@ __all__ = [
     "Span",
     "Week",
     "day_start",
+    "free_stretches",
     "local_date",
     "longest_free",
     "merged",
