@@ -191,12 +191,18 @@ class _Staff:
             m: np.array([c.room_minutes.get(m, (0, 0))[0] for c in cands]) for m in months
         }
         self.room = {m: np.array([c.room_minutes.get(m, (0, 0))[1] for c in cands]) for m in months}
-        self.busy = _Intervals(((c.index, sp.start, sp.end) for c in cands for sp in c.spans), n)
+        # Existing commitments and absences: either overlapping a shift excludes.
+        self.busy = _Intervals(
+            [
+                *((c.index, sp.start, sp.end) for c in cands for sp in c.spans),
+                *((c.index, a0, a1) for c in cands for a0, a1 in c.absences),
+            ],
+            n,
+        )
         self.work = _Intervals(
             ((c.index, sp.start, sp.end) for c in cands for sp in c.spans if sp.kind in WORK_KINDS),
             n,
         )
-        self.absent = _Intervals(((c.index, a0, a1) for c in cands for a0, a1 in c.absences), n)
         self.picks: dict[int, list[Span]] = defaultdict(list)
         # The latest end of each one's picks (every pick starts at or before the shift asked
         # about: the shifts go in time order), of all kinds and of work.
@@ -235,7 +241,8 @@ class _Staff:
         key = (id(pool), s.month if assistance else None)
         cs = self._pools.get(key)
         if cs is None:
-            cs = np.array([i for i in pool if self.monthly[i]], np.int64)
+            cs = np.array(pool, dtype=np.int64)
+            cs = cs[self.monthly[cs]]
             if assistance:
                 cs = cs[(self.unused[s.month][cs] > 0) | (self.room[s.month][cs] > 0)]
             self._pools[key] = cs
@@ -245,7 +252,6 @@ class _Staff:
         cs = cs[self.employed_on(s.date)[0][cs]]
         cs = cs[self.pick_end[cs] <= s.start]
         cs = cs[~self.busy.meeting(cs, s.start, s.end)]
-        cs = cs[~self.absent.meeting(cs, s.start, s.end)]
         if s.shift.kind in WORK_KINDS:
             p = self.p
             short = self.work.short_rest(
@@ -307,6 +313,8 @@ class _Staff:
         shift's OB, or its on-call or standby pay: the salary is paid already); tier 2 adds
         each one's mertid minutes at their hourly cost basis with fees
         (:func:`pair_cost`'s arithmetic, for all at once)."""
+        if len(members) == 0:
+            return
         history = self._history.get(s.shift.case_id)
         if history is None:
             history = np.zeros(len(self.p.candidates), dtype=bool)
