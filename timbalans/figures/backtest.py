@@ -165,7 +165,9 @@ class _Staff:
         n = len(cands)
         self.rank = np.empty(n, dtype=np.int64)  # the place in employee-number order
         self.rank[sorted(range(n), key=prepared.employee_ids.__getitem__)] = np.arange(n)
-        self.monthly = np.array([any(e.form == "monthly" for e in c.employments) for c in cands])
+        self.monthly = np.array(
+            [any(e.form == "monthly" for e in c.employments) for c in cands], dtype=bool
+        )
         # Monthly employments by candidate, start and (for equal starts) earliest listed last:
         # the last one in force on a date is the one Candidate.employment_on picks.
         rows = sorted(
@@ -232,8 +234,9 @@ class _Staff:
         """The monthly-paid of the shift's pool that may take it for all a first look can tell,
         and whether each would be in tier 2: a monthly employment in force on the date, room
         for every hour in tiers 1–2 (else some would be overtime), and no existing commitment,
-        absence or pick overlapping it or leaving a too-short rest next to it. Every one left
-        out would be excluded by those rules (:func:`first_breach`) as well."""
+        absence or pick overlapping it or leaving a too-short daily rest next to it, and a
+        weekly rest left in every week it touches. Every one left out would be excluded by
+        those rules (:func:`first_breach`) as well."""
         assistance = s.shift.kind == "assistance"
         pool = self.p.pool(s)
         # The pool's monthly-paid, for assistance only those with room at all in the month
