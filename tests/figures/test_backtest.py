@@ -20,14 +20,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
 import pytest
 
 from tests.figures.helpers import frames, worked_row
-from timbalans.figures.backtest import COLUMNS, staffing_backtest
+from timbalans.figures.backtest import COLUMNS, _Intervals, staffing_backtest
 from timbalans.figures.case_economics.bought import bought_hours
 from timbalans.figures.registry import FigureRequest
 from timbalans.figures.savings import window_request
 from timbalans.staffing.instance import CaseRule, Config
+from timbalans.staffing.prepared import Span, Week, free_stretches, longest_free
 
 D = date(2026, 3, 31)
 MARCH = [date(2026, 3, 1) + timedelta(days=i) for i in range(31)]
@@ -104,3 +106,25 @@ def test_without_the_known_staff_rule_the_idle_employee_also_takes_the_c2_shift(
     row = out.row(0, named=True)
     assert row["tier1_hours"] == pytest.approx(8.0)
     assert row["remaining_bought_hours"] == pytest.approx(8.0)
+
+
+def test_the_pool_wide_interval_tests_by_hand():
+    """Candidate 0 works [100, 200) and [400, 500), candidate 1 [150, 160) (minutes)."""
+    busy = _Intervals([(0, 100, 200), (0, 400, 500), (1, 150, 160)], 2)
+    both = np.array([0, 1])
+    assert busy.meeting(both, 200, 400).tolist() == [False, False]  # touching is not meeting
+    assert busy.meeting(both, 199, 401).tolist() == [True, False]
+    assert busy.meeting(np.array([1]), 155, 156).tolist() == [True]
+    # Rest 100, break up to 10: before 230, 0 has 30 and 1 has 70: both too short.
+    assert busy.short_rest(both, 230, 250, np.array([0, 0]), 10, 100).tolist() == [True, True]
+    # A pick of 0's ending at 222 makes the gap a break (8); after 250, 150 to 400: a rest.
+    assert busy.short_rest(both, 230, 250, np.array([222, 0]), 10, 100).tolist() == [False, True]
+    # Nothing after 350 for 1, and 140 since 160: a full rest.
+    assert busy.short_rest(np.array([1]), 300, 350, np.array([0]), 10, 100).tolist() == [False]
+
+
+def test_free_stretches_of_a_week_by_hand():
+    week = Week(date(2026, 3, 2), 0, 1000)
+    spans = [Span(100, 200, "assistance"), Span(150, 300, "standby"), Span(900, 1100, "on_call")]
+    assert free_stretches(spans, week) == [(0, 100), (300, 900)]
+    assert longest_free(spans, week) == 600

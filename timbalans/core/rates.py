@@ -27,7 +27,7 @@ import datetime as dt
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -211,11 +211,20 @@ class RateSet:
             paid_absence=tuple(paid_absence),
         )
 
+    @cached_property
+    def _by_key(self) -> dict[str, tuple[Rate, ...]]:
+        """The rates of each key in date order, keys in order of first appearance (read once:
+        staffing asks for six values per open shift)."""
+        out: dict[str, list[Rate]] = {}
+        for r in self.rates:
+            out.setdefault(r.key, []).append(r)
+        return {key: tuple(rows) for key, rows in out.items()}
+
     def keys(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(r.key for r in self.rates))
+        return tuple(self._by_key)
 
     def __contains__(self, key: object) -> bool:
-        return key in self.keys()
+        return key in self._by_key
 
     def check_key(self, key: str) -> None:
         if key not in self:
@@ -272,7 +281,7 @@ class RateSet:
 
     def history(self, key: str) -> tuple[Rate, ...]:
         self.check_key(key)
-        return tuple(r for r in self.rates if r.key == key)
+        return self._by_key[key]
 
     def rate_on(self, key: str, day: dt.date | None) -> Rate:
         """The rate of ``key`` valid on ``day`` (None: the newest)."""

@@ -30,8 +30,13 @@ bought as it was.
 
 from __future__ import annotations
 
+import datetime as dt
+import heapq
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
+import numpy as np
 import polars as pl
 
 from timbalans.figures.case_economics.bought import BOUGHT, bought_hours
@@ -44,9 +49,16 @@ from timbalans.staffing.candidates import candidates_from_frames
 from timbalans.staffing.cost import pair_cost
 from timbalans.staffing.instance import TIER_ADDITIONAL, TIER_ORDINARY, Config, Instance
 from timbalans.staffing.open_shifts import OPEN_SCHEMA, open_shifts_from_frame
-from timbalans.staffing.prepared import Prepared
-from timbalans.staffing.rank import REACH_MINUTES, Option, RankState
-from timbalans.staffing.rules import first_breach, rules_for
+from timbalans.staffing.prepared import (
+    BUSY_KINDS,
+    WORK_KINDS,
+    Prepared,
+    PShift,
+    Span,
+    free_stretches,
+)
+from timbalans.staffing.rank import REACH_MINUTES
+from timbalans.staffing.rules import InARow, WeeklyRest, first_breach, rules_for
 from timbalans.staffing.tiers import split_minutes
 
 COLUMNS = (
@@ -62,6 +74,8 @@ COLUMNS = (
     "saving_pct",
 )
 _KIND = {"on_call": "on_call", "standby": "standby"}
+_ASKED_FIRST = (WeeklyRest, InARow)
+_WEEK_MINUTES = 7 * 24 * 60 + 60  # the longest week (the one the clocks go back in)
 
 
 def _bought_pieces(frames: Frames, req: FigureRequest) -> pl.DataFrame:
@@ -99,85 +113,297 @@ def _bought_pieces(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     )
 
 
+#: Candidate c's instants in one array: c * _SHIFT + epoch minute (minutes stay far below it).
+_SHIFT = 1 << 40
+
+
+class _Intervals:
+    """Every candidate's intervals [start, end) in one array sorted by candidate and start, to
+    ask about many candidates at once: the facts of :meth:`PCandidate.near` and
+    :func:`neighbour_gaps` for a whole pool."""
+
+    def __init__(self, rows: Iterable[tuple[int, int, int]], n: int) -> None:
+        # rows: (candidate, start, end); a last row after every candidate's keeps it non-empty.
+        keyed = sorted(
+            [*((c * _SHIFT + lo, c * _SHIFT + hi) for c, lo, hi in rows), (n * _SHIFT,) * 2]
+        )
+        self.starts = np.array([lo for lo, _ in keyed], dtype=np.int64)
+        # The latest end up to each interval is the candidate's own: every earlier
+        # candidate's instants are smaller than any of theirs.
+        self.latest_end = np.maximum.accumulate(np.array([hi for _, hi in keyed], dtype=np.int64))
+
+    def meeting(self, cs: np.ndarray, lo: int, hi: int) -> np.ndarray:
+        """Which of the candidates ``cs`` have an interval intersecting ``[lo, hi)``."""
+        base = cs * _SHIFT
+        last = np.searchsorted(self.starts, base + hi) - 1  # the last one starting before hi
+        return (last >= 0) & (self.latest_end[last] > base + lo)
+
+    def short_rest(
+        self, cs: np.ndarray, lo: int, hi: int, latest: np.ndarray, max_break: int, rest: int
+    ) -> np.ndarray:
+        """Which of ``cs`` (none with an interval meeting ``[lo, hi)``) have a gap that is
+        neither a break nor a full rest (:func:`short_rest`) before ``lo``, from the latest
+        end of their intervals before it or ``latest`` (epoch minutes, 0: none), or after
+        ``hi``, to the first start at or after it."""
+        base = cs * _SHIFT
+        last = np.searchsorted(self.starts, base + lo) - 1
+        own = (last >= 0) & (self.latest_end[last] > base)
+        prev = np.maximum(np.where(own, self.latest_end[last] - base, 0), latest)
+        before = np.where(prev > 0, lo - prev, rest)
+        following = self.starts[np.searchsorted(self.starts, base + hi)]
+        after = np.where(following < base + _SHIFT, following - base - hi, rest)
+        return ((max_break < before) & (before < rest)) | ((max_break < after) & (after < rest))
+
+
+class _Staff:
+    """One month's candidates as arrays, with the picks so far, to narrow a shift's pool at
+    once and put it in the priority order."""
+
+    def __init__(self, prepared: Prepared) -> None:
+        self.p = prepared
+        cands = prepared.candidates
+        n = len(cands)
+        self.rank = np.empty(n, dtype=np.int64)  # the place in employee-number order
+        self.rank[sorted(range(n), key=prepared.employee_ids.__getitem__)] = np.arange(n)
+        self.monthly = np.array(
+            [any(e.form == "monthly" for e in c.employments) for c in cands], dtype=bool
+        )
+        # Monthly employments by candidate, start and (for equal starts) earliest listed last:
+        # the last one in force on a date is the one Candidate.employment_on picks.
+        rows = sorted(
+            (
+                c.index,
+                e.valid_from.toordinal(),
+                -k,
+                (e.valid_to or dt.date.max).toordinal(),
+                e.hourly_cost_basis or 0.0,
+            )
+            for c in cands
+            for k, e in enumerate(c.employments)
+            if e.form == "monthly"
+        )
+        self.emp_c = np.array([r[0] for r in rows], dtype=np.int64)
+        self.emp_from = np.array([r[1] for r in rows], dtype=np.int64)
+        self.emp_to = np.array([r[3] for r in rows], dtype=np.int64)
+        self.emp_basis = np.array([r[4] for r in rows], dtype=np.float64)
+        self._on: dict[dt.date, tuple[np.ndarray, np.ndarray]] = {}
+        months = sorted({s.month for s in prepared.shifts})
+        # Room left: unused contracted minutes and mertid minutes per month, less the picks.
+        self.unused = {
+            m: np.array([c.room_minutes.get(m, (0, 0))[0] for c in cands]) for m in months
+        }
+        self.room = {m: np.array([c.room_minutes.get(m, (0, 0))[1] for c in cands]) for m in months}
+        # Existing commitments and absences: either overlapping a shift excludes.
+        self.busy = _Intervals(
+            [
+                *((c.index, sp.start, sp.end) for c in cands for sp in c.spans),
+                *((c.index, a0, a1) for c in cands for a0, a1 in c.absences),
+            ],
+            n,
+        )
+        self.work = _Intervals(
+            ((c.index, sp.start, sp.end) for c in cands for sp in c.spans if sp.kind in WORK_KINDS),
+            n,
+        )
+        self.picks: dict[int, list[Span]] = defaultdict(list)
+        # The latest end of each one's picks (every pick starts at or before the shift asked
+        # about: the shifts go in time order), of all kinds and of work.
+        self.pick_end = np.zeros(n, dtype=np.int64)
+        self.work_pick_end = np.zeros(n, dtype=np.int64)
+        self._pools: dict[tuple[int, str | None], np.ndarray] = {}
+        self._history: dict[str, np.ndarray] = {}
+        self._rests: dict[dt.date, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def employed_on(self, day: dt.date) -> tuple[np.ndarray, np.ndarray]:
+        """Per candidate: whether a monthly employment is in force on ``day``, and its hourly
+        cost basis."""
+        found = self._on.get(day)
+        if found is None:
+            n = len(self.p.candidates)
+            on, basis = np.zeros(n, dtype=bool), np.zeros(n)
+            d = day.toordinal()
+            rows = np.flatnonzero((self.emp_from <= d) & (d <= self.emp_to))
+            on[self.emp_c[rows]] = True
+            c = self.emp_c[rows]
+            last = np.append(c[1:] != c[:-1], True)  # each one's last row in force
+            basis[c[last]] = self.emp_basis[rows[last]]
+            found = self._on[day] = (on, basis)
+        return found
+
+    def able(self, s: PShift) -> tuple[np.ndarray, np.ndarray]:
+        """The monthly-paid of the shift's pool that may take it for all a first look can tell,
+        and whether each would be in tier 2: a monthly employment in force on the date, room
+        for every hour in tiers 1–2 (else some would be overtime), and no existing commitment,
+        absence or pick overlapping it or leaving a too-short daily rest next to it, and a
+        weekly rest left in every week it touches. Every one left out would be excluded by
+        those rules (:func:`first_breach`) as well."""
+        assistance = s.shift.kind == "assistance"
+        pool = self.p.pool(s)
+        # The pool's monthly-paid, for assistance only those with room at all in the month
+        # (room only shrinks), by the pool list's identity.
+        key = (id(pool), s.month if assistance else None)
+        cs = self._pools.get(key)
+        if cs is None:
+            cs = np.array(pool, dtype=np.int64)
+            cs = cs[self.monthly[cs]]
+            if assistance:
+                cs = cs[(self.unused[s.month][cs] > 0) | (self.room[s.month][cs] > 0)]
+            self._pools[key] = cs
+        if assistance:
+            unused = np.maximum(self.unused[s.month][cs], 0)
+            cs = cs[s.minutes <= unused + np.maximum(self.room[s.month][cs], 0)]
+        cs = cs[self.employed_on(s.date)[0][cs]]
+        cs = cs[self.pick_end[cs] <= s.start]
+        cs = cs[~self.busy.meeting(cs, s.start, s.end)]
+        if s.shift.kind in WORK_KINDS:
+            p = self.p
+            short = self.work.short_rest(
+                cs, s.start, s.end, self.work_pick_end[cs], p.max_break, p.daily_rest
+            )
+            cs = cs[~short]
+        cs = cs[self.weekly_rest_kept(cs, s)]
+        if not assistance:
+            return cs, np.zeros(len(cs), dtype=bool)
+        # Tier 2 when some hours fall outside the unused contracted time.
+        return cs, s.minutes > np.maximum(self.unused[s.month][cs], 0)
+
+    def weekly_rest_kept(self, cs: np.ndarray, s: PShift) -> np.ndarray:
+        """Which of ``cs`` keep a weekly rest in every week the shift touches: a free stretch
+        between their existing commitments and picks that holds the weekly rest with the
+        shift cut out of it (:class:`WeeklyRest`)."""
+        rest = self.p.weekly_rest
+        kept = np.ones(len(cs), dtype=bool)
+        if rest <= 0:
+            return kept
+        for monday in s.weeks:
+            lo, hi = self._long_free(monday, cs)
+            kept &= (
+                (np.minimum(hi, s.start) - lo >= rest) | (hi - np.maximum(lo, s.end) >= rest)
+            ).any(axis=1)
+        return kept
+
+    def _long_free(self, monday: dt.date, cs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per one of ``cs``: the week's free stretches of at least the weekly rest (at most
+        ``slots`` fit in a week; unused slots are empty), kept until they take a pick."""
+        found = self._rests.get(monday)
+        rest = self.p.weekly_rest
+        if found is None:
+            n, slots = len(self.p.candidates), _WEEK_MINUTES // rest + 1
+            found = (
+                np.zeros(n, bool),
+                np.zeros((n, slots), np.int64),
+                np.zeros((n, slots), np.int64),
+            )
+            self._rests[monday] = found
+        known, lo, hi = found
+        week = self.p.week(monday)
+        for i in cs[~known[cs]].tolist():
+            busy = [*self.p.candidates[i].near(week.start, week.end), *self.picks.get(i, ())]
+            stretches = free_stretches([sp for sp in busy if sp.kind in BUSY_KINDS], week)
+            lo[i], hi[i] = 0, 0
+            for k, (a, b) in enumerate((a, b) for a, b in stretches if b - a >= rest):
+                lo[i, k], hi[i, k] = a, b
+            known[i] = True
+        return lo[cs], hi[cs]
+
+    def in_order(self, s: PShift, tier: int, members: np.ndarray) -> Iterator[int]:
+        """``members`` (all of ``tier`` for ``s``) in the priority order, lazily: the rest of
+        :meth:`Option.key` after the tier (known to the client, cost rounded to öre, the
+        latest day in the case, employee number).
+
+        Only the few with a history in the case can be known or have a latest day there; the
+        others follow by cost and employee number. Tier 1 costs the same for everyone (the
+        shift's OB, or its on-call or standby pay: the salary is paid already); tier 2 adds
+        each one's mertid minutes at their hourly cost basis with fees
+        (:func:`pair_cost`'s arithmetic, for all at once)."""
+        if len(members) == 0:
+            return
+        history = self._history.get(s.shift.case_id)
+        if history is None:
+            history = np.zeros(len(self.p.candidates), dtype=bool)
+            history[self.p.by_case.get(s.shift.case_id, [])] = True
+            self._history[s.shift.case_id] = history
+        if tier == TIER_ORDINARY:
+            cost = np.zeros(len(members))
+        else:
+            fees = 1 + s.shift.rates.social_fee_rate
+            basis = self.employed_on(s.date)[1][members]
+            used = np.maximum(0, np.minimum(s.minutes, self.unused[s.month][members]))
+            cost = s.shift.ob_sek * fees + basis * fees * (s.minutes - used) / 60
+            cost = np.array([round(x, 2) for x in cost.tolist()])
+        keyed = []
+        for k in np.flatnonzero(history[members]).tolist():
+            i = int(members[k])
+            c = self.p.candidates[i]
+            last = self.p.last_in_case(c, s)
+            key = (not self.p.known(c, s), cost[k], -last.toordinal() if last else 0, self.rank[i])
+            keyed.append((key, i))
+        keyed.sort()
+        others = np.flatnonzero(~history[members])
+        others = others[np.lexsort((self.rank[members[others]], cost[others]))]
+        rest = (
+            ((True, cost[k], 0, self.rank[i]), i)
+            for k, i in zip(others.tolist(), members[others].tolist(), strict=True)
+        )
+        for _, i in heapq.merge(keyed, rest):
+            yield i
+
+    def near_picks(self, i: int, s: PShift) -> list[Span]:
+        return [
+            sp
+            for sp in self.picks.get(i, ())
+            if sp.start < s.end + REACH_MINUTES and sp.end > s.start - REACH_MINUTES
+        ]
+
+    def take(self, i: int, s: PShift, minutes: dict[int, int]) -> None:
+        self.unused[s.month][i] -= minutes.get(TIER_ORDINARY, 0)
+        self.room[s.month][i] -= minutes.get(TIER_ADDITIONAL, 0)
+        self.picks[i].append(s.span)
+        for monday in s.weeks:
+            if monday in self._rests:
+                self._rests[monday][0][i] = False  # its free stretches change
+        self.pick_end[i] = max(self.pick_end[i], s.end)
+        if s.shift.kind in WORK_KINDS:
+            self.work_pick_end[i] = max(self.work_pick_end[i], s.end)
+
+
 def _refill(prepared: Prepared) -> dict[str, tuple[dict[int, float], float]]:
     """Shift id -> (hours by tier, marginal cost SEK) of the shifts refilled in tiers 1–2.
 
     The staffing baseline's loop (:func:`timbalans.staffing.greedy.solve_greedy`) with only
-    tier 1–2 candidates: those whose hours would be hourly or overtime are not asked about
-    the rules at all (they would not replace a bought hour). The cheap tests come first (an
-    employment in force, monthly pay, room for the whole shift), then the candidates left are
-    put in the priority order and the hard rules asked of them in that order: the first one
-    no rule excludes is the one the order picks, so the rest need not be asked."""
-    rules = rules_for(prepared)
-    state = RankState()
-    ids = prepared.employee_ids
-    monthly = {
-        c.index for c in prepared.candidates if any(e.form == "monthly" for e in c.employments)
-    }
-    pools: dict[int, list[int]] = {}  # the pool's monthly-paid, by the pool list's identity
+    tier 1–2 candidates, in time order: each shift goes to the first candidate in the priority
+    order (:meth:`Option.key`) whom no hard rule (:func:`first_breach`) excludes given the
+    picks before. Candidates whose hours would be hourly or overtime are not asked at all
+    (they would not replace a bought hour). The pool is first narrowed by what surely
+    excludes (:meth:`_Staff.able`), then put in the order lazily and asked about every rule
+    until one may take the shift: the same pick as asking everyone."""
+    # Only whether some rule excludes matters here, not which: those :meth:`_Staff.able`
+    # cannot tell are asked first (most often the weekly rest, after earlier picks).
+    rules = sorted(rules_for(prepared), key=lambda rule: not isinstance(rule, _ASKED_FIRST))
+    staff = _Staff(prepared)
     out: dict[str, tuple[dict[int, float], float]] = {}
     for s in sorted(prepared.shifts, key=lambda s: (s.start, s.end, s.index)):
-        assistance = s.shift.kind == "assistance"
-        pool = prepared.pool(s)
-        mine = pools.get(id(pool))
-        if mine is None:
-            mine = pools[id(pool)] = [i for i in pool if i in monthly]
-        # The cheap part of the priority order first: tier, then known to the client. Only
-        # the candidates of the best group are priced and asked about the rules; the next
-        # group only when no one in it may take the shift.
-        groups: dict[tuple[int, bool], list[tuple[int, dict[int, int]]]] = {}
-        for i in mine:
-            c = prepared.candidates[i]
-            if assistance:
-                unused, room = state.room(c, s.month)
-                if s.minutes > max(0, unused) + max(0, room):
-                    continue  # some of the hours would be overtime: tier 4
-                minutes = split_minutes(s.minutes, unused, room)
-                tier = TIER_ADDITIONAL if TIER_ADDITIONAL in minutes else TIER_ORDINARY
-            else:  # on-call or standby of monthly staff: tier 1
-                minutes, tier = {}, TIER_ORDINARY
-            employment = c.employment_on(s.date)
-            if employment is None or employment.form != "monthly":
-                continue  # not employed on the date, or hourly-paid: tier 3
-            group = (tier, not prepared.known(c, s))
-            groups.setdefault(group, []).append((i, minutes))
+        cs, second = staff.able(s)
         best = None
-        for group in sorted(groups):
-            tier, unknown = group
-            found: list[tuple[tuple, Option]] = []
-            for i, minutes in groups[group]:
-                terms = prepared.terms(i, s.index)
-                assert terms is not None  # employed on the date
-                option = Option(
-                    c=i,
-                    tier=tier,
-                    known=not unknown,
-                    last=prepared.last_in_case(prepared.candidates[i], s),
-                    cost=pair_cost(terms, minutes),
-                    minutes=minutes,
-                )
-                found.append((option.key(ids[i]), option))
-            found.sort(key=lambda pair: pair[0])
-            for _, option in found:
-                c = prepared.candidates[option.c]
-                extra = [
-                    sp
-                    for sp in state.extra.get(option.c, ())
-                    if sp.start < s.end + REACH_MINUTES and sp.end > s.start - REACH_MINUTES
-                ]
-                if first_breach(rules, c, s, extra) is None:
-                    best = option
+        for tier, members in ((TIER_ORDINARY, cs[~second]), (TIER_ADDITIONAL, cs[second])):
+            for i in staff.in_order(s, tier, members):
+                if first_breach(rules, prepared.candidates[i], s, staff.near_picks(i, s)) is None:
+                    best = i
                     break
             if best is not None:
                 break
         if best is None:
             continue
-        if prepared.terms(best.c, s.index).uses_room:  # type: ignore[union-attr]
-            hours = {tier: m / 60 for tier, m in best.minutes.items()}
+        terms = prepared.terms(best, s.index)
+        assert terms is not None  # employed on the date
+        if terms.uses_room:
+            unused, room = int(staff.unused[s.month][best]), int(staff.room[s.month][best])
+            minutes = split_minutes(s.minutes, unused, room)
+            hours = {tier: m / 60 for tier, m in minutes.items()}
         else:  # on-call or standby of monthly staff: tier 1, no contracted time used
-            hours = {TIER_ORDINARY: s.minutes / 60}
-        state.take(prepared.candidates[best.c], s, best.minutes)
-        out[s.shift.id] = (hours, best.cost)
+            minutes, hours = {}, {TIER_ORDINARY: s.minutes / 60}
+        staff.take(best, s, minutes)
+        out[s.shift.id] = (hours, pair_cost(terms, minutes))
     return out
 
 

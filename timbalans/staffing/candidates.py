@@ -153,17 +153,18 @@ def candidates_from_frames(
             )
         )
 
-    # Commitments and absences around the shifts.
+    # Commitments and absences around the shifts. The frames' rows are typed already: the
+    # intervals (tens of thousands a month at municipality scale) are not validated again.
     busy: dict[str, list[Interval]] = defaultdict(list)
     worked = f.worked.filter(
         (pl.col("start") < cut) & (pl.col("end") > lo) & (pl.col("start") < hi)
     )
     for row in worked.iter_rows(named=True):
         busy[row["employee_id"]].append(
-            Interval(
+            Interval.model_construct(
                 start=row["start"],
                 end=row["end"],
-                kind=_KIND_OF_TIME_TYPE.get(row["time_type"], "assistance"),  # type: ignore[arg-type]
+                kind=_KIND_OF_TIME_TYPE.get(row["time_type"], "assistance"),
                 case_id=row["case_id"],
                 source="worked",
             )
@@ -171,7 +172,7 @@ def candidates_from_frames(
     planned = booked.filter((pl.col("end") > lo) & (pl.col("start") < hi))
     for row in planned.iter_rows(named=True):
         busy[row["employee_id"]].append(
-            Interval(
+            Interval.model_construct(
                 start=max(row["start"], cut),
                 end=row["end"],
                 kind=row["kind"],

@@ -120,10 +120,30 @@ def breaks_cap(prepared: Prepared, rule: HoursCap, c: PCandidate, shifts: Iterab
     # limit, the rule cannot be reached (a shortcut, not a second definition).
     if _existing_total(prepared, c, rule) + added <= rule.limit_hours:
         return False
+    # All new hours in one month M: the rule's own value for M rises by them, so a clear
+    # excess over the limit there is a breach that appears or grows (the other shortcut; the
+    # margin is far above rounding and far below a minute).
+    months = {day.strftime("%Y-%m") for day in rows["date"]}
+    if (
+        rule.span != "4w"
+        and len(months) == 1
+        and _value_before(prepared, c, rule, months.pop()) + added > rule.limit_hours + 1e-6
+    ):
+        return True
     new = pl.DataFrame(rows, schema=WORK_SCHEMA).filter(
         pl.col("time_type").is_in(list(rule.time_types))
     )
     return rule.reached(existing_work(prepared, c), new)
+
+
+def _value_before(prepared: Prepared, c: PCandidate, rule: HoursCap, month: str) -> float:
+    """The rule's value (month, or year to the month's end) of the candidate's existing work."""
+    cache = prepared.cache.setdefault("capped_value", {})
+    key = (c.index, rule.code, month)
+    if key not in cache:
+        grid = pl.DataFrame({"employee_id": [c.candidate.employee_id], "month": [month]})
+        cache[key] = float(rule.values(existing_work(prepared, c), grid)["value"][0])
+    return float(cache[key])
 
 
 def _existing_total(prepared: Prepared, c: PCandidate, rule: HoursCap) -> float:

@@ -31,7 +31,7 @@ from timbalans.figures.frames import Frames
 from timbalans.figures.settings import FigureSettings
 from timbalans.figures.staff import interval_pairs
 from timbalans.staffing.cost import shift_rates
-from timbalans.staffing.instance import OpenShift
+from timbalans.staffing.instance import OpenShift, ShiftRates
 
 #: OB categories whose hours would be qualified overtime (the rest is simple overtime).
 QUALIFIED_CATEGORIES = ("weekday_night", "weekend", "storhelg", "storhelg_night")
@@ -137,9 +137,18 @@ def open_shifts_from_frame(frame: pl.DataFrame, settings: FigureSettings) -> lis
     """:class:`OpenShift` models of an :func:`open_shift_frame`, with OB and rates."""
     ob = _ob_by_shift(frame, settings)
     dates = frame.select(local_date("start").alias("d"))["d"].to_list()
+    rates: dict[tuple[dt.date, float], ShiftRates] = {}  # most shifts share a day's rates
     out = []
     for row, day in zip(frame.iter_rows(named=True), dates, strict=True):
         amount, qualified = ob.get(row["id"], (0.0, 0.0))
+        if (day, qualified) not in rates:
+            rates[(day, qualified)] = shift_rates(
+                settings.rates,
+                day,
+                qualified_share=qualified,
+                on_call_factor=settings.on_call_factor,
+                standby_factor=settings.standby_factor,
+            )
         out.append(
             OpenShift(
                 id=row["id"],
@@ -154,13 +163,7 @@ def open_shifts_from_frame(frame: pl.DataFrame, settings: FigureSettings) -> lis
                 reason=row["reason"],
                 absent_employee_id=row["employee_id"],
                 ob_sek=round(amount, 2),
-                rates=shift_rates(
-                    settings.rates,
-                    day,
-                    qualified_share=qualified,
-                    on_call_factor=settings.on_call_factor,
-                    standby_factor=settings.standby_factor,
-                ),
+                rates=rates[(day, qualified)],
             )
         )
     return out

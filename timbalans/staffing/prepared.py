@@ -136,6 +136,7 @@ class Prepared:
         self.max_in_a_row = round(config.max_in_a_row_hours * h)
         self._terms: dict[tuple[int, int], PairTerms | None] = {}
         self._pools: dict[tuple[str, str | None, str], list[int]] = {}
+        self._base_pools: dict[tuple[str, str | None], tuple[list[int], set[int]]] = {}
         self.by_unit: dict[str, list[int]] = {}
         self.by_department: dict[str | None, list[int]] = {}
         self.by_case: dict[str, list[int]] = {}
@@ -153,21 +154,31 @@ class Prepared:
         key = (shift.unit_id, shift.department, shift.case_id)
         found = self._pools.get(key)
         if found is None:
+            base, members = self._base_pool(shift.unit_id, shift.department)
+            known = set(self.by_case.get(shift.case_id, [])).difference(members)
+            # The cases of a unit mostly share one list (the same object), sorted.
+            found = self._pools[key] = sorted([*base, *known]) if known else base
+        return found
+
+    def _base_pool(self, unit_id: str, department: str | None) -> tuple[list[int], set[int]]:
+        """The pool before the staff known to the case: everyone, the unit, or the department
+        with the unit's staff who have none."""
+        key = (unit_id, department)
+        found = self._base_pools.get(key)
+        if found is None:
+            chosen: set[int]
             if self.config.pool == "all":
-                found = [c.index for c in self.candidates]
+                chosen = {c.index for c in self.candidates}
+            elif self.config.pool == "unit" or department is None:
+                chosen = set(self.by_unit.get(unit_id, []))
             else:
-                chosen = set(self.by_case.get(shift.case_id, []))
-                if self.config.pool == "unit" or shift.department is None:
-                    chosen.update(self.by_unit.get(shift.unit_id, []))
-                else:
-                    chosen.update(self.by_department.get(shift.department, []))
-                    chosen.update(
-                        i
-                        for i in self.by_unit.get(shift.unit_id, [])
-                        if self.candidates[i].candidate.department is None
-                    )
-                found = sorted(chosen)
-            self._pools[key] = found
+                chosen = set(self.by_department.get(department, []))
+                chosen.update(
+                    i
+                    for i in self.by_unit.get(unit_id, [])
+                    if self.candidates[i].candidate.department is None
+                )
+            found = self._base_pools[key] = (sorted(chosen), chosen)
         return found
 
     def terms(self, c: int, s: int) -> PairTerms | None:
@@ -322,19 +333,26 @@ def runs_of(spans: Sequence[Span], max_break: int) -> list[tuple[int, int, list[
     return out
 
 
-def longest_free(spans: Iterable[Span], week: Week) -> int:
-    """The longest stretch (minutes) inside the week with none of ``spans`` in it."""
+def free_stretches(spans: Iterable[Span], week: Week) -> list[tuple[int, int]]:
+    """The stretches (start, end) inside the week with none of ``spans`` in it, in order."""
     inside = sorted(
         (max(sp.start, week.start), min(sp.end, week.end))
         for sp in spans
         if sp.start < week.end and sp.end > week.start
     )
-    best, cursor = 0, week.start
+    out, cursor = [], week.start
     for lo, hi in inside:
         if lo > cursor:
-            best = max(best, lo - cursor)
+            out.append((cursor, lo))
         cursor = max(cursor, hi)
-    return max(best, week.end - cursor)
+    if cursor < week.end:
+        out.append((cursor, week.end))
+    return out
+
+
+def longest_free(spans: Iterable[Span], week: Week) -> int:
+    """The longest stretch (minutes) inside the week with none of ``spans`` in it."""
+    return max((hi - lo for lo, hi in free_stretches(spans, week)), default=0)
 
 
 __all__ = [
@@ -348,6 +366,7 @@ __all__ = [
     "Span",
     "Week",
     "day_start",
+    "free_stretches",
     "local_date",
     "longest_free",
     "merged",

@@ -41,6 +41,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from bisect import bisect_left
 from collections.abc import Sequence
+from functools import cached_property
 from typing import ClassVar
 
 from ortools.sat.python import cp_model
@@ -55,6 +56,7 @@ from timbalans.staffing.prepared import (
     PShift,
     Span,
     Week,
+    free_stretches,
     longest_free,
     merged,
     neighbour_gaps,
@@ -358,19 +360,8 @@ class WeeklyRest(Rule):
         key = (c.index, week.monday)
         found = cache.get(key)
         if found is None:
-            busy = sorted(
-                (max(sp.start, week.start), min(sp.end, week.end))
-                for sp in c.near(week.start, week.end)
-                if sp.kind in BUSY_KINDS
-            )
-            found, cursor = [], week.start
-            for lo, hi in busy:
-                if lo > cursor:
-                    found.append((cursor, lo))
-                cursor = max(cursor, hi)
-            if cursor < week.end:
-                found.append((cursor, week.end))
-            cache[key] = found
+            busy = [sp for sp in c.near(week.start, week.end) if sp.kind in BUSY_KINDS]
+            found = cache[key] = free_stretches(busy, week)
         return found
 
     def build(self, model: cp_model.CpModel, v: Variables) -> None:
@@ -418,7 +409,7 @@ class HoursLimit(Rule):
 
     hours_setting: ClassVar[str]
 
-    @property
+    @cached_property
     def cap(self) -> limits.HoursCap:
         return limits.cap(self.p.config, self.code)
 
