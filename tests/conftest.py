@@ -181,11 +181,28 @@ def dataset_dir(tmp_path):
     return write_set(tmp_path / "set")
 
 
-@pytest.fixture(autouse=True)
-def _figure_cache_empty():
-    """Each test starts with an empty figure cache: test databases reuse what a real one never
-    does (numbering that starts over, rows written without an import)."""
-    from timbalans.records.figure_cache import figure_cache_clear
+# The module whose tests share the figures computed so far (``figures_shared``), if any.
+_figures_kept_for: list[object] = [None]
 
-    figure_cache_clear()
+
+@pytest.fixture(autouse=True)
+def _figure_cache_empty(request: pytest.FixtureRequest):
+    """Each test starts with an empty figure cache: test databases reuse what a real one never
+    does (numbering that starts over, rows written without an import).
+
+    Except in a module marked ``figures_shared``, whose tests only read its shared data: its
+    tests share what they compute, the cache being emptied before its first test, and each
+    test checks that it changed no figure data (the stamp the cache is keyed by)."""
+    from timbalans.records.figure_cache import _data_version_read, figure_cache_clear
+
+    shared = request.node.get_closest_marker("figures_shared") is not None
+    if not (shared and _figures_kept_for[0] is request.module):
+        figure_cache_clear()
+    _figures_kept_for[0] = request.module if shared else None
+    if not shared or "db" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("db")
+    before = _data_version_read()
     yield
+    assert _data_version_read() == before, "a test of a figures_shared module changed data"

@@ -13,7 +13,7 @@ from timbalans.accounts.models import AuditEvent
 from timbalans.plans import selectors, services
 from timbalans.plans.models import FollowUp
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.figures_shared]
 
 D = dt.date(2025, 6, 30)
 

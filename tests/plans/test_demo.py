@@ -10,7 +10,7 @@ import pytest
 from timbalans.plans.demo import FOLLOW_UP_COMMENT, demo_plan_ensure, month_ends
 from timbalans.plans.models import ActionPlan, FollowUp
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.figures_shared]
 
 NAMES = [
     "Beslutade timmar",

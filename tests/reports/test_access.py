@@ -14,7 +14,7 @@ from timbalans.accounts.models import AuditEvent
 from timbalans.reports import selectors, services
 from timbalans.reports.models import Report
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.figures_shared]
 
 
 @pytest.mark.parametrize(

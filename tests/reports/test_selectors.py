@@ -18,7 +18,7 @@ from timbalans.reports.selectors import board_report_data, unit_table
 from timbalans.web import selectors as web
 from timbalans.web.filters import Filters
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.figures_shared]
 
 AS_OF = dt.date(2025, 2, 28)
 #: The key figures both show, by their names in the board report.

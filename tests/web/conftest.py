@@ -4,6 +4,11 @@ with one sick spell per employee, and one user per role (``users``, ``imported``
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
@@ -35,8 +40,36 @@ def department():
     return lambda directory: write_set(directory, absences=ABSENCES, shifts=SHIFTS)
 
 
+@contextmanager
+def _file_database(path: Path, django_db_blocker) -> Iterator[None]:
+    """The default connection on the SQLite file ``path`` instead of the in-memory test
+    database, which is kept aside: closing its last connection would destroy it."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    with django_db_blocker.unblock():
+        wrapper.ensure_connection()
+        memory, name = wrapper.connection, wrapper.settings_dict["NAME"]
+        wrapper.connection = None
+        wrapper.settings_dict["NAME"] = str(path)
+        try:
+            yield
+        finally:
+            wrapper.close()
+            wrapper.settings_dict["NAME"] = name
+            wrapper.connection = memory
+            ContentType.objects.clear_cache()
+
+
+@pytest.fixture(scope="session")
+def _migrated_file(django_db_setup, django_db_blocker, tmp_path_factory) -> Path:
+    """A migrated SQLite file, made once per process: each ``threads_db`` gets a copy."""
+    path = tmp_path_factory.mktemp("threads") / "migrated.sqlite3"
+    with _file_database(path, django_db_blocker):
+        call_command("migrate", verbosity=0)
+    return path
+
+
 @pytest.fixture
-def threads_db(transactional_db, tmp_path, django_db_blocker):
+def threads_db(transactional_db, tmp_path, django_db_blocker, request):
     """A database that threads share, each on a connection of its own, as in production.
 
     On PostgreSQL the test database without a test transaction (``transactional_db``). On
@@ -47,18 +80,10 @@ def threads_db(transactional_db, tmp_path, django_db_blocker):
     if connection.vendor != "sqlite":
         yield
         return
-    wrapper = connections[DEFAULT_DB_ALIAS]
-    with django_db_blocker.unblock():
-        wrapper.ensure_connection()
-        # Closing the in-memory database's last connection would destroy it: keep it aside.
-        memory, name = wrapper.connection, wrapper.settings_dict["NAME"]
-        wrapper.connection = None
-        wrapper.settings_dict["NAME"] = str(tmp_path / "threads.sqlite3")
-        try:
-            call_command("migrate", verbosity=0)
-            yield
-        finally:
-            wrapper.close()
-            wrapper.settings_dict["NAME"] = name
-            wrapper.connection = memory
-            ContentType.objects.clear_cache()
+    path = tmp_path / "threads.sqlite3"
+    # SQLite's backup copies the whole database, whatever its journal (WAL) holds.
+    migrated = request.getfixturevalue("_migrated_file")  # not on PostgreSQL
+    with closing(sqlite3.connect(migrated)) as source, closing(sqlite3.connect(path)) as copy:
+        source.backup(copy)
+    with _file_database(path, django_db_blocker):
+        yield

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from tests.web.conftest import AS_OF
 from timbalans.accounts.models import AuditEvent
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.figures_shared]
 
 EVERYONE = {"admin", "ledning", "controller", "chef", "samordnare"}
 PAGES = {

@@ -17,7 +17,7 @@ from timbalans.web.models import PagePreference
 from timbalans.web.preferences import preference_set
 from timbalans.web.views.preferences import BAD_TABLE
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.figures_shared]
 
 BAR_LINK = re.compile(r'<a xlink:href="([^"]*)"><path aria-label="([^"]*)"')
 JANUARY = "from=2025-01-01&amp;to=2025-01-31"

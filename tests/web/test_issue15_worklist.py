@@ -28,7 +28,7 @@ from tests.builders import BASE, write_set
 from timbalans.figures import charts
 from timbalans.web.tables import overtime_change_tone, tone
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.figures_shared]
 
 AS_OF = "2026-02-14"
 PACE = "Prognos i nuvarande takt (timmar)"

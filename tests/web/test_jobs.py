@@ -203,6 +203,9 @@ def test_progress_of_an_import_is_seen_from_another_connection_while_it_runs(
 
     monkeypatch.setattr(jobs, "_progress_write", pausing)
     client = _client(user)  # logged in before: a login is a write, which waits for the import
+    # and seen before: the first page of a session writes when it began (accounts/middleware.py),
+    # a write that would wait for the import, which waits for this test (WAIT seconds)
+    client.get(f"/import/jobb/{job.pk}/", HTTP_HX_REQUEST="true")
     importer, errors = _background(lambda: import_job_apply(job=job, user=user))
     try:
         assert midway.wait(WAIT)

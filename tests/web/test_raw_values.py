@@ -35,7 +35,8 @@ from tests.web.raw_values import (
 from timbalans.figures.export import to_xlsx
 from timbalans.generator.core import generate
 
-pytestmark = pytest.mark.django_db
+# The roles share the figures they read: the module's data do not change between its tests.
+pytestmark = [pytest.mark.django_db, pytest.mark.figures_shared]
 
 D = dt.date(2026, 11, 23)
 AS_OF = D.isoformat()
@@ -312,22 +313,6 @@ def walk(client: Client, documents_read: dict[tuple, str]) -> tuple[dict[tuple, 
         for token, context in raw_in_context(text):
             found.setdefault((match.view_name, token), f"{url}: {context!r}")
     return found, read
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _figure_cache_of_the_module():
-    from timbalans.records.figure_cache import figure_cache_clear
-
-    figure_cache_clear()
-    yield
-    figure_cache_clear()
-
-
-@pytest.fixture(autouse=True)
-def _figure_cache_empty():
-    """The roles share the figures they read: the module's data do not change between its
-    tests (tests/conftest.py empties the cache before each test elsewhere)."""
-    yield
 
 
 @pytest.fixture(scope="module")
