@@ -13,7 +13,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from timbalans.staffing.greedy import solve_greedy
 from timbalans.staffing.instance import Config, Instance, OpenShift, Solution
-from timbalans.staffing.model import solve_cpsat
 from timbalans.staffing.prepared import Prepared
 from timbalans.staffing.validation import Violation, validate_solution
 
@@ -37,6 +36,10 @@ class Fill(BaseModel):
 
 
 def fill(instance: Instance, config: Config) -> Fill:
+    # The solver (ortools, with pandas) is imported when a proposal is made, not by every
+    # process that imports the pages: it is most of a command's start-up time.
+    from timbalans.staffing.model import solve_cpsat
+
     p = Prepared(instance, config)
     greedy = solve_greedy(p)
     proposal = solve_cpsat(p, hint=greedy)

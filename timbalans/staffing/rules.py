@@ -42,9 +42,7 @@ from abc import ABC, abstractmethod
 from bisect import bisect_left
 from collections.abc import Sequence
 from functools import cached_property
-from typing import ClassVar
-
-from ortools.sat.python import cp_model
+from typing import TYPE_CHECKING, ClassVar
 
 from timbalans.staffing import limits
 from timbalans.staffing.prepared import (
@@ -66,6 +64,9 @@ from timbalans.staffing.prepared import (
     short_rest,
 )
 from timbalans.staffing.variables import Variables
+
+if TYPE_CHECKING:  # the solver is imported where a model is built (staffing.model)
+    from ortools.sat.python import cp_model
 
 EMPLOYED = "Inte anställd på passets datum"
 ABSENT = "Frånvarande under passet"

@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-
-from ortools.sat.python import cp_model
+from typing import TYPE_CHECKING
 
 from timbalans.staffing.prepared import Prepared
+
+if TYPE_CHECKING:  # the solver is imported where a model is built (staffing.model)
+    from ortools.sat.python import cp_model
 
 
 @dataclass
