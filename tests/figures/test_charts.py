@@ -99,6 +99,14 @@ def test_every_chart_of_the_pages_is_a_valid_vega_lite_spec():
     validator = jsonschema.Draft7Validator(load_schema())
     for spec in specs:
         assert [e.message for e in validator.iter_errors(spec)] == [], spec.get("title")
+    # The rows are the spec's named dataset, as given (dates as text).
+    assert specs[-1]["datasets"] == {
+        "rows": [
+            {"date": "2026-01-01", "kind": "Utfört", "hours": 8.0},
+            {"date": "2026-01-02", "kind": "Prognos", "hours": 16.0},
+        ]
+    }
+    assert specs[-1]["layer"][0]["data"] == {"name": "rows"}
     # and a broken spec is caught
     broken = {**specs[0], "mark": {"type": "no-such-mark"}}
     assert list(validator.iter_errors(broken))
