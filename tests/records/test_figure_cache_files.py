@@ -347,3 +347,35 @@ def test_the_warm_up_draws_each_users_overview_so_the_first_one_is_read(tmp_path
         counts = figure_cache_counts()
         assert counts.get("svg-file") == drawn, role
         assert "svg-computed" not in counts and "computed" not in counts, counts
+
+
+def test_an_import_and_its_undo_stand_and_say_so_when_the_warm_up_fails(tmp_path, monkeypatch):
+    import io
+
+    from django.core.management import call_command
+
+    from timbalans.records import figure_access
+    from timbalans.records import models as m
+
+    def broken(as_of: dt.date) -> None:
+        raise RuntimeError("diagrammet kunde inte ritas")
+
+    monkeypatch.setattr(figure_access, "WARMERS", [broken])
+    failed = figure_access.WARM_FAILED.format(
+        as_of=today(), error="RuntimeError: diagrammet kunde inte ritas"
+    )
+    assert failed == (
+        f"Nyckeltalen för D = {today()} kunde inte beräknas i förväg (RuntimeError: diagrammet "
+        "kunde inte ritas); ändringen står kvar och nyckeltalen beräknas när någon öppnar en sida."
+    )
+    out = io.StringIO()
+    call_command("import", str(write_set(tmp_path / "base")), "--no-progress", stdout=out)
+    assert failed in out.getvalue()
+    assert m.ImportBatch.objects.get().status == m.ImportBatch.Status.APPLIED
+    assert m.Worked.objects.filter(replaced_by=None).exists()
+
+    out = io.StringIO()
+    call_command("undo_import", "1", stdout=out)
+    assert failed in out.getvalue()
+    assert m.ImportBatch.objects.get().status == m.ImportBatch.Status.UNDONE
+    assert not m.Worked.objects.exists()

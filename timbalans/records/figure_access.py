@@ -11,6 +11,7 @@ only: web → plans → reports → records.figure_access → records.figure_cac
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -25,6 +26,8 @@ from timbalans.figures.registry import FIGURE_NAMES, FigureRequest
 from timbalans.records import figure_cache
 from timbalans.records import models as m
 from timbalans.records.selectors import figure_settings_load
+
+log = logging.getLogger(__name__)
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -181,6 +184,10 @@ def key_figure_specs(
 
 
 WARMED = "Nyckeltalen för D = {as_of} är beräknade i förväg ({tables} tabeller)."
+WARM_FAILED = (
+    "Nyckeltalen för D = {as_of} kunde inte beräknas i förväg ({error}); ändringen står kvar "
+    "och nyckeltalen beräknas när någon öppnar en sida."
+)
 
 #: What the apps above warm after the tables, each a function of D (the web app's overview
 #: compositions and charts, registered in its ``AppConfig.ready``): the figure cache is
@@ -210,3 +217,15 @@ def figures_warm(*, as_of: dt.date | None = None) -> int:
     for warm in WARMERS:
         warm(as_of)
     return made + 2
+
+
+def figures_warm_reported(*, as_of: dt.date | None = None) -> str:
+    """:func:`figures_warm` after a committed import or undo, which stands whatever becomes of
+    it: what it made (:data:`WARMED`), or its failure, logged with its traceback and told
+    in Swedish (:data:`WARM_FAILED`)."""
+    as_of = as_of or today()
+    try:
+        return WARMED.format(as_of=as_of, tables=figures_warm(as_of=as_of))
+    except Exception as exc:
+        log.exception("figures warm-up")
+        return WARM_FAILED.format(as_of=as_of, error=f"{type(exc).__name__}: {exc}")

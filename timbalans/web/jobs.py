@@ -33,7 +33,10 @@ from timbalans.accounts.services import audit_log
 from timbalans.ingest.read import size_text
 from timbalans.ingest.schema import TIME_TABLES
 from timbalans.ingest.validate import Dataset
-from timbalans.records.figure_access import figure_precompute_after_change, figures_warm
+from timbalans.records.figure_access import (
+    figure_precompute_after_change,
+    figures_warm_reported,
+)
 from timbalans.records.figure_cache import precompute_mode
 from timbalans.records.mapping_profiles import profile_of_version
 from timbalans.records.models import BackgroundWork
@@ -292,10 +295,7 @@ def figures_warm_start() -> None:
 
 def _figures_warm() -> None:
     """``figures_warm``, whose failure is logged: the import or undo stands without it."""
-    try:
-        figures_warm()
-    except Exception:
-        log.exception("figures warm-up")
+    figures_warm_reported()
 
 
 def _uploads_delete(job: ImportJob) -> None:

@@ -13,7 +13,7 @@ from timbalans.command import Command as TimbalansCommand
 from timbalans.ingest import messages as msg
 from timbalans.ingest.profiles import profile_from_file
 from timbalans.ingest.schema import TIME_TABLES
-from timbalans.records.figure_access import WARMED, figures_warm, today
+from timbalans.records.figure_access import figures_warm_reported
 from timbalans.records.services import import_batch_apply, import_dataset_validate
 
 PROFILE_USED = "  mappningsprofil {name} ({source}, sha256 {sha256}): {files_text}"
@@ -80,5 +80,4 @@ class Command(TimbalansCommand):
         for p in batch.profiles:
             self.stdout.write(PROFILE_USED.format(**p, files_text=", ".join(p["files"])))
         # The overview's tables into the figure cache every server process reads.
-        as_of = today()
-        self.stdout.write(WARMED.format(as_of=as_of, tables=figures_warm(as_of=as_of)))
+        self.stdout.write(figures_warm_reported())

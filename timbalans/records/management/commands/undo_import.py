@@ -8,7 +8,7 @@ from django.core.management.base import CommandError, CommandParser
 
 from timbalans.command import Command as TimbalansCommand
 from timbalans.ingest import messages as msg
-from timbalans.records.figure_access import WARMED, figures_warm, today
+from timbalans.records.figure_access import figures_warm_reported
 from timbalans.records.services import UndoRefused, import_batch_undo
 
 
@@ -24,5 +24,4 @@ class Command(TimbalansCommand):
         except UndoRefused as exc:
             raise CommandError(str(exc), returncode=1) from exc
         self.stdout.write(msg.UNDONE.format(number=batch.pk))
-        as_of = today()
-        self.stdout.write(WARMED.format(as_of=as_of, tables=figures_warm(as_of=as_of)))
+        self.stdout.write(figures_warm_reported())
