@@ -159,6 +159,10 @@ def test_planned_hours_a_week_stand_beside_the_hours_needed_and_what_to_do(impor
         "51471": ["10,0", "12,0", "öka med 2,0 h/vecka"],
         "51357": ["4,0", "13,0", "öka med 9,0 h/vecka (i nuvarande takt: öka med 3,5 h/vecka)"],
     }
+    # The change is words: aligned as text (the hours beside it as numbers), sorted as a number.
+    assert "<td>minska med 4,0 h/vecka</td>" in html
+    assert '<td class="num">16,0</td>' in html
+    assert '&amp;sort=-weekly_change_hours"' in html
 
 
 def _sheet(response, name: str) -> pl.DataFrame:

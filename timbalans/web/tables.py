@@ -33,6 +33,8 @@ WEEKLY_DECREASE = "minska med {hours} h/vecka"
 WEEKLY_UNCHANGED = "ingen ändring"
 #: Beside the schedule's change where the schedule runs out: the change at the current pace.
 WEEKLY_AT_PACE = "{change} (i nuvarande takt: {pace})"
+#: Number columns shown in words ("öka med 2,0 h/vecka"): sorted as numbers, aligned as text.
+WORDED_COLUMNS = frozenset({"weekly_change_hours"})
 #: Columns a row's cells read besides their own (a status's schedule, a change's goal), taken
 #: from the frame when it has them even if they are not shown.
 CONTEXT_COLUMNS = (
@@ -127,7 +129,12 @@ class Table:
                     else ("ascending" if c == self.sort else "none"),
                     "next": ("-" if next_desc else "") + c,
                     "css": " ".join(
-                        name for name, on in (("num", numeric), ("more", c in extra)) if on
+                        name
+                        for name, on in (
+                            ("num", numeric and c not in WORDED_COLUMNS),
+                            ("more", c in extra),
+                        )
+                        if on
                     ),
                 }
             )
@@ -302,7 +309,7 @@ def tone(name: str, value: Any, row: dict[str, Any] | None = None) -> str:
 
 def css_for(name: str, kind: str, value: Any, row: dict[str, Any] | None = None) -> str:
     classes = []
-    if kind not in ("text", "date"):
+    if kind not in ("text", "date") and name not in WORDED_COLUMNS:
         classes.append("num")
     meaning = tone(name, value, row)
     if meaning:
