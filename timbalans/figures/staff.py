@@ -491,9 +491,14 @@ def absence_shift_pairs(frames: Frames) -> pl.DataFrame:
         absences = frames.absences.with_row_index("absence_row").filter(
             pl.col("end") > pl.col("start")
         )
+        # Only the shifts of employees with an absence are taken out of the 12 million.
+        absent = absences["employee_id"].unique().implode()
         return interval_pairs(
             absences,
-            assistance_shifts(frames).select("shift_row", "employee_id", "start", "end").collect(),
+            assistance_shifts(frames)
+            .filter(pl.col("employee_id").is_in(absent))
+            .select("shift_row", "employee_id", "start", "end")
+            .collect(),
             on=["employee_id"],
             left_id="absence_row",
             right_id="shift_row",
