@@ -7,10 +7,12 @@ Holiday pay 12 %, simple overtime factor 1.8 (the shipped rates).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from tests.figures.helpers import frames, shift_row, ts, worked_row
 from timbalans.core.intervals import TIMESTAMP
@@ -140,3 +142,48 @@ def test_interval_pairs_match_on_every_key_and_every_day_touched():
         (0, 1, ts("2026-03-04 08:00"), ts("2026-03-04 16:00")),
         (1, 4, ts("2026-03-02 12:00"), ts("2026-03-02 13:00")),
     ]
+
+
+_H = 3600 * 1_000_000
+_EPOCH = datetime(2026, 3, 27, 23, tzinfo=UTC)  # 2026-03-28 00:00 in Stockholm
+_SPAN = st.tuples(
+    st.sampled_from(["A", "B", None]),
+    st.integers(0, 4 * 24 * 3600 * 1_000_000),  # start: µs after the epoch, within 4 days
+    st.integers(0, 2 * 24 * 3600 * 1_000_000),  # length, 0 included
+)
+
+
+def _spans(ident: str, rows: list[tuple]) -> pl.DataFrame:
+    # Instants made in UTC: a local time in the hour skipped in spring does not exist.
+    return pl.DataFrame(
+        {
+            ident: list(range(len(rows))),
+            "employee_id": [k for k, _, _ in rows],
+            "start": [_EPOCH + timedelta(microseconds=a) for _, a, _ in rows],
+            "end": [_EPOCH + timedelta(microseconds=a + n) for _, a, n in rows],
+        },
+        schema_overrides={"start": pl.Datetime("us", "UTC"), "end": pl.Datetime("us", "UTC")},
+    ).with_columns(pl.col("start", "end").dt.convert_time_zone("Europe/Stockholm"))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_SPAN, max_size=8), st.lists(_SPAN, max_size=30))
+# A long interval with a short one inside it: the short one ends before the interval that
+# overlaps only the long one begins.
+@example([("A", 0, 10 * _H), ("A", _H, _H)], [("A", 5 * _H, _H), ("B", 0, _H), ("B", 0, _H)])
+def test_interval_pairs_are_every_pair_that_overlaps(left_rows, right_rows):
+    """Against every pair checked one by one: overlapping intervals of one key (within the
+    second, across the change to summer time, the larger frame on either side)."""
+    left, right = _spans("l", left_rows), _spans("r", right_rows)
+    want = sorted(
+        (a["l"], b["r"], max(a["start"], b["start"]), min(a["end"], b["end"]))
+        for a in left.iter_rows(named=True)
+        for b in right.iter_rows(named=True)
+        if a["employee_id"] is not None
+        and a["employee_id"] == b["employee_id"]
+        and max(a["start"], b["start"]) < min(a["end"], b["end"])
+    )
+    for one, other, ids in ((left, right, ("l", "r")), (right, left, ("r", "l"))):
+        pairs = interval_pairs(one, other, on=["employee_id"], left_id=ids[0], right_id=ids[1])
+        got = sorted(pairs.select("l", "r", "ov_start", "ov_end").rows())
+        assert got == want

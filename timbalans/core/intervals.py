@@ -624,8 +624,10 @@ def split_months_fast(
 ) -> pl.DataFrame:
     """:func:`split_at_months` (pieces, ``hours``, ``month``), rows in another order.
 
-    The intervals inside one month get their month from a binary search among the month
-    starts; only the few that cross a month boundary go through the general split.
+    Every row stays where it is as its first piece (its month from a binary search among the
+    month starts); the later pieces of the few rows that cross a month boundary, from the
+    general split, come after them. Nothing is filtered: a filter would copy the frame, and
+    the columns of the frame are copied only when there are later pieces to append.
     """
     if frame.height == 0 or frame["start"].null_count() or frame["end"].null_count():
         return split_at_months(frame, break_col=break_col)
@@ -634,16 +636,29 @@ def split_months_fast(
     bounds = _midnights(starts)
     i = bounds.search_sorted(frame["start"], side="right")
     j = bounds.search_sorted(frame["end"], side="left")
-    inside = j <= i
-    crossing = split_at_months(frame.filter(~inside), break_col=break_col)
+    crossing = j > i
     labels = pl.Series("month", [d.strftime("%Y-%m") for d in starts[:-1]] + [None], pl.String)
     bcol = break_col if break_col is not None and break_col in frame.columns else None
-    whole = frame.filter(inside).with_columns(
-        *([pl.col(bcol).cast(pl.Float64)] if bcol else []),
-        hours_expr("start", "end", bcol).alias("hours"),
-        labels.gather(i.filter(inside) - 1).alias("month"),
+    first = _to_pieces(
+        frame,
+        pl.col("start"),
+        pl.when(crossing).then(pl.lit(bounds).gather(i)).otherwise(pl.col("end")),
+        start="start",
+        end="end",
+        scaled=[bcol] if bcol else [],
+        break_col=bcol,
+        hours_col="hours",
+    ).with_columns(labels.gather(i - 1).alias("month"))
+    if not crossing.any():
+        return first
+    later = (
+        split_at_months(frame.filter(crossing).with_row_index("__tb_r"), break_col=break_col)
+        .filter(~pl.col("__tb_r").is_first_distinct())
+        .drop("__tb_r")
     )
-    return pl.concat([whole.select(crossing.columns), crossing])
+    # One chunk: an expression over a frame whose columns are chunked differently copies
+    # every column of it first, so the pieces are made alike once, here.
+    return pl.concat([first, later.select(first.columns)], rechunk=True)
 
 
 def split_at_days(

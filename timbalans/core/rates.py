@@ -353,13 +353,15 @@ class RateSet:
                 .with_columns(pl.col(alias).fill_null(first))
                 .drop("__rate_from")
             )
-        drop = [c for c in columns if c in frame.columns]
-        return (
-            frame.drop(drop)
-            .with_columns(pl.col(on).cast(pl.Date).alias("__rate_on"))
+        # Only the dates are joined (one-to-one, in order) and the values put beside the
+        # frame: joining the frame itself would copy every column of it (10 million rows).
+        values = (
+            frame.select(pl.col(on).cast(pl.Date).alias("__rate_on"))
             .join(dates, on="__rate_on", how="left", maintain_order="left")
             .drop("__rate_on")
         )
+        kept = frame.drop([c for c in columns if c in frame.columns])
+        return pl.concat([kept, values], how="horizontal")
 
     def describe(self) -> list[dict[str, Any]]:
         """The rates for an output's record: key, from, value, source, and the example mark."""

@@ -17,12 +17,7 @@ from __future__ import annotations
 import polars as pl
 
 from timbalans.figures.frames import Frames
-from timbalans.figures.hour_balance import (
-    PERIOD_KEY,
-    case_periods,
-    planned_period_pieces,
-    worked_period_pieces,
-)
+from timbalans.figures.hour_balance import PERIOD_KEY, case_periods, period_sums
 from timbalans.figures.registry import FigureRequest
 
 COLUMNS = (
@@ -126,17 +121,23 @@ def _covered(frame: pl.DataFrame, group: str, persons: int) -> pl.LazyFrame:
     return rows.select(group, added.alias("_us"))
 
 
+def planned_persons(planned: pl.DataFrame) -> pl.DataFrame:
+    """Planned pieces with ``_person``: the employee, or for an open shift an identity of its
+    own (an open shift is one more person)."""
+    return planned.with_columns(
+        pl.coalesce(
+            pl.col("employee_id"), pl.lit("open:") + pl.col("shift_row").cast(pl.String)
+        ).alias("_person")
+    )
+
+
 def excess_worked_hours(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     """The worked half of :func:`coverage` alone (savings needs no more): ``case_id``,
     ``period_start``, ``excess_worked_hours``, the same values and order as in coverage."""
     periods = case_periods(frames, req)
-    worked = worked_period_pieces(frames, req)
+    sums = period_sums(frames, req).select(*PERIOD_KEY, "worked_concurrent_hours")
     return (
-        periods.join(
-            concurrent_hours(worked, "employee_id", "worked_concurrent_hours"),
-            on=PERIOD_KEY,
-            how="left",
-        )
+        periods.join(sums, on=PERIOD_KEY, how="left")
         .with_columns(pl.col("worked_concurrent_hours").fill_null(0.0))
         .select(
             "case_id",
@@ -151,25 +152,11 @@ def excess_worked_hours(frames: Frames, req: FigureRequest) -> pl.DataFrame:
 
 def coverage(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     periods = case_periods(frames, req)
-    worked = worked_period_pieces(frames, req)
-    # An open shift is one more person: give it an identity of its own.
-    planned = planned_period_pieces(frames, req).with_columns(
-        pl.coalesce(
-            pl.col("employee_id"), pl.lit("open:") + pl.col("shift_row").cast(pl.String)
-        ).alias("_person")
+    sums = period_sums(frames, req).select(
+        *PERIOD_KEY, "worked_concurrent_hours", "planned_concurrent_hours"
     )
-
     table = (
-        periods.join(
-            concurrent_hours(worked, "employee_id", "worked_concurrent_hours"),
-            on=PERIOD_KEY,
-            how="left",
-        )
-        .join(
-            concurrent_hours(planned, "_person", "planned_concurrent_hours"),
-            on=PERIOD_KEY,
-            how="left",
-        )
+        periods.join(sums, on=PERIOD_KEY, how="left")
         .with_columns(pl.col("worked_concurrent_hours", "planned_concurrent_hours").fill_null(0.0))
         .with_columns(
             (pl.col("worked_concurrent_hours") - pl.col("granted_double_hours"))

@@ -73,61 +73,84 @@ def case_periods(frames: Frames, req: FigureRequest) -> pl.DataFrame:
 
 
 def worked_period_pieces(frames: Frames, req: FigureRequest) -> pl.DataFrame:
-    """Worked time up to D 24:00 cut to the periods of :func:`case_periods` (shared with
-    coverage): the worked columns but the break, ``period_start``, ``period_row``, ``hours``.
-    Kept (national: 10 million pieces), so only with the columns the tables read."""
-
-    def compute() -> pl.DataFrame:
-        periods = case_periods(frames, req)
-        return period_pieces(
-            frames.worked, periods.select(PERIOD_BOUNDS), until=midnight_after(req.as_of)
-        ).drop(_UNREAD)
-
-    return frames.derived(("worked_period_pieces", req.as_of, req.date_from, req.date_to), compute)
+    """Worked time up to D 24:00 cut to the periods of :func:`case_periods`: the worked
+    columns but the break, ``period_start``, ``period_row``, ``hours``. Not kept (national:
+    10 million pieces): :func:`period_sums` keeps what the tables read of them."""
+    periods = case_periods(frames, req)
+    return period_pieces(
+        frames.worked, periods.select(PERIOD_BOUNDS), until=midnight_after(req.as_of)
+    ).drop(_UNREAD)
 
 
 def planned_period_pieces(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     """Planned ``assistance`` shifts cut to the periods of :func:`case_periods`: ``shift_row``
     (the position in ``frames.shifts``), ``case_id``, ``employee_id``, ``start``, ``end``,
     ``period_start``, ``period_row``, ``hours`` and ``hours_after`` (the hours after D
-    24:00); shared with coverage."""
+    24:00). Not kept, as :func:`worked_period_pieces`."""
+    periods = case_periods(frames, req)
+    shifts = (
+        frames.shifts.lazy()
+        .with_row_index("shift_row")
+        .filter(pl.col("kind") == "assistance")
+        .select("shift_row", "case_id", "employee_id", "start", "end", "break_minutes")
+        .collect()
+    )
+    return period_pieces(
+        shifts, periods.select(PERIOD_BOUNDS), after=midnight_after(req.as_of)
+    ).drop(_UNREAD)
+
+
+def period_sums(frames: Frames, req: FigureRequest) -> pl.DataFrame:
+    """What hour-balance and coverage read of the period pieces, per period of
+    :func:`case_periods` (``PERIOD_KEY``; null where a period has no pieces):
+    ``worked_hours`` (counted, up to D 24:00), ``planned_hours``,
+    ``planned_remaining_hours``, ``schedule_end``, ``worked_concurrent_hours`` and
+    ``planned_concurrent_hours`` (:func:`timbalans.figures.coverage.concurrent_hours`).
+
+    Computed once per request's dates and counting factors and kept, while the pieces
+    (national: 3 and 4 million here, 10 and 12 million for a year) are not: one set of
+    pieces is alive at a time, and only sums are kept."""
+    # coverage imports this module for the periods; its concurrency is computed here.
+    from timbalans.figures.coverage import concurrent_hours, planned_persons
+
+    s = req.settings
 
     def compute() -> pl.DataFrame:
-        periods = case_periods(frames, req)
-        # Only the columns the tables read: the pieces are kept (national: 11 million).
-        shifts = (
-            frames.shifts.lazy()
-            .with_row_index("shift_row")
-            .filter(pl.col("kind") == "assistance")
-            .select("shift_row", "case_id", "employee_id", "start", "end", "break_minutes")
-            .collect()
-        )
-        return period_pieces(
-            shifts, periods.select(PERIOD_BOUNDS), after=midnight_after(req.as_of)
-        ).drop(_UNREAD)
+        worked = worked_period_pieces(frames, req)
+        parts = [
+            worked.group_by(PERIOD_KEY).agg(
+                (pl.col("hours") * counting_factor(s)).sum().alias("worked_hours")
+            ),
+            concurrent_hours(worked, "employee_id", "worked_concurrent_hours"),
+        ]
+        del worked
+        planned = planned_period_pieces(frames, req)
+        parts += [
+            planned.group_by(PERIOD_KEY).agg(
+                pl.col("hours").sum().alias("planned_hours"),
+                pl.col("hours_after").sum().alias("planned_remaining_hours"),
+                last_local_date(pl.col("end").max()).alias("schedule_end"),
+            ),
+            concurrent_hours(planned_persons(planned), "_person", "planned_concurrent_hours"),
+        ]
+        table = case_periods(frames, req).select(PERIOD_KEY)
+        for part in parts:
+            table = table.join(part, on=PERIOD_KEY, how="left")
+        return table
 
-    return frames.derived(("planned_period_pieces", req.as_of, req.date_from, req.date_to), compute)
+    key = ("period_sums", req.as_of, req.date_from, req.date_to)
+    return frames.derived((*key, s.on_call_factor, s.standby_factor), compute)
 
 
 def worked_by_period(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     """Counted worked hours per case and period, up to D 24:00."""
-    return (
-        worked_period_pieces(frames, req)
-        .group_by(PERIOD_KEY)
-        .agg((pl.col("hours") * counting_factor(req.settings)).sum().alias("worked_hours"))
-    )
+    return period_sums(frames, req).select(*PERIOD_KEY, "worked_hours")
 
 
 def planned_by_period(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     """Planned assistance hours per case and period: all, and those after D."""
-    return (
-        planned_period_pieces(frames, req)
-        .group_by(PERIOD_KEY)
-        .agg(
-            pl.col("hours").sum().alias("planned_hours"),
-            pl.col("hours_after").sum().alias("planned_remaining_hours"),
-            last_local_date(pl.col("end").max()).alias("schedule_end"),
-        )
+    return period_sums(frames, req).select(
+        *PERIOD_KEY, "planned_hours", "planned_remaining_hours", "schedule_end"
     )
 
 
