@@ -117,7 +117,9 @@ def raw_in_context(text: str) -> list[tuple[str, str]]:
     ]
 
 
-class _Visible(HTMLParser):
+class VisibleText(HTMLParser):
+    """Collects the text a reader sees (``visible_text``) as it reads a page."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
@@ -154,13 +156,16 @@ class _Visible(HTMLParser):
         if not self.skip:
             self.parts.append(data)
 
+    def text(self) -> str:
+        return "\n".join(p.strip() for p in self.parts if p.strip())
+
 
 def visible_text(html: str) -> str:
     """The text a reader sees on a page: no tags, scripts, styles or literal code."""
-    parser = _Visible()
+    parser = VisibleText()
     parser.feed(html)
     parser.close()
-    return "\n".join(p.strip() for p in parser.parts if p.strip())
+    return parser.text()
 
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections import Counter, deque
-from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import polars as pl
@@ -25,6 +24,7 @@ from tests.web.raw_values import (
     DOCX,
     PDF,
     XLSX,
+    VisibleText,
     docx_text,
     pdf_text,
     raw_in_context,
@@ -206,9 +206,10 @@ def walked_data(module_department, module_users, django_db_blocker):
     yield
 
 
-class _Links(HTMLParser):
-    """The links of a page, its htmx GETs, and what the named submit buttons of a GET form
-    with an action of its own ask for ("Boka alla": the confirmation page)."""
+class _Page(VisibleText):
+    """A page's visible text (``VisibleText``) and, in the same reading, its links, its htmx
+    GETs, and what the named submit buttons of a GET form with an action of its own ask for
+    ("Boka alla": the confirmation page)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -216,7 +217,19 @@ class _Links(HTMLParser):
         self.form_action = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
+        super().handle_starttag(tag, attrs)
+        self._link(tag, dict(attrs))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        super().handle_startendtag(tag, attrs)
+        self._link(tag, dict(attrs))
+        self._form_end(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        super().handle_endtag(tag)
+        self._form_end(tag)
+
+    def _link(self, tag: str, a: dict[str, str | None]) -> None:
         for name in ("href", "hx-get"):
             if (tag == "a" or name == "hx-get") and a.get(name):
                 self.links.append(a[name] or "")
@@ -227,15 +240,17 @@ class _Links(HTMLParser):
             query = urlencode({a["name"]: a.get("value") or ""})
             self.links.append(f"{self.form_action}?{query}")
 
-    def handle_endtag(self, tag: str) -> None:
+    def _form_end(self, tag: str) -> None:
         if tag == "form":
             self.form_action = ""
 
 
-def _links(html: str) -> list[str]:
-    parser = _Links()
-    parser.feed(html)
-    return parser.links
+def _read(html: str) -> tuple[str, list[str]]:
+    """The visible text and the links of a page, read once."""
+    page = _Page()
+    page.feed(html)
+    page.close()
+    return page.text(), page.links
 
 
 def _seeds() -> list[str]:
@@ -300,9 +315,8 @@ def walk(client: Client, documents_read: dict[tuple, str]) -> tuple[dict[tuple, 
         content_type = response["Content-Type"].split(";")[0]
         read[match.view_name] += 1
         if content_type == "text/html":
-            html = response.content.decode()
-            text = visible_text(html)
-            queue.extend(_links(html))
+            text, links = _read(response.content.decode())
+            queue.extend(links)
             read["sidor"] += 1
         elif content_type in DOCUMENT_TEXT:
             text = DOCUMENT_TEXT[content_type](response.content)

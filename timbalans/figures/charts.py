@@ -12,11 +12,16 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import polars as pl
-import vl_convert as vlc
+
+if TYPE_CHECKING:
+    import altair as alt
+
+# Altair and vl-convert are imported by the functions that use them, not with this module:
+# every process that imports the URLconf (each command, through Django's system checks)
+# imports this module, and Altair alone takes a third of a second.
 
 # Colours chosen for contrast and for colour-blind readers (Okabe–Ito).
 BLUE, ORANGE, GREEN, RED, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#6b6b6b"
@@ -39,12 +44,16 @@ ROWS = "rows"
 def _base() -> alt.Chart:
     """A chart of the rows :func:`_config` puts in the spec: named, so that Altair does not
     walk every row while it builds the spec (most of a spec's cost at a few hundred rows)."""
+    import altair as alt
+
     return alt.Chart(alt.NamedData(ROWS))
 
 
 def _links(href: str | None, *, name: str) -> dict[str, Any]:
     """Encodings that make each mark a link to the rows behind it: ``href`` names the data's
     column of URLs, ``name`` the column of the link's accessible name."""
+    import altair as alt
+
     if href is None:
         return {}
     return {"href": alt.Href(f"{href}:N"), "description": alt.Description(f"{name}:N")}
@@ -81,6 +90,8 @@ def overtime_against_goal(
     ``monthly`` has month, overtime_hours, baseline_overtime_hours (and with ``href`` the
     column of each month's link: the bars link to the month's rows).
     """
+    import altair as alt
+
     rows = []
     for r in monthly.iter_rows(named=True):
         bar = {"Månad": r["month"], "Serie": "Övertid", "Timmar": r["overtime_hours"]}
@@ -146,6 +157,8 @@ def bars(
 ) -> dict[str, Any]:
     """Vertical bars, negative values in red (results), positive in blue; with ``href`` (a
     column of URLs) each bar links to the rows behind it."""
+    import altair as alt
+
     data = frame.select(
         pl.col(x).cast(pl.String).alias("x"),
         pl.col(y).alias("y"),
@@ -178,6 +191,8 @@ def grouped_bars(
 ) -> dict[str, Any]:
     """Bars side by side per ``x``, one colour per ``group``; with ``href`` (a column of
     URLs) each bar links to the rows behind it."""
+    import altair as alt
+
     data = frame.select(
         pl.col(x).cast(pl.String).alias("x"),
         pl.col(group).alias("g"),
@@ -203,6 +218,8 @@ def grouped_bars(
 def status_counts(counts: pl.DataFrame, *, href: str | None = None) -> dict[str, Any]:
     """Cases by hour-balance status; ``counts`` has Status (label) and Antal (and with
     ``href`` the column of each status's link: the bars link to the cases)."""
+    import altair as alt
+
     data = counts.with_columns(*_named_links(counts, href, "Status"))
     chart = (
         _base()
@@ -275,6 +292,8 @@ def cumulative_hours(days: pl.DataFrame, *, granted: float, title: str) -> dict[
 
     ``days`` has date, kind (a ``CUMULATIVE_SERIES`` kind) and hours (cumulative).
     """
+    import altair as alt
+
     data = days.with_columns(pl.col("date").cast(pl.String))
     base = _base()
     # The legend names the lines drawn, no more (a period whose schedule covers it has no
@@ -306,6 +325,8 @@ def cumulative_hours(days: pl.DataFrame, *, granted: float, title: str) -> dict[
 
 @lru_cache(maxsize=256)
 def _svg(spec_json: str) -> str:
+    import vl_convert as vlc
+
     return vlc.vegalite_to_svg(
         json.loads(spec_json), format_locale="sv-SE", time_format_locale="sv-SE"
     )
@@ -318,6 +339,8 @@ def to_svg(spec: dict[str, Any]) -> str:
 
 
 def to_png(spec: dict[str, Any], *, scale: float = 2.0) -> bytes:
+    import vl_convert as vlc
+
     return vlc.vegalite_to_png(spec, scale=scale, format_locale="sv-SE", time_format_locale="sv-SE")
 
 

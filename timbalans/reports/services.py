@@ -22,7 +22,6 @@ from timbalans.records.selectors import figure_settings_load
 from timbalans.reports import defaults
 from timbalans.reports import selectors as sel
 from timbalans.reports.aterrapportering import build_aterrapportering
-from timbalans.reports.docx_writer import to_docx
 from timbalans.reports.handlingsplan import build_handlingsplan
 from timbalans.reports.html_writer import to_pdf
 from timbalans.reports.manadsuppfoljning import build_monthly, month_range
@@ -106,6 +105,10 @@ def _check_format(kind: str, format: str) -> None:
 
 
 def _render(document: Any, format: str) -> bytes:
+    # python-docx is imported when a document is written, not with the URLconf (a fifth of a
+    # second in every command's process); the PDF writer imports WeasyPrint likewise.
+    from timbalans.reports.docx_writer import to_docx
+
     return to_docx(document) if format == "docx" else to_pdf(document)
 
 
