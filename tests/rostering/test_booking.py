@@ -70,6 +70,19 @@ def test_booking_replaces_the_open_row_and_records_who_did_it(imported, django_u
     assert str(exc.value) == "Passet P1 är inte ett öppet pass efter 2025-03-02."
 
 
+def test_the_reads_load_the_data_once_a_version_and_a_booking_makes_a_new_one(imported):
+    from timbalans.records.figure_cache import figure_cache_clear, figure_cache_counts
+
+    figure_cache_clear()
+    staffing_open_shifts(units={"81515"}, as_of=AS_OF)
+    staffing_candidates(shift_id="P1", as_of=AS_OF)
+    staffing_open_shifts(units={"81515"}, as_of=AS_OF)
+    assert figure_cache_counts() == {"frames-database": 1}
+    staffing_book(shift_id="P1", employee_id="E1", as_of=AS_OF)
+    assert [s.id for s in staffing_open_shifts(units={"81515"}, as_of=AS_OF)] == ["P2"]
+    assert figure_cache_counts() == {"frames-database": 2}
+
+
 def test_a_booking_is_undone_like_an_import(imported):
     booked = staffing_book(shift_id="P2", employee_id="E1", as_of=AS_OF)
     staffing_booking_undo(number=booked.batch_id)

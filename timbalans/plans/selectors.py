@@ -27,7 +27,6 @@ from timbalans.records.figure_access import (
     figure_scope,
     figure_tables,
 )
-from timbalans.records.frames import frames_load
 
 #: The figure tables the KPIs are computed from.
 KPI_TABLES = ("hour-balance", "coverage", "overtime", "absence", "case-economics", "savings")
@@ -166,7 +165,7 @@ def fixed_price_tables(
     def compute() -> dict[str, pl.DataFrame]:
         req = figure_request(as_of=as_of, date_from=start, date_to=end)
         frames, settings = at_prices_of(
-            frames_load(units=units, cases=cases), req.settings, prices_on
+            figure_cache.frames_cached(units=units, cases=cases), req.settings, prices_on
         )
         fixed = replace(req, settings=settings)
         return {name: figure_function(name)(frames, fixed) for name in COST_TABLES}

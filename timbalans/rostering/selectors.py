@@ -14,6 +14,10 @@ and the command line:
 
 The writes (booking, a case's rule, a background run) are in ``rostering.services``.
 
+The data are the figure cache's frames (``frames_cached``: loaded once per data version in a
+process, from the files every process shares): a booking or its undo is a batch, which makes a
+new version, so the next read sees it.
+
 The candidates come from ``Config.pool`` around the shifts' units (by default their
 department). ``units`` limits the shifts, not the pool: a caller showing a user only their
 own units' staff passes ``Config(pool="unit")``.
@@ -29,7 +33,7 @@ from django.utils import timezone
 
 from timbalans.figures.frames import Frames
 from timbalans.records import models as m
-from timbalans.records.frames import frames_load
+from timbalans.records.figure_cache import frames_cached
 from timbalans.records.selectors import figure_settings_load
 from timbalans.rostering.models import Booking, CaseStaffingRule, StaffingRun
 from timbalans.staffing.candidates import instance_from_frames
@@ -143,7 +147,7 @@ def _pool_units(units: set[str] | None, config: Config) -> set[str] | None:
 
 
 def _frames(units: set[str] | None, config: Config) -> Frames:
-    return frames_load(units=_pool_units(units, config))
+    return frames_cached(units=_pool_units(units, config))
 
 
 def staffing_open_shifts(
@@ -154,7 +158,7 @@ def staffing_open_shifts(
     as_of: dt.date | None = None,
 ) -> list[OpenShift]:
     """The open shifts of ``units`` (None: all) starting after D in ``first``..``last``."""
-    frames = frames_load(units=units)
+    frames = frames_cached(units=units)
     return open_shifts(
         frames,
         as_of=staffing_as_of(as_of),
