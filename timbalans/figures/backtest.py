@@ -75,7 +75,6 @@ COLUMNS = (
 )
 _KIND = {"on_call": "on_call", "standby": "standby"}
 _ASKED_FIRST = (WeeklyRest, InARow)
-_WEEK_MINUTES = 7 * 24 * 60 + 60  # the longest week (the one the clocks go back in)
 
 
 def _bought_pieces(frames: Frames, req: FigureRequest) -> pl.DataFrame:
@@ -212,7 +211,7 @@ class _Staff:
         self.work_pick_end = np.zeros(n, dtype=np.int64)
         self._pools: dict[tuple[int, str | None], np.ndarray] = {}
         self._history: dict[str, np.ndarray] = {}
-        self._rests: dict[dt.date, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._rests: dict[dt.date, tuple[np.ndarray, ...]] = {}
 
     def employed_on(self, day: dt.date) -> tuple[np.ndarray, np.ndarray]:
         """Per candidate: whether a monthly employment is in force on ``day``, and its hourly
@@ -270,41 +269,49 @@ class _Staff:
     def weekly_rest_kept(self, cs: np.ndarray, s: PShift) -> np.ndarray:
         """Which of ``cs`` keep a weekly rest in every week the shift touches: a free stretch
         between their existing commitments and picks that holds the weekly rest with the
-        shift cut out of it (:class:`WeeklyRest`)."""
+        shift cut out of it (:class:`WeeklyRest`).
+
+        ``cs`` overlap no commitment or pick (:meth:`able` asks this last), so the shift lies
+        in one free stretch: with two long ones, the other holds the rest whatever the shift;
+        with one, it must hold the rest before or after the shift; with none, nothing does."""
         rest = self.p.weekly_rest
         kept = np.ones(len(cs), dtype=bool)
         if rest <= 0:
             return kept
         for monday in s.weeks:
-            lo, hi = self._long_free(monday, cs)
-            kept &= (
-                (np.minimum(hi, s.start) - lo >= rest) | (hi - np.maximum(lo, s.end) >= rest)
-            ).any(axis=1)
+            count, lo, hi = self._long_free(monday, cs)
+            kept &= (count >= 2) | (
+                (count == 1)
+                & ((np.minimum(hi, s.start) - lo >= rest) | (hi - np.maximum(lo, s.end) >= rest))
+            )
         return kept
 
-    def _long_free(self, monday: dt.date, cs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per one of ``cs``: the week's free stretches of at least the weekly rest (at most
-        ``slots`` fit in a week; unused slots are empty), kept until they take a pick."""
+    def _long_free(
+        self, monday: dt.date, cs: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per one of ``cs``: how many of the week's free stretches hold the weekly rest, and
+        the first of them (empty when none), kept until they take a pick."""
         found = self._rests.get(monday)
         rest = self.p.weekly_rest
         if found is None:
-            n, slots = len(self.p.candidates), _WEEK_MINUTES // rest + 1
+            n = len(self.p.candidates)
             found = (
                 np.zeros(n, bool),
-                np.zeros((n, slots), np.int64),
-                np.zeros((n, slots), np.int64),
+                np.zeros(n, np.int64),
+                np.zeros(n, np.int64),
+                np.zeros(n, np.int64),
             )
             self._rests[monday] = found
-        known, lo, hi = found
+        known, count, lo, hi = found
         week = self.p.week(monday)
         for i in cs[~known[cs]].tolist():
             busy = [*self.p.candidates[i].near(week.start, week.end), *self.picks.get(i, ())]
             stretches = free_stretches([sp for sp in busy if sp.kind in BUSY_KINDS], week)
-            lo[i], hi[i] = 0, 0
-            for k, (a, b) in enumerate((a, b) for a, b in stretches if b - a >= rest):
-                lo[i, k], hi[i, k] = a, b
+            long = [(a, b) for a, b in stretches if b - a >= rest]
+            count[i] = len(long)
+            lo[i], hi[i] = long[0] if long else (0, 0)
             known[i] = True
-        return lo[cs], hi[cs]
+        return count[cs], lo[cs], hi[cs]
 
     def in_order(self, s: PShift, tier: int, members: np.ndarray) -> Iterator[int]:
         """``members`` (all of ``tier`` for ``s``) in the priority order, lazily: the rest of
