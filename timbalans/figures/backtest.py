@@ -74,7 +74,7 @@ COLUMNS = (
     "saving_pct",
 )
 _KIND = {"on_call": "on_call", "standby": "standby"}
-_ASKED_FIRST = (WeeklyRest, InARow)
+_ASKED_FIRST = (InARow, WeeklyRest)
 
 
 def _bought_pieces(frames: Frames, req: FigureRequest) -> pl.DataFrame:
@@ -122,9 +122,15 @@ class _Intervals:
     :func:`neighbour_gaps` for a whole pool."""
 
     def __init__(self, rows: Iterable[tuple[int, int, int]], n: int) -> None:
-        # rows: (candidate, start, end); a last row after every candidate's keeps it non-empty.
+        # rows: (candidate, start, end); a first row before every candidate's (every search
+        # lands on a row, theirs or ending before theirs) and a last one after (every search
+        # for a start at or after an instant finds one).
         keyed = sorted(
-            [*((c * _SHIFT + lo, c * _SHIFT + hi) for c, lo, hi in rows), (n * _SHIFT,) * 2]
+            [
+                (-1, -1),
+                *((c * _SHIFT + lo, c * _SHIFT + hi) for c, lo, hi in rows),
+                (n * _SHIFT,) * 2,
+            ]
         )
         self.starts = np.array([lo for lo, _ in keyed], dtype=np.int64)
         # The latest end up to each interval is the candidate's own: every earlier
@@ -135,7 +141,7 @@ class _Intervals:
         """Which of the candidates ``cs`` have an interval intersecting ``[lo, hi)``."""
         base = cs * _SHIFT
         last = np.searchsorted(self.starts, base + hi) - 1  # the last one starting before hi
-        return (last >= 0) & (self.latest_end[last] > base + lo)
+        return self.latest_end[last] > base + lo
 
     def short_rest(
         self, cs: np.ndarray, lo: int, hi: int, latest: np.ndarray, max_break: int, rest: int
@@ -145,9 +151,10 @@ class _Intervals:
         end of their intervals before it or ``latest`` (epoch minutes, 0: none), or after
         ``hi``, to the first start at or after it."""
         base = cs * _SHIFT
+        # The latest end before lo is theirs when it is after their base (else it is an
+        # earlier candidate's or the first row's, and the difference negative).
         last = np.searchsorted(self.starts, base + lo) - 1
-        own = (last >= 0) & (self.latest_end[last] > base)
-        prev = np.maximum(np.where(own, self.latest_end[last] - base, 0), latest)
+        prev = np.maximum(self.latest_end[last] - base, latest)
         before = np.where(prev > 0, lo - prev, rest)
         following = self.starts[np.searchsorted(self.starts, base + hi)]
         after = np.where(following < base + _SHIFT, following - base - hi, rest)
@@ -251,8 +258,7 @@ class _Staff:
         if assistance:
             unused = np.maximum(self.unused[s.month][cs], 0)
             cs = cs[s.minutes <= unused + np.maximum(self.room[s.month][cs], 0)]
-        cs = cs[self.employed_on(s.date)[0][cs]]
-        cs = cs[self.pick_end[cs] <= s.start]
+        cs = cs[self.employed_on(s.date)[0][cs] & (self.pick_end[cs] <= s.start)]
         cs = cs[~self.busy.meeting(cs, s.start, s.end)]
         if s.shift.kind in WORK_KINDS:
             p = self.p
