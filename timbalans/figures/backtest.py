@@ -45,7 +45,8 @@ from timbalans.figures.frames import Frames
 from timbalans.figures.registry import FigureRequest
 from timbalans.figures.savings import window_request
 from timbalans.figures.staff import worked_categories
-from timbalans.staffing.candidates import candidates_from_frames
+from timbalans.ingest.schema import MONTHLY_FORMS
+from timbalans.staffing.candidates import candidates_from_frames, narrow
 from timbalans.staffing.cost import pair_cost
 from timbalans.staffing.instance import TIER_ADDITIONAL, TIER_ORDINARY, Config, Instance
 from timbalans.staffing.open_shifts import OPEN_SCHEMA, open_shifts_from_frame
@@ -426,6 +427,10 @@ def staffing_backtest(
     config = config or Config()
     window = window_request(req)
     pieces = _bought_pieces(frames, window)
+    # Only monthly-paid staff can take a shift in tiers 1–2: the others (most of the staff)
+    # are no candidates at all, and their rows are left out of every month's instance.
+    monthly = frames.employments.filter(pl.col("form").is_in(list(MONTHLY_FORMS)))
+    staff = narrow(frames, monthly["employee_id"].unique())
     refilled: list[dict] = []
     for month in months_between(window.date_from, req.as_of):
         mine = pieces.filter(pl.col("month") == month)
@@ -433,12 +438,12 @@ def staffing_backtest(
             continue
         as_of = min(month_first_last(month)[1], req.as_of)
         # The month's bought rows are the open shifts: not also the candidates' commitments.
-        rows = frames.worked.join(
+        rows = staff.worked.join(
             mine.select("employee_id", "case_id", "start"),
             on=["employee_id", "case_id", "start"],
             how="anti",
         )
-        without = replace(frames, worked=rows)
+        without = replace(staff, worked=rows)
         frame = mine.select([pl.col(c).cast(t) for c, t in OPEN_SCHEMA.items()])
         shifts = open_shifts_from_frame(frame, req.settings)
         candidates = candidates_from_frames(

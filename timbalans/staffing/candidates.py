@@ -78,7 +78,9 @@ def _pool_employees(frames: Frames, shifts: list[OpenShift], config: Config) -> 
     return staff.filter(keep)
 
 
-def _narrow(frames: Frames, ids: pl.Series) -> Frames:
+def narrow(frames: Frames, ids: pl.Series) -> Frames:
+    """The frames of the employees ``ids`` only (their employments, absences, worked and
+    planned rows)."""
     keep = pl.col("employee_id").is_in(ids.implode())
     return replace(
         frames,
@@ -132,7 +134,7 @@ def candidates_from_frames(
     ids = pl.concat(
         [pool["employee_id"], known_worked["employee_id"], known_planned["employee_id"]]
     ).unique()
-    f = _narrow(frames, ids)
+    f = narrow(frames, ids)
     booked = booked_all.filter(pl.col("employee_id").is_in(ids.implode()))
 
     # Employments.
@@ -369,4 +371,4 @@ def instance_from_frames(
     return Instance(as_of=as_of, shifts=shifts, candidates=candidates)
 
 
-__all__ = ["candidates_from_frames", "instance_from_frames"]
+__all__ = ["candidates_from_frames", "instance_from_frames", "narrow"]
