@@ -153,13 +153,31 @@ class _Intervals:
         ``hi``, to the first start at or after it."""
         base = cs * _SHIFT
         # The latest end before lo is theirs when it is after their base (else it is an
-        # earlier candidate's or the first row's, and the difference negative).
+        # earlier candidate's or the first row's, and the difference negative). With none,
+        # the gap is the whole epoch before lo or from hi to the next candidate's base:
+        # far longer than any rest.
         last = np.searchsorted(self.starts, base + lo) - 1
-        prev = np.maximum(self.latest_end[last] - base, latest)
-        before = np.where(prev > 0, lo - prev, rest)
-        following = self.starts[np.searchsorted(self.starts, base + hi)]
-        after = np.where(following < base + _SHIFT, following - base - hi, rest)
+        before = lo - np.maximum(self.latest_end[last] - base, latest)
+        after = self.starts[np.searchsorted(self.starts, base + hi)] - base - hi
         return ((max_break < before) & (before < rest)) | ((max_break < after) & (after < rest))
+
+
+class _LongFree:
+    """One week's free stretches that hold the weekly rest, per candidate once asked about:
+    all of them, how many, and the first (empty when none)."""
+
+    def __init__(self, n: int) -> None:
+        self.known = np.zeros(n, bool)
+        self.count = np.zeros(n, np.int64)
+        self.lo = np.zeros(n, np.int64)
+        self.hi = np.zeros(n, np.int64)
+        self.stretches: dict[int, list[tuple[int, int]]] = {}
+
+    def put(self, i: int, stretches: list[tuple[int, int]]) -> None:
+        self.stretches[i] = stretches
+        self.count[i] = len(stretches)
+        self.lo[i], self.hi[i] = stretches[0] if stretches else (0, 0)
+        self.known[i] = True
 
 
 class _Staff:
@@ -195,11 +213,15 @@ class _Staff:
         self.emp_basis = np.array([r[4] for r in rows], dtype=np.float64)
         self._on: dict[dt.date, tuple[np.ndarray, np.ndarray]] = {}
         months = sorted({s.month for s in prepared.shifts})
-        # Room left: unused contracted minutes and mertid minutes per month, less the picks.
-        self.unused = {
-            m: np.array([c.room_minutes.get(m, (0, 0))[0] for c in cands]) for m in months
-        }
-        self.room = {m: np.array([c.room_minutes.get(m, (0, 0))[1] for c in cands]) for m in months}
+        # Room left: unused contracted minutes and mertid minutes per month, less the picks
+        # (none below 0: a shift's minutes fill what there is, :func:`split_minutes`), and
+        # both together.
+        self.unused, self.room, self.free = {}, {}, {}
+        for m in months:
+            rooms = [c.room_minutes.get(m, (0, 0)) for c in cands]
+            self.unused[m] = np.maximum([u for u, _ in rooms], 0)
+            self.room[m] = np.maximum([r for _, r in rooms], 0)
+            self.free[m] = self.unused[m] + self.room[m]
         # Existing commitments and absences: either overlapping a shift excludes.
         self.busy = _Intervals(
             [
@@ -219,7 +241,7 @@ class _Staff:
         self.work_pick_end = np.zeros(n, dtype=np.int64)
         self._pools: dict[tuple[int, str | None], np.ndarray] = {}
         self._history: dict[str, np.ndarray] = {}
-        self._rests: dict[dt.date, tuple[np.ndarray, ...]] = {}
+        self._rests: dict[dt.date, _LongFree] = {}
 
     def employed_on(self, day: dt.date) -> tuple[np.ndarray, np.ndarray]:
         """Per candidate: whether a monthly employment is in force on ``day``, and its hourly
@@ -254,11 +276,10 @@ class _Staff:
             cs = np.array(pool, dtype=np.int64)
             cs = cs[self.monthly[cs]]
             if assistance:
-                cs = cs[(self.unused[s.month][cs] > 0) | (self.room[s.month][cs] > 0)]
+                cs = cs[self.free[s.month][cs] > 0]
             self._pools[key] = cs
         if assistance:
-            unused = np.maximum(self.unused[s.month][cs], 0)
-            cs = cs[s.minutes <= unused + np.maximum(self.room[s.month][cs], 0)]
+            cs = cs[self.free[s.month][cs] >= s.minutes]
         cs = cs[self.employed_on(s.date)[0][cs] & (self.pick_end[cs] <= s.start)]
         cs = cs[~self.busy.meeting(cs, s.start, s.end)]
         if s.shift.kind in WORK_KINDS:
@@ -271,7 +292,7 @@ class _Staff:
         if not assistance:
             return cs, np.zeros(len(cs), dtype=bool)
         # Tier 2 when some hours fall outside the unused contracted time.
-        return cs, s.minutes > np.maximum(self.unused[s.month][cs], 0)
+        return cs, s.minutes > self.unused[s.month][cs]
 
     def weekly_rest_kept(self, cs: np.ndarray, s: PShift) -> np.ndarray:
         """Which of ``cs`` keep a weekly rest in every week the shift touches: a free stretch
@@ -297,28 +318,16 @@ class _Staff:
         self, monday: dt.date, cs: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per one of ``cs``: how many of the week's free stretches hold the weekly rest, and
-        the first of them (empty when none), kept until they take a pick."""
+        the first of them (empty when none)."""
         found = self._rests.get(monday)
-        rest = self.p.weekly_rest
         if found is None:
-            n = len(self.p.candidates)
-            found = (
-                np.zeros(n, bool),
-                np.zeros(n, np.int64),
-                np.zeros(n, np.int64),
-                np.zeros(n, np.int64),
-            )
-            self._rests[monday] = found
-        known, count, lo, hi = found
+            found = self._rests[monday] = _LongFree(len(self.p.candidates))
         week = self.p.week(monday)
-        for i in cs[~known[cs]].tolist():
+        for i in cs[~found.known[cs]].tolist():
             busy = [*self.p.candidates[i].near(week.start, week.end), *self.picks.get(i, ())]
             stretches = free_stretches([sp for sp in busy if sp.kind in BUSY_KINDS], week)
-            long = [(a, b) for a, b in stretches if b - a >= rest]
-            count[i] = len(long)
-            lo[i], hi[i] = long[0] if long else (0, 0)
-            known[i] = True
-        return count[cs], lo[cs], hi[cs]
+            found.put(i, [(a, b) for a, b in stretches if b - a >= self.p.weekly_rest])
+        return found.count[cs], found.lo[cs], found.hi[cs]
 
     def in_order(self, s: PShift, tier: int, members: np.ndarray) -> Iterator[int]:
         """``members`` (all of ``tier`` for ``s``) in the priority order, lazily: the rest of
@@ -342,7 +351,7 @@ class _Staff:
         else:
             fees = 1 + s.shift.rates.social_fee_rate
             basis = self.employed_on(s.date)[1][members]
-            used = np.maximum(0, np.minimum(s.minutes, self.unused[s.month][members]))
+            used = np.minimum(s.minutes, self.unused[s.month][members])
             cost = s.shift.ob_sek * fees + basis * fees * (s.minutes - used) / 60
             cost = np.array([round(x, 2) for x in cost.tolist()])
         keyed = []
@@ -370,12 +379,25 @@ class _Staff:
         ]
 
     def take(self, i: int, s: PShift, minutes: dict[int, int]) -> None:
-        self.unused[s.month][i] -= minutes.get(TIER_ORDINARY, 0)
-        self.room[s.month][i] -= minutes.get(TIER_ADDITIONAL, 0)
+        first, second = minutes.get(TIER_ORDINARY, 0), minutes.get(TIER_ADDITIONAL, 0)
+        self.unused[s.month][i] -= first
+        self.room[s.month][i] -= second
+        self.free[s.month][i] -= first + second
         self.picks[i].append(s.span)
         for monday in s.weeks:
-            if monday in self._rests:
-                self._rests[monday][0][i] = False  # its free stretches change
+            found = self._rests.get(monday)
+            if found is not None and found.known[i]:
+                # The pick lies in one free stretch (it overlaps no commitment or pick): that
+                # one is cut in two, the parts kept if they still hold the weekly rest.
+                week = self.p.week(monday)
+                lo, hi = max(s.start, week.start), min(s.end, week.end)
+                cut = (
+                    ((a, lo), (hi, b)) if a < hi and lo < b else ((a, b),)
+                    for a, b in found.stretches[i]
+                )
+                found.put(
+                    i, [(a, b) for parts in cut for a, b in parts if b - a >= self.p.weekly_rest]
+                )
         self.pick_end[i] = max(self.pick_end[i], s.end)
         if s.shift.kind in WORK_KINDS:
             self.work_pick_end[i] = max(self.work_pick_end[i], s.end)
