@@ -59,7 +59,7 @@ from timbalans.staffing.prepared import (
     free_stretches,
 )
 from timbalans.staffing.rank import REACH_MINUTES
-from timbalans.staffing.rules import InARow, WeeklyRest, first_breach, rules_for
+from timbalans.staffing.rules import HOURS_LIMITS, InARow, Rule, first_breach, rules_for
 from timbalans.staffing.tiers import split_minutes
 
 COLUMNS = (
@@ -75,7 +75,7 @@ COLUMNS = (
     "saving_pct",
 )
 _KIND = {"on_call": "on_call", "standby": "standby"}
-_ASKED_FIRST = (InARow, WeeklyRest)
+_ASKED_FIRST: tuple[type[Rule], ...] = (InARow, *HOURS_LIMITS)
 
 
 def _bought_pieces(frames: Frames, req: FigureRequest) -> pl.DataFrame:
@@ -414,7 +414,7 @@ def _refill(prepared: Prepared) -> dict[str, tuple[dict[int, float], float]]:
     excludes (:meth:`_Staff.able`), then put in the order lazily and asked about every rule
     until one may take the shift: the same pick as asking everyone."""
     # Only whether some rule excludes matters here, not which: those :meth:`_Staff.able`
-    # cannot tell are asked first (most often the weekly rest, after earlier picks).
+    # cannot tell are asked first (work in a row, after earlier picks, and the mertid cap).
     rules = sorted(rules_for(prepared), key=lambda rule: not isinstance(rule, _ASKED_FIRST))
     staff = _Staff(prepared)
     out: dict[str, tuple[dict[int, float], float]] = {}

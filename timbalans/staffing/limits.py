@@ -115,7 +115,12 @@ def breaks_cap(prepared: Prepared, rule: HoursCap, c: PCandidate, shifts: Iterab
     # The split's totals first (cheap): no new hours of the cap's types, or clearly within the
     # limit with all there are, and the rule cannot be reached (the shortcuts below, decided
     # before splitting shift by shift; the margin is far above rounding, far below a minute).
-    totals = tier_totals(prepared, c.index, shifts)
+    # The four caps ask about the same candidate and shifts one after the other: the last
+    # answer is kept.
+    last = prepared.cache.setdefault("tier_totals", {})
+    if last.get("key") != (c.index, shifts):
+        last["key"], last["totals"] = (c.index, shifts), tier_totals(prepared, c.index, shifts)
+    totals = last["totals"]
     new_minutes = sum(m for tier, m in totals.items() if _TIER_TYPE.get(tier) in rule.time_types)
     if new_minutes == 0:
         return False
