@@ -360,16 +360,20 @@ class _Staff:
             used = np.minimum(s.minutes, self.unused[s.month][members])
             cost = s.shift.ob_sek * fees + basis * fees * (s.minutes - used) / 60
             cost = np.array([round(x, 2) for x in cost.tolist()])
+        known = history[members]
+        others = np.flatnonzero(~known)
+        others = others[np.lexsort((self.rank[members[others]], cost[others]))]
+        if len(others) == len(members):  # nobody with a history in the case: no merge
+            yield from members[others].tolist()
+            return
         keyed = []
-        for k in np.flatnonzero(history[members]).tolist():
+        for k in np.flatnonzero(known).tolist():
             i = int(members[k])
             c = self.p.candidates[i]
             last = self.p.last_in_case(c, s)
             key = (not self.p.known(c, s), cost[k], -last.toordinal() if last else 0, self.rank[i])
             keyed.append((key, i))
         keyed.sort()
-        others = np.flatnonzero(~history[members])
-        others = others[np.lexsort((self.rank[members[others]], cost[others]))]
         rest = (
             ((True, cost[k], 0, self.rank[i]), i)
             for k, i in zip(others.tolist(), members[others].tolist(), strict=True)
