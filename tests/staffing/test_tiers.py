@@ -93,8 +93,6 @@ def test_the_totals_by_tier_are_the_sums_of_the_split_shift_by_shift():
     assert split[(0, 2)] == {TIER_OVERTIME: 480}
     assert split[(0, 3)] == {}
     assert tier_totals(p, 0, [0, 1, 2, 3]) == {
-        TIER_ORDINARY: 600,
-        TIER_ADDITIONAL: 180,
-        TIER_OVERTIME: 660,
+        "2026-03": {TIER_ORDINARY: 600, TIER_ADDITIONAL: 180, TIER_OVERTIME: 660}
     }
     assert tier_totals(p, 0, [3]) == {}

@@ -112,20 +112,36 @@ def new_work(prepared: Prepared, c: PCandidate, shifts: Iterable[int]) -> pl.Dat
 def breaks_cap(prepared: Prepared, rule: HoursCap, c: PCandidate, shifts: Iterable[int]) -> bool:
     """Whether taking ``shifts`` makes a breach of ``rule`` appear or grow for ``c``."""
     shifts = tuple(shifts)
-    # The split's totals first (cheap): no new hours of the cap's types, or clearly within the
-    # limit with all there are, and the rule cannot be reached (the shortcuts below, decided
-    # before splitting shift by shift; the margin is far above rounding, far below a minute).
-    # The four caps ask about the same candidate and shifts one after the other: the last
-    # answer is kept.
+    # The split's totals by month first (cheap), for the shortcuts below decided before
+    # splitting shift by shift: no new hours of the cap's types, or clearly within the limit
+    # with all there are, and the rule cannot be reached; all new overtime and mertid in one
+    # month and clearly over the limit there, and it is. (The extra margin is far above the
+    # rounding of hours summed shift by shift, far below a minute.) The four caps ask about
+    # the same candidate and shifts one after the other: the last answer is kept.
     last = prepared.cache.setdefault("tier_totals", {})
     if last.get("key") != (c.index, shifts):
         last["key"], last["totals"] = (c.index, shifts), tier_totals(prepared, c.index, shifts)
-    totals = last["totals"]
-    new_minutes = sum(m for tier, m in totals.items() if _TIER_TYPE.get(tier) in rule.time_types)
+    by_month: dict[str, dict[int, int]] = last["totals"]
+    new_minutes = sum(
+        m
+        for totals in by_month.values()
+        for tier, m in totals.items()
+        if _TIER_TYPE.get(tier) in rule.time_types
+    )
     if new_minutes == 0:
         return False
-    if _existing_total(prepared, c, rule) + new_minutes / 60 <= rule.limit_hours - 1e-6:
+    existing = _existing_total(prepared, c, rule)
+    if existing + new_minutes / 60 <= rule.limit_hours - 1e-6:
         return False
+    busy = [m for m, t in by_month.items() if t[TIER_ADDITIONAL] + t[TIER_OVERTIME] > 0]
+    if (
+        rule.span != "4w"
+        and existing + new_minutes / 60 > rule.limit_hours + 1e-9
+        and len(busy) == 1
+        and _value_before(prepared, c, rule, busy[0]) + new_minutes / 60
+        > rule.limit_hours + 1e-6 + 1e-9
+    ):
+        return True
     rows = _new_rows(prepared, c, shifts)
     added = sum(
         h for h, t in zip(rows["hours"], rows["time_type"], strict=True) if t in rule.time_types

@@ -77,9 +77,9 @@ def allocate(prepared: Prepared, pairs: Iterable[tuple[int, int]]) -> dict[tuple
     return out
 
 
-def tier_totals(prepared: Prepared, c: int, shifts: Iterable[int]) -> dict[int, int]:
-    """The minutes by tier that :func:`allocate` gives candidate ``c`` taking ``shifts``, in
-    total, without splitting shift by shift.
+def tier_totals(prepared: Prepared, c: int, shifts: Iterable[int]) -> dict[str, dict[int, int]]:
+    """Month -> the minutes by tier that :func:`allocate` gives candidate ``c`` taking
+    ``shifts`` in that month, in total, without splitting shift by shift.
 
     Per month, however the shifts are ordered, the unused contracted time ``u`` and the mertid
     room ``r`` fill up in turn: of the month's ``M`` minutes, ``min(M, max(u, 0))`` are tier 1,
@@ -91,15 +91,17 @@ def tier_totals(prepared: Prepared, c: int, shifts: Iterable[int]) -> dict[int, 
         if terms is not None and terms.uses_room:
             shift = prepared.shifts[s]
             months[shift.month] += shift.minutes
-    out: dict[int, int] = defaultdict(int)
+    out: dict[str, dict[int, int]] = {}
     rooms = prepared.candidates[c].room_minutes
     for month, total in months.items():
         unused, room = rooms.get(month, (0, 0))
         first = min(total, max(unused, 0))
         second = min(total - first, max(room, 0))
-        out[TIER_ORDINARY] += first
-        out[TIER_ADDITIONAL] += second
-        out[TIER_OVERTIME] += total - first - second
+        out[month] = {
+            TIER_ORDINARY: first,
+            TIER_ADDITIONAL: second,
+            TIER_OVERTIME: total - first - second,
+        }
     return out
 
 
