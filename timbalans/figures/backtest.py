@@ -169,20 +169,28 @@ class _Intervals:
 
 
 class _LongFree:
-    """One week's free stretches that hold the weekly rest, per candidate once asked about:
-    all of them, how many, and the first (empty when none)."""
+    """One week's free stretches that hold the weekly rest ``rest``, per candidate once asked
+    about, and what they leave for a shift that overlaps no commitment or pick (so lies in
+    one free stretch): with two or more, the other holds the rest whatever the shift; with
+    one, ``(a, b)``, it must hold the rest before or after the shift: a shift starting before
+    ``a + rest`` and ending after ``b - rest`` takes it; with none, nothing does. A shift
+    starting before ``start_under`` and ending after ``end_over`` leaves no weekly rest."""
 
-    def __init__(self, n: int) -> None:
+    def __init__(self, n: int, rest: int) -> None:
+        self.rest = rest
         self.known = np.zeros(n, bool)
-        self.count = np.zeros(n, np.int64)
-        self.lo = np.zeros(n, np.int64)
-        self.hi = np.zeros(n, np.int64)
+        self.start_under = np.zeros(n, np.int64)
+        self.end_over = np.zeros(n, np.int64)
         self.stretches: dict[int, list[tuple[int, int]]] = {}
 
     def put(self, i: int, stretches: list[tuple[int, int]]) -> None:
         self.stretches[i] = stretches
-        self.count[i] = len(stretches)
-        self.lo[i], self.hi[i] = stretches[0] if stretches else (0, 0)
+        if len(stretches) == 1:
+            ((a, b),) = stretches
+            self.start_under[i], self.end_over[i] = a + self.rest, b - self.rest
+        else:  # none: every shift; two or more: none
+            far = _SHIFT if not stretches else -_SHIFT
+            self.start_under[i], self.end_over[i] = far, -far
         self.known[i] = True
 
 
@@ -305,35 +313,27 @@ class _Staff:
         between their existing commitments and picks that holds the weekly rest with the
         shift cut out of it (:class:`WeeklyRest`).
 
-        ``cs`` overlap no commitment or pick (:meth:`able` asks this last), so the shift lies
-        in one free stretch: with two long ones, the other holds the rest whatever the shift;
-        with one, it must hold the rest before or after the shift; with none, nothing does."""
-        rest = self.p.weekly_rest
+        ``cs`` overlap no commitment or pick (:meth:`able` asks this last): see
+        :class:`_LongFree`."""
         kept = np.ones(len(cs), dtype=bool)
-        if rest <= 0:
+        if self.p.weekly_rest <= 0:
             return kept
         for monday in s.weeks:
-            count, lo, hi = self._long_free(monday, cs)
-            kept &= (count >= 2) | (
-                (count == 1)
-                & ((np.minimum(hi, s.start) - lo >= rest) | (hi - np.maximum(lo, s.end) >= rest))
-            )
+            found = self._long_free(monday, cs)
+            kept &= (s.start >= found.start_under[cs]) | (s.end <= found.end_over[cs])
         return kept
 
-    def _long_free(
-        self, monday: dt.date, cs: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per one of ``cs``: how many of the week's free stretches hold the weekly rest, and
-        the first of them (empty when none)."""
+    def _long_free(self, monday: dt.date, cs: np.ndarray) -> _LongFree:
+        """The week's long free stretches, found for all of ``cs``."""
         found = self._rests.get(monday)
         if found is None:
-            found = self._rests[monday] = _LongFree(len(self.p.candidates))
+            found = self._rests[monday] = _LongFree(len(self.p.candidates), self.p.weekly_rest)
         week = self.p.week(monday)
         for i in cs[~found.known[cs]].tolist():
             busy = [*self.p.candidates[i].near(week.start, week.end), *self.picks.get(i, ())]
             stretches = free_stretches([sp for sp in busy if sp.kind in BUSY_KINDS], week)
             found.put(i, [(a, b) for a, b in stretches if b - a >= self.p.weekly_rest])
-        return found.count[cs], found.lo[cs], found.hi[cs]
+        return found
 
     def in_order(self, s: PShift, tier: int, members: np.ndarray) -> Iterator[int]:
         """``members`` (all of ``tier`` for ``s``) in the priority order, lazily: the rest of
