@@ -44,7 +44,7 @@ from timbalans.figures.common import month_first_last, months_between
 from timbalans.figures.frames import Frames
 from timbalans.figures.registry import FigureRequest
 from timbalans.figures.savings import window_request
-from timbalans.figures.staff import worked_categories
+from timbalans.figures.staff import share_absence_days, worked_categories
 from timbalans.ingest.schema import MONTHLY_FORMS
 from timbalans.staffing.candidates import candidates_from_frames, narrow
 from timbalans.staffing.cost import pair_cost
@@ -484,6 +484,7 @@ def staffing_backtest(
             how="anti",
         )
         without = replace(staff, worked=rows)
+        share_absence_days(staff, without)  # worked rows apart, the same frames
         candidates = candidates_from_frames(
             without, shifts, as_of=as_of, settings=req.settings, config=config
         )

@@ -80,7 +80,9 @@ def _pool_employees(frames: Frames, shifts: list[OpenShift], config: Config) -> 
 
 def narrow(frames: Frames, ids: pl.Series) -> Frames:
     """The frames of the employees ``ids`` only (their employments, absences, worked and
-    planned rows)."""
+    planned rows). The frames themselves when that is everyone (what they remember kept)."""
+    if frames.employees["employee_id"].is_in(ids.implode()).all():
+        return frames
     keep = pl.col("employee_id").is_in(ids.implode())
     return replace(
         frames,
