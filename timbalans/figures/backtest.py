@@ -48,13 +48,7 @@ from timbalans.figures.staff import share_absence_days, worked_categories
 from timbalans.ingest.schema import MONTHLY_FORMS
 from timbalans.staffing.candidates import candidates_from_frames, narrow
 from timbalans.staffing.cost import pair_cost
-from timbalans.staffing.instance import (
-    TIER_ADDITIONAL,
-    TIER_ORDINARY,
-    Config,
-    Instance,
-    OpenShift,
-)
+from timbalans.staffing.instance import TIER_ADDITIONAL, TIER_ORDINARY, Config, Instance
 from timbalans.staffing.open_shifts import OPEN_SCHEMA, open_shifts_from_frame
 from timbalans.staffing.prepared import (
     BUSY_KINDS,
@@ -463,19 +457,11 @@ def staffing_backtest(
     # are no candidates at all, and their rows are left out of every month's instance.
     monthly = frames.employments.filter(pl.col("form").is_in(list(MONTHLY_FORMS)))
     staff = narrow(frames, monthly["employee_id"].unique())
-    # The open shifts of all months at once (each one's OB and rates are its own).
-    frame = pieces.select([pl.col(c).cast(t) for c, t in OPEN_SCHEMA.items()])
-    by_month: dict[str, list[OpenShift]] = defaultdict(list)
-    for shift, month in zip(
-        open_shifts_from_frame(frame, req.settings), pieces["month"].to_list(), strict=True
-    ):
-        by_month[month].append(shift)
     refilled: list[dict] = []
     for month in months_between(window.date_from, req.as_of):
-        shifts = by_month.get(month)
-        if not shifts:
-            continue
         mine = pieces.filter(pl.col("month") == month)
+        if mine.height == 0:
+            continue
         as_of = min(month_first_last(month)[1], req.as_of)
         # The month's bought rows are the open shifts: not also the candidates' commitments.
         rows = staff.worked.join(
@@ -485,6 +471,8 @@ def staffing_backtest(
         )
         without = replace(staff, worked=rows)
         share_absence_days(staff, without)  # worked rows apart, the same frames
+        frame = mine.select([pl.col(c).cast(t) for c, t in OPEN_SCHEMA.items()])
+        shifts = open_shifts_from_frame(frame, req.settings)
         candidates = candidates_from_frames(
             without, shifts, as_of=as_of, settings=req.settings, config=config
         )
