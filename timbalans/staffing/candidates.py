@@ -163,25 +163,23 @@ def candidates_from_frames(
     worked = f.worked.filter(
         (pl.col("start") < cut) & (pl.col("end") > lo) & (pl.col("start") < hi)
     )
-    for row in worked.iter_rows(named=True):
-        busy[row["employee_id"]].append(
+    columns = ("employee_id", "start", "end", "time_type", "case_id")
+    for emp, start, end, time_type, case_id in worked.select(columns).iter_rows():
+        busy[emp].append(
             Interval.model_construct(
-                start=row["start"],
-                end=row["end"],
-                kind=_KIND_OF_TIME_TYPE.get(row["time_type"], "assistance"),
-                case_id=row["case_id"],
+                start=start,
+                end=end,
+                kind=_KIND_OF_TIME_TYPE.get(time_type, "assistance"),
+                case_id=case_id,
                 source="worked",
             )
         )
     planned = booked.filter((pl.col("end") > lo) & (pl.col("start") < hi))
-    for row in planned.iter_rows(named=True):
-        busy[row["employee_id"]].append(
+    columns = ("employee_id", "start", "end", "kind", "case_id")
+    for emp, start, end, kind, case_id in planned.select(columns).iter_rows():
+        busy[emp].append(
             Interval.model_construct(
-                start=max(row["start"], cut),
-                end=row["end"],
-                kind=row["kind"],
-                case_id=row["case_id"],
-                source="planned",
+                start=max(start, cut), end=end, kind=kind, case_id=case_id, source="planned"
             )
         )
     absences: dict[str, list[Absence]] = defaultdict(list)
@@ -208,12 +206,9 @@ def candidates_from_frames(
             & (pl.col("start") < cut)
         )
     )
-    for row in capped_rows.iter_rows(named=True):
-        capped[row["employee_id"]].append(
-            CappedWork(
-                start=row["start"], end=row["end"], hours=row["hours"], time_type=row["time_type"]
-            )
-        )
+    columns = ("employee_id", "start", "end", "hours", "time_type")
+    for emp, start, end, hours, time_type in capped_rows.select(columns).iter_rows():
+        capped[emp].append(CappedWork(start=start, end=end, hours=hours, time_type=time_type))
 
     month_state = _months(f, booked, months, as_of=as_of, settings=settings)
     history = _history(f, booked, shifts, as_of=as_of, config=config)
