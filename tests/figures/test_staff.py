@@ -7,6 +7,7 @@ Holiday pay 12 %, simple overtime factor 1.8 (the shipped rates).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 
 from tests.figures.helpers import frames, shift_row, ts, worked_row
 from timbalans.core.intervals import TIMESTAMP
+from timbalans.figures import staff
 from timbalans.figures.overtime import overtime
 from timbalans.figures.registry import FigureRequest
 from timbalans.figures.staff import interval_pairs, worked_classified
@@ -187,3 +189,39 @@ def test_interval_pairs_are_every_pair_that_overlaps(left_rows, right_rows):
         pairs = interval_pairs(one, other, on=["employee_id"], left_id=ids[0], right_id=ids[1])
         got = sorted(pairs.select("l", "r", "ov_start", "ov_end").rows())
         assert got == want
+
+
+def test_frames_with_other_worked_rows_share_the_absence_hours_per_day(monkeypatch):
+    """A month of the backtest has the staff's frames less some worked rows: the absence
+    hours per day (not a matter of worked rows) are computed once for both."""
+    source = frames(
+        employees=[{"employee_id": "M", "unit_id": "U1"}],
+        employments=[
+            {
+                "employee_id": "M",
+                "form": "monthly_permanent",
+                "employment_rate": 100.0,
+                "monthly_salary": 34000.0,
+                "valid_from": "2025-01-01",
+            }
+        ],
+        absences=[
+            {
+                "employee_id": "M",
+                "type": "sick",
+                "start": "2026-03-02 00:00",
+                "end": "2026-03-03 00:00",
+            }
+        ],
+        worked=[worked_row("C1", "M", "2026-03-04 07:00", "2026-03-04 15:00")],
+    )
+    target = replace(source, worked=source.worked.clear())
+    computed = []
+    real = staff._absence_day_hours_all
+    monkeypatch.setattr(staff, "_absence_day_hours_all", lambda f: computed.append(f) or real(f))
+    staff.share_absence_days(source, target)
+    monday = date(2026, 3, 2)
+    # Full time, no planned shifts: the contracted 40 h a week over its seven days, 40/7 h.
+    assert staff.absence_day_hours(target, monday, monday)["hours"].to_list() == [40 / 7]
+    assert staff.absence_day_hours(source, monday, monday)["hours"].to_list() == [40 / 7]
+    assert computed == [source]

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import polars as pl
 import pytest
 
 from tests.figures.helpers import frames, shift_row, worked_row
 from timbalans.figures.settings import load_settings
-from timbalans.staffing.candidates import instance_from_frames
+from timbalans.staffing.candidates import instance_from_frames, narrow
 from timbalans.staffing.instance import Config
 
 AS_OF = dt.date(2026, 3, 10)  # a Tuesday
@@ -157,3 +158,13 @@ def test_a_shorter_window_forgets_staff_who_were_there_long_ago():
 
     inst = build(cases={"C1": CaseRule(window_days=14)})
     assert [c.employee_id for c in inst.candidates] == ["E1", "E2"]
+
+
+def test_narrowed_frames_hold_only_those_employees_and_are_the_same_for_everyone():
+    f = data()
+    some = narrow(f, pl.Series(["E1", "E3"]))
+    assert sorted(some.employees["employee_id"]) == ["E1", "E3"]
+    assert sorted(set(some.employments["employee_id"])) == ["E1", "E3"]
+    mine = f.worked.filter(pl.col("employee_id").is_in(["E1", "E3"]))
+    assert 0 < some.worked.height == mine.height < f.worked.height
+    assert narrow(f, pl.Series(["E1", "E2", "E3", "E4", "X"])) is f

@@ -11,7 +11,7 @@ from timbalans.staffing.instance import (
     ShiftRates,
 )
 from timbalans.staffing.rank import options
-from timbalans.staffing.tiers import allocate, split_minutes
+from timbalans.staffing.tiers import allocate, split_minutes, tier_totals
 
 
 def test_minutes_fill_unused_time_then_mertid_then_overtime():
@@ -69,3 +69,30 @@ def test_the_months_room_goes_first_to_the_shift_whose_overtime_costs_most():
     split = allocate(p, [(0, 0), (0, 1)])
     assert split[(0, 1)] == {TIER_ORDINARY: 480}
     assert split[(0, 0)] == {TIER_ORDINARY: 120, TIER_OVERTIME: 360}
+
+
+def test_the_totals_by_tier_are_the_sums_of_the_split_shift_by_shift():
+    # 10 h unused and 3 h mertid in March; three 8 h shifts, the Sunday's overtime dearest:
+    # split one by one, SUN 8 h tier 1, TUE 2 h tier 1 + 3 h mertid + 3 h overtime, WED 8 h
+    # overtime; in total 600 min tier 1, 180 mertid, 660 overtime. On call uses no room.
+    cheap = ShiftRates(social_fee_rate=0.5, overtime_factor=1.5)
+    dear = ShiftRates(social_fee_rate=0.5, overtime_factor=2.0)
+    p = prepared(
+        [
+            shift("TUE", "2026-03-03 07:00", "2026-03-03 15:00", rates=cheap),
+            shift("SUN", "2026-03-08 07:00", "2026-03-08 15:00", rates=dear),
+            shift("WED", "2026-03-04 07:00", "2026-03-04 15:00", rates=cheap),
+            shift("CALL", "2026-03-05 22:00", "2026-03-06 06:00", kind="on_call"),
+        ],
+        [monthly("A", rate=75, unused=10.0, additional_room=3.0, basis=200.0)],
+    )
+    pairs = [(0, 0), (0, 1), (0, 2), (0, 3)]
+    split = allocate(p, pairs)
+    assert split[(0, 1)] == {TIER_ORDINARY: 480}
+    assert split[(0, 0)] == {TIER_ORDINARY: 120, TIER_ADDITIONAL: 180, TIER_OVERTIME: 180}
+    assert split[(0, 2)] == {TIER_OVERTIME: 480}
+    assert split[(0, 3)] == {}
+    assert tier_totals(p, 0, [0, 1, 2, 3]) == {
+        "2026-03": {TIER_ORDINARY: 600, TIER_ADDITIONAL: 180, TIER_OVERTIME: 660}
+    }
+    assert tier_totals(p, 0, [3]) == {}

@@ -44,8 +44,9 @@ from timbalans.figures.common import month_first_last, months_between
 from timbalans.figures.frames import Frames
 from timbalans.figures.registry import FigureRequest
 from timbalans.figures.savings import window_request
-from timbalans.figures.staff import worked_categories
-from timbalans.staffing.candidates import candidates_from_frames
+from timbalans.figures.staff import share_absence_days, worked_categories
+from timbalans.ingest.schema import MONTHLY_FORMS
+from timbalans.staffing.candidates import candidates_from_frames, narrow
 from timbalans.staffing.cost import pair_cost
 from timbalans.staffing.instance import TIER_ADDITIONAL, TIER_ORDINARY, Config, Instance
 from timbalans.staffing.open_shifts import OPEN_SCHEMA, open_shifts_from_frame
@@ -58,7 +59,7 @@ from timbalans.staffing.prepared import (
     free_stretches,
 )
 from timbalans.staffing.rank import REACH_MINUTES
-from timbalans.staffing.rules import InARow, WeeklyRest, first_breach, rules_for
+from timbalans.staffing.rules import HOURS_LIMITS, InARow, Rule, first_breach, rules_for
 from timbalans.staffing.tiers import split_minutes
 
 COLUMNS = (
@@ -74,8 +75,7 @@ COLUMNS = (
     "saving_pct",
 )
 _KIND = {"on_call": "on_call", "standby": "standby"}
-_ASKED_FIRST = (WeeklyRest, InARow)
-_WEEK_MINUTES = 7 * 24 * 60 + 60  # the longest week (the one the clocks go back in)
+_ASKED_FIRST: tuple[type[Rule], ...] = (InARow, *HOURS_LIMITS)
 
 
 def _bought_pieces(frames: Frames, req: FigureRequest) -> pl.DataFrame:
@@ -123,9 +123,15 @@ class _Intervals:
     :func:`neighbour_gaps` for a whole pool."""
 
     def __init__(self, rows: Iterable[tuple[int, int, int]], n: int) -> None:
-        # rows: (candidate, start, end); a last row after every candidate's keeps it non-empty.
+        # rows: (candidate, start, end); a first row before every candidate's (every search
+        # lands on a row, theirs or ending before theirs) and a last one after (every search
+        # for a start at or after an instant finds one).
         keyed = sorted(
-            [*((c * _SHIFT + lo, c * _SHIFT + hi) for c, lo, hi in rows), (n * _SHIFT,) * 2]
+            [
+                (-1, -1),
+                *((c * _SHIFT + lo, c * _SHIFT + hi) for c, lo, hi in rows),
+                (n * _SHIFT,) * 2,
+            ]
         )
         self.starts = np.array([lo for lo, _ in keyed], dtype=np.int64)
         # The latest end up to each interval is the candidate's own: every earlier
@@ -136,7 +142,7 @@ class _Intervals:
         """Which of the candidates ``cs`` have an interval intersecting ``[lo, hi)``."""
         base = cs * _SHIFT
         last = np.searchsorted(self.starts, base + hi) - 1  # the last one starting before hi
-        return (last >= 0) & (self.latest_end[last] > base + lo)
+        return self.latest_end[last] > base + lo
 
     def short_rest(
         self, cs: np.ndarray, lo: int, hi: int, latest: np.ndarray, max_break: int, rest: int
@@ -146,13 +152,40 @@ class _Intervals:
         end of their intervals before it or ``latest`` (epoch minutes, 0: none), or after
         ``hi``, to the first start at or after it."""
         base = cs * _SHIFT
+        # The latest end before lo is theirs when it is after their base (else it is an
+        # earlier candidate's or the first row's, and the difference negative). With none,
+        # the gap is the whole epoch before lo or from hi to the next candidate's base:
+        # far longer than any rest.
         last = np.searchsorted(self.starts, base + lo) - 1
-        own = (last >= 0) & (self.latest_end[last] > base)
-        prev = np.maximum(np.where(own, self.latest_end[last] - base, 0), latest)
-        before = np.where(prev > 0, lo - prev, rest)
-        following = self.starts[np.searchsorted(self.starts, base + hi)]
-        after = np.where(following < base + _SHIFT, following - base - hi, rest)
+        before = lo - np.maximum(self.latest_end[last] - base, latest)
+        after = self.starts[np.searchsorted(self.starts, base + hi)] - base - hi
         return ((max_break < before) & (before < rest)) | ((max_break < after) & (after < rest))
+
+
+class _LongFree:
+    """One week's free stretches that hold the weekly rest ``rest``, per candidate once asked
+    about, and what they leave for a shift that overlaps no commitment or pick (so lies in
+    one free stretch): with two or more, the other holds the rest whatever the shift; with
+    one, ``(a, b)``, it must hold the rest before or after the shift: a shift starting before
+    ``a + rest`` and ending after ``b - rest`` takes it; with none, nothing does. A shift
+    starting before ``start_under`` and ending after ``end_over`` leaves no weekly rest."""
+
+    def __init__(self, n: int, rest: int) -> None:
+        self.rest = rest
+        self.known = np.zeros(n, bool)
+        self.start_under = np.zeros(n, np.int64)
+        self.end_over = np.zeros(n, np.int64)
+        self.stretches: dict[int, list[tuple[int, int]]] = {}
+
+    def put(self, i: int, stretches: list[tuple[int, int]]) -> None:
+        self.stretches[i] = stretches
+        if len(stretches) == 1:
+            ((a, b),) = stretches
+            self.start_under[i], self.end_over[i] = a + self.rest, b - self.rest
+        else:  # none: every shift; two or more: none
+            far = _SHIFT if not stretches else -_SHIFT
+            self.start_under[i], self.end_over[i] = far, -far
+        self.known[i] = True
 
 
 class _Staff:
@@ -188,11 +221,15 @@ class _Staff:
         self.emp_basis = np.array([r[4] for r in rows], dtype=np.float64)
         self._on: dict[dt.date, tuple[np.ndarray, np.ndarray]] = {}
         months = sorted({s.month for s in prepared.shifts})
-        # Room left: unused contracted minutes and mertid minutes per month, less the picks.
-        self.unused = {
-            m: np.array([c.room_minutes.get(m, (0, 0))[0] for c in cands]) for m in months
-        }
-        self.room = {m: np.array([c.room_minutes.get(m, (0, 0))[1] for c in cands]) for m in months}
+        # Room left: unused contracted minutes and mertid minutes per month, less the picks
+        # (none below 0: a shift's minutes fill what there is, :func:`split_minutes`), and
+        # both together.
+        self.unused, self.room, self.free = {}, {}, {}
+        for m in months:
+            rooms = [c.room_minutes.get(m, (0, 0)) for c in cands]
+            self.unused[m] = np.maximum([u for u, _ in rooms], 0)
+            self.room[m] = np.maximum([r for _, r in rooms], 0)
+            self.free[m] = self.unused[m] + self.room[m]
         # Existing commitments and absences: either overlapping a shift excludes.
         self.busy = _Intervals(
             [
@@ -212,7 +249,7 @@ class _Staff:
         self.work_pick_end = np.zeros(n, dtype=np.int64)
         self._pools: dict[tuple[int, str | None], np.ndarray] = {}
         self._history: dict[str, np.ndarray] = {}
-        self._rests: dict[dt.date, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._rests: dict[dt.date, _LongFree] = {}
 
     def employed_on(self, day: dt.date) -> tuple[np.ndarray, np.ndarray]:
         """Per candidate: whether a monthly employment is in force on ``day``, and its hourly
@@ -247,13 +284,11 @@ class _Staff:
             cs = np.array(pool, dtype=np.int64)
             cs = cs[self.monthly[cs]]
             if assistance:
-                cs = cs[(self.unused[s.month][cs] > 0) | (self.room[s.month][cs] > 0)]
+                cs = cs[self.free[s.month][cs] > 0]
             self._pools[key] = cs
         if assistance:
-            unused = np.maximum(self.unused[s.month][cs], 0)
-            cs = cs[s.minutes <= unused + np.maximum(self.room[s.month][cs], 0)]
-        cs = cs[self.employed_on(s.date)[0][cs]]
-        cs = cs[self.pick_end[cs] <= s.start]
+            cs = cs[self.free[s.month][cs] >= s.minutes]
+        cs = cs[self.employed_on(s.date)[0][cs] & (self.pick_end[cs] <= s.start)]
         cs = cs[~self.busy.meeting(cs, s.start, s.end)]
         if s.shift.kind in WORK_KINDS:
             p = self.p
@@ -265,46 +300,34 @@ class _Staff:
         if not assistance:
             return cs, np.zeros(len(cs), dtype=bool)
         # Tier 2 when some hours fall outside the unused contracted time.
-        return cs, s.minutes > np.maximum(self.unused[s.month][cs], 0)
+        return cs, s.minutes > self.unused[s.month][cs]
 
     def weekly_rest_kept(self, cs: np.ndarray, s: PShift) -> np.ndarray:
         """Which of ``cs`` keep a weekly rest in every week the shift touches: a free stretch
         between their existing commitments and picks that holds the weekly rest with the
-        shift cut out of it (:class:`WeeklyRest`)."""
-        rest = self.p.weekly_rest
+        shift cut out of it (:class:`WeeklyRest`).
+
+        ``cs`` overlap no commitment or pick (:meth:`able` asks this last): see
+        :class:`_LongFree`."""
         kept = np.ones(len(cs), dtype=bool)
-        if rest <= 0:
+        if self.p.weekly_rest <= 0:
             return kept
         for monday in s.weeks:
-            lo, hi = self._long_free(monday, cs)
-            kept &= (
-                (np.minimum(hi, s.start) - lo >= rest) | (hi - np.maximum(lo, s.end) >= rest)
-            ).any(axis=1)
+            found = self._long_free(monday, cs)
+            kept &= (s.start >= found.start_under[cs]) | (s.end <= found.end_over[cs])
         return kept
 
-    def _long_free(self, monday: dt.date, cs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per one of ``cs``: the week's free stretches of at least the weekly rest (at most
-        ``slots`` fit in a week; unused slots are empty), kept until they take a pick."""
+    def _long_free(self, monday: dt.date, cs: np.ndarray) -> _LongFree:
+        """The week's long free stretches, found for all of ``cs``."""
         found = self._rests.get(monday)
-        rest = self.p.weekly_rest
         if found is None:
-            n, slots = len(self.p.candidates), _WEEK_MINUTES // rest + 1
-            found = (
-                np.zeros(n, bool),
-                np.zeros((n, slots), np.int64),
-                np.zeros((n, slots), np.int64),
-            )
-            self._rests[monday] = found
-        known, lo, hi = found
+            found = self._rests[monday] = _LongFree(len(self.p.candidates), self.p.weekly_rest)
         week = self.p.week(monday)
-        for i in cs[~known[cs]].tolist():
+        for i in cs[~found.known[cs]].tolist():
             busy = [*self.p.candidates[i].near(week.start, week.end), *self.picks.get(i, ())]
             stretches = free_stretches([sp for sp in busy if sp.kind in BUSY_KINDS], week)
-            lo[i], hi[i] = 0, 0
-            for k, (a, b) in enumerate((a, b) for a, b in stretches if b - a >= rest):
-                lo[i, k], hi[i, k] = a, b
-            known[i] = True
-        return lo[cs], hi[cs]
+            found.put(i, [(a, b) for a, b in stretches if b - a >= self.p.weekly_rest])
+        return found
 
     def in_order(self, s: PShift, tier: int, members: np.ndarray) -> Iterator[int]:
         """``members`` (all of ``tier`` for ``s``) in the priority order, lazily: the rest of
@@ -328,19 +351,23 @@ class _Staff:
         else:
             fees = 1 + s.shift.rates.social_fee_rate
             basis = self.employed_on(s.date)[1][members]
-            used = np.maximum(0, np.minimum(s.minutes, self.unused[s.month][members]))
+            used = np.minimum(s.minutes, self.unused[s.month][members])
             cost = s.shift.ob_sek * fees + basis * fees * (s.minutes - used) / 60
             cost = np.array([round(x, 2) for x in cost.tolist()])
+        known = history[members]
+        others = np.flatnonzero(~known)
+        others = others[np.lexsort((self.rank[members[others]], cost[others]))]
+        if len(others) == len(members):  # nobody with a history in the case: no merge
+            yield from members[others].tolist()
+            return
         keyed = []
-        for k in np.flatnonzero(history[members]).tolist():
+        for k in np.flatnonzero(known).tolist():
             i = int(members[k])
             c = self.p.candidates[i]
             last = self.p.last_in_case(c, s)
             key = (not self.p.known(c, s), cost[k], -last.toordinal() if last else 0, self.rank[i])
             keyed.append((key, i))
         keyed.sort()
-        others = np.flatnonzero(~history[members])
-        others = others[np.lexsort((self.rank[members[others]], cost[others]))]
         rest = (
             ((True, cost[k], 0, self.rank[i]), i)
             for k, i in zip(others.tolist(), members[others].tolist(), strict=True)
@@ -356,12 +383,25 @@ class _Staff:
         ]
 
     def take(self, i: int, s: PShift, minutes: dict[int, int]) -> None:
-        self.unused[s.month][i] -= minutes.get(TIER_ORDINARY, 0)
-        self.room[s.month][i] -= minutes.get(TIER_ADDITIONAL, 0)
+        first, second = minutes.get(TIER_ORDINARY, 0), minutes.get(TIER_ADDITIONAL, 0)
+        self.unused[s.month][i] -= first
+        self.room[s.month][i] -= second
+        self.free[s.month][i] -= first + second
         self.picks[i].append(s.span)
         for monday in s.weeks:
-            if monday in self._rests:
-                self._rests[monday][0][i] = False  # its free stretches change
+            found = self._rests.get(monday)
+            if found is not None and found.known[i]:
+                # The pick lies in one free stretch (it overlaps no commitment or pick): that
+                # one is cut in two, the parts kept if they still hold the weekly rest.
+                week = self.p.week(monday)
+                lo, hi = max(s.start, week.start), min(s.end, week.end)
+                cut = (
+                    ((a, lo), (hi, b)) if a < hi and lo < b else ((a, b),)
+                    for a, b in found.stretches[i]
+                )
+                found.put(
+                    i, [(a, b) for parts in cut for a, b in parts if b - a >= self.p.weekly_rest]
+                )
         self.pick_end[i] = max(self.pick_end[i], s.end)
         if s.shift.kind in WORK_KINDS:
             self.work_pick_end[i] = max(self.work_pick_end[i], s.end)
@@ -378,7 +418,7 @@ def _refill(prepared: Prepared) -> dict[str, tuple[dict[int, float], float]]:
     excludes (:meth:`_Staff.able`), then put in the order lazily and asked about every rule
     until one may take the shift: the same pick as asking everyone."""
     # Only whether some rule excludes matters here, not which: those :meth:`_Staff.able`
-    # cannot tell are asked first (most often the weekly rest, after earlier picks).
+    # cannot tell are asked first (work in a row, after earlier picks, and the mertid cap).
     rules = sorted(rules_for(prepared), key=lambda rule: not isinstance(rule, _ASKED_FIRST))
     staff = _Staff(prepared)
     out: dict[str, tuple[dict[int, float], float]] = {}
@@ -413,6 +453,10 @@ def staffing_backtest(
     config = config or Config()
     window = window_request(req)
     pieces = _bought_pieces(frames, window)
+    # Only monthly-paid staff can take a shift in tiers 1–2: the others (most of the staff)
+    # are no candidates at all, and their rows are left out of every month's instance.
+    monthly = frames.employments.filter(pl.col("form").is_in(list(MONTHLY_FORMS)))
+    staff = narrow(frames, monthly["employee_id"].unique())
     refilled: list[dict] = []
     for month in months_between(window.date_from, req.as_of):
         mine = pieces.filter(pl.col("month") == month)
@@ -420,12 +464,13 @@ def staffing_backtest(
             continue
         as_of = min(month_first_last(month)[1], req.as_of)
         # The month's bought rows are the open shifts: not also the candidates' commitments.
-        rows = frames.worked.join(
+        rows = staff.worked.join(
             mine.select("employee_id", "case_id", "start"),
             on=["employee_id", "case_id", "start"],
             how="anti",
         )
-        without = replace(frames, worked=rows)
+        without = replace(staff, worked=rows)
+        share_absence_days(staff, without)  # worked rows apart, the same frames
         frame = mine.select([pl.col(c).cast(t) for c, t in OPEN_SCHEMA.items()])
         shifts = open_shifts_from_frame(frame, req.settings)
         candidates = candidates_from_frames(

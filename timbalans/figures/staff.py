@@ -460,6 +460,16 @@ def absence_day_hours(
     return days.filter(keep)
 
 
+def share_absence_days(source: Frames, target: Frames) -> None:
+    """Let ``target`` (frames with the same absences, planned shifts and employments as
+    ``source``, e.g. other worked rows) use ``source``'s absence hours per day: computed once
+    for both."""
+    target.derived(
+        ("absence_day_hours",),
+        lambda: source.derived(("absence_day_hours",), lambda: _absence_day_hours_all(source)),
+    )
+
+
 def assistance_shifts(frames: Frames) -> pl.LazyFrame:
     """Booked planned ``assistance`` shifts: ``shift_row`` (their position in
     ``frames.shifts``), ``case_id``, ``employee_id``, ``start``, ``end``, ``break_minutes``.
@@ -850,6 +860,7 @@ __all__ = [
     "months_frame",
     "overlapping",
     "planned_after_as_of",
+    "share_absence_days",
     "unit_month_grid",
     "worked_classified",
 ]

@@ -78,7 +78,11 @@ def _pool_employees(frames: Frames, shifts: list[OpenShift], config: Config) -> 
     return staff.filter(keep)
 
 
-def _narrow(frames: Frames, ids: pl.Series) -> Frames:
+def narrow(frames: Frames, ids: pl.Series) -> Frames:
+    """The frames of the employees ``ids`` only (their employments, absences, worked and
+    planned rows). The frames themselves when that is everyone (what they remember kept)."""
+    if frames.employees["employee_id"].is_in(ids.implode()).all():
+        return frames
     keep = pl.col("employee_id").is_in(ids.implode())
     return replace(
         frames,
@@ -132,7 +136,7 @@ def candidates_from_frames(
     ids = pl.concat(
         [pool["employee_id"], known_worked["employee_id"], known_planned["employee_id"]]
     ).unique()
-    f = _narrow(frames, ids)
+    f = narrow(frames, ids)
     booked = booked_all.filter(pl.col("employee_id").is_in(ids.implode()))
 
     # Employments.
@@ -159,25 +163,23 @@ def candidates_from_frames(
     worked = f.worked.filter(
         (pl.col("start") < cut) & (pl.col("end") > lo) & (pl.col("start") < hi)
     )
-    for row in worked.iter_rows(named=True):
-        busy[row["employee_id"]].append(
+    columns = ("employee_id", "start", "end", "time_type", "case_id")
+    for emp, start, end, time_type, case_id in worked.select(columns).iter_rows():
+        busy[emp].append(
             Interval.model_construct(
-                start=row["start"],
-                end=row["end"],
-                kind=_KIND_OF_TIME_TYPE.get(row["time_type"], "assistance"),
-                case_id=row["case_id"],
+                start=start,
+                end=end,
+                kind=_KIND_OF_TIME_TYPE.get(time_type, "assistance"),
+                case_id=case_id,
                 source="worked",
             )
         )
     planned = booked.filter((pl.col("end") > lo) & (pl.col("start") < hi))
-    for row in planned.iter_rows(named=True):
-        busy[row["employee_id"]].append(
+    columns = ("employee_id", "start", "end", "kind", "case_id")
+    for emp, start, end, kind, case_id in planned.select(columns).iter_rows():
+        busy[emp].append(
             Interval.model_construct(
-                start=max(row["start"], cut),
-                end=row["end"],
-                kind=row["kind"],
-                case_id=row["case_id"],
-                source="planned",
+                start=max(start, cut), end=end, kind=kind, case_id=case_id, source="planned"
             )
         )
     absences: dict[str, list[Absence]] = defaultdict(list)
@@ -204,12 +206,9 @@ def candidates_from_frames(
             & (pl.col("start") < cut)
         )
     )
-    for row in capped_rows.iter_rows(named=True):
-        capped[row["employee_id"]].append(
-            CappedWork(
-                start=row["start"], end=row["end"], hours=row["hours"], time_type=row["time_type"]
-            )
-        )
+    columns = ("employee_id", "start", "end", "hours", "time_type")
+    for emp, start, end, hours, time_type in capped_rows.select(columns).iter_rows():
+        capped[emp].append(CappedWork(start=start, end=end, hours=hours, time_type=time_type))
 
     month_state = _months(f, booked, months, as_of=as_of, settings=settings)
     history = _history(f, booked, shifts, as_of=as_of, config=config)
@@ -369,4 +368,4 @@ def instance_from_frames(
     return Instance(as_of=as_of, shifts=shifts, candidates=candidates)
 
 
-__all__ = ["candidates_from_frames", "instance_from_frames"]
+__all__ = ["candidates_from_frames", "instance_from_frames", "narrow"]

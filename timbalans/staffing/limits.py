@@ -28,10 +28,11 @@ from timbalans.core.working_time import (
 )
 from timbalans.staffing.instance import TIER_ADDITIONAL, TIER_OVERTIME, Config
 from timbalans.staffing.prepared import ZONE, PCandidate, Prepared, PShift
-from timbalans.staffing.tiers import allocate
+from timbalans.staffing.tiers import allocate, tier_totals
 
 OVERTIME_TYPE = "overtime_simple"  # the time type new overtime minutes are counted as
 ADDITIONAL_TYPE = ADDITIONAL_TYPES[0]
+_TIER_TYPE = {TIER_OVERTIME: OVERTIME_TYPE, TIER_ADDITIONAL: ADDITIONAL_TYPE}
 
 
 def limits_of(config: Config) -> WorkingTimeLimits:
@@ -89,7 +90,7 @@ def _split_rows(prepared: Prepared, c: PCandidate, shifts: Iterable[int]) -> dic
     rows: dict[str, list] = {name: [] for name in WORK_SCHEMA}
     for (_, s), minutes in split.items():
         shift = prepared.shifts[s]
-        for tier, time_type in ((TIER_OVERTIME, OVERTIME_TYPE), (TIER_ADDITIONAL, ADDITIONAL_TYPE)):
+        for tier, time_type in _TIER_TYPE.items():
             m = minutes.get(tier, 0)
             if m > 0:
                 rows["employee_id"].append(c.candidate.employee_id)
@@ -110,6 +111,37 @@ def new_work(prepared: Prepared, c: PCandidate, shifts: Iterable[int]) -> pl.Dat
 
 def breaks_cap(prepared: Prepared, rule: HoursCap, c: PCandidate, shifts: Iterable[int]) -> bool:
     """Whether taking ``shifts`` makes a breach of ``rule`` appear or grow for ``c``."""
+    shifts = tuple(shifts)
+    # The split's totals by month first (cheap), for the shortcuts below decided before
+    # splitting shift by shift: no new hours of the cap's types, or clearly within the limit
+    # with all there are, and the rule cannot be reached; all new overtime and mertid in one
+    # month and clearly over the limit there, and it is. (The extra margin is far above the
+    # rounding of hours summed shift by shift, far below a minute.) The four caps ask about
+    # the same candidate and shifts one after the other: the last answer is kept.
+    last = prepared.cache.setdefault("tier_totals", {})
+    if last.get("key") != (c.index, shifts):
+        last["key"], last["totals"] = (c.index, shifts), tier_totals(prepared, c.index, shifts)
+    by_month: dict[str, dict[int, int]] = last["totals"]
+    new_minutes = sum(
+        m
+        for totals in by_month.values()
+        for tier, m in totals.items()
+        if _TIER_TYPE.get(tier) in rule.time_types
+    )
+    if new_minutes == 0:
+        return False
+    existing = _existing_total(prepared, c, rule)
+    if existing + new_minutes / 60 <= rule.limit_hours - 1e-6:
+        return False
+    busy = [m for m, t in by_month.items() if t[TIER_ADDITIONAL] + t[TIER_OVERTIME] > 0]
+    if (
+        rule.span != "4w"
+        and existing + new_minutes / 60 > rule.limit_hours + 1e-9
+        and len(busy) == 1
+        and _value_before(prepared, c, rule, busy[0]) + new_minutes / 60
+        > rule.limit_hours + 1e-6 + 1e-9
+    ):
+        return True
     rows = _new_rows(prepared, c, shifts)
     added = sum(
         h for h, t in zip(rows["hours"], rows["time_type"], strict=True) if t in rule.time_types

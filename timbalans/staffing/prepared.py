@@ -235,16 +235,18 @@ class Prepared:
         return max(days) if days else None
 
 
+_WEEK = dt.timedelta(days=7)
+
+
 def _prepare_shift(index: int, s: OpenShift) -> PShift:
     start, end = minute(s.start), minute(s.end)
     first = local_date(s.start)
     last = local_date(s.end - dt.timedelta(minutes=1))
-    weeks = sorted({week_start_of(first), week_start_of(last)})
-    weeks_all: list[dt.date] = []
-    monday = weeks[0]
-    while monday <= weeks[-1]:
-        weeks_all.append(monday)
-        monday += dt.timedelta(days=7)
+    weeks: list[dt.date] = []  # from the first day's Monday to the last day's
+    monday = week_start_of(first)
+    while monday <= last:
+        weeks.append(monday)
+        monday += _WEEK
     return PShift(
         index=index,
         shift=s,
@@ -253,8 +255,8 @@ def _prepare_shift(index: int, s: OpenShift) -> PShift:
         minutes=s.minutes,
         date=first,
         last_date=last,
-        month=first.strftime("%Y-%m"),
-        weeks=tuple(weeks_all),
+        month=f"{first.year:04d}-{first.month:02d}",
+        weeks=tuple(weeks),
     )
 
 

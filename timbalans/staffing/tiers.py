@@ -77,4 +77,32 @@ def allocate(prepared: Prepared, pairs: Iterable[tuple[int, int]]) -> dict[tuple
     return out
 
 
-__all__ = ["allocate", "split_minutes", "tier_of"]
+def tier_totals(prepared: Prepared, c: int, shifts: Iterable[int]) -> dict[str, dict[int, int]]:
+    """Month -> the minutes by tier that :func:`allocate` gives candidate ``c`` taking
+    ``shifts`` in that month, in total, without splitting shift by shift.
+
+    Per month, however the shifts are ordered, the unused contracted time ``u`` and the mertid
+    room ``r`` fill up in turn: of the month's ``M`` minutes, ``min(M, max(u, 0))`` are tier 1,
+    ``min(M - tier 1, max(r, 0))`` tier 2 and the rest overtime (what :func:`split_minutes`
+    gives shift by shift adds up to that). Shifts whose pair uses no room count nowhere."""
+    months: dict[str, int] = defaultdict(int)
+    for s in shifts:
+        terms = prepared.terms(c, s)
+        if terms is not None and terms.uses_room:
+            shift = prepared.shifts[s]
+            months[shift.month] += shift.minutes
+    out: dict[str, dict[int, int]] = {}
+    rooms = prepared.candidates[c].room_minutes
+    for month, total in months.items():
+        unused, room = rooms.get(month, (0, 0))
+        first = min(total, max(unused, 0))
+        second = min(total - first, max(room, 0))
+        out[month] = {
+            TIER_ORDINARY: first,
+            TIER_ADDITIONAL: second,
+            TIER_OVERTIME: total - first - second,
+        }
+    return out
+
+
+__all__ = ["allocate", "split_minutes", "tier_of", "tier_totals"]
