@@ -115,6 +115,21 @@ def test_the_entry_point_lists_commands_migrates_a_fresh_directory_and_refuses_i
     assert unknown.returncode == 2
     assert unknown.stderr == "Okänt kommando: importera. Kommandona listas med timbalans --help.\n"
 
+    # A command starts without Django's system checks, which would import every page (the
+    # check command runs them).
+    code = (
+        "import sys; from timbalans.cli import main; main(['timbalans', 'batches']); "
+        "print(sorted(m for m in sys.modules if m.startswith('timbalans.web.views')))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["TIMBALANS_DATA_DIR"] = str(tmp_path)
+    light = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert light.stdout == "Inga importer.\n[]\n", light.stderr
+    checked = run_cli("check", data_dir=tmp_path)
+    assert checked.stdout == "System check identified no issues (0 silenced).\n", checked.stderr
+
 
 def test_serve_on_a_busy_port_says_so_and_names_addr():
     with socket.socket() as busy:

@@ -81,6 +81,7 @@ def _where(host: str, port: int) -> str:
 
 class Command(TimbalansCommand):
     help = "Starta webbappen (Gunicorn med flera processer; Waitress på Windows)."
+    requires_system_checks = "__all__"  # Django's checks before the server starts
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
