@@ -173,7 +173,8 @@ def _spans(ident: str, rows: list[tuple]) -> pl.DataFrame:
 @example([("A", 0, 10 * _H), ("A", _H, _H)], [("A", 5 * _H, _H), ("B", 0, _H), ("B", 0, _H)])
 def test_interval_pairs_are_every_pair_that_overlaps(left_rows, right_rows):
     """Against every pair checked one by one: overlapping intervals of one key (within the
-    second, across the change to summer time, the larger frame on either side)."""
+    second, across the change to summer time, the larger frame on either side; the key a
+    string or already an integer code)."""
     left, right = _spans("l", left_rows), _spans("r", right_rows)
     want = sorted(
         (a["l"], b["r"], max(a["start"], b["start"]), min(a["end"], b["end"]))
@@ -183,7 +184,17 @@ def test_interval_pairs_are_every_pair_that_overlaps(left_rows, right_rows):
         and a["employee_id"] == b["employee_id"]
         and max(a["start"], b["start"]) < min(a["end"], b["end"])
     )
-    for one, other, ids in ((left, right, ("l", "r")), (right, left, ("r", "l"))):
-        pairs = interval_pairs(one, other, on=["employee_id"], left_id=ids[0], right_id=ids[1])
-        got = sorted(pairs.select("l", "r", "ov_start", "ov_end").rows())
-        assert got == want
+    # As codes: B's (2) is beyond the codes of a side with only A's (0).
+    coded = (
+        pl.when(pl.col("employee_id") == "A")
+        .then(0)
+        .when(pl.col("employee_id") == "B")
+        .then(2)
+        .cast(pl.UInt32)
+        .alias("employee_id")
+    )
+    for a, b in ((left, right), (left.with_columns(coded), right.with_columns(coded))):
+        for one, other, ids in ((a, b, ("l", "r")), (b, a, ("r", "l"))):
+            pairs = interval_pairs(one, other, on=["employee_id"], left_id=ids[0], right_id=ids[1])
+            got = sorted(pairs.select("l", "r", "ov_start", "ov_end").rows())
+            assert got == want

@@ -390,7 +390,8 @@ def replacement_pieces(
     """
     blocks, members = lost_shift_blocks(frames, staff, first, last)
     pieces = (
-        worked.filter(
+        worked.lazy()
+        .filter(
             pl.col("category").is_in(list(_REPLACEMENT))
             & pl.col("case_id").is_in(blocks["case_id"].unique().implode())
         )
@@ -407,6 +408,7 @@ def replacement_pieces(
             "category",
             "counted_hours",
         )
+        .collect()
     )
     pairs = interval_pairs(pieces, blocks, on=["case_id"], left_id="piece", right_id="block")
     share = (pl.col("ov_end") - pl.col("ov_start")).dt.total_microseconds().cast(pl.Float64) / (

@@ -94,10 +94,13 @@ def capacity_by_employee(
         .group_by(EMP_KEY)
         .agg(pl.col("hours").sum().alias("absence_hours"))
     )
+    # Lazy, so only the columns read are filtered (a filter of the frame copies every column).
     ordinary = (
-        worked.filter(pl.col("category") == "ordinary")
+        worked.lazy()
+        .filter(pl.col("category") == "ordinary")
         .group_by(EMP_KEY)
         .agg(pl.col("hours").sum().alias("worked_ordinary_hours"))
+        .collect()
     )
     planned = planned_after_as_of(frames, req.as_of, first, last).rename(
         {"planned_hours": "planned_after_hours"}
@@ -170,7 +173,8 @@ def capacity(frames: Frames, req: FigureRequest) -> pl.DataFrame:
         .agg(pl.col("granted_hours").sum())
     )
     in_cases = (
-        worked.drop_nulls("case_unit_id")
+        worked.lazy()
+        .drop_nulls("case_unit_id")
         .group_by(pl.col("case_unit_id").alias("unit_id"), "month")
         .agg(
             pl.col("counted_hours")
@@ -183,6 +187,7 @@ def capacity(frames: Frames, req: FigureRequest) -> pl.DataFrame:
             .alias("additional_hours"),
             pl.col("hours").filter(pl.col("category") == "overtime").sum().alias("overtime_hours"),
         )
+        .collect()
     )
     filled = [c for c in COLUMNS if c not in KEY and c != "substitutable_hours"]
     table = (

@@ -130,8 +130,11 @@ def overtime(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     ends = [d for c in ("ytd_base_to", "base_to") for d in windows[c].drop_nulls()]
     first = min([month_first_last(months[0])[0], *starts])
     last = max([month_first_last(months[-1])[1], *ends])
-    worked = worked_classified(frames, req.as_of, req.settings, first, last).drop_nulls(
-        "case_unit_id"
+    # Lazy, so each use filters only the columns it reads (a filter of the frame copies them all).
+    worked = (
+        worked_classified(frames, req.as_of, req.settings, first, last)
+        .lazy()
+        .drop_nulls("case_unit_id")
     )
 
     # The row's own month: hours and cost by category.
@@ -152,13 +155,16 @@ def overtime(frames: Frames, req: FigureRequest) -> pl.DataFrame:
                 )
             ]
         )
+        .collect()
     )
 
     # Overtime by unit and day, cut at the end of every baseline window (a midnight), so each
     # piece lies wholly inside or outside each window.
     cuts = sorted({midnight_after(d) for d in ends})
-    ot = worked.filter(pl.col("category") == "overtime").select(
-        "case_unit_id", "start", "end", "break_minutes"
+    ot = (
+        worked.filter(pl.col("category") == "overtime")
+        .select("case_unit_id", "start", "end", "break_minutes")
+        .collect()
     )
     daily = (
         split_at(ot, cuts)

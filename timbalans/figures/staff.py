@@ -145,16 +145,23 @@ def interval_pairs(
     empty. The smaller frame is sorted by (keys, start) and every row of the larger one finds
     its candidates there by two binary searches, so nothing is joined or hashed per day and
     a row without a candidate (most of them) costs two searches: the keys become one integer
-    (a key is its position among the smaller frame's values; a row of the larger frame
-    whose keys that frame lacks is dropped), beside the time in whole ``unit`` seconds
+    (a string key is its position among the smaller frame's values, an integer key a code
+    from 0 already; a row of the larger frame whose keys that frame lacks is dropped), beside
+    the time in whole ``unit`` seconds
     (:func:`_pair_candidates`); the candidates are then checked on the exact instants.
     """
     small, big = (left, right) if left.height <= right.height else (right, left)
     code_s = code_b = pl.lit(0, pl.Int64)
     for k in on:
-        values = small[k].drop_nulls().unique()
-        code_s = code_s * values.len() + positions(pl.col(k), values)
-        code_b = code_b * values.len() + positions(pl.col(k), values)
+        code: pl.Expr
+        if small.schema[k].is_integer():  # already a code: an integer from 0
+            radix = int(small[k].max() or 0) + 1  # type: ignore[arg-type]
+            code = pl.when(pl.col(k) < radix).then(pl.col(k).cast(pl.Int64))
+        else:
+            values = small[k].drop_nulls().unique()
+            radix, code = values.len(), positions(pl.col(k), values)
+        code_s = code_s * radix + code
+        code_b = code_b * radix + code
     s_id, b_id = (left_id, right_id) if small is left else (right_id, left_id)
     s = small.select(
         code_s.alias("__k"), pl.col(s_id).alias("__i"), pl.col("start"), pl.col("end")
@@ -491,15 +498,16 @@ def absence_shift_pairs(frames: Frames) -> pl.DataFrame:
         absences = frames.absences.with_row_index("absence_row").filter(
             pl.col("end") > pl.col("start")
         )
-        # Only the shifts of employees with an absence are taken out of the 12 million.
-        absent = absences["employee_id"].unique().implode()
+        # The employee as a code among those with an absence, so the shifts taken out of the
+        # 12 million (those of an absent employee) carry no strings.
+        absent = positions(pl.col("employee_id"), absences["employee_id"].unique())
         return interval_pairs(
-            absences,
+            absences.select("absence_row", absent.alias("__e"), "start", "end"),
             assistance_shifts(frames)
-            .filter(pl.col("employee_id").is_in(absent))
-            .select("shift_row", "employee_id", "start", "end")
+            .select("shift_row", absent.alias("__e"), "start", "end")
+            .drop_nulls("__e")
             .collect(),
-            on=["employee_id"],
+            on=["__e"],
             left_id="absence_row",
             right_id="shift_row",
         )
@@ -761,12 +769,17 @@ def worked_classified(
     return pieces.with_columns(counted, factor).with_columns(cost.alias("cost")).drop("__ot")
 
 
+#: The columns of :func:`employment_on` that :func:`worked_categories` reads and does not keep.
+_DECIDING_ONLY = ("employment_rate", "structural")
+
+
 def worked_categories(frames: Frames, as_of: dt.date) -> pl.DataFrame:
     """Every worked piece up to D 24:00, split at months, by category (no settings needed).
 
     What :func:`worked_classified` filters by days and prices: the worked columns (the break
-    in proportion), ``hours``, ``month``, ``date``, the employment columns of
-    :func:`employment_on`, ``case_unit_id`` and ``category``. Computed once per set of frames
+    in proportion), ``hours``, ``month``, ``date``, ``form_class``, ``cost_basis``,
+    ``hourly_wage`` and ``full_time_hours_per_week`` of :func:`employment_on`,
+    ``case_unit_id`` and ``category``. Computed once per set of frames
     and D: the part after D 24:00 of a row crossing it is cut off (its break in proportion),
     which is what splitting there and keeping the earlier piece gives.
     """
@@ -798,7 +811,10 @@ def worked_categories(frames: Frames, as_of: dt.date) -> pl.DataFrame:
             .then(3)
             .otherwise(4)
         )
-        return pieces.with_columns(pl.lit(CATEGORIES).gather(category).alias("category"))
+        # Kept without the employment columns only the concurrent split reads (national:
+        # 10.8 million pieces, 100 MB); side by side as they are (``drop`` may copy them).
+        pieces = pieces.with_columns(pl.lit(CATEGORIES).gather(category).alias("category"))
+        return pl.DataFrame([pieces[c] for c in pieces.columns if c not in _DECIDING_ONLY])
 
     return frames.derived(("worked_categories", as_of), compute)
 
