@@ -18,7 +18,7 @@ from tests.figures.helpers import frames, shift_row, ts, worked_row
 from timbalans.core.intervals import TIMESTAMP
 from timbalans.figures.overtime import overtime
 from timbalans.figures.registry import FigureRequest
-from timbalans.figures.staff import interval_pairs, worked_classified
+from timbalans.figures.staff import interval_pairs, worked_categories, worked_classified
 
 D = date(2026, 3, 31)
 EMPLOYMENTS = [
@@ -83,6 +83,26 @@ def test_ordinary_time_beyond_the_planned_time_goes_to_the_hourly_employment():
     assert by[date(2026, 3, 3), "ordinary"]["hours"] == pytest.approx(20 / 7)
     assert by[date(2026, 3, 3), "hourly"]["hours"] == pytest.approx(3.5 - 20 / 7)
     assert by[date(2026, 3, 3), "overtime"]["hours"] == pytest.approx(1.0)
+
+
+def test_worked_categories_gives_strings_and_the_month_of_each_piece():
+    """The kept pieces hold the type, form and category as Enums and no month; the frame
+    every reader gets has them as strings, and the month beside the hours."""
+    got = worked_categories(the_frames(), D)
+    assert got.columns.index("month") == got.columns.index("hours") + 1
+    assert {c: got.schema[c] for c in ("time_type", "form_class", "category", "month")} == {
+        c: pl.String for c in ("time_type", "form_class", "category", "month")
+    }
+    assert sorted(
+        got.select("month", "date", "time_type", "form_class", "category", "hours").rows()
+    ) == [
+        ("2026-02", date(2026, 2, 27), "ordinary", "monthly", "ordinary", pytest.approx(8.0)),
+        ("2026-03", date(2026, 3, 2), "ordinary", "hourly", "hourly", pytest.approx(2.0)),
+        ("2026-03", date(2026, 3, 2), "ordinary", "monthly", "ordinary", pytest.approx(6.0)),
+        ("2026-03", date(2026, 3, 3), "ordinary", "hourly", "hourly", pytest.approx(3.5 - 20 / 7)),
+        ("2026-03", date(2026, 3, 3), "ordinary", "monthly", "ordinary", pytest.approx(20 / 7)),
+        ("2026-03", date(2026, 3, 3), "overtime_simple", "monthly", "overtime", pytest.approx(1.0)),
+    ]
 
 
 def test_the_overtime_table_counts_the_hourly_part_as_hourly_staff():

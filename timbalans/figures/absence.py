@@ -422,14 +422,14 @@ def replacement_pieces(
             "unit_id",
             "case_id",
             "employee_id",
-            "time_type",
+            pl.col("time_type").cast(pl.String),
             "month",
             pl.col("ov_start").alias("start"),
             pl.col("ov_end").alias("end"),
             (pl.col("break_minutes").cast(pl.Float64).fill_null(0.0) * share).alias(
                 "break_minutes"
             ),
-            pl.col("category").replace_strict(_REPLACEMENT).alias("column"),
+            pl.col("category").cast(pl.String).replace_strict(_REPLACEMENT).alias("column"),
             (pl.col("counted_hours") * share).alias("hours"),
         )
     )
