@@ -422,8 +422,7 @@ def replacement_pieces(
             "unit_id",
             "case_id",
             "employee_id",
-            pl.col("time_type").cast(pl.String),
-            "month",
+            pl.col("time_type", "month").cast(pl.String),
             pl.col("ov_start").alias("start"),
             pl.col("ov_end").alias("end"),
             (pl.col("break_minutes").cast(pl.Float64).fill_null(0.0) * share).alias(

@@ -101,6 +101,7 @@ def _by_employee(frames: Frames, req: FigureRequest) -> tuple[pl.DataFrame, pl.D
         .filter(pl.col("category") == "ordinary")
         .group_by(EMP_KEY)
         .agg(pl.col("hours").sum().alias("worked_ordinary_hours"))
+        .with_columns(pl.col("month").cast(pl.String))
         .collect()
     )
     planned = planned_after_as_of(frames, req.as_of, first, last).rename(
@@ -185,6 +186,7 @@ def capacity(frames: Frames, req: FigureRequest) -> pl.DataFrame:
             .alias("additional_hours"),
             pl.col("hours").filter(pl.col("category") == "overtime").sum().alias("overtime_hours"),
         )
+        .with_columns(pl.col(KEY).cast(pl.String))
         .collect()
     )
     filled = [c for c in COLUMNS if c not in KEY and c != "substitutable_hours"]

@@ -155,6 +155,7 @@ def overtime(frames: Frames, req: FigureRequest) -> pl.DataFrame:
                 )
             ]
         )
+        .with_columns(pl.col(KEY).cast(pl.String))
         .collect()
     )
 
@@ -171,6 +172,7 @@ def overtime(frames: Frames, req: FigureRequest) -> pl.DataFrame:
         .with_columns(local_date("start").alias("date"))
         .group_by(pl.col("case_unit_id").alias("unit_id"), "date")
         .agg(pl.col("hours").sum())
+        .with_columns(pl.col("unit_id").cast(pl.String))
     )
     sums = (
         unit_month_grid(frames, months)
