@@ -87,12 +87,16 @@ def _by_employee(frames: Frames, req: FigureRequest) -> tuple[pl.DataFrame, pl.D
     months, first, last = _range(req)
     s = req.settings
     staff = employee_months(frames, months)
-    # The absence hours before the worked pieces: their pairs and day splits are made while
-    # the pieces are not yet alive (national: 650 MB less at the peak).
+    # The absence hours and the plan after D before the worked pieces: their pairs, day
+    # splits and shift pieces are made while the pieces are not yet alive (national: the
+    # absence hours alone were 650 MB on top of them).
     absence = (
         absence_day_hours(frames, first, last)
         .group_by(EMP_KEY)
         .agg(pl.col("hours").sum().alias("absence_hours"))
+    )
+    planned = planned_after_as_of(frames, req.as_of, first, last).rename(
+        {"planned_hours": "planned_after_hours"}
     )
     worked = worked_classified(frames, req.as_of, s, first, last)
     # Lazy, so only the columns read are filtered (a filter of the frame copies every column).
@@ -103,9 +107,6 @@ def _by_employee(frames: Frames, req: FigureRequest) -> tuple[pl.DataFrame, pl.D
         .agg(pl.col("hours").sum().alias("worked_ordinary_hours"))
         .with_columns(pl.col("month").cast(pl.String))
         .collect()
-    )
-    planned = planned_after_as_of(frames, req.as_of, first, last).rename(
-        {"planned_hours": "planned_after_hours"}
     )
     rows = (
         staff.join(absence, on=EMP_KEY, how="left")
