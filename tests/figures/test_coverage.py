@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.figures.helpers import frames, ts
-from timbalans.figures.coverage import COLUMNS, concurrent_hours, coverage
+from timbalans.figures.concurrency import concurrent_hours
+from timbalans.figures.coverage import COLUMNS, coverage
 from timbalans.figures.registry import FigureRequest
 
 CASES = [

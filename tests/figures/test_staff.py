@@ -20,7 +20,7 @@ from timbalans.core.intervals import TIMESTAMP
 from timbalans.figures import staff
 from timbalans.figures.overtime import overtime
 from timbalans.figures.registry import FigureRequest
-from timbalans.figures.staff import interval_pairs, worked_classified
+from timbalans.figures.staff import interval_pairs, worked_categories, worked_classified
 
 D = date(2026, 3, 31)
 EMPLOYMENTS = [
@@ -85,6 +85,26 @@ def test_ordinary_time_beyond_the_planned_time_goes_to_the_hourly_employment():
     assert by[date(2026, 3, 3), "ordinary"]["hours"] == pytest.approx(20 / 7)
     assert by[date(2026, 3, 3), "hourly"]["hours"] == pytest.approx(3.5 - 20 / 7)
     assert by[date(2026, 3, 3), "overtime"]["hours"] == pytest.approx(1.0)
+
+
+def test_worked_categories_gives_strings_and_the_month_of_each_piece():
+    """The kept pieces hold the type, form and category as Enums and no month; the frame
+    every reader gets has them as strings, and the month beside the hours."""
+    got = worked_categories(the_frames(), D)
+    assert got.columns.index("month") == got.columns.index("hours") + 1
+    assert {c: got.schema[c] for c in ("time_type", "form_class", "category", "month")} == {
+        c: pl.String for c in ("time_type", "form_class", "category", "month")
+    }
+    assert sorted(
+        got.select("month", "date", "time_type", "form_class", "category", "hours").rows()
+    ) == [
+        ("2026-02", date(2026, 2, 27), "ordinary", "monthly", "ordinary", pytest.approx(8.0)),
+        ("2026-03", date(2026, 3, 2), "ordinary", "hourly", "hourly", pytest.approx(2.0)),
+        ("2026-03", date(2026, 3, 2), "ordinary", "monthly", "ordinary", pytest.approx(6.0)),
+        ("2026-03", date(2026, 3, 3), "ordinary", "hourly", "hourly", pytest.approx(3.5 - 20 / 7)),
+        ("2026-03", date(2026, 3, 3), "ordinary", "monthly", "ordinary", pytest.approx(20 / 7)),
+        ("2026-03", date(2026, 3, 3), "overtime_simple", "monthly", "overtime", pytest.approx(1.0)),
+    ]
 
 
 def test_the_overtime_table_counts_the_hourly_part_as_hourly_staff():
@@ -175,7 +195,8 @@ def _spans(ident: str, rows: list[tuple]) -> pl.DataFrame:
 @example([("A", 0, 10 * _H), ("A", _H, _H)], [("A", 5 * _H, _H), ("B", 0, _H), ("B", 0, _H)])
 def test_interval_pairs_are_every_pair_that_overlaps(left_rows, right_rows):
     """Against every pair checked one by one: overlapping intervals of one key (within the
-    second, across the change to summer time, the larger frame on either side)."""
+    second, across the change to summer time, the larger frame on either side; the key a
+    string or already an integer code)."""
     left, right = _spans("l", left_rows), _spans("r", right_rows)
     want = sorted(
         (a["l"], b["r"], max(a["start"], b["start"]), min(a["end"], b["end"]))
@@ -185,10 +206,20 @@ def test_interval_pairs_are_every_pair_that_overlaps(left_rows, right_rows):
         and a["employee_id"] == b["employee_id"]
         and max(a["start"], b["start"]) < min(a["end"], b["end"])
     )
-    for one, other, ids in ((left, right, ("l", "r")), (right, left, ("r", "l"))):
-        pairs = interval_pairs(one, other, on=["employee_id"], left_id=ids[0], right_id=ids[1])
-        got = sorted(pairs.select("l", "r", "ov_start", "ov_end").rows())
-        assert got == want
+    # As codes: B's (2) is beyond the codes of a side with only A's (0).
+    coded = (
+        pl.when(pl.col("employee_id") == "A")
+        .then(0)
+        .when(pl.col("employee_id") == "B")
+        .then(2)
+        .cast(pl.UInt32)
+        .alias("employee_id")
+    )
+    for a, b in ((left, right), (left.with_columns(coded), right.with_columns(coded))):
+        for one, other, ids in ((a, b, ("l", "r")), (b, a, ("r", "l"))):
+            pairs = interval_pairs(one, other, on=["employee_id"], left_id=ids[0], right_id=ids[1])
+            got = sorted(pairs.select("l", "r", "ov_start", "ov_end").rows())
+            assert got == want
 
 
 def test_frames_with_other_worked_rows_share_the_absence_hours_per_day(monkeypatch):

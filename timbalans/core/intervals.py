@@ -796,8 +796,12 @@ def cut_off_after(frame: pl.DataFrame, cut: dt.datetime) -> pl.DataFrame:
     split (no ``hours`` added)."""
     at = pl.lit(cut).dt.convert_time_zone(TZ).dt.cast_time_unit("us")
     names = frame.columns
+    # Filtered only when it drops a row: a filter copies every column.
+    before = pl.col("start") < at
+    if not frame.select(before.fill_null(False).all()).item():
+        frame = frame.filter(before)
     return _to_pieces(
-        frame.filter(pl.col("start") < at),
+        frame,
         pl.col("start"),
         pl.when(pl.col("end") > at).then(at).otherwise(pl.col("end")),
         start="start",

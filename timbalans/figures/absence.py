@@ -390,7 +390,8 @@ def replacement_pieces(
     """
     blocks, members = lost_shift_blocks(frames, staff, first, last)
     pieces = (
-        worked.filter(
+        worked.lazy()
+        .filter(
             pl.col("category").is_in(list(_REPLACEMENT))
             & pl.col("case_id").is_in(blocks["case_id"].unique().implode())
         )
@@ -407,6 +408,7 @@ def replacement_pieces(
             "category",
             "counted_hours",
         )
+        .collect()
     )
     pairs = interval_pairs(pieces, blocks, on=["case_id"], left_id="piece", right_id="block")
     share = (pl.col("ov_end") - pl.col("ov_start")).dt.total_microseconds().cast(pl.Float64) / (
@@ -420,14 +422,13 @@ def replacement_pieces(
             "unit_id",
             "case_id",
             "employee_id",
-            "time_type",
-            "month",
+            pl.col("time_type", "month").cast(pl.String),
             pl.col("ov_start").alias("start"),
             pl.col("ov_end").alias("end"),
             (pl.col("break_minutes").cast(pl.Float64).fill_null(0.0) * share).alias(
                 "break_minutes"
             ),
-            pl.col("category").replace_strict(_REPLACEMENT).alias("column"),
+            pl.col("category").cast(pl.String).replace_strict(_REPLACEMENT).alias("column"),
             (pl.col("counted_hours") * share).alias("hours"),
         )
     )

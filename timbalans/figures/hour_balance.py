@@ -29,6 +29,7 @@ import polars as pl
 from timbalans.core.intervals import last_local_date, midnight_after, period_pieces
 from timbalans.core.periods import periods_overlapping
 from timbalans.figures.common import case_settlement_periods, counting_factor
+from timbalans.figures.concurrency import PERIOD_KEY, concurrent_hours, planned_persons
 from timbalans.figures.frames import Frames
 from timbalans.figures.registry import FigureRequest
 
@@ -54,7 +55,6 @@ COLUMNS = (
     "schedule_end",
     "pace_forecast_hours",
 )
-PERIOD_KEY = ["case_id", "period_start"]
 PERIOD_BOUNDS = ["case_id", "period_start", "period_end"]
 # What the period pieces hold that neither hour-balance nor coverage reads (``hours`` has the
 # break already; the period is ``PERIOD_KEY`` or ``period_row``).
@@ -105,14 +105,11 @@ def period_sums(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     :func:`case_periods` (``PERIOD_KEY``; null where a period has no pieces):
     ``worked_hours`` (counted, up to D 24:00), ``planned_hours``,
     ``planned_remaining_hours``, ``schedule_end``, ``worked_concurrent_hours`` and
-    ``planned_concurrent_hours`` (:func:`timbalans.figures.coverage.concurrent_hours`).
+    ``planned_concurrent_hours`` (:func:`timbalans.figures.concurrency.concurrent_hours`).
 
     Computed once per request's dates and counting factors and kept, while the pieces
     (national: 3 and 4 million here, 10 and 12 million for a year) are not: one set of
     pieces is alive at a time, and only sums are kept."""
-    # coverage imports this module for the periods; its concurrency is computed here.
-    from timbalans.figures.coverage import concurrent_hours, planned_persons
-
     s = req.settings
 
     def compute() -> pl.DataFrame:

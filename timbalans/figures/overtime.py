@@ -130,8 +130,11 @@ def overtime(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     ends = [d for c in ("ytd_base_to", "base_to") for d in windows[c].drop_nulls()]
     first = min([month_first_last(months[0])[0], *starts])
     last = max([month_first_last(months[-1])[1], *ends])
-    worked = worked_classified(frames, req.as_of, req.settings, first, last).drop_nulls(
-        "case_unit_id"
+    # Lazy, so each use filters only the columns it reads (a filter of the frame copies them all).
+    worked = (
+        worked_classified(frames, req.as_of, req.settings, first, last)
+        .lazy()
+        .drop_nulls("case_unit_id")
     )
 
     # The row's own month: hours and cost by category.
@@ -152,19 +155,24 @@ def overtime(frames: Frames, req: FigureRequest) -> pl.DataFrame:
                 )
             ]
         )
+        .with_columns(pl.col(KEY).cast(pl.String))
+        .collect()
     )
 
     # Overtime by unit and day, cut at the end of every baseline window (a midnight), so each
     # piece lies wholly inside or outside each window.
     cuts = sorted({midnight_after(d) for d in ends})
-    ot = worked.filter(pl.col("category") == "overtime").select(
-        "case_unit_id", "start", "end", "break_minutes"
+    ot = (
+        worked.filter(pl.col("category") == "overtime")
+        .select("case_unit_id", "start", "end", "break_minutes")
+        .collect()
     )
     daily = (
         split_at(ot, cuts)
         .with_columns(local_date("start").alias("date"))
         .group_by(pl.col("case_unit_id").alias("unit_id"), "date")
         .agg(pl.col("hours").sum())
+        .with_columns(pl.col("unit_id").cast(pl.String))
     )
     sums = (
         unit_month_grid(frames, months)
