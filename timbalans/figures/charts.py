@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     import altair as alt
 
 # Altair and vl-convert are imported by the functions that use them, not with this module:
-# every process that imports the URLconf (each command, through Django's system checks)
-# imports this module, and Altair alone takes a third of a second.
+# every process that imports the URLconf (a server's workers, `timbalans check`) imports this
+# module, and Altair alone takes a third of a second.
 
 # Colours chosen for contrast and for colour-blind readers (Okabe–Ito).
 BLUE, ORANGE, GREEN, RED, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#6b6b6b"

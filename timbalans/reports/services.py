@@ -106,7 +106,7 @@ def _check_format(kind: str, format: str) -> None:
 
 def _render(document: Any, format: str) -> bytes:
     # python-docx is imported when a document is written, not with the URLconf (a fifth of a
-    # second in every command's process); the PDF writer imports WeasyPrint likewise.
+    # second in every process that imports it); the PDF writer imports WeasyPrint likewise.
     from timbalans.reports.docx_writer import to_docx
 
     return to_docx(document) if format == "docx" else to_pdf(document)
