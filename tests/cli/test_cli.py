@@ -189,41 +189,61 @@ def _get(port: int, path: str) -> tuple[int, str]:
 WORKERS = ("--workers", "3", "--threads", "2")
 
 
-def test_serve_answers_from_several_worker_processes_and_stops_on_sigterm(tmp_path):
-    import signal
-    import time
-
+def _free_port() -> int:
     with socket.socket() as free:
         free.bind(("127.0.0.1", 0))
-        port = free.getsockname()[1]
+        return free.getsockname()[1]
+
+
+def _started(args: list[str], data_dir: Path, port: int, workers: int) -> subprocess.Popen[str]:
+    """``timbalans *args`` in a new process on data_dir's SQLite database, once /healthz/
+    answers and ``workers`` worker processes run; the test stops it."""
+    import time
+
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["TIMBALANS_DATA_DIR"] = str(tmp_path)
+    env["TIMBALANS_DATA_DIR"] = str(data_dir)
     server = subprocess.Popen(
-        [sys.executable, "-m", "timbalans", "serve", "--addr", f"127.0.0.1:{port}", *WORKERS],
+        [sys.executable, "-m", "timbalans", *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+    deadline = time.monotonic() + 120
+    while True:
+        if server.poll() is not None:
+            raise AssertionError(server.stdout.read() if server.stdout else "")
+        try:
+            if _get(port, "/healthz/") == (200, "ok") and len(_children(server.pid)) == workers:
+                return server
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            server.kill()
+            raise AssertionError("the server did not start")
+        time.sleep(0.2)
+
+
+def _stopped(server: subprocess.Popen[str]) -> str:
+    """SIGTERM; the server's output once it has ended, which it must do cleanly."""
+    import signal
+
+    server.send_signal(signal.SIGTERM)
+    out, _ = server.communicate(timeout=60)
+    assert server.returncode == 0, out
+    return out
+
+
+def test_serve_answers_from_several_worker_processes_and_stops_on_sigterm(tmp_path):
+    port = _free_port()
+    server = _started(["serve", "--addr", f"127.0.0.1:{port}", *WORKERS], tmp_path, port, 3)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert server.poll() is None, server.stdout.read() if server.stdout else ""
-            try:
-                if _get(port, "/healthz/") == (200, "ok") and len(_children(server.pid)) == 3:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
         # Each of the three workers answers; the login page is served without a login.
         for _ in range(6):
             status, html = _get(port, "/logga-in/")
             assert status == 200 and 'name="password"' in html
     finally:
-        server.send_signal(signal.SIGTERM)
-        out, _ = server.communicate(timeout=60)
-    assert server.returncode == 0, out
+        out = _stopped(server)
     assert out.startswith(
         SERVING_WITH.format(server="Gunicorn", workers=3, threads=2)
         + "\n"
@@ -234,6 +254,61 @@ def test_serve_answers_from_several_worker_processes_and_stops_on_sigterm(tmp_pa
     ready = [line for line in out.splitlines() if line.startswith("Serverprocess ")]
     assert len(ready) == 3
     assert ready[0] == WORKER_READY.format(pid=ready[0].split()[1])
+
+
+def _logged_in_get(port: int, username: str, password: str, path: str) -> tuple[int, str]:
+    """GET path after logging in through the login form (session and CSRF cookies by hand)."""
+    import http.client
+    import re
+    from urllib.parse import urlencode
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", "/logga-in/")
+        response = conn.getresponse()
+        form = response.read().decode()
+        csrf = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie") or "")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+        assert csrf and token, form
+        body = urlencode(
+            {"username": username, "password": password, "csrfmiddlewaretoken": token[1]}
+        )
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={csrf[1]}",
+            "Referer": f"http://127.0.0.1:{port}/logga-in/",
+        }
+        conn.request("POST", "/logga-in/", body=body, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        session = re.search(r"sessionid=([^;]+)", response.getheader("Set-Cookie") or "")
+        assert response.status == 302 and session, response.status
+        conn.request("GET", path, headers={"Cookie": f"sessionid={session[1]}"})
+        response = conn.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        conn.close()
+
+
+def test_the_demo_serves_figures_from_every_worker_after_computing_them_itself(tmp_path):
+    """The demo computes the figures before it serves (the first page is not cold). Workers
+    forked from a process whose polars has run hang on their first figure, so the demo serves
+    from a fresh process: every worker comes up and the overview answers with figures."""
+    from tests.builders import write_set
+
+    write_set(tmp_path / "demo-2026-11-23-seed1")  # the demo's own place: nothing to generate
+    port = _free_port()
+    args = ["demo", "--until", "2026-11-23", "--password", "Fast-demolösen-7"]
+    server = _started([*args, "--addr", f"127.0.0.1:{port}"], tmp_path, port, default_workers())
+    try:
+        for _ in range(default_workers()):
+            status, html = _logged_in_get(port, "ledning", "Fast-demolösen-7", "/")
+            assert status == 200 and "Övertid hittills i år" in html and "Överkapacitet" in html
+    finally:
+        out = _stopped(server)
+    assert "Inloggning: användare demo (administratör), lösenord Fast-demolösen-7\n" in out
+    ready = [line for line in out.splitlines() if line.startswith("Serverprocess ")]
+    assert len(ready) == default_workers()
 
 
 @pytest.mark.django_db

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+import sys
 from datetime import date
 from typing import Any
 
@@ -10,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandParser
+from django.db import connections
 
 from timbalans.accounts.services import user_access_set
 from timbalans.command import Command as TimbalansCommand
@@ -17,7 +20,7 @@ from timbalans.command import iso_date
 from timbalans.generator import generate
 from timbalans.plans.demo import demo_plan_ensure
 from timbalans.records.figure_access import figures_warm
-from timbalans.records.management.commands.serve import address_parse, port_check
+from timbalans.records.management.commands.serve import address_parse, port_check, server_kind
 from timbalans.records.selectors import import_batch_list
 from timbalans.records.services import import_batch_apply, import_dataset_validate
 
@@ -96,4 +99,17 @@ class Command(TimbalansCommand):
         if options["no_serve"]:
             self.stdout.write(f"Webbappen: http://{options['addr']}/")
         else:  # serve says where, once
-            call_command("serve", addr=options["addr"])
+            self.serve(options["addr"])
+
+    def serve(self, addr: str) -> None:
+        """``timbalans serve`` in a fresh process in place of this one. Gunicorn forks its
+        workers from the process it runs in, and this one has computed figures: polars's
+        thread pool does not survive a fork, so workers forked from here hang on their first
+        figure. Waitress (Windows) does not fork and serves from this process."""
+        if server_kind() == "waitress":
+            call_command("serve", addr=addr)
+            return
+        self.stdout.flush()
+        connections.close_all()
+        serve = [sys.executable, "-m", "timbalans", "serve", "--addr", addr]
+        os.execv(sys.executable, serve)  # noqa: S606 - our own command, no shell
