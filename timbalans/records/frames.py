@@ -231,14 +231,14 @@ def _sqlite_read(conn: Any, table: str, schema: dict[str, pl.DataType]) -> pl.Da
     if low is None:
         return pl.DataFrame(schema=schema)
     sql = _sqlite_csv_sql(table)
-    pieces = [
-        conn.execute(sql, (start, start + _SQLITE_PIECE_IDS)).fetchone()[0]
-        for start in range(int(low), int(high) + 1, _SQLITE_PIECE_IDS)
-    ]
-    data = b"\n".join(piece for piece in pieces if piece)
-    if not data:
+    parts = []
+    for start in range(int(low), int(high) + 1, _SQLITE_PIECE_IDS):
+        piece = conn.execute(sql, (start, start + _SQLITE_PIECE_IDS)).fetchone()[0]
+        if piece:  # each piece's text is let go once read: no copy of the whole table's CSV
+            parts.append(pl.read_csv(piece, has_header=False, schema=schema, quote_char="'"))
+    if not parts:
         return pl.DataFrame(schema=schema)
-    return pl.read_csv(data, has_header=False, schema=schema, quote_char="'")
+    return pl.concat(parts).rechunk()
 
 
 def _quoted(name: str) -> str:
