@@ -139,6 +139,31 @@ def test_a_load_carries_quotes_delimiters_line_breaks_nulls_and_empty_text(tmp_p
         assert got["accounts"].sort("account")["structural"].to_list() == [False, False]
 
 
+def test_sqlite_is_read_in_pieces_of_ids_as_in_one(tmp_path, migrated, monkeypatch):
+    """SQLite's CSV of a table comes in pieces of ids (a national table in one would pass
+    SQLite's limit on the length of a value): pieces of one id each, half of them rows
+    replaced by a second import of the set, give file mode's frames, no row twice."""
+    from timbalans.records import frames
+
+    data = write_set(
+        tmp_path / "s",
+        cases=TRICKY_CASES,
+        ledger=TRICKY_LEDGER,
+        fk_reports=TRICKY_FK,
+        absences=ABSENCES,
+        shifts=SHIFTS,
+    )
+    path = _sqlite_installation(migrated, data, tmp_path / "sqlite")
+    _timbalans(tmp_path / "sqlite", "import", str(data), "--no-progress")
+    with sqlite3.connect(path) as db:
+        stored, in_force = db.execute(
+            "SELECT count(*), count(*) FILTER (WHERE replaced_by_id IS NULL) FROM records_shift"
+        ).fetchone()
+    assert (stored, in_force) == (4, 2)
+    monkeypatch.setattr(frames, "_SQLITE_PIECE_IDS", 1)
+    _assert_same(frames_from_files(data).as_dict(), _sqlite_file_frames(path))
+
+
 def test_a_sqlite_column_of_nulls_before_its_first_value_keeps_its_type(tmp_path, migrated):
     """A column's type is not taken from its first rows (ADBC's SQLite driver typed it by
     its first batch); 1,100 whole-day absences (hours NULL) come before the one with hours."""

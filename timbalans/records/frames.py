@@ -4,11 +4,12 @@ values), read from the database in one query per table.
 PostgreSQL: the queries run through ADBC (``adbc-driver-postgresql``) and
 ``polars.read_database``: the driver hands polars typed Arrow columns, with no Python object
 per value and no text to parse (PostgreSQL sends them in its binary COPY format). SQLite:
-through Python's own ``sqlite3``, row by row, never through a driver that carries a second
-copy of SQLite (docs/design.md: a second copy in the process releases the file locks the
-first holds). Both on a connection of their own, in one read-only transaction; where such a
-connection would not see Django's data (inside a transaction; SQLite's in-memory test
-database) they run on Django's connection instead, to the same columns (``_reader``).
+through Python's own ``sqlite3``, as CSV that SQLite writes itself (``_sqlite_csv_sql``), never
+through a driver that carries a second copy of SQLite (docs/design.md: a second copy in the
+process releases the file locks the first holds). Both on a connection of their own, in one
+read-only transaction; where such a connection would not see Django's data (inside a
+transaction; SQLite's in-memory test database) they run on Django's connection instead, to
+the same columns (``_reader``).
 """
 
 from __future__ import annotations
@@ -164,26 +165,80 @@ _TIME_MODELS_TABLES = ("shifts", "worked", "absences", "ledger", "fk_reports", "
 _REFERENCED = {"@unit": "units", "@case": "cases", "@employee": "employees"}
 
 
-def _select_sql(table: str, postgres: bool) -> str:
-    """The table's query: one column per entry of ``_QUERIES``, each of one type whatever
-    the rows hold (``_raw_schema``). Built from the constants above only, never from input.
+def _select_sql(table: str) -> str:
+    """The table's query on PostgreSQL: one column per entry of ``_QUERIES``, each of one
+    type whatever the rows hold (``_raw_schema``). Built from the constants above only,
+    never from input.
 
-    Numbers are cast to a double in the database: PostgreSQL's ``numeric`` would come as
-    text, and SQLite keeps a decimal as an integer or a real by its value (2.00 as 2). A
-    double is the value file mode reads from the same decimal text: the database's cast
-    rounds as polars's parse does.
+    Numbers are cast to a double in the database: ``numeric`` would come as text. A double
+    is the value file mode reads from the same decimal text: the database's cast rounds as
+    polars's parse does.
     """
     db_table, columns = _QUERIES[table]
     exprs = []
     for name, source, how in columns:
         if how == "float":
-            source = f"{source}::float8" if postgres else f"CAST({source} AS REAL)"
-        elif how in ("date", "ts", "bool") and not postgres:
-            # no declared type: Django's connection would convert by it (``_django_reader``)
-            source = f"CAST({source} AS {'INTEGER' if how == 'bool' else 'TEXT'})"
+            source = f"{source}::float8"
         exprs.append(f"{source} AS {_quoted(name)}")
     where = " WHERE replaced_by_id IS NULL" if table in _TIME_MODELS_TABLES else ""
     return f"SELECT {', '.join(exprs)} FROM {db_table}{where}"  # noqa: S608
+
+
+# Ids per piece of SQLite's CSV (``_sqlite_csv_sql``): a piece stays far below the 10⁹
+# bytes SQLite allows a value (about 100 bytes a row), also for a national data set.
+_SQLITE_PIECE_IDS = 1 << 20
+
+
+def _sqlite_csv_sql(table: str) -> str:
+    """The table's rows with ids in [?, ?) as CSV that SQLite writes itself, one text.
+
+    Reading row by row makes a Python object of every value (sqlite3's ``fetchall`` of a
+    municipality's shifts: 0.5 s of CPU, and as much again to make polars columns of
+    them); SQLite's ``group_concat`` of one ``printf`` per row costs two thirds of that,
+    and polars reads the CSV in a tenth. Free text is written with ``quote()`` (in single
+    quotes, a quote inside doubled; polars reads it with ``'`` as the quote character) and
+    NULL as an empty unquoted field, which polars reads as null; keys, numbers, dates,
+    instants, booleans (0/1) and the fixed choices of enums (checked on import) hold no
+    comma, quote or line break. A number is written as SQLite writes a double, with 15
+    significant digits: every stored value has at most 14 (``max_digits``), so it reads
+    back as the same double. Cast to a BLOB, the text comes to Python as bytes, not
+    decoded into a ``str`` and encoded again. Built from the constants above only.
+    """
+    db_table, columns = _QUERIES[table]
+    cells = []
+    for _, source, how in columns:
+        if how == "float":
+            cells.append(f"CAST({source} AS REAL)")
+        elif how == "text":
+            cells.append(f"CASE WHEN {source} IS NULL THEN '' ELSE quote({source}) END")
+        else:
+            cells.append(source)
+    fmt = ",".join("%s" for _ in columns)
+    where = "id >= ? AND id < ?"
+    if table in _TIME_MODELS_TABLES:
+        where += " AND replaced_by_id IS NULL"
+    return (
+        f"SELECT CAST(group_concat(printf('{fmt}', {', '.join(cells)}), char(10)) AS BLOB)"  # noqa: S608
+        f" AS csv FROM {db_table} WHERE {where}"
+    )
+
+
+def _sqlite_read(conn: Any, table: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """The table from SQLite (``_sqlite_csv_sql``), piece by piece of ids, in the types of
+    ``schema``."""
+    db_table = _QUERIES[table][0]
+    low, high = conn.execute(f"SELECT min(id), max(id) FROM {db_table}").fetchone()  # noqa: S608
+    if low is None:
+        return pl.DataFrame(schema=schema)
+    sql = _sqlite_csv_sql(table)
+    parts = []
+    for start in range(int(low), int(high) + 1, _SQLITE_PIECE_IDS):
+        piece = conn.execute(sql, (start, start + _SQLITE_PIECE_IDS)).fetchone()[0]
+        if piece:  # each piece's text is let go once read: no copy of the whole table's CSV
+            parts.append(pl.read_csv(piece, has_header=False, schema=schema, quote_char="'"))
+    if not parts:
+        return pl.DataFrame(schema=schema)
+    return pl.concat(parts).rechunk()
 
 
 def _quoted(name: str) -> str:
@@ -219,9 +274,10 @@ class _Reader:
 
     def read(self, table: str) -> pl.DataFrame:
         """The table as the database gives it, in the types of ``_raw_schema``."""
-        sql = _select_sql(table, self.postgres)
         schema = _raw_schema(table, self.postgres)
-        frame = pl.read_database(sql, self.connection, schema_overrides=schema)
+        if not self.postgres:
+            return _sqlite_read(self.connection, table, schema)
+        frame = pl.read_database(_select_sql(table), self.connection, schema_overrides=schema)
         # one chunk per column: PostgreSQL's driver hands its rows in several batches
         return frame.cast(schema).rechunk()  # type: ignore[arg-type]
 
