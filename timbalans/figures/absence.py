@@ -398,8 +398,7 @@ def replacement_pieces(
         .with_row_index("piece")
         .select(
             "piece",
-            "case_id",
-            "employee_id",
+            pl.col("case_id", "employee_id").cast(pl.String),
             "time_type",
             "start",
             "end",

@@ -105,7 +105,7 @@ def _by_employee(frames: Frames, req: FigureRequest) -> tuple[pl.DataFrame, pl.D
         .filter(pl.col("category") == "ordinary")
         .group_by(EMP_KEY)
         .agg(pl.col("hours").sum().alias("worked_ordinary_hours"))
-        .with_columns(pl.col("month").cast(pl.String))
+        .with_columns(pl.col(EMP_KEY).cast(pl.String))
         .collect()
     )
     rows = (
