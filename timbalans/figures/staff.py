@@ -799,10 +799,16 @@ def worked_classified(
     )
     counted = (pl.col("hours") * counting_factor(settings)).alias("counted_hours")
     # Overtime pay by the rates valid on each piece's date (core.rates.with_overtime_factor),
-    # from the columns it reads only.
-    factor = with_overtime_factor(
-        pieces.select("time_type", "full_time_hours_per_week", "date"), settings.rates, alias="__ot"
+    # found for the overtime pieces only (national: 4 % of them; the rates' columns for every
+    # piece were 400 MB) and null elsewhere, as that function gives it.
+    rows = pieces.select(pl.col("time_type").is_in(list(OVERTIME_TYPES)).arg_true()).to_series()
+    found = with_overtime_factor(
+        pieces.select(pl.col("time_type", "full_time_hours_per_week", "date").gather(rows)),
+        settings.rates,
+        alias="__ot",
     ).get_column("__ot")
+    factor = pl.Series("__ot", dtype=pl.Float64).extend_constant(None, pieces.height)
+    factor = factor.scatter(rows, found)
     return pieces.with_columns(counted, factor).with_columns(cost.alias("cost")).drop("__ot")
 
 
