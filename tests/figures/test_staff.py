@@ -74,6 +74,7 @@ def test_ordinary_time_beyond_the_planned_time_goes_to_the_hourly_employment():
             hours=pl.col("hours").sum(),
             start=pl.col("start").min(),
         )
+        .collect()
         .iter_rows(named=True)
     }
     assert by[date(2026, 2, 27), "ordinary"]["hours"] == pytest.approx(8.0)
