@@ -802,7 +802,7 @@ def worked_classified(
     )
     counted = (pl.col("hours") * counting_factor(settings)).alias("counted_hours")
     # Overtime pay by the rates valid on each piece's date (core.rates.with_overtime_factor),
-    # found for the overtime pieces only (national: 4 % of them; the rates' columns for every
+    # found for the overtime pieces only (national: 0.5 % of them; the rates' columns for every
     # piece were 400 MB) and null elsewhere, as that function gives it.
     rows = pieces.select(pl.col("time_type").is_in(list(OVERTIME_TYPES)).arg_true()).to_series()
     found = with_overtime_factor(
