@@ -904,7 +904,7 @@ def _worked_pieces(frames: Frames, as_of: dt.date) -> pl.DataFrame:
             pl.lit(categories).gather(category).alias("category"),
         )
         # Kept without the employment columns only the concurrent split reads (national: 100
-        # MB) and the month; side by side as they are (``drop`` may copy them).
+        # MB), side by side as they are (``drop`` may copy them).
         return pl.DataFrame([pieces[c] for c in pieces.columns if c not in _DECIDING_ONLY])
 
     return frames.derived(("worked_pieces", as_of), compute)
