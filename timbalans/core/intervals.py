@@ -632,7 +632,8 @@ def split_months_fast(
     takes the month from a date of its own.
     """
     if frame.height == 0 or frame["start"].null_count() or frame["end"].null_count():
-        return split_at_months(frame, break_col=break_col)
+        out = split_at_months(frame, break_col=break_col)
+        return out if month else out.drop("month")
     frame = frame.with_columns(pl.col("start", "end").cast(TIMESTAMP))
     starts = _month_starts(_local_day(frame["start"].min()), _local_day(frame["end"].max()))
     bounds = _midnights(starts)
