@@ -10,8 +10,9 @@ files' checksums say it is theirs; database: one query per table), seconds per t
 tables' sum, everything in the process (load + tables), the process's wall time including
 Python's start, and its peak memory (maximum resident set size), and the CPU time of the
 process (all threads: on a shared, loaded machine the wall times stretch, the CPU times much
-less). The floor is the time polars needs just to read the same files (CSV as text, Parquet
-as stored), as a process and in the process (without Python's start and the import of
+less); after each table, the peak so far, so that the table which raised it is seen. The
+floor is the time polars needs just to read the same files (CSV as text, Parquet as stored),
+as a process and in the process (without Python's start and the import of
 polars), to set beside the process wall and the time in process of the tables; each time in
 process is also given as a multiple of the floor's (wall, and CPU).
 
@@ -42,7 +43,7 @@ TABLES = (
 )
 
 RUN = """
-import time, datetime, os
+import time, datetime, os, resource
 t_start = time.perf_counter()
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "timbalans.config.settings")
 from timbalans.figures.registry import FigureRequest, figure_function
@@ -70,7 +71,8 @@ parts, total = [], 0.0
 for name in {tables!r}:
     t = time.perf_counter(); n = figure_function(name)(frames, req).height
     secs = time.perf_counter() - t; total += secs
-    parts.append(f"{{name}} {{secs:.2f}} s ({{n}} rows)")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    parts.append(f"{{name}} {{secs:.2f}} s ({{n}} rows, peak so far {{peak:.0f}} MB)")
 cpu = time.process_time()
 floor, floor_cpu = {floor}, {floor_cpu}
 print(f"{{rows}} rows; imports {{t0 - t_start:.2f}} s; load ({{how}}) {{load:.2f}} s "

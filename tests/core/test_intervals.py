@@ -397,6 +397,11 @@ def _same_pieces(fast: pl.DataFrame, general: pl.DataFrame, extra: list[str]) ->
 def test_the_fast_month_split_gives_the_pieces_of_split_at_months(rows):
     df = _frame(rows)
     _same_pieces(split_months_fast(df), split_at_months(df), ["month"])
+    # Without the month: the same pieces, and no month column (nor for no rows at all).
+    fast = split_months_fast(df, month=False)
+    assert "month" not in fast.columns
+    _same_pieces(fast, split_at_months(df).drop("month"), [])
+    assert "month" not in split_months_fast(df.clear(), month=False).columns
 
 
 @settings(max_examples=60, deadline=None)

@@ -74,6 +74,7 @@ def test_ordinary_time_beyond_the_planned_time_goes_to_the_hourly_employment():
             hours=pl.col("hours").sum(),
             start=pl.col("start").min(),
         )
+        .collect()
         .iter_rows(named=True)
     }
     assert by[date(2026, 2, 27), "ordinary"]["hours"] == pytest.approx(8.0)
@@ -105,6 +106,27 @@ def test_worked_categories_gives_strings_and_the_month_of_each_piece():
         ("2026-03", date(2026, 3, 3), "ordinary", "monthly", "ordinary", pytest.approx(20 / 7)),
         ("2026-03", date(2026, 3, 3), "overtime_simple", "monthly", "overtime", pytest.approx(1.0)),
     ]
+
+
+def test_the_codes_are_enums_of_their_own_values_and_read_back_as_strings():
+    """The kept pieces hold the case and the employee as Enums of the worked rows' own
+    values, sorted; their positions among other keys are those of the strings; every
+    reader of worked_categories gets the strings back."""
+    values = pl.Series("employee_id", ["E1", "E9", None, "E3", "E1"])
+    coded = staff.as_enum(values)
+    assert coded.dtype == pl.Enum(["E1", "E3", "E9"])
+    assert coded.cast(pl.String).to_list() == ["E1", "E9", None, "E3", "E1"]
+    keys = pl.Series(["E2", "E1", "E3"])
+    assert staff.positions(coded, keys).to_list() == [1, None, None, 2, 1]
+    assert staff.positions(values, keys).to_list() == [1, None, None, 2, 1]
+
+    f = the_frames()
+    kept = staff._worked_pieces(f, D)
+    assert kept.schema["case_id"] == pl.Enum(["C1"])
+    assert kept.schema["employee_id"] == pl.Enum(["E1"])
+    got = worked_categories(f, D)
+    assert (got.schema["case_id"], got.schema["employee_id"]) == (pl.String, pl.String)
+    assert set(got.select("case_id", "employee_id").rows()) == {("C1", "E1")}
 
 
 def test_the_overtime_table_counts_the_hourly_part_as_hourly_staff():

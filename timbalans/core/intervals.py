@@ -620,7 +620,7 @@ def _month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def split_months_fast(
-    frame: pl.DataFrame, *, break_col: str | None = "break_minutes"
+    frame: pl.DataFrame, *, break_col: str | None = "break_minutes", month: bool = True
 ) -> pl.DataFrame:
     """:func:`split_at_months` (pieces, ``hours``, ``month``), rows in another order.
 
@@ -628,9 +628,12 @@ def split_months_fast(
     month starts); the later pieces of the few rows that cross a month boundary, from the
     general split, come after them. Nothing is filtered: a filter would copy the frame, and
     the columns of the frame are copied only when there are later pieces to append.
+    ``month=False``: without the ``month`` column (a string a piece), for a caller that
+    takes the month from a date of its own.
     """
     if frame.height == 0 or frame["start"].null_count() or frame["end"].null_count():
-        return split_at_months(frame, break_col=break_col)
+        out = split_at_months(frame, break_col=break_col)
+        return out if month else out.drop("month")
     frame = frame.with_columns(pl.col("start", "end").cast(TIMESTAMP))
     starts = _month_starts(_local_day(frame["start"].min()), _local_day(frame["end"].max()))
     bounds = _midnights(starts)
@@ -648,7 +651,9 @@ def split_months_fast(
         scaled=[bcol] if bcol else [],
         break_col=bcol,
         hours_col="hours",
-    ).with_columns(labels.gather(i - 1).alias("month"))
+    )
+    if month:
+        first = first.with_columns(labels.gather(i - 1).alias("month"))
     if not crossing.any():
         return first
     later = (

@@ -376,7 +376,7 @@ def lost_shift_blocks(
 def replacement_pieces(
     frames: Frames,
     staff: pl.DataFrame,
-    worked: pl.DataFrame,
+    worked: pl.LazyFrame,
     first: dt.date,
     last: dt.date,
 ) -> pl.DataFrame:
@@ -390,16 +390,14 @@ def replacement_pieces(
     """
     blocks, members = lost_shift_blocks(frames, staff, first, last)
     pieces = (
-        worked.lazy()
-        .filter(
+        worked.filter(
             pl.col("category").is_in(list(_REPLACEMENT))
             & pl.col("case_id").is_in(blocks["case_id"].unique().implode())
         )
         .with_row_index("piece")
         .select(
             "piece",
-            "case_id",
-            "employee_id",
+            pl.col("case_id", "employee_id").cast(pl.String),
             "time_type",
             "start",
             "end",
@@ -437,7 +435,7 @@ def replacement_pieces(
 def replacement_hours(
     frames: Frames,
     staff: pl.DataFrame,
-    worked: pl.DataFrame,
+    worked: pl.LazyFrame,
     first: dt.date,
     last: dt.date,
 ) -> pl.DataFrame:

@@ -82,7 +82,7 @@ def capacity_by_employee(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     return _by_employee(frames, req)[0]
 
 
-def _by_employee(frames: Frames, req: FigureRequest) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _by_employee(frames: Frames, req: FigureRequest) -> tuple[pl.DataFrame, pl.LazyFrame]:
     """:func:`capacity_by_employee`, and the ``worked_classified`` pieces it read."""
     months, first, last = _range(req)
     s = req.settings
@@ -101,11 +101,10 @@ def _by_employee(frames: Frames, req: FigureRequest) -> tuple[pl.DataFrame, pl.D
     worked = worked_classified(frames, req.as_of, s, first, last)
     # Lazy, so only the columns read are filtered (a filter of the frame copies every column).
     ordinary = (
-        worked.lazy()
-        .filter(pl.col("category") == "ordinary")
+        worked.filter(pl.col("category") == "ordinary")
         .group_by(EMP_KEY)
         .agg(pl.col("hours").sum().alias("worked_ordinary_hours"))
-        .with_columns(pl.col("month").cast(pl.String))
+        .with_columns(pl.col(EMP_KEY).cast(pl.String))
         .collect()
     )
     rows = (
@@ -173,8 +172,7 @@ def capacity(frames: Frames, req: FigureRequest) -> pl.DataFrame:
         .agg(pl.col("granted_hours").sum())
     )
     in_cases = (
-        worked.lazy()
-        .drop_nulls("case_unit_id")
+        worked.drop_nulls("case_unit_id")
         .group_by(pl.col("case_unit_id").alias("unit_id"), "month")
         .agg(
             pl.col("counted_hours")

@@ -88,16 +88,20 @@ def planned_period_pieces(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     ``period_start``, ``period_row``, ``hours`` and ``hours_after`` (the hours after D
     24:00). Not kept, as :func:`worked_period_pieces`."""
     periods = case_periods(frames, req)
+    # The employee is taken by position after the cut, not carried through it: one string
+    # column less in each copy the cut makes (national: 12 million shifts, 400 MB).
     shifts = (
         frames.shifts.lazy()
         .with_row_index("shift_row")
         .filter(pl.col("kind") == "assistance")
-        .select("shift_row", "case_id", "employee_id", "start", "end", "break_minutes")
+        .select("shift_row", "case_id", "start", "end", "break_minutes")
         .collect()
     )
-    return period_pieces(
-        shifts, periods.select(PERIOD_BOUNDS), after=midnight_after(req.as_of)
-    ).drop(_UNREAD)
+    pieces = period_pieces(shifts, periods.select(PERIOD_BOUNDS), after=midnight_after(req.as_of))
+    del shifts
+    employee = frames.shifts["employee_id"].gather(pieces["shift_row"])
+    columns = [pieces[c] for c in pieces.columns if c not in _UNREAD]
+    return pl.DataFrame([*columns[:2], employee, *columns[2:]])
 
 
 def period_sums(frames: Frames, req: FigureRequest) -> pl.DataFrame:

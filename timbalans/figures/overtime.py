@@ -131,10 +131,8 @@ def overtime(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     first = min([month_first_last(months[0])[0], *starts])
     last = max([month_first_last(months[-1])[1], *ends])
     # Lazy, so each use filters only the columns it reads (a filter of the frame copies them all).
-    worked = (
-        worked_classified(frames, req.as_of, req.settings, first, last)
-        .lazy()
-        .drop_nulls("case_unit_id")
+    worked = worked_classified(frames, req.as_of, req.settings, first, last).drop_nulls(
+        "case_unit_id"
     )
 
     # The row's own month: hours and cost by category.

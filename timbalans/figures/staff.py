@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import overload
 
 import polars as pl
 
@@ -123,11 +124,27 @@ def _day_key(code: pl.Expr, day: pl.Expr) -> pl.Expr:
     return code.cast(pl.Int64) * (1 << 23) + day.cast(pl.Int32).cast(pl.Int64) + (1 << 22)
 
 
-def positions(values: pl.Expr, keys: pl.Series) -> pl.Expr:
+@overload
+def positions(values: pl.Expr, keys: pl.Series) -> pl.Expr: ...
+@overload
+def positions(values: pl.Series, keys: pl.Series) -> pl.Series: ...
+def positions(values: pl.Expr | pl.Series, keys: pl.Series) -> pl.Expr | pl.Series:
     """The position of each of ``values`` among ``keys`` (distinct strings), null for a value
     not among them: a cast to an Enum of the keys, several times as fast as a
-    ``replace_strict`` or a join on the strings (national: 0.4 s for 10 million values)."""
+    ``replace_strict`` or a join on the strings (national: 0.4 s for 10 million values).
+    An Enum series (:func:`as_enum`) is looked up once per category and its values gathered
+    by their category (national employees: 0.06 s where a cast takes 0.26 s)."""
+    if isinstance(values, pl.Series) and isinstance(values.dtype, pl.Enum):
+        categories = pl.Series(values.name, values.dtype.categories)
+        return positions(categories, keys).gather(values.to_physical())
     return values.cast(pl.Enum(keys), strict=False).to_physical().cast(pl.UInt32)
+
+
+def as_enum(values: pl.Series) -> pl.Series:
+    """``values`` (strings) as an Enum of the distinct values, in sorted order: one to four
+    bytes a row where a string is a 16-byte view, and it sorts, compares with strings and
+    casts back to the same strings (national worked codes: 0.2-0.5 s of CPU each)."""
+    return values.cast(pl.Enum(values.drop_nulls().unique().sort()))
 
 
 def interval_pairs(
@@ -355,8 +372,11 @@ def employment_on(frames: Frames, frame: pl.DataFrame, *, date_col: str = "date"
     if segments.height == 0:
         at = pl.Series([None] * frame.height, dtype=pl.UInt32)
     else:
-        wanted = frame.select(
-            positions(pl.col("employee_id"), ids).alias("code"), pl.col(date_col).alias("date")
+        wanted = pl.DataFrame(
+            [
+                positions(frame["employee_id"], ids).alias("code"),
+                frame[date_col].alias("date"),
+            ]
         )
         key = wanted.select(_day_key(pl.col("code"), pl.col("date"))).to_series()
         found = (keys.search_sorted(key, side="right").cast(pl.Int64) - 1).clip(lower_bound=0)
@@ -366,6 +386,7 @@ def employment_on(frames: Frames, frame: pl.DataFrame, *, date_col: str = "date"
                 & (pl.lit(segments["seg_to"]).gather(found) >= pl.col("date"))
             ).then(found.cast(pl.UInt32))
         ).to_series()
+        del wanted, key, found  # not alive beside the columns gathered (national: 250 MB)
     attrs = [segments[c].gather(at).alias(c) for c in _EMPLOYMENT_COLUMNS]
     drop = [c for c in _EMPLOYMENT_COLUMNS if c in frame.columns]
     # Columns put side by side as they are: ``drop`` (lazy) would copy the frame whole.
@@ -686,6 +707,7 @@ def concurrent_split(frames: Frames, pieces: pl.DataFrame) -> pl.DataFrame:
             & (pl.col("form_class") == "monthly")
             & pl.col("employee_id").is_in(stretches["employee_id"].unique().implode())
         )
+        .with_columns(pl.col("employee_id").cast(pl.String))  # the pieces may hold an Enum
         .join(stretches, on="employee_id")
         .filter((pl.col("c_from") <= pl.col("date")) & (pl.col("date") <= pl.col("c_to")))
         .unique(key, keep="first")
@@ -748,7 +770,7 @@ def worked_classified(
     settings: FigureSettings,
     first: dt.date,
     last: dt.date,
-) -> pl.DataFrame:
+) -> pl.LazyFrame:
     """Worked pieces up to D 24:00 in the days ``first``..``last``, by category, with cost.
 
     One row per piece (split at months and D 24:00): the worked columns, ``month``, ``date``
@@ -756,15 +778,19 @@ def worked_classified(
     case's unit), ``form_class``, ``cost_basis``, ``hourly_wage``, ``category``
     (``ordinary``/``additional``/``overtime``/``hourly``/``other``) and ``cost`` (before
     social fees; null for ``ordinary``/``other`` and without a cost basis or wage).
-    ``time_type``, ``form_class``, ``category``, ``case_unit_id`` and ``month`` are
-    ``pl.Enum`` columns (as :func:`_worked_pieces` keeps them; national: 160 MB less a
-    column): compare them with strings, cast what is taken out of them (a key grouped on).
+    ``case_id``, ``employee_id``, ``time_type``, ``form_class``, ``category``,
+    ``case_unit_id`` and ``month`` are ``pl.Enum`` columns (as :func:`_worked_pieces` keeps
+    them; national: 130-160 MB less a column): compare them with strings, cast what is
+    taken out of them (a key grouped or joined on) back to strings.
+
+    Lazy: ``counted_hours`` and ``cost`` are computed by each reader for the rows and
+    columns it reads, after its own filters (national: 10.8 million pieces, 260 MB and more
+    for each reader that made them for every piece and read a part).
     """
     pieces = kept(
         _worked_pieces(frames, as_of),
         (pl.col("date") >= pl.lit(first, pl.Date)) & (pl.col("date") <= pl.lit(last, pl.Date)),
     )
-    pieces = pieces.with_columns(_months(pieces["date"]).alias("month"))
     cost = (
         pl.when(pl.col("category") == "additional")
         .then(pl.col("cost_basis") * pl.col("hours"))
@@ -776,11 +802,18 @@ def worked_classified(
     )
     counted = (pl.col("hours") * counting_factor(settings)).alias("counted_hours")
     # Overtime pay by the rates valid on each piece's date (core.rates.with_overtime_factor),
-    # from the columns it reads only.
-    factor = with_overtime_factor(
-        pieces.select("time_type", "full_time_hours_per_week", "date"), settings.rates, alias="__ot"
+    # found for the overtime pieces only (national: 0.5 % of them; the rates' columns for every
+    # piece were 400 MB) and null elsewhere, as that function gives it.
+    rows = pieces.select(pl.col("time_type").is_in(list(OVERTIME_TYPES)).arg_true()).to_series()
+    found = with_overtime_factor(
+        pieces.select(pl.col("time_type", "full_time_hours_per_week", "date").gather(rows)),
+        settings.rates,
+        alias="__ot",
     ).get_column("__ot")
-    return pieces.with_columns(counted, factor).with_columns(cost.alias("cost")).drop("__ot")
+    factor = pl.Series("__ot", dtype=pl.Float64).extend_constant(None, pieces.height)
+    factor = factor.scatter(rows, found)
+    pieces = pieces.with_columns(_months(pieces["date"]).alias("month"), factor)
+    return pieces.lazy().with_columns(counted).with_columns(cost.alias("cost")).drop("__ot")
 
 
 #: The columns of :func:`employment_on` that :func:`worked_categories` reads and does not keep.
@@ -822,12 +855,24 @@ def worked_categories(frames: Frames, as_of: dt.date) -> pl.DataFrame:
 
 def _worked_pieces(frames: Frames, as_of: dt.date) -> pl.DataFrame:
     """:func:`worked_categories` as it is kept, once per set of frames and D: without
-    ``month`` (the date's), and ``_ENUMS`` and ``case_unit_id`` as Enums (national: 10.8
-    million pieces, 800 MB less than strings)."""
+    ``month`` (the date's), and ``_ENUMS``, ``case_unit_id``, ``case_id`` and
+    ``employee_id`` as Enums (national: 10.8 million pieces, 1.1 GB less than strings)."""
 
     def compute() -> pl.DataFrame:
+        # The codes as Enums before anything is cut or copied, so that every copy of the
+        # worked rows' size below carries one to four bytes a code, not a 16-byte view.
+        worked = frames.worked
+        coded = pl.DataFrame(
+            [
+                as_enum(c) if c.name in ("case_id", "employee_id") else c
+                for c in worked.get_columns()
+            ]
+        ).with_columns(pl.col("time_type").cast(_ENUMS["time_type"]))
         # One frame of the worked rows' size alive at a time (national: 10 million rows).
-        pieces = split_months_fast(cut_off_after(frames.worked, midnight_after(as_of)))
+        # Without the month (a string a piece, national: 170 MB in each copy): it is the
+        # date's, as an Enum where it is read (worked_classified).
+        pieces = split_months_fast(cut_off_after(coded, midnight_after(as_of)), month=False)
+        del coded
         pieces = pieces.with_columns(local_dates(pieces["start"]).alias("date"))
         pieces = concurrent_split(frames, employment_on(frames, pieces))
         # The case's unit by a lookup beside the pieces (a join would copy them all).
@@ -835,7 +880,7 @@ def _worked_pieces(frames: Frames, as_of: dt.date) -> pl.DataFrame:
         units = pl.Enum(cases["unit_id"].drop_nulls().unique().sort())
         pieces = pieces.with_columns(
             pl.lit(cases["unit_id"].cast(units))
-            .gather(positions(pl.col("case_id"), cases["case_id"]))
+            .gather(positions(pieces["case_id"], cases["case_id"]))
             .alias("case_unit_id")
         )
         t = pl.col("time_type")
@@ -855,14 +900,12 @@ def _worked_pieces(frames: Frames, as_of: dt.date) -> pl.DataFrame:
         )
         categories = CATEGORIES.cast(_ENUMS["category"])
         pieces = pieces.with_columns(
-            pl.col("time_type").cast(_ENUMS["time_type"]),
             pl.col("form_class").cast(_ENUMS["form_class"]),
             pl.lit(categories).gather(category).alias("category"),
         )
         # Kept without the employment columns only the concurrent split reads (national: 100
-        # MB) and the month; side by side as they are (``drop`` may copy them).
-        dropped = {*_DECIDING_ONLY, "month"}
-        return pl.DataFrame([pieces[c] for c in pieces.columns if c not in dropped])
+        # MB), side by side as they are (``drop`` may copy them).
+        return pl.DataFrame([pieces[c] for c in pieces.columns if c not in _DECIDING_ONLY])
 
     return frames.derived(("worked_pieces", as_of), compute)
 
