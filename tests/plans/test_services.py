@@ -8,12 +8,13 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from tests.plans.conftest import LEDGER, import_tables
 from timbalans.accounts.models import AuditEvent
 from timbalans.plans import services
-from timbalans.plans.models import ActionPlan, FollowUp
+from timbalans.plans.models import ActionPlan
 
-pytestmark = pytest.mark.django_db
+# The tests write plans, follow-ups and audit entries, no figure data: they share the figures
+# (a follow-up after an import: tests/plans/test_services_changed.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.figures_shared]
 
 D = dt.date(2025, 6, 30)
 
@@ -165,31 +166,6 @@ def test_a_follow_up_captures_the_kpi_from_the_data_on_its_date(plan, access_of)
     assert fu.kpi_value == pytest.approx(220_000)
     assert fu.kpi_cost == pytest.approx(220_000)
     assert fu.data_batch is not None
-
-
-def test_a_follow_up_keeps_its_captured_value_after_new_data_is_imported(plan, access_of, tmp_path):
-    chef = access_of("chef")
-    m = plan.measures.get(number=2)
-    first = services.follow_up_record(access=chef, user=None, measure=m, date=D, status="on_track")
-    # February is exported again after a correction: 51470's salary 250 000, not 290 000.
-    corrected = LEDGER.replace(
-        "2025-02;81515;51470;5010;290000;", "2025-02;81515;51470;5010;250000;"
-    )
-    batch = import_tables(tmp_path / "correction", {"ledger": corrected})
-
-    first.refresh_from_db()
-    assert first.kpi_value == pytest.approx(220_000)
-    assert first.data_batch < batch.pk
-
-    later = services.follow_up_record(
-        access=chef, user=None, measure=m, date=dt.date(2025, 7, 31), status="on_track"
-    )
-    assert later.kpi_value == pytest.approx(180_000)
-    assert later.data_batch == batch.pk
-    assert list(FollowUp.objects.filter(measure=m).values_list("kpi_value", flat=True)) == [
-        pytest.approx(220_000),
-        pytest.approx(180_000),
-    ]
 
 
 def test_a_follow_up_date_in_the_future_is_refused(plan, access_of):

@@ -12,7 +12,8 @@ from docx import Document
 from timbalans.accounts.models import AuditEvent
 from timbalans.plans.models import ActionPlan, FollowUp
 
-pytestmark = pytest.mark.django_db
+# The tests write plans, follow-ups and audit entries, no figure data: they share the figures.
+pytestmark = [pytest.mark.django_db, pytest.mark.figures_shared]
 
 NBSP = "\u00a0"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -59,45 +60,65 @@ def _differences(before, after, path="") -> list[str]:
     return [] if same else [f"{path}: {before!r} != {after!r}"]
 
 
+def _installation(path, created: list[str]) -> dict[str, str]:
+    """The environment of an installation (data directory and database) at path; a new
+    PostgreSQL database's name goes into ``created``."""
+    s = connection.settings_dict
+    env = {**os.environ, "TIMBALANS_DATA_DIR": str(path)}
+    env.pop("DATABASE_URL", None)
+    if connection.vendor == "sqlite":
+        env.pop("TIMBALANS_SECRET_KEY", None)  # the installation keeps its own
+    if connection.vendor == "postgresql":
+        database = f"{s['NAME']}_backup_{path.name}_{uuid.uuid4().hex[:8]}"
+        with _postgres() as admin:
+            admin.execute(f'CREATE DATABASE "{database}"')
+        created.append(database)
+        env["DATABASE_URL"] = (
+            f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST']}:{s['PORT']}/{database}"
+        )
+    return env
+
+
+def _postgres() -> psycopg.Connection:
+    s = connection.settings_dict
+    return psycopg.connect(
+        host=s["HOST"],
+        port=s["PORT"] or 5432,
+        user=s["USER"],
+        password=s["PASSWORD"],
+        dbname="postgres",
+        autocommit=True,
+    )
+
+
+def _dropped(created: list[str]) -> None:
+    if created:
+        with _postgres() as admin:
+            for database in created:
+                admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
 @pytest.fixture
 def installations(tmp_path, db):
     """Two installations (data directory and database): the first one, and a fresh one."""
-    envs = []
-    created = []
-    s = connection.settings_dict
-    for name in ("first", "fresh"):
-        env = {**os.environ, "TIMBALANS_DATA_DIR": str(tmp_path / name)}
-        env.pop("DATABASE_URL", None)
-        if connection.vendor == "sqlite":
-            env.pop("TIMBALANS_SECRET_KEY", None)  # the installation keeps its own
-        if connection.vendor == "postgresql":
-            database = f"{s['NAME']}_backup_{name}_{uuid.uuid4().hex[:8]}"
-            with psycopg.connect(
-                host=s["HOST"],
-                port=s["PORT"] or 5432,
-                user=s["USER"],
-                password=s["PASSWORD"],
-                dbname="postgres",
-                autocommit=True,
-            ) as admin:
-                admin.execute(f'CREATE DATABASE "{database}"')
-            created.append(database)
-            env["DATABASE_URL"] = (
-                f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST']}:{s['PORT']}/{database}"
-            )
-        envs.append(env)
-    yield envs
-    if created:
-        with psycopg.connect(
-            host=s["HOST"],
-            port=s["PORT"] or 5432,
-            user=s["USER"],
-            password=s["PASSWORD"],
-            dbname="postgres",
-            autocommit=True,
-        ) as admin:
-            for database in created:
-                admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    created: list[str] = []
+    yield [_installation(tmp_path / name, created) for name in ("first", "fresh")]
+    _dropped(created)
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory, django_db_setup):
+    """An installation with its tables and no data, and a backup of it: made once for the
+    tests that need a database with tables or a good backup (each migration and command is a
+    process of its own). Its environment and the backup's folder; a test copies the folder
+    before changing it."""
+    created: list[str] = []
+    path = tmp_path_factory.mktemp("migrated")
+    env = _installation(path / "installation", created)
+    _timbalans(env, "migrate", "-v0")
+    _timbalans(env, "backup", str(path / "backup"))
+    yield env, path / "backup"
+    _dropped(created)
 
 
 def test_a_restored_backup_gives_the_same_figures_in_a_fresh_database(tmp_path, installations):
@@ -131,11 +152,8 @@ def test_a_restored_backup_gives_the_same_figures_in_a_fresh_database(tmp_path, 
         assert (tmp_path / "fresh" / "secret_key").read_text() == kept
 
 
-def test_restore_refuses_a_database_that_has_tables_unless_told_to_replace(tmp_path, installations):
-    first, _ = installations
-    _timbalans(first, "migrate", "-v0")
-    out = tmp_path / "backup"
-    _timbalans(first, "backup", str(out))
+def test_restore_refuses_a_database_that_has_tables_unless_told_to_replace(migrated):
+    first, out = migrated  # its own backup: restored with --replace, the same tables
     refused = subprocess.run(
         [sys.executable, "-m", "timbalans", "restore", str(out)],
         env=first,
@@ -168,13 +186,12 @@ def test_backup_and_restore_refuse_wrong_folders(tmp_path, installations):
 
 
 def test_restore_refuses_an_archive_that_would_write_outside_the_data_directory(
-    tmp_path, installations
+    tmp_path, installations, migrated
 ):
-    first, fresh = installations
-    _timbalans(first, "migrate", "-v0")
-    out = tmp_path / "backup"
-    _timbalans(first, "backup", str(out))
-    _timbalans(first, "backup", str(tmp_path / "good"))
+    _, fresh = installations
+    _, backup = migrated
+    out = shutil.copytree(backup, tmp_path / "backup")
+    shutil.copytree(backup, tmp_path / "good")
     (tmp_path / "evil").write_text("x")
     with tarfile.open(out / "data-directory.tar.gz", "w:gz") as tar:
         tar.add(tmp_path / "evil", arcname="../evil")
