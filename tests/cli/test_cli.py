@@ -200,7 +200,8 @@ def _started(args: list[str], data_dir: Path, port: int, workers: int) -> subpro
     answers and ``workers`` worker processes run; the test stops it."""
     import time
 
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    # polars's own thread pool, as served: it is what a forked worker would hang on
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "POLARS_MAX_THREADS")}
     env["TIMBALANS_DATA_DIR"] = str(data_dir)
     server = subprocess.Popen(
         [sys.executable, "-m", "timbalans", *args],
