@@ -111,16 +111,21 @@ def test_file_mode_sqlite_and_postgresql_give_the_same_frames_row_for_row(tmp_pa
     _assert_same(from_files, _read_all(_django_reader()))
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_load_carries_quotes_delimiters_line_breaks_nulls_and_empty_text(tmp_path, migrated):
-    data = write_set(
-        tmp_path / "s",
+def _tricky_set(out: Path) -> Path:
+    """The hand-made set with the texts, nulls and numbers that test a reader's quoting."""
+    return write_set(
+        out,
         cases=TRICKY_CASES,
         ledger=TRICKY_LEDGER,
         fk_reports=TRICKY_FK,
         absences=ABSENCES,
         shifts=SHIFTS,
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_load_carries_quotes_delimiters_line_breaks_nulls_and_empty_text(tmp_path, migrated):
+    data = _tricky_set(tmp_path / "s")
     from_files = frames_from_files(data).as_dict()
     sqlite_file = _sqlite_file_frames(_sqlite_installation(migrated, data, tmp_path / "sqlite"))
     _imported_here(data)
@@ -145,14 +150,7 @@ def test_sqlite_is_read_in_pieces_of_ids_as_in_one(tmp_path, migrated, monkeypat
     replaced by a second import of the set, give file mode's frames, no row twice."""
     from timbalans.records import frames
 
-    data = write_set(
-        tmp_path / "s",
-        cases=TRICKY_CASES,
-        ledger=TRICKY_LEDGER,
-        fk_reports=TRICKY_FK,
-        absences=ABSENCES,
-        shifts=SHIFTS,
-    )
+    data = _tricky_set(tmp_path / "s")
     path = _sqlite_installation(migrated, data, tmp_path / "sqlite")
     _timbalans(tmp_path / "sqlite", "import", str(data), "--no-progress")
     with sqlite3.connect(path) as db:
