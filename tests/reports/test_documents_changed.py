@@ -31,14 +31,9 @@ pytestmark = pytest.mark.django_db
 __all__ = ["plan"]  # the fixture
 
 
-def test_the_docx_shows_follow_ups_with_their_captured_values_after_a_reimport(
-    plan, access_of, tmp_path
-):
-    chef = access_of("chef")
-    measure = plan.measures.get(number=2)
-    plan_services.follow_up_record(
-        access=chef, user=None, measure=measure, date=D, status="on_track", comment="Start"
-    )
+def _corrected_and_followed_up_later(chef, measure, tmp_path) -> dt.date:
+    """A ledger correction (case 51470's February wages 290 000 → 250 000 kr) imported, then
+    measure's follow-up "delayed" on 2025-07-31, the date returned."""
     corrected = LEDGER.replace(
         "2025-02;81515;51470;5010;290000;", "2025-02;81515;51470;5010;250000;"
     )
@@ -47,6 +42,18 @@ def test_the_docx_shows_follow_ups_with_their_captured_values_after_a_reimport(
     plan_services.follow_up_record(
         access=chef, user=None, measure=measure, date=later, status="delayed"
     )
+    return later
+
+
+def test_the_docx_shows_follow_ups_with_their_captured_values_after_a_reimport(
+    plan, access_of, tmp_path
+):
+    chef = access_of("chef")
+    measure = plan.measures.get(number=2)
+    plan_services.follow_up_record(
+        access=chef, user=None, measure=measure, date=D, status="on_track", comment="Start"
+    )
+    later = _corrected_and_followed_up_later(chef, measure, tmp_path)
     tables = docx_tables(make_plan_docx(chef, plan, as_of=later))
     follow_ups = next(t for t in tables if t[0][0] == "Datum")
     # 220 000 − 180 000 = 40 000 kr in 31 days: × 12 / (31 / 30.4375) = 471 290 kr a year.
@@ -189,14 +196,7 @@ def test_the_unit_plans_are_appendices_with_measured_effects_at_fixed_prices(
 ):
     chef = access_of("chef")
     measure = plan.measures.get(number=2)
-    corrected = LEDGER.replace(
-        "2025-02;81515;51470;5010;290000;", "2025-02;81515;51470;5010;250000;"
-    )
-    import_tables(tmp_path / "correction", {"ledger": corrected})
-    later = dt.date(2025, 7, 31)
-    plan_services.follow_up_record(
-        access=chef, user=None, measure=measure, date=later, status="delayed"
-    )
+    later = _corrected_and_followed_up_later(chef, measure, tmp_path)
     data = board_docx(access_of("ledning"), as_of=later)
     text = paragraphs(data)
     # Three annex tables (units, overtime per month, the plans' measures), then the plan.
