@@ -100,8 +100,7 @@ def planned_period_pieces(frames: Frames, req: FigureRequest) -> pl.DataFrame:
     pieces = period_pieces(shifts, periods.select(PERIOD_BOUNDS), after=midnight_after(req.as_of))
     del shifts
     employee = frames.shifts["employee_id"].gather(pieces["shift_row"])
-    columns = [pieces[c] for c in pieces.columns if c not in _UNREAD]
-    return pl.DataFrame([*columns[:2], employee, *columns[2:]])
+    return pieces.drop(_UNREAD).insert_column(2, employee)  # after shift_row and case_id
 
 
 def period_sums(frames: Frames, req: FigureRequest) -> pl.DataFrame:
