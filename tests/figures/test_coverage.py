@@ -120,8 +120,9 @@ def test_coverage_is_zero_when_only_one_employee_works_the_case(spans):
 @pytest.mark.parametrize(
     ("period_row", "fraction"),
     [
-        (0, 0),  # whole seconds: one sort key, in seconds
-        (0, 250_000),  # a quarter second: one sort key, in microseconds
+        (0, 0),  # whole minutes: one integer a row (period, start, length), in minutes
+        (0, 1_000_000),  # whole seconds: one integer a row, in seconds
+        (0, 250_000),  # a quarter second: period and start in one sort key, in microseconds
         (2**40, 250_000),  # period and time do not fit in 62 bits: sorted by two columns
     ],
 )

@@ -4,6 +4,7 @@ concurrency coverage reports and hour-balance's period sums compute (spec/figure
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 #: A settlement period of a case.
@@ -25,8 +26,9 @@ def concurrent_hours(pieces: pl.DataFrame, person: str, name: str) -> pl.DataFra
             schema={"case_id": pl.String, "period_start": pl.Date, name: pl.Float64}
         )
     if "period_row" in pieces.columns:  # the period's number, from ``period_pieces``
-        groups = pieces.select(pl.col("period_row").cast(pl.Int64).alias("_g"), *PERIOD_KEY)
-        groups = groups.unique("_g")
+        # Each period's key from its first piece (``arg_unique``: a fifth of ``unique``'s CPU).
+        first = pieces.get_column("period_row").arg_unique()
+        groups = pieces[first].select(pl.col("period_row").cast(pl.Int64).alias("_g"), *PERIOD_KEY)
         frame = pieces.select(
             pl.col("period_row").cast(pl.Int64).alias("_g"), person, "start", "end"
         )
@@ -65,22 +67,38 @@ def _covered(frame: pl.DataFrame, group: str, persons: int) -> pl.LazyFrame:
     group, the length of that union.
 
     Sorted by start, a row adds what lies beyond the latest end before it:
-    max(0, end − max(start, latest end)). Over all groups at once by one integer when the
-    group and the time fit in 62 bits together: the group in the high bits, the time since
-    the first start in the low ones (in seconds when every time is a whole second, always so
-    for times read from canonical data, else in microseconds), so that no group's ends reach
-    the next group's starts; sorting by one integer is three times as fast as by two
-    columns. Otherwise sorted by the two columns and the latest end taken per group.
+    max(0, end − max(start, latest end)); rows with the same start may come in any order
+    (whichever comes first, the later add nothing beyond the longest). Times are counted in
+    the largest unit every start and end is a whole number of (a minute, a second, else a
+    microsecond; canonical times are whole seconds and in practice whole minutes), from the
+    first start. When the group, the time and the length fit in 62 bits together, each row
+    is one integer (the group in the high bits, the start, the length in the low ones), so
+    that no group's ends reach the next group's starts, and one sort of plain integers
+    (numpy's, several times as fast as a sort of rows) orders them all; when only the group
+    and the time fit, the rows are sorted by one integer of the two; otherwise by the two
+    columns, the latest end taken per group.
     """
     t0 = int(frame["_s"].min())  # type: ignore[arg-type]
-    span = int(frame["_e"].max()) - t0  # type: ignore[arg-type]
-    whole = not frame.select(
-        ((pl.col("_s") % 1_000_000 != 0) | (pl.col("_e") % 1_000_000 != 0)).any()
-    ).item()
-    unit = 1_000_000 if whole else 1
-    bits = max(span // unit, 0).bit_length()
+    unit = _unit(frame)
+    span = (int(frame["_e"].max()) - t0) // unit  # type: ignore[arg-type]
+    longest = int(frame.select((pl.col("_e") - pl.col("_s")).max()).item()) // unit
+    shortest = int(frame.select((pl.col("_e") - pl.col("_s")).min()).item())
+    bits = max(span, 0).bit_length()
     groups = (int(frame["_g"].max()) + 1) * persons  # type: ignore[arg-type]
     lf = frame.lazy()
+    if shortest >= 0 and groups.bit_length() + bits + longest.bit_length() <= 62:
+        low = 2 ** longest.bit_length()
+        packed = frame.select(
+            (
+                (pl.col(group) * 2**bits + (pl.col("_s") - t0) // unit) * low
+                + (pl.col("_e") - pl.col("_s")) // unit
+            ).alias("_k")
+        )
+        rows = pl.DataFrame({"_k": np.sort(packed.to_series().to_numpy())}).lazy()
+        a = pl.col("_k") // low
+        b = a + pl.col("_k") % low
+        added = (b - pl.max_horizontal(a, b.cum_max().shift(1))).clip(lower_bound=0) * unit
+        return rows.select((a // 2**bits).alias(group), added.alias("_us"))
     if groups.bit_length() + bits <= 62:
         high = pl.col(group) * 2**bits
         rows = lf.select(
@@ -97,6 +115,15 @@ def _covered(frame: pl.DataFrame, group: str, persons: int) -> pl.LazyFrame:
         latest = pl.col("_b").cum_max().shift(1).over(group)
     added = (pl.col("_b") - pl.max_horizontal("_a", latest)).clip(lower_bound=0) * unit
     return rows.select(group, added.alias("_us"))
+
+
+def _unit(frame: pl.DataFrame) -> int:
+    """The largest of a minute, a second and a microsecond that every ``_s`` and ``_e`` of
+    ``frame`` is a whole number of."""
+    for unit in (60_000_000, 1_000_000):
+        if not frame.select(((pl.col("_s") % unit != 0) | (pl.col("_e") % unit != 0)).any()).item():
+            return unit
+    return 1
 
 
 def planned_persons(planned: pl.DataFrame) -> pl.DataFrame:

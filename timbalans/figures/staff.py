@@ -143,8 +143,11 @@ def positions(values: pl.Expr | pl.Series, keys: pl.Series) -> pl.Expr | pl.Seri
 def as_enum(values: pl.Series) -> pl.Series:
     """``values`` (strings) as an Enum of the distinct values, in sorted order: one to four
     bytes a row where a string is a 16-byte view, and it sorts, compares with strings and
-    casts back to the same strings (national worked codes: 0.2-0.5 s of CPU each)."""
-    return values.cast(pl.Enum(values.drop_nulls().unique().sort()))
+    casts back to the same strings (national worked codes: 0.2-0.5 s of CPU each). The
+    distinct values are gathered at the first position of each (``arg_unique``: half the CPU
+    of ``unique``, which builds the strings while it hashes them)."""
+    distinct = values.gather(values.arg_unique()).drop_nulls().sort()
+    return values.cast(pl.Enum(distinct))
 
 
 def interval_pairs(
