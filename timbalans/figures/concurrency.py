@@ -46,10 +46,13 @@ def concurrent_hours(pieces: pl.DataFrame, person: str, name: str) -> pl.DataFra
     persons = int(frame["_p"].max()) + 1  # type: ignore[arg-type]
     # One integer per (period, person).
     frame = frame.with_columns((pl.col("_g") * persons + pl.col("_p")).alias("_gp"))
+    unit = _unit(frame)
     covered = pl.concat(
         [
-            _covered(frame, "_gp", persons).select((pl.col("_gp") // persons).alias("_g"), "_us"),
-            _covered(frame, "_g", persons).select("_g", -pl.col("_us")),
+            _covered(frame, "_gp", persons, unit).select(
+                (pl.col("_gp") // persons).alias("_g"), "_us"
+            ),
+            _covered(frame, "_g", persons, unit).select("_g", -pl.col("_us")),
         ]
     )
     return (
@@ -61,7 +64,7 @@ def concurrent_hours(pieces: pl.DataFrame, person: str, name: str) -> pl.DataFra
     )
 
 
-def _covered(frame: pl.DataFrame, group: str, persons: int) -> pl.LazyFrame:
+def _covered(frame: pl.DataFrame, group: str, persons: int, unit: int) -> pl.LazyFrame:
     """Per row of ``frame`` (``_g``, ``_gp``, ``_s``, ``_e``: microseconds since 1970), the
     time it adds to the union of its ``group``'s intervals: ``group``, ``_us``. Summed per
     group, the length of that union.
@@ -69,17 +72,15 @@ def _covered(frame: pl.DataFrame, group: str, persons: int) -> pl.LazyFrame:
     Sorted by start, a row adds what lies beyond the latest end before it:
     max(0, end − max(start, latest end)); rows with the same start may come in any order
     (whichever comes first, the later add nothing beyond the longest). Times are counted in
-    the largest unit every start and end is a whole number of (a minute, a second, else a
-    microsecond; canonical times are whole seconds and in practice whole minutes), from the
-    first start. When the group, the time and the length fit in 62 bits together, each row
-    is one integer (the group in the high bits, the start, the length in the low ones), so
-    that no group's ends reach the next group's starts, and one sort of plain integers
-    (numpy's, several times as fast as a sort of rows) orders them all; when only the group
-    and the time fit, the rows are sorted by one integer of the two; otherwise by the two
-    columns, the latest end taken per group.
+    ``unit`` microseconds (:func:`_unit`), from the first start. When the group, the time
+    and the length fit in 62 bits together, each row is one integer (the group in the high
+    bits, the start, the length in the low ones), so that no group's ends reach the next
+    group's starts, and one sort of plain integers (numpy's, several times as fast as a sort
+    of rows) orders them all; when only the group and the time fit, the rows are sorted by
+    one integer of the two; otherwise by the two columns (in microseconds), the latest end
+    taken per group.
     """
     t0 = int(frame["_s"].min())  # type: ignore[arg-type]
-    unit = _unit(frame)
     span = (int(frame["_e"].max()) - t0) // unit  # type: ignore[arg-type]
     longest = int(frame.select((pl.col("_e") - pl.col("_s")).max()).item()) // unit
     shortest = int(frame.select((pl.col("_e") - pl.col("_s")).min()).item())
@@ -119,7 +120,8 @@ def _covered(frame: pl.DataFrame, group: str, persons: int) -> pl.LazyFrame:
 
 def _unit(frame: pl.DataFrame) -> int:
     """The largest of a minute, a second and a microsecond that every ``_s`` and ``_e`` of
-    ``frame`` is a whole number of."""
+    ``frame`` is a whole number of (canonical times are whole seconds, in practice whole
+    minutes)."""
     for unit in (60_000_000, 1_000_000):
         if not frame.select(((pl.col("_s") % unit != 0) | (pl.col("_e") % unit != 0)).any()).item():
             return unit
