@@ -4,7 +4,6 @@ concurrency coverage reports and hour-balance's period sums compute (spec/figure
 
 from __future__ import annotations
 
-import numpy as np
 import polars as pl
 
 #: A settlement period of a case.
@@ -75,8 +74,8 @@ def _covered(frame: pl.DataFrame, group: str, persons: int, unit: int) -> pl.Laz
     ``unit`` microseconds (:func:`_unit`), from the first start. When the group, the time
     and the length fit in 62 bits together, each row is one integer (the group in the high
     bits, the start, the length in the low ones), so that no group's ends reach the next
-    group's starts, and one sort of plain integers (numpy's, several times as fast as a sort
-    of rows) orders them all; when only the group and the time fit, the rows are sorted by
+    group's starts, and one sort of one integer column (a third of the time of a sort of
+    rows) orders them all; when only the group and the time fit, the rows are sorted by
     one integer of the two; otherwise by the two columns (in microseconds), the latest end
     taken per group.
     """
@@ -95,7 +94,7 @@ def _covered(frame: pl.DataFrame, group: str, persons: int, unit: int) -> pl.Laz
                 + (pl.col("_e") - pl.col("_s")) // unit
             ).alias("_k")
         )
-        rows = pl.DataFrame({"_k": np.sort(packed.to_series().to_numpy())}).lazy()
+        rows = packed.lazy().sort("_k")
         a = pl.col("_k") // low
         b = a + pl.col("_k") % low
         added = (b - pl.max_horizontal(a, b.cum_max().shift(1))).clip(lower_bound=0) * unit
