@@ -321,44 +321,46 @@ class RateSet:
         """``frame`` with one column per ``alias -> key``: the key's value on each row's date.
 
         ``on`` is a ``pl.Date`` column. Vectorised: the distinct dates of the frame get their
-        values by a backward as-of join per key on the sorted rates (before a key's first date
-        its first value applies), and the frame is joined to them on the date. Row order is
-        kept; a row with a null date gets null.
+        values by one backward as-of join on the dates the keys change (before a key's first
+        date its first value applies), and the frame is joined to them on the date. Row order
+        is kept; a row with a null date gets null.
         """
         if not columns:
             return frame
-        table = self.frame()
+        for key in columns.values():
+            self.check_key(key)
+        # Every date on which a key asked for changes, with each key's value in force then
+        # (before a key's first date, its first value): one as-of join for all keys. A date
+        # before the first of them takes the first one's values.
+        points = sorted({r.valid_from for key in columns.values() for r in self._by_key[key]})
+        table = pl.DataFrame(
+            {
+                "__rate_from": points,
+                **{alias: [self.value(key, p) for p in points] for alias, key in columns.items()},
+            },
+            schema={"__rate_from": pl.Date, **dict.fromkeys(columns, pl.Float64)},
+        )
+        on_date = frame.lazy().select(pl.col(on).cast(pl.Date).alias("__rate_on"))
         dates = (
-            frame.select(pl.col(on).cast(pl.Date).alias("__rate_on"))
-            .unique()
+            on_date.unique()
             .drop_nulls()
             .sort("__rate_on")
+            .with_columns(pl.max_horizontal("__rate_on", pl.lit(points[0])).alias("__rate_at"))
+            .join_asof(
+                table.lazy(),
+                left_on="__rate_at",
+                right_on="__rate_from",
+                strategy="backward",
+                check_sortedness=False,
+            )
+            .drop("__rate_at", "__rate_from")
         )
-        for alias, key in columns.items():
-            self.check_key(key)
-            values = (
-                table.filter(pl.col("key") == key)
-                .select(pl.col("valid_from").alias("__rate_from"), pl.col("value").alias(alias))
-                .sort("__rate_from")
-            )
-            first = values[alias][0]
-            dates = (
-                dates.join_asof(
-                    values,
-                    left_on="__rate_on",
-                    right_on="__rate_from",
-                    strategy="backward",
-                    check_sortedness=False,
-                )
-                .with_columns(pl.col(alias).fill_null(first))
-                .drop("__rate_from")
-            )
         # Only the dates are joined (one-to-one, in order) and the values put beside the
         # frame: joining the frame itself would copy every column of it (10 million rows).
         values = (
-            frame.select(pl.col(on).cast(pl.Date).alias("__rate_on"))
-            .join(dates, on="__rate_on", how="left", maintain_order="left")
+            on_date.join(dates, on="__rate_on", how="left", maintain_order="left")
             .drop("__rate_on")
+            .collect()
         )
         kept = frame.drop([c for c in columns if c in frame.columns])
         return pl.concat([kept, values], how="horizontal")
