@@ -209,6 +209,17 @@ def test_add_months_is_counted_from_the_anchor():
     assert got == [D(2025, 2, 28), D(2025, 3, 31), D(2024, 12, 31), D(2026, 2, 28)]
 
 
+def test_add_months_clamps_to_leap_days_and_keeps_nulls():
+    df = pl.DataFrame(
+        {
+            "d": [D(2024, 1, 31), D(2024, 3, 31), D(2023, 8, 29), None, D(2025, 6, 15)],
+            "n": [1, -1, 6, 2, None],
+        }
+    )
+    got = df.select(add_months(pl.col("d"), pl.col("n")).alias("x"))["x"].to_list()
+    assert got == [D(2024, 2, 29), D(2024, 2, 29), D(2024, 2, 29), None, None]
+
+
 # ------------------------------------------------------------------ properties
 
 day = st.integers(0, 4 * 365)
