@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import time
 
 import polars as pl
 import pytest
@@ -195,6 +197,49 @@ def test_a_profile_or_a_new_file_in_the_folder_is_part_of_the_key(tmp_path, data
     (d / "notes.txt").write_text("x", encoding="utf-8")
     assert files_cache.set_key(d) not in (key, None)
     assert files_cache.set_key(tmp_path / "missing") is None
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """The names of the files read to be hashed, in the order read."""
+    read: list[str] = []
+    hash_file = files_cache._file_digest
+
+    def counted(path):
+        read.append(path.name)
+        return hash_file(path)
+
+    monkeypatch.setattr(files_cache, "_file_digest", counted)
+    return read
+
+
+def test_a_settled_files_digest_is_recorded_and_the_file_not_read_again(
+    tmp_path, data_dir, reads, monkeypatch
+):
+    monkeypatch.setattr(files_cache, "SETTLED_SECONDS", 0.0)
+    d = write_set(tmp_path / "s", absences=ABSENCES, shifts=SHIFTS)
+    names = sorted(p.name for p in d.iterdir())
+    key = files_cache.set_key(d)
+    assert sorted(reads) == names
+    assert files_cache.set_key(d) == key
+    assert len(reads) == len(names)  # nothing read the second time
+    # The same size, other bytes: the file's change time moved, so it alone is read again.
+    time.sleep(0.05)
+    (d / "shifts.csv").write_text(SHIFTS.replace(";60;", ";50;"), encoding="utf-8")
+    changed = files_cache.set_key(d)
+    assert changed not in (key, None)
+    assert reads[len(names) :] == ["shifts.csv"]
+    # Without the record every file is read, to the same key.
+    shutil.rmtree(data_dir / "cache" / files_cache.DIGESTS)
+    assert files_cache.set_key(d) == changed
+    assert len(reads) == 2 * len(names) + 1
+
+
+def test_a_file_changed_within_the_last_seconds_is_read_every_time(tmp_path, data_dir, reads):
+    d = write_set(tmp_path / "s")
+    names = sorted(p.name for p in d.iterdir())
+    assert files_cache.set_key(d) == files_cache.set_key(d)
+    assert sorted(reads) == sorted(names * 2)
 
 
 def test_a_broken_copy_is_not_used_and_is_replaced(tmp_path, data_dir):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import secrets
 import shutil
@@ -39,6 +40,8 @@ KEEP = 4  # entries kept: a few data sets (or versions of one) side by side
 HASH_THREADS = 2
 STALE_SECONDS = 3600  # a copy being written takes seconds (national: about 5 s)
 CODE = ("ingest", "core", "figures/frames.py", "figures/files_cache.py")
+DIGESTS = "file-digests"  # cache/file-digests: the sets' files' digests (``_file_digests``)
+SETTLED_SECONDS = 2.0
 
 
 def cache_root() -> Path:
@@ -69,6 +72,63 @@ def _file_digest(path: Path) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
+def _stamp(path: Path) -> list[int]:
+    """What changes whenever a file's bytes do: size, modification and change times (the
+    change time is the kernel's own, which no program can set back), inode and device."""
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+
+
+def _digests_path(source: Path) -> Path:
+    name = hashlib.sha256(str(source.resolve()).encode()).hexdigest()
+    return cache_root().parent / DIGESTS / f"{name}.json"
+
+
+def _file_digests(source: Path, paths: list[Path]) -> list[str]:
+    """The SHA-256 of each of ``paths`` (the files of ``source``), each file read only when
+    it is not what it was when its digest was recorded (its :func:`_stamp`).
+
+    A digest is recorded only for a file whose last change is ``SETTLED_SECONDS`` old when it
+    is read and whose stamp did not change while it was read: a later change of its bytes
+    then always gives it another change time (the kernel's clock ticks in milliseconds), so
+    a recorded digest is never taken for changed bytes. The record is one small JSON file per
+    set (``cache/file-digests/``), written whole under another name and renamed into place.
+    """
+    record = _digests_path(source)
+    try:
+        known = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    stamps = [_stamp(p) for p in paths]
+    digests: list[str | None] = [
+        entry[1] if isinstance(entry, list) and len(entry) == 2 and entry[0] == stamp else None
+        for entry, stamp in zip((known.get(p.name) for p in paths), stamps, strict=True)
+    ]
+    missing = [i for i, d in enumerate(digests) if d is None]
+    if not missing:
+        return [d for d in digests if d is not None]
+    with ThreadPoolExecutor(HASH_THREADS) as pool:  # hashlib lets go of the GIL
+        read = pool.map(_file_digest, [paths[i] for i in missing])
+        for i, digest in zip(missing, read, strict=True):
+            digests[i] = digest
+    found = [d for d in digests if d is not None]
+    now = time.time_ns()
+    fresh = {}
+    for i, (path, stamp, digest) in enumerate(zip(paths, stamps, found, strict=True)):
+        settled = now - stamp[2] > SETTLED_SECONDS * 1_000_000_000
+        if settled and (i not in missing or _stamp(path) == stamp):
+            fresh[path.name] = [stamp, digest]
+    if fresh != known:
+        tmp = record.with_name(f".tmp-{secrets.token_hex(8)}")
+        try:
+            record.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(fresh), encoding="utf-8")
+            tmp.rename(record)
+        except OSError:  # a read-only data directory: every load reads the files
+            tmp.unlink(missing_ok=True)
+    return found
+
+
 def set_key(source: Path | str) -> str | None:
     """The key of a data set's entry, or None when there is nothing to key (no such path)."""
     source = Path(source)
@@ -78,8 +138,7 @@ def set_key(source: Path | str) -> str | None:
         paths = [source]
     else:
         return None
-    with ThreadPoolExecutor(HASH_THREADS) as pool:  # hashlib lets go of the GIL
-        digests = list(pool.map(_file_digest, paths))
+    digests = _file_digests(source, paths)
     key = hashlib.sha256(code_version().encode())
     for path, digest in zip(paths, digests, strict=True):
         key.update(f"{path.name}\0{digest}\n".encode())
