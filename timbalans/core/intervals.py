@@ -190,15 +190,17 @@ def _to_pieces(
     them and the piece's break.
     """
     share = _share_of(pl.col(_PSTART), pl.col(_PEND), pl.col(start), pl.col(end))
+    # Lazily, also for a frame: one pass, no frame of the bounds made between the steps.
     out = (
-        frame.with_columns(piece_start.alias(_PSTART), piece_end.alias(_PEND))
+        frame.lazy()
+        .with_columns(piece_start.alias(_PSTART), piece_end.alias(_PEND))
         .with_columns([(pl.col(c).cast(pl.Float64) * share).alias(c) for c in scaled])
         .with_columns(pl.col(_PSTART).alias(start), pl.col(_PEND).alias(end))
         .drop(_PSTART, _PEND)
     )
     if hours_col is not None:
         out = out.with_columns(hours_expr(start, end, break_col).alias(hours_col))
-    return out
+    return _collect_like(frame, out)
 
 
 def _apply_cuts(
