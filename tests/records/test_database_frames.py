@@ -162,6 +162,46 @@ def test_sqlite_is_read_in_pieces_of_ids_as_in_one(tmp_path, migrated, monkeypat
     _assert_same(frames_from_files(data).as_dict(), _sqlite_file_frames(path))
 
 
+def _writer_threads() -> list[str]:
+    import threading
+
+    return [t.name for t in threading.enumerate() if t.name == "sqlite-frames"]
+
+
+def test_an_error_on_either_side_of_the_sqlite_read_ends_it(tmp_path, migrated, monkeypatch):
+    """SQLite writes the CSV in a thread of its own while the caller reads and types the
+    tables: an error in SQLite's thread comes to the caller, and an error of the caller's
+    stops SQLite's thread; neither leaves the thread behind."""
+    from timbalans.records import frames
+
+    path = _sqlite_installation(migrated, write_set(tmp_path / "s"), tmp_path / "sqlite")
+    monkeypatch.setattr(frames, "_SQLITE_PIECE_IDS", 1)  # many pieces: the writer is ahead
+    csv_sql = frames._sqlite_csv_sql
+    monkeypatch.setattr(
+        frames,
+        "_sqlite_csv_sql",
+        lambda table: "SELECT no_such_column" if table == "worked" else csv_sql(table),
+    )
+    with pytest.raises(sqlite3.OperationalError, match="no such column: no_such_column"):
+        _sqlite_file_frames(path)
+    assert _writer_threads() == []
+    monkeypatch.setattr(frames, "_sqlite_csv_sql", csv_sql)
+
+    taken = []
+
+    def take(table, raw):
+        taken.append((table, raw.height))
+        if table == "employees":
+            raise ValueError("stopp")
+
+    with frames._own_reader({"NAME": str(path)}, postgres=False) as reader:
+        with pytest.raises(ValueError, match="stopp"):
+            reader.read_each(take)
+        assert _writer_threads() == []
+        assert reader.read("units").height == 2  # the connection is free again
+    assert taken == [("units", 2), ("cases", 2), ("decisions", 2), ("employees", 2)]
+
+
 def test_a_sqlite_column_of_nulls_before_its_first_value_keeps_its_type(tmp_path, migrated):
     """A column's type is not taken from its first rows (ADBC's SQLite driver typed it by
     its first batch); 1,100 whole-day absences (hours NULL) come before the one with hours."""

@@ -14,8 +14,10 @@ the same columns (``_reader``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, suppress
 from typing import Any
 
 import polars as pl
@@ -186,7 +188,7 @@ def _select_sql(table: str) -> str:
 
 # Ids per piece of SQLite's CSV (``_sqlite_csv_sql``): a piece stays far below the 10⁹
 # bytes SQLite allows a value (about 100 bytes a row), also for a national data set.
-_SQLITE_PIECE_IDS = 1 << 20
+_SQLITE_PIECE_IDS = 1 << 17
 
 
 def _sqlite_csv_sql(table: str) -> str:
@@ -223,22 +225,76 @@ def _sqlite_csv_sql(table: str) -> str:
     )
 
 
-def _sqlite_read(conn: Any, table: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    """The table from SQLite (``_sqlite_csv_sql``), piece by piece of ids, in the types of
-    ``schema``."""
+def _sqlite_read(conn: Any, table: str) -> pl.DataFrame:
+    """The table from SQLite (``_sqlite_read_each``)."""
+    out: dict[str, pl.DataFrame] = {}
+    _sqlite_read_each(conn, [table], out.__setitem__)
+    return out[table]
+
+
+_END = b""  # after a table's last piece (``_sqlite_read_each``), whose pieces are not empty
+
+
+def _sqlite_starts(conn: Any, table: str) -> range:
+    """The first ids of the table's pieces (none for an empty table)."""
     db_table = _QUERIES[table][0]
     low, high = conn.execute(f"SELECT min(id), max(id) FROM {db_table}").fetchone()  # noqa: S608
     if low is None:
-        return pl.DataFrame(schema=schema)
-    sql = _sqlite_csv_sql(table)
-    parts = []
-    for start in range(int(low), int(high) + 1, _SQLITE_PIECE_IDS):
-        piece = conn.execute(sql, (start, start + _SQLITE_PIECE_IDS)).fetchone()[0]
-        if piece:  # each piece's text is let go once read: no copy of the whole table's CSV
-            parts.append(pl.read_csv(piece, has_header=False, schema=schema, quote_char="'"))
-    if not parts:
-        return pl.DataFrame(schema=schema)
-    return pl.concat(parts).rechunk()
+        return range(0)
+    return range(int(low), int(high) + 1, _SQLITE_PIECE_IDS)
+
+
+def _sqlite_read_each(
+    conn: Any, tables: list[str], take: Callable[[str, pl.DataFrame], None]
+) -> None:
+    """Each table from SQLite (``_sqlite_csv_sql``), piece by piece of ids, in the types of
+    ``_raw_schema``, handed to ``take`` in the order of ``tables`` as soon as it is read.
+
+    SQLite writes the pieces in a thread of its own (Python's ``sqlite3`` lets other threads
+    run while a query steps), while this one reads the piece before it (polars) and does
+    what ``take`` does with the tables before it: on two cores, SQLite's CSV writing (three
+    quarters of the load's CPU) is then what the load waits for, not the rest besides. Both
+    threads use the one connection, never at once. Only two pieces wait at a time (a
+    piece's text is let go once read: no copy of a whole table's CSV)."""
+    ready: queue.Queue[tuple[str, bytes | BaseException]] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def write() -> None:
+        try:
+            for table in tables:
+                sql = _sqlite_csv_sql(table)
+                for start in _sqlite_starts(conn, table):
+                    if stop.is_set():
+                        return
+                    piece = conn.execute(sql, (start, start + _SQLITE_PIECE_IDS)).fetchone()[0]
+                    if piece:
+                        ready.put((table, piece))
+                ready.put((table, _END))
+        except BaseException as error:  # handed to the reading thread
+            ready.put(("", error))
+
+    writer = threading.Thread(target=write, name="sqlite-frames", daemon=True)
+    writer.start()
+    try:
+        parts: list[pl.DataFrame] = []
+        for _ in tables:
+            while True:
+                table, piece = ready.get()
+                if isinstance(piece, BaseException):
+                    raise piece
+                schema = _raw_schema(table, postgres=False)
+                if not piece:  # _END
+                    break
+                parts.append(pl.read_csv(piece, has_header=False, schema=schema, quote_char="'"))
+                del piece
+            take(table, pl.concat(parts).rechunk() if parts else pl.DataFrame(schema=schema))
+            parts = []
+    finally:
+        stop.set()
+        while writer.is_alive():  # a piece it still puts is taken, so that it ends
+            with suppress(queue.Empty):
+                ready.get(timeout=0.01)
+        writer.join()
 
 
 def _quoted(name: str) -> str:
@@ -272,11 +328,20 @@ class _Reader:
         self.connection = connection
         self.postgres = postgres
 
+    def read_each(self, take: Callable[[str, pl.DataFrame], None]) -> None:
+        """Every table of ``_QUERIES`` as ``read`` gives it, handed to ``take`` in that order
+        (SQLite: the next read while ``take`` works)."""
+        if not self.postgres:
+            _sqlite_read_each(self.connection, list(_QUERIES), take)
+            return
+        for table in _QUERIES:
+            take(table, self.read(table))
+
     def read(self, table: str) -> pl.DataFrame:
         """The table as the database gives it, in the types of ``_raw_schema``."""
         schema = _raw_schema(table, self.postgres)
         if not self.postgres:
-            return _sqlite_read(self.connection, table, schema)
+            return _sqlite_read(self.connection, table)
         frame = pl.read_database(_select_sql(table), self.connection, schema_overrides=schema)
         # one chunk per column: PostgreSQL's driver hands its rows in several batches
         return frame.cast(schema).rechunk()  # type: ignore[arg-type]
@@ -324,7 +389,10 @@ def _own_reader(settings_dict: dict[str, Any], postgres: bool) -> Iterator[_Read
     else:
         import sqlite3
 
-        conn = sqlite3.connect(str(settings_dict["NAME"]), isolation_level=None)
+        # used by two threads, one at a time (``_sqlite_read_each``)
+        conn = sqlite3.connect(
+            str(settings_dict["NAME"]), isolation_level=None, check_same_thread=False
+        )
         conn.execute("BEGIN")
     try:
         if postgres:
@@ -402,17 +470,20 @@ def _code_key(frame: pl.DataFrame, table: str) -> pl.DataFrame:
 
 def _read_all(reader: AbstractContextManager[_Reader] | None = None) -> dict[str, pl.DataFrame]:
     """Every canonical table in force, typed as in file mode, read by ``reader`` (by
-    default ``_reader()``)."""
+    default ``_reader()``). Each is typed as soon as it is read (``_Reader.read_each``);
+    the tables that others refer to come first (``_QUERIES``)."""
     codes: dict[str, pl.DataFrame] = {}
     tables: dict[str, pl.DataFrame] = {}
     with reader or _reader() as r:
-        raws = {table: r.read(table) for table in _QUERIES}
-    for table in _QUERIES:
-        frame = _typed(table, raws.pop(table), codes, r.postgres)
-        if _ID in frame.columns:
-            codes[table] = _code_key(frame, table)
-            frame = frame.drop(_ID)
-        tables[table] = frame
+
+        def take(table: str, raw: pl.DataFrame) -> None:
+            frame = _typed(table, raw, codes, r.postgres)
+            if _ID in frame.columns:
+                codes[table] = _code_key(frame, table)
+                frame = frame.drop(_ID)
+            tables[table] = frame
+
+        r.read_each(take)
     return tables
 
 
