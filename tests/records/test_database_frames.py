@@ -314,3 +314,45 @@ def test_a_load_from_a_sqlite_file_keeps_this_processs_write_lock(tmp_path, migr
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+_DRIVERS_IMPORTED = (
+    "import sys, django; django.setup()\n"
+    "from timbalans.records.frames import frames_prepare\n"
+    "before = [m for m in ('adbc_driver_postgresql.dbapi', 'pyarrow') if m in sys.modules]\n"
+    "frames_prepare()\n"
+    "print(before, [m for m in ('adbc_driver_postgresql.dbapi', 'pyarrow') if m in sys.modules])"
+)
+
+
+def test_the_readers_drivers_are_imported_ahead_on_postgresql_only(tmp_path):
+    """``frames_prepare`` (a server process at its start) imports ADBC's driver and pyarrow
+    on PostgreSQL, which the first load would otherwise import, and nothing on SQLite."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "timbalans.config.settings",
+        "TIMBALANS_DATA_DIR": str(tmp_path),
+    }
+    if connection.vendor != "postgresql":
+        env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", _DRIVERS_IMPORTED],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    drivers = ["adbc_driver_postgresql.dbapi", "pyarrow"]
+    after = drivers if connection.vendor == "postgresql" else []
+    assert result.stdout.strip() == f"[] {after}"
+
+
+def test_a_server_worker_prepares_the_reader_before_its_first_request(monkeypatch):
+    from timbalans.records import frames
+    from timbalans.records.management.commands.serve import worker_prepare
+
+    prepared = []
+    monkeypatch.setattr(frames, "frames_prepare", lambda: prepared.append("frames"))
+    worker_prepare()
+    assert prepared == ["frames"]
