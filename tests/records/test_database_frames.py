@@ -269,6 +269,47 @@ def test_one_load_reads_one_moment_while_an_import_commits(tmp_path, migrated):
         assert frames_load().units.height == 3
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_postgresql_readers_share_one_snapshot(tmp_path):
+    """PostgreSQL's tables are read on two connections at once: the second imports the
+    first's snapshot, so neither sees a unit committed after the first began, whichever
+    reads the units."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    from timbalans.records import models as m
+    from timbalans.records.frames import _Reader
+
+    _imported_here(write_set(tmp_path / "s"))
+    with _own_reader(connection.settings_dict, postgres=True) as reader:
+        assert len(reader.others) == 1
+        m.Unit.objects.create(unit_id="81599", name="Ny", cost_center="81599")
+        second = _Reader(reader.others[0], postgres=True)
+        assert [reader.read("units").height, second.read("units").height] == [2, 2]
+    assert frames_load().units.height == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_error_of_a_postgresql_reader_comes_to_the_load(tmp_path, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    import threading
+
+    from timbalans.records import frames
+
+    _imported_here(write_set(tmp_path / "s"))
+    select_sql = frames._select_sql
+    monkeypatch.setattr(
+        frames,
+        "_select_sql",
+        lambda table: "SELECT no_such_column" if table == "worked" else select_sql(table),
+    )
+    from adbc_driver_manager import ProgrammingError
+
+    with pytest.raises(ProgrammingError, match='column "no_such_column" does not exist'):
+        frames_load()
+    assert [t for t in threading.enumerate() if t.name == "postgres-frames"] == []
+
+
 def test_the_adbc_connection_string_takes_libpq_settings_only():
     from timbalans.records.frames import _postgres_conninfo
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
 from typing import Any
@@ -324,18 +325,21 @@ class _Reader:
     or Django's connection (``_django_reader``, row by row: for uncommitted data and an
     in-memory database, which no other connection sees)."""
 
-    def __init__(self, connection: Any, postgres: bool) -> None:
+    def __init__(self, connection: Any, postgres: bool, others: list[Any] | None = None) -> None:
         self.connection = connection
         self.postgres = postgres
+        self.others = others or []  # PostgreSQL: connections of the same snapshot besides
 
     def read_each(self, take: Callable[[str, pl.DataFrame], None]) -> None:
         """Every table of ``_QUERIES`` as ``read`` gives it, handed to ``take`` in that order
-        (SQLite: the next read while ``take`` works)."""
+        (SQLite: the next read while ``take`` works; PostgreSQL: on every connection)."""
         if not self.postgres:
             _sqlite_read_each(self.connection, list(_QUERIES), take)
-            return
-        for table in _QUERIES:
-            take(table, self.read(table))
+        elif self.others:
+            _postgres_read_each([self, *(_Reader(c, True) for c in self.others)], take)
+        else:
+            for table in _QUERIES:
+                take(table, self.read(table))
 
     def read(self, table: str) -> pl.DataFrame:
         """The table as the database gives it, in the types of ``_raw_schema``."""
@@ -345,6 +349,57 @@ class _Reader:
         frame = pl.read_database(_select_sql(table), self.connection, schema_overrides=schema)
         # one chunk per column: PostgreSQL's driver hands its rows in several batches
         return frame.cast(schema).rechunk()  # type: ignore[arg-type]
+
+
+# Connections that read PostgreSQL at once (``_postgres_read_each``), and the tables read
+# first, the biggest: with two, the shifts on one and the worked time on the other.
+_POSTGRES_READERS = 2
+_POSTGRES_FIRST = ("shifts", "worked", "ledger")
+
+
+def _postgres_read_each(readers: list[_Reader], take: Callable[[str, pl.DataFrame], None]) -> None:
+    """Every table of ``_QUERIES`` read by the first of ``readers`` free (each in a thread
+    of its own: ADBC lets other threads run while it reads), the biggest first, handed to
+    ``take`` in the order of ``_QUERIES`` (in this thread, while the others read)."""
+    todo = deque(sorted(_QUERIES, key=lambda t: t not in _POSTGRES_FIRST))
+    done: dict[str, pl.DataFrame] = {}
+    failed: list[BaseException] = []
+    changed = threading.Condition()
+
+    def work(reader: _Reader) -> None:
+        while True:
+            with changed:
+                if not todo or failed:
+                    return
+                table = todo.popleft()
+            try:
+                frame = reader.read(table)
+            except BaseException as error:  # handed to the taking thread
+                with changed:
+                    failed.append(error)
+                    changed.notify_all()
+                return
+            with changed:
+                done[table] = frame
+                changed.notify_all()
+
+    threads = [threading.Thread(target=work, args=(r,), name="postgres-frames") for r in readers]
+    for thread in threads:
+        thread.start()
+    try:
+        for table in _QUERIES:
+            with changed:
+                while table not in done and not failed:
+                    changed.wait()
+                if failed:
+                    raise failed[0]
+                frame = done.pop(table)
+            take(table, frame)
+    finally:
+        with changed:
+            todo.clear()
+        for thread in threads:
+            thread.join()
 
 
 def _own_possible() -> bool:
@@ -377,15 +432,49 @@ def _postgres_conninfo(settings_dict: dict[str, Any]) -> str:
     return make_conninfo("", **{k: str(v) for k, v in params.items() if v not in (None, "")})
 
 
+def _postgres_snapshot(conninfo: str, readers: int) -> list[Any]:
+    """``readers`` ADBC connections to PostgreSQL, each in a read-only REPEATABLE READ
+    transaction, all of one snapshot: the first's, exported to the others
+    (``pg_export_snapshot``, ``SET TRANSACTION SNAPSHOT``), so that what one reads is of the
+    same moment as what the others read, also while an import commits."""
+    import adbc_driver_postgresql.dbapi as driver
+
+    conns: list[Any] = []
+    try:
+        snapshot = None
+        for _ in range(readers):
+            conn = driver.connect(conninfo)
+            conns.append(conn)
+            # The driver began a transaction (autocommit is off): its first statement sets
+            # it to one snapshot for every query.
+            with conn.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                if snapshot is None:
+                    cursor.execute("SELECT pg_export_snapshot()")
+                    snapshot = cursor.fetchone()[0]
+                else:
+                    cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+    except BaseException:
+        for conn in conns:
+            conn.close()
+        raise
+    return conns
+
+
 @contextmanager
 def _own_reader(settings_dict: dict[str, Any], postgres: bool) -> Iterator[_Reader]:
     """A reader on a connection of its own to Django's database (ADBC on PostgreSQL,
     Python's ``sqlite3`` on SQLite), in one read-only transaction: every table of one moment,
     also while an import commits."""
     if postgres:
-        import adbc_driver_postgresql.dbapi as driver
-
-        conn = driver.connect(_postgres_conninfo(settings_dict))
+        conns = _postgres_snapshot(_postgres_conninfo(settings_dict), _POSTGRES_READERS)
+        try:
+            yield _Reader(conns[0], postgres, conns[1:])
+        finally:
+            for conn in conns:
+                conn.rollback()
+                conn.close()
+        return
     else:
         import sqlite3
 
@@ -395,13 +484,8 @@ def _own_reader(settings_dict: dict[str, Any], postgres: bool) -> Iterator[_Read
         )
         conn.execute("BEGIN")
     try:
-        if postgres:
-            # The driver began a transaction (autocommit is off); its first statement
-            # sets it to one snapshot for every query.
-            with conn.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        # SQLite: the transaction begun reads one snapshot from its first query (WAL),
-        # writers going on beside it.
+        # The transaction begun reads one snapshot from its first query (WAL), writers
+        # going on beside it.
         yield _Reader(conn, postgres)
     finally:
         conn.rollback()
