@@ -144,6 +144,23 @@ def test_a_load_carries_quotes_delimiters_line_breaks_nulls_and_empty_text(tmp_p
         assert got["accounts"].sort("account")["structural"].to_list() == [False, False]
 
 
+def test_sqlite_writes_the_same_csv_for_a_column_that_may_be_null(tmp_path, migrated, monkeypatch):
+    """Columns the database holds NOT NULL are written the cheaper way (``%Q``, ``%d``); the
+    same frames come when every column is taken as one that may be NULL."""
+    from timbalans.records import frames
+
+    data = _tricky_set(tmp_path / "s")
+    path = _sqlite_installation(migrated, data, tmp_path / "sqlite")
+    with sqlite3.connect(path) as db:
+        assert sorted(frames._sqlite_not_null(db, "cases")) == [
+            "case_id", "id", "label", "service", "start_date", "unit_id"
+        ]  # fmt: skip
+    cheaper = _sqlite_file_frames(path)
+    monkeypatch.setattr(frames, "_sqlite_not_null", lambda conn, table: frozenset())
+    _assert_same(cheaper, _sqlite_file_frames(path))
+    _assert_same(frames_from_files(data).as_dict(), cheaper)
+
+
 def test_sqlite_is_read_in_pieces_of_ids_as_in_one(tmp_path, migrated, monkeypatch):
     """SQLite's CSV of a table comes in pieces of ids (a national table in one would pass
     SQLite's limit on the length of a value): pieces of one id each, half of them rows
@@ -180,7 +197,9 @@ def test_an_error_on_either_side_of_the_sqlite_read_ends_it(tmp_path, migrated, 
     monkeypatch.setattr(
         frames,
         "_sqlite_csv_sql",
-        lambda table: "SELECT no_such_column" if table == "worked" else csv_sql(table),
+        lambda table, *rest: (
+            "SELECT no_such_column" if table == "worked" else csv_sql(table, *rest)
+        ),
     )
     with pytest.raises(sqlite3.OperationalError, match="no such column: no_such_column"):
         _sqlite_file_frames(path)
