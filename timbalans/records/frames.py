@@ -6,8 +6,10 @@ PostgreSQL: the queries run through ADBC (``adbc-driver-postgresql``) and
 per value and no text to parse (PostgreSQL sends them in its binary COPY format). SQLite:
 through Python's own ``sqlite3``, as CSV that SQLite writes itself (``_sqlite_csv_sql``), never
 through a driver that carries a second copy of SQLite (docs/design.md: a second copy in the
-process releases the file locks the first holds). Both on a connection of their own, in one
-read-only transaction; where such a connection would not see Django's data (inside a
+process releases the file locks the first holds). Both on connections of their own, in
+read-only transactions of one snapshot (PostgreSQL: two connections reading at once,
+``_postgres_snapshot``; SQLite: one, SQLite writing in a thread of its own while polars reads,
+``_sqlite_read_each``); where such a connection would not see Django's data (inside a
 transaction; SQLite's in-memory test database) they run on Django's connection instead, to
 the same columns (``_reader``).
 """
@@ -188,7 +190,9 @@ def _select_sql(table: str) -> str:
 
 
 # Ids per piece of SQLite's CSV (``_sqlite_csv_sql``): a piece stays far below the 10⁹
-# bytes SQLite allows a value (about 100 bytes a row), also for a national data set.
+# bytes SQLite allows a value (about 100 bytes a row), also for a national data set, and a
+# municipality's big tables come in a few pieces, read by polars while SQLite writes the
+# next (``_sqlite_read_each``).
 _SQLITE_PIECE_IDS = 1 << 17
 
 
@@ -277,9 +281,11 @@ def _sqlite_read_each(
     SQLite writes the pieces in a thread of its own (Python's ``sqlite3`` lets other threads
     run while a query steps), while this one reads the piece before it (polars) and does
     what ``take`` does with the tables before it: on two cores, SQLite's CSV writing (three
-    quarters of the load's CPU) is then what the load waits for, not the rest besides. Both
-    threads use the one connection, never at once. Only two pieces wait at a time (a
-    piece's text is let go once read: no copy of a whole table's CSV)."""
+    quarters of the load's CPU) is then what the load waits for, not the rest besides. The
+    connection is SQLite's thread's until it ends. Only two pieces wait at a time (a
+    piece's text is let go once read: no copy of a whole table's CSV). Not two connections
+    writing at once: each value SQLite makes takes its global memory mutex, and two writers
+    wait on it more than they gain (docs/operations.md, session 10)."""
     ready: queue.Queue[tuple[str, bytes | BaseException]] = queue.Queue(maxsize=2)
     stop = threading.Event()
 
@@ -486,9 +492,9 @@ def _postgres_snapshot(conninfo: str, readers: int) -> list[Any]:
 
 @contextmanager
 def _own_reader(settings_dict: dict[str, Any], postgres: bool) -> Iterator[_Reader]:
-    """A reader on a connection of its own to Django's database (ADBC on PostgreSQL,
-    Python's ``sqlite3`` on SQLite), in one read-only transaction: every table of one moment,
-    also while an import commits."""
+    """A reader on a connection of its own to Django's database (ADBC on PostgreSQL, two
+    of one snapshot; Python's ``sqlite3`` on SQLite), in a read-only transaction: every
+    table of one moment, also while an import commits."""
     if postgres:
         conns = _postgres_snapshot(_postgres_conninfo(settings_dict), _POSTGRES_READERS)
         try:
@@ -498,14 +504,13 @@ def _own_reader(settings_dict: dict[str, Any], postgres: bool) -> Iterator[_Read
                 conn.rollback()
                 conn.close()
         return
-    else:
-        import sqlite3
+    import sqlite3
 
-        # used by two threads, one at a time (``_sqlite_read_each``)
-        conn = sqlite3.connect(
-            str(settings_dict["NAME"]), isolation_level=None, check_same_thread=False
-        )
-        conn.execute("BEGIN")
+    # used by SQLite's writing thread too, one thread at a time (``_sqlite_read_each``)
+    conn = sqlite3.connect(
+        str(settings_dict["NAME"]), isolation_level=None, check_same_thread=False
+    )
+    conn.execute("BEGIN")
     try:
         # The transaction begun reads one snapshot from its first query (WAL), writers
         # going on beside it.
