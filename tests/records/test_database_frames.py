@@ -144,6 +144,23 @@ def test_a_load_carries_quotes_delimiters_line_breaks_nulls_and_empty_text(tmp_p
         assert got["accounts"].sort("account")["structural"].to_list() == [False, False]
 
 
+def test_sqlite_writes_the_same_csv_for_a_column_that_may_be_null(tmp_path, migrated, monkeypatch):
+    """Columns the database holds NOT NULL are written the cheaper way (``%Q``, ``%d``); the
+    same frames come when every column is taken as one that may be NULL."""
+    from timbalans.records import frames
+
+    data = _tricky_set(tmp_path / "s")
+    path = _sqlite_installation(migrated, data, tmp_path / "sqlite")
+    with sqlite3.connect(path) as db:
+        assert sorted(frames._sqlite_not_null(db, "cases")) == [
+            "case_id", "id", "label", "service", "start_date", "unit_id"
+        ]  # fmt: skip
+    cheaper = _sqlite_file_frames(path)
+    monkeypatch.setattr(frames, "_sqlite_not_null", lambda conn, table: frozenset())
+    _assert_same(cheaper, _sqlite_file_frames(path))
+    _assert_same(frames_from_files(data).as_dict(), cheaper)
+
+
 def test_sqlite_is_read_in_pieces_of_ids_as_in_one(tmp_path, migrated, monkeypatch):
     """SQLite's CSV of a table comes in pieces of ids (a national table in one would pass
     SQLite's limit on the length of a value): pieces of one id each, half of them rows
@@ -160,6 +177,48 @@ def test_sqlite_is_read_in_pieces_of_ids_as_in_one(tmp_path, migrated, monkeypat
     assert (stored, in_force) == (4, 2)
     monkeypatch.setattr(frames, "_SQLITE_PIECE_IDS", 1)
     _assert_same(frames_from_files(data).as_dict(), _sqlite_file_frames(path))
+
+
+def _writer_threads() -> list[str]:
+    import threading
+
+    return [t.name for t in threading.enumerate() if t.name == "sqlite-frames"]
+
+
+def test_an_error_on_either_side_of_the_sqlite_read_ends_it(tmp_path, migrated, monkeypatch):
+    """SQLite writes the CSV in a thread of its own while the caller reads and types the
+    tables: an error in SQLite's thread comes to the caller, and an error of the caller's
+    stops SQLite's thread; neither leaves the thread behind."""
+    from timbalans.records import frames
+
+    path = _sqlite_installation(migrated, write_set(tmp_path / "s"), tmp_path / "sqlite")
+    monkeypatch.setattr(frames, "_SQLITE_PIECE_IDS", 1)  # many pieces: the writer is ahead
+    csv_sql = frames._sqlite_csv_sql
+    monkeypatch.setattr(
+        frames,
+        "_sqlite_csv_sql",
+        lambda table, *rest: (
+            "SELECT no_such_column" if table == "worked" else csv_sql(table, *rest)
+        ),
+    )
+    with pytest.raises(sqlite3.OperationalError, match="no such column: no_such_column"):
+        _sqlite_file_frames(path)
+    assert _writer_threads() == []
+    monkeypatch.setattr(frames, "_sqlite_csv_sql", csv_sql)
+
+    taken = []
+
+    def take(table, raw):
+        taken.append((table, raw.height))
+        if table == "employees":
+            raise ValueError("stopp")
+
+    with frames._own_reader({"NAME": str(path)}, postgres=False) as reader:
+        with pytest.raises(ValueError, match="stopp"):
+            reader.read_each(take)
+        assert _writer_threads() == []
+        assert reader.read("units").height == 2  # the connection is free again
+    assert taken == [("units", 2), ("cases", 2), ("decisions", 2), ("employees", 2)]
 
 
 def test_a_sqlite_column_of_nulls_before_its_first_value_keeps_its_type(tmp_path, migrated):
@@ -229,6 +288,47 @@ def test_one_load_reads_one_moment_while_an_import_commits(tmp_path, migrated):
         assert frames_load().units.height == 3
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_postgresql_readers_share_one_snapshot(tmp_path):
+    """PostgreSQL's tables are read on two connections at once: the second imports the
+    first's snapshot, so neither sees a unit committed after the first began, whichever
+    reads the units."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    from timbalans.records import models as m
+    from timbalans.records.frames import _Reader
+
+    _imported_here(write_set(tmp_path / "s"))
+    with _own_reader(connection.settings_dict, postgres=True) as reader:
+        assert len(reader.others) == 1
+        m.Unit.objects.create(unit_id="81599", name="Ny", cost_center="81599")
+        second = _Reader(reader.others[0], postgres=True)
+        assert [reader.read("units").height, second.read("units").height] == [2, 2]
+    assert frames_load().units.height == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_error_of_a_postgresql_reader_comes_to_the_load(tmp_path, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    import threading
+
+    from timbalans.records import frames
+
+    _imported_here(write_set(tmp_path / "s"))
+    select_sql = frames._select_sql
+    monkeypatch.setattr(
+        frames,
+        "_select_sql",
+        lambda table: "SELECT no_such_column" if table == "worked" else select_sql(table),
+    )
+    from adbc_driver_manager import ProgrammingError
+
+    with pytest.raises(ProgrammingError, match='column "no_such_column" does not exist'):
+        frames_load()
+    assert [t for t in threading.enumerate() if t.name == "postgres-frames"] == []
+
+
 def test_the_adbc_connection_string_takes_libpq_settings_only():
     from timbalans.records.frames import _postgres_conninfo
 
@@ -274,3 +374,45 @@ def test_a_load_from_a_sqlite_file_keeps_this_processs_write_lock(tmp_path, migr
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+_DRIVERS_IMPORTED = (
+    "import sys, django; django.setup()\n"
+    "from timbalans.records.frames import frames_prepare\n"
+    "before = [m for m in ('adbc_driver_postgresql.dbapi', 'pyarrow') if m in sys.modules]\n"
+    "frames_prepare()\n"
+    "print(before, [m for m in ('adbc_driver_postgresql.dbapi', 'pyarrow') if m in sys.modules])"
+)
+
+
+def test_the_readers_drivers_are_imported_ahead_on_postgresql_only(tmp_path):
+    """``frames_prepare`` (a server process at its start) imports ADBC's driver and pyarrow
+    on PostgreSQL, which the first load would otherwise import, and nothing on SQLite."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "timbalans.config.settings",
+        "TIMBALANS_DATA_DIR": str(tmp_path),
+    }
+    if connection.vendor != "postgresql":
+        env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", _DRIVERS_IMPORTED],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    drivers = ["adbc_driver_postgresql.dbapi", "pyarrow"]
+    after = drivers if connection.vendor == "postgresql" else []
+    assert result.stdout.strip() == f"[] {after}"
+
+
+def test_a_server_worker_prepares_the_reader_before_its_first_request(monkeypatch):
+    from timbalans.records import frames
+    from timbalans.records.management.commands.serve import worker_prepare
+
+    prepared = []
+    monkeypatch.setattr(frames, "frames_prepare", lambda: prepared.append("frames"))
+    worker_prepare()
+    assert prepared == ["frames"]

@@ -6,16 +6,21 @@ PostgreSQL: the queries run through ADBC (``adbc-driver-postgresql``) and
 per value and no text to parse (PostgreSQL sends them in its binary COPY format). SQLite:
 through Python's own ``sqlite3``, as CSV that SQLite writes itself (``_sqlite_csv_sql``), never
 through a driver that carries a second copy of SQLite (docs/design.md: a second copy in the
-process releases the file locks the first holds). Both on a connection of their own, in one
-read-only transaction; where such a connection would not see Django's data (inside a
+process releases the file locks the first holds). Both on connections of their own, in
+read-only transactions of one snapshot (PostgreSQL: two connections reading at once,
+``_postgres_snapshot``; SQLite: one, SQLite writing in a thread of its own while polars reads,
+``_sqlite_read_each``); where such a connection would not see Django's data (inside a
 transaction; SQLite's in-memory test database) they run on Django's connection instead, to
 the same columns (``_reader``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+import queue
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, suppress
 from typing import Any
 
 import polars as pl
@@ -185,60 +190,141 @@ def _select_sql(table: str) -> str:
 
 
 # Ids per piece of SQLite's CSV (``_sqlite_csv_sql``): a piece stays far below the 10⁹
-# bytes SQLite allows a value (about 100 bytes a row), also for a national data set.
-_SQLITE_PIECE_IDS = 1 << 20
+# bytes SQLite allows a value (about 100 bytes a row), also for a national data set, and a
+# municipality's big tables come in a few pieces, read by polars while SQLite writes the
+# next (``_sqlite_read_each``).
+_SQLITE_PIECE_IDS = 1 << 17
 
 
-def _sqlite_csv_sql(table: str) -> str:
+def _sqlite_csv_sql(table: str, not_null: frozenset[str] = frozenset()) -> str:
     """The table's rows with ids in [?, ?) as CSV that SQLite writes itself, one text.
 
     Reading row by row makes a Python object of every value (sqlite3's ``fetchall`` of a
     municipality's shifts: 0.5 s of CPU, and as much again to make polars columns of
-    them); SQLite's ``group_concat`` of one ``printf`` per row costs two thirds of that,
-    and polars reads the CSV in a tenth. Free text is written with ``quote()`` (in single
-    quotes, a quote inside doubled; polars reads it with ``'`` as the quote character) and
-    NULL as an empty unquoted field, which polars reads as null; keys, numbers, dates,
-    instants, booleans (0/1) and the fixed choices of enums (checked on import) hold no
-    comma, quote or line break. A number is written as SQLite writes a double, with 15
-    significant digits: every stored value has at most 14 (``max_digits``), so it reads
-    back as the same double. Cast to a BLOB, the text comes to Python as bytes, not
-    decoded into a ``str`` and encoded again. Built from the constants above only.
+    them); SQLite's ``group_concat`` of one ``printf`` per row costs half of that, and
+    polars reads the CSV in a tenth. Free text is written in single quotes, a quote inside
+    doubled (``%Q``; polars reads it with ``'`` as the quote character), and NULL as an
+    empty unquoted field, which polars reads as null; keys, numbers, dates, instants,
+    booleans (0/1) and the fixed choices of enums (checked on import) hold no comma, quote
+    or line break. A number is written as SQLite writes a double, with 15 significant
+    digits: every stored value has at most 14 (``max_digits``), so it reads back as the
+    same double. Cast to a BLOB, the text comes to Python as bytes, not decoded into a
+    ``str`` and encoded again. Built from the constants above only.
+
+    The columns in ``not_null`` (the database's NOT NULL columns: ``_sqlite_not_null``)
+    are written the cheaper way, which would write a NULL as text or 0: text by ``%Q``
+    rather than ``quote()`` behind a test for NULL, integers by ``%d`` rather than
+    ``%s`` (each row's ``printf`` makes fewer values: the shifts' CSV in 0.30 s of CPU
+    instead of 0.39).
     """
     db_table, columns = _QUERIES[table]
-    cells = []
+    cells, fmt = [], []
     for _, source, how in columns:
-        if how == "float":
-            cells.append(f"CAST({source} AS REAL)")
-        elif how == "text":
-            cells.append(f"CASE WHEN {source} IS NULL THEN '' ELSE quote({source}) END")
-        else:
+        required = source.strip('"') in not_null
+        if how == "text" and required:
+            fmt.append("%Q")
             cells.append(source)
-    fmt = ",".join("%s" for _ in columns)
+        elif how == "text":
+            fmt.append("%s")
+            cells.append(f"CASE WHEN {source} IS NULL THEN '' ELSE quote({source}) END")
+        elif how == "float":
+            fmt.append("%s")
+            cells.append(f"CAST({source} AS REAL)")
+        elif required and (how in ("int", "bool") or how.startswith("@")):
+            fmt.append("%d")
+            cells.append(source)
+        else:
+            fmt.append("%s")
+            cells.append(source)
     where = "id >= ? AND id < ?"
     if table in _TIME_MODELS_TABLES:
         where += " AND replaced_by_id IS NULL"
+    # each row ends in its line break, so group_concat adds no separator
     return (
-        f"SELECT CAST(group_concat(printf('{fmt}', {', '.join(cells)}), char(10)) AS BLOB)"  # noqa: S608
-        f" AS csv FROM {db_table} WHERE {where}"
+        f"SELECT CAST(group_concat(printf('{','.join(fmt)}' || char(10), {', '.join(cells)}),"  # noqa: S608
+        f" '') AS BLOB) AS csv FROM {db_table} WHERE {where}"
     )
 
 
-def _sqlite_read(conn: Any, table: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    """The table from SQLite (``_sqlite_csv_sql``), piece by piece of ids, in the types of
-    ``schema``."""
+def _sqlite_not_null(conn: Any, table: str) -> frozenset[str]:
+    """The table's NOT NULL columns, as the database says (``_sqlite_csv_sql``)."""
+    db_table = _QUERIES[table][0]
+    rows = conn.execute(f"PRAGMA table_info({db_table})").fetchall()
+    return frozenset(name for _, name, _, not_null, *_ in rows if not_null)
+
+
+def _sqlite_read(conn: Any, table: str) -> pl.DataFrame:
+    """The table from SQLite (``_sqlite_read_each``)."""
+    out: dict[str, pl.DataFrame] = {}
+    _sqlite_read_each(conn, [table], out.__setitem__)
+    return out[table]
+
+
+_END = b""  # after a table's last piece (``_sqlite_read_each``), whose pieces are not empty
+
+
+def _sqlite_starts(conn: Any, table: str) -> range:
+    """The first ids of the table's pieces (none for an empty table)."""
     db_table = _QUERIES[table][0]
     low, high = conn.execute(f"SELECT min(id), max(id) FROM {db_table}").fetchone()  # noqa: S608
     if low is None:
-        return pl.DataFrame(schema=schema)
-    sql = _sqlite_csv_sql(table)
-    parts = []
-    for start in range(int(low), int(high) + 1, _SQLITE_PIECE_IDS):
-        piece = conn.execute(sql, (start, start + _SQLITE_PIECE_IDS)).fetchone()[0]
-        if piece:  # each piece's text is let go once read: no copy of the whole table's CSV
-            parts.append(pl.read_csv(piece, has_header=False, schema=schema, quote_char="'"))
-    if not parts:
-        return pl.DataFrame(schema=schema)
-    return pl.concat(parts).rechunk()
+        return range(0)
+    return range(int(low), int(high) + 1, _SQLITE_PIECE_IDS)
+
+
+def _sqlite_read_each(
+    conn: Any, tables: list[str], take: Callable[[str, pl.DataFrame], None]
+) -> None:
+    """Each table from SQLite (``_sqlite_csv_sql``), piece by piece of ids, in the types of
+    ``_raw_schema``, handed to ``take`` in the order of ``tables`` as soon as it is read.
+
+    SQLite writes the pieces in a thread of its own (Python's ``sqlite3`` lets other threads
+    run while a query steps), while this one reads the piece before it (polars) and does
+    what ``take`` does with the tables before it: on two cores, SQLite's CSV writing (three
+    quarters of the load's CPU) is then what the load waits for, not the rest besides. The
+    connection is SQLite's thread's until it ends. Only two pieces wait at a time (a
+    piece's text is let go once read: no copy of a whole table's CSV). Not two connections
+    writing at once: each value SQLite makes takes its global memory mutex, and two writers
+    wait on it more than they gain (docs/operations.md, session 10)."""
+    ready: queue.Queue[tuple[str, bytes | BaseException]] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def write() -> None:
+        try:
+            for table in tables:
+                sql = _sqlite_csv_sql(table, _sqlite_not_null(conn, table))
+                for start in _sqlite_starts(conn, table):
+                    if stop.is_set():
+                        return
+                    piece = conn.execute(sql, (start, start + _SQLITE_PIECE_IDS)).fetchone()[0]
+                    if piece:
+                        ready.put((table, piece))
+                ready.put((table, _END))
+        except BaseException as error:  # handed to the reading thread
+            ready.put(("", error))
+
+    writer = threading.Thread(target=write, name="sqlite-frames", daemon=True)
+    writer.start()
+    try:
+        parts: list[pl.DataFrame] = []
+        for _ in tables:
+            while True:
+                table, piece = ready.get()
+                if isinstance(piece, BaseException):
+                    raise piece
+                schema = _raw_schema(table, postgres=False)
+                if not piece:  # _END
+                    break
+                parts.append(pl.read_csv(piece, has_header=False, schema=schema, quote_char="'"))
+                del piece
+            take(table, pl.concat(parts).rechunk() if parts else pl.DataFrame(schema=schema))
+            parts = []
+    finally:
+        stop.set()
+        while writer.is_alive():  # a piece it still puts is taken, so that it ends
+            with suppress(queue.Empty):
+                ready.get(timeout=0.01)
+        writer.join()
 
 
 def _quoted(name: str) -> str:
@@ -268,18 +354,81 @@ class _Reader:
     or Django's connection (``_django_reader``, row by row: for uncommitted data and an
     in-memory database, which no other connection sees)."""
 
-    def __init__(self, connection: Any, postgres: bool) -> None:
+    def __init__(self, connection: Any, postgres: bool, others: list[Any] | None = None) -> None:
         self.connection = connection
         self.postgres = postgres
+        self.others = others or []  # PostgreSQL: connections of the same snapshot besides
+
+    def read_each(self, take: Callable[[str, pl.DataFrame], None]) -> None:
+        """Every table of ``_QUERIES`` as ``read`` gives it, handed to ``take`` in that order
+        (SQLite: the next read while ``take`` works; PostgreSQL: on every connection)."""
+        if not self.postgres:
+            _sqlite_read_each(self.connection, list(_QUERIES), take)
+        elif self.others:
+            _postgres_read_each([self, *(_Reader(c, True) for c in self.others)], take)
+        else:
+            for table in _QUERIES:
+                take(table, self.read(table))
 
     def read(self, table: str) -> pl.DataFrame:
         """The table as the database gives it, in the types of ``_raw_schema``."""
         schema = _raw_schema(table, self.postgres)
         if not self.postgres:
-            return _sqlite_read(self.connection, table, schema)
+            return _sqlite_read(self.connection, table)
         frame = pl.read_database(_select_sql(table), self.connection, schema_overrides=schema)
         # one chunk per column: PostgreSQL's driver hands its rows in several batches
         return frame.cast(schema).rechunk()  # type: ignore[arg-type]
+
+
+# Connections that read PostgreSQL at once (``_postgres_read_each``), and the tables read
+# first, the biggest: with two, the shifts on one and the worked time on the other.
+_POSTGRES_READERS = 2
+_POSTGRES_FIRST = ("shifts", "worked", "ledger")
+
+
+def _postgres_read_each(readers: list[_Reader], take: Callable[[str, pl.DataFrame], None]) -> None:
+    """Every table of ``_QUERIES`` read by the first of ``readers`` free (each in a thread
+    of its own: ADBC lets other threads run while it reads), the biggest first, handed to
+    ``take`` in the order of ``_QUERIES`` (in this thread, while the others read)."""
+    todo = deque(sorted(_QUERIES, key=lambda t: t not in _POSTGRES_FIRST))
+    done: dict[str, pl.DataFrame] = {}
+    failed: list[BaseException] = []
+    changed = threading.Condition()
+
+    def work(reader: _Reader) -> None:
+        while True:
+            with changed:
+                if not todo or failed:
+                    return
+                table = todo.popleft()
+            try:
+                frame = reader.read(table)
+            except BaseException as error:  # handed to the taking thread
+                with changed:
+                    failed.append(error)
+                    changed.notify_all()
+                return
+            with changed:
+                done[table] = frame
+                changed.notify_all()
+
+    threads = [threading.Thread(target=work, args=(r,), name="postgres-frames") for r in readers]
+    for thread in threads:
+        thread.start()
+    try:
+        for table in _QUERIES:
+            with changed:
+                while table not in done and not failed:
+                    changed.wait()
+                if failed:
+                    raise failed[0]
+                frame = done.pop(table)
+            take(table, frame)
+    finally:
+        with changed:
+            todo.clear()
+        for thread in threads:
+            thread.join()
 
 
 def _own_possible() -> bool:
@@ -312,28 +461,59 @@ def _postgres_conninfo(settings_dict: dict[str, Any]) -> str:
     return make_conninfo("", **{k: str(v) for k, v in params.items() if v not in (None, "")})
 
 
-@contextmanager
-def _own_reader(settings_dict: dict[str, Any], postgres: bool) -> Iterator[_Reader]:
-    """A reader on a connection of its own to Django's database (ADBC on PostgreSQL,
-    Python's ``sqlite3`` on SQLite), in one read-only transaction: every table of one moment,
-    also while an import commits."""
-    if postgres:
-        import adbc_driver_postgresql.dbapi as driver
+def _postgres_snapshot(conninfo: str, readers: int) -> list[Any]:
+    """``readers`` ADBC connections to PostgreSQL, each in a read-only REPEATABLE READ
+    transaction, all of one snapshot: the first's, exported to the others
+    (``pg_export_snapshot``, ``SET TRANSACTION SNAPSHOT``), so that what one reads is of the
+    same moment as what the others read, also while an import commits."""
+    import adbc_driver_postgresql.dbapi as driver
 
-        conn = driver.connect(_postgres_conninfo(settings_dict))
-    else:
-        import sqlite3
-
-        conn = sqlite3.connect(str(settings_dict["NAME"]), isolation_level=None)
-        conn.execute("BEGIN")
+    conns: list[Any] = []
     try:
-        if postgres:
-            # The driver began a transaction (autocommit is off); its first statement
-            # sets it to one snapshot for every query.
+        snapshot = None
+        for _ in range(readers):
+            conn = driver.connect(conninfo)
+            conns.append(conn)
+            # The driver began a transaction (autocommit is off): its first statement sets
+            # it to one snapshot for every query.
             with conn.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        # SQLite: the transaction begun reads one snapshot from its first query (WAL),
-        # writers going on beside it.
+                if snapshot is None:
+                    cursor.execute("SELECT pg_export_snapshot()")
+                    snapshot = cursor.fetchone()[0]
+                else:
+                    cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+    except BaseException:
+        for conn in conns:
+            conn.close()
+        raise
+    return conns
+
+
+@contextmanager
+def _own_reader(settings_dict: dict[str, Any], postgres: bool) -> Iterator[_Reader]:
+    """A reader on a connection of its own to Django's database (ADBC on PostgreSQL, two
+    of one snapshot; Python's ``sqlite3`` on SQLite), in a read-only transaction: every
+    table of one moment, also while an import commits."""
+    if postgres:
+        conns = _postgres_snapshot(_postgres_conninfo(settings_dict), _POSTGRES_READERS)
+        try:
+            yield _Reader(conns[0], postgres, conns[1:])
+        finally:
+            for conn in conns:
+                conn.rollback()
+                conn.close()
+        return
+    import sqlite3
+
+    # used by SQLite's writing thread too, one thread at a time (``_sqlite_read_each``)
+    conn = sqlite3.connect(
+        str(settings_dict["NAME"]), isolation_level=None, check_same_thread=False
+    )
+    conn.execute("BEGIN")
+    try:
+        # The transaction begun reads one snapshot from its first query (WAL), writers
+        # going on beside it.
         yield _Reader(conn, postgres)
     finally:
         conn.rollback()
@@ -402,18 +582,31 @@ def _code_key(frame: pl.DataFrame, table: str) -> pl.DataFrame:
 
 def _read_all(reader: AbstractContextManager[_Reader] | None = None) -> dict[str, pl.DataFrame]:
     """Every canonical table in force, typed as in file mode, read by ``reader`` (by
-    default ``_reader()``)."""
+    default ``_reader()``). Each is typed as soon as it is read (``_Reader.read_each``);
+    the tables that others refer to come first (``_QUERIES``)."""
     codes: dict[str, pl.DataFrame] = {}
     tables: dict[str, pl.DataFrame] = {}
     with reader or _reader() as r:
-        raws = {table: r.read(table) for table in _QUERIES}
-    for table in _QUERIES:
-        frame = _typed(table, raws.pop(table), codes, r.postgres)
-        if _ID in frame.columns:
-            codes[table] = _code_key(frame, table)
-            frame = frame.drop(_ID)
-        tables[table] = frame
+
+        def take(table: str, raw: pl.DataFrame) -> None:
+            frame = _typed(table, raw, codes, r.postgres)
+            if _ID in frame.columns:
+                codes[table] = _code_key(frame, table)
+                frame = frame.drop(_ID)
+            tables[table] = frame
+
+        r.read_each(take)
     return tables
+
+
+def frames_prepare() -> None:
+    """Import what this process's first load from the database would import itself: on
+    PostgreSQL, ``pyarrow`` and ADBC's driver (0.35-0.45 s of CPU). A server process does it
+    when it starts (``serve.worker_prepare``), so the first load of a data version does not
+    pay it; a command that loads no frames does not. SQLite's reader needs nothing more."""
+    if connection.vendor == "postgresql":  # the settings' backend: no connection is opened
+        import adbc_driver_postgresql.dbapi  # noqa: F401
+        import pyarrow  # noqa: F401
 
 
 def frames_load(*, units: set[str] | None = None, cases: set[str] | None = None) -> Frames:
