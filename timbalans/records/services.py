@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
+from itertools import chain
 from typing import Any
 
 import polars as pl
@@ -59,6 +60,12 @@ CHUNK = 50_000
 # is not worth locking the table for.
 REBUILD_MIN_ROWS = 20_000
 REBUILD_MAX_STORED = 0.5
+# SQLite: bound values per INSERT, as many rows as fit (999 is the lowest limit of SQLite's
+# builds, SQLITE_MAX_VARIABLE_NUMBER before 3.32). One statement of 100-odd rows instead of
+# one per row: executemany's per-statement work (reset, step, row count) is paid once per
+# statement, which took SQLite's inserts of the municipality set from 2.6 to 1.7 s of CPU
+# (docs/operations.md, "Import performance", session 10).
+SQLITE_VALUES_PER_INSERT = 999
 SORT_KEYS: dict[str, list[str]] = {
     "shifts": ["month", "case_id", "start"],
     "worked": ["month", "case_id", "start"],
@@ -523,8 +530,10 @@ def _bulk_insert(db_table: str, quoted_columns: str, frame: pl.DataFrame, *, bat
     """The fastest plain insert each database offers, inside the current transaction.
 
     PostgreSQL: COPY in CSV format straight from polars (an unquoted empty field is NULL, a
-    quoted one an empty string). SQLite: executemany, with the batch (the first column, the
-    same in every row) written into the statement: a value less per row to bind.
+    quoted one an empty string). SQLite: ``executemany`` of one INSERT with many rows in its
+    VALUES (as many as SQLITE_VALUES_PER_INSERT bound values allow), each row's values bound as
+    parameters; the batch (the first column, the same in every row) is written into the
+    statement: a value less per row to bind.
     """
     connection.ensure_connection()
     raw = connection.connection
@@ -536,17 +545,27 @@ def _bulk_insert(db_table: str, quoted_columns: str, frame: pl.DataFrame, *, bat
             cur.copy(f"COPY {table} ({quoted_columns}) FROM STDIN (FORMAT csv)") as copy,
         ):
             copy.write(frame.write_csv(include_header=False))
-    else:
-        assert frame.columns[0] == "batch_id"
-        placeholders = ", ".join([str(int(batch_id))] + ["?"] * (frame.width - 1))
-        cur = raw.cursor()
-        try:
+        return
+    assert frame.columns[0] == "batch_id"
+    width = frame.width - 1
+    row = "(" + ", ".join([str(int(batch_id))] + ["?"] * width) + ")"
+    per_insert = max(1, SQLITE_VALUES_PER_INSERT // width)
+    # the rows' values in one flat list, row after row: a statement's are one slice of it
+    values = list(chain.from_iterable(frame.drop("batch_id").rows()))
+    step = per_insert * width
+    full = len(values) // step * step
+    insert = f"INSERT INTO {table} ({quoted_columns}) VALUES "  # noqa: S608
+    cur = raw.cursor()
+    try:
+        if full:
             cur.executemany(
-                f"INSERT INTO {table} ({quoted_columns}) VALUES ({placeholders})",  # noqa: S608
-                frame.drop("batch_id").iter_rows(),
+                insert + ", ".join([row] * per_insert),
+                (values[i : i + step] for i in range(0, full, step)),
             )
-        finally:
-            cur.close()
+        if full < len(values):
+            cur.execute(insert + ", ".join([row] * ((len(values) - full) // width)), values[full:])
+    finally:
+        cur.close()
 
 
 # ---------------------------------------------------------------- bulk index rebuild
