@@ -172,6 +172,7 @@ def import_batch_apply(
             if table in REFERENCE_MODELS:
                 changed[table] = _upsert(batch, table, frame)
             else:
+                frame = _with_month(table, frame)  # once, for the replacement and the rows
                 with _secondary_indexes_off(TIME_MODELS[table], rows=frame.height):
                     replaced[table] = _replace_scope(batch, table, frame)
                     _insert_time_rows(batch, table, frame, progress)
@@ -380,7 +381,8 @@ def _local_month(col: str) -> pl.Expr:
 
 
 def _with_month(table: str, frame: pl.DataFrame) -> pl.DataFrame:
-    if table in ("ledger", "fk_reports", "budget"):
+    """The frame with its ``month``: the file's, or the local month of the start."""
+    if table in ("ledger", "fk_reports", "budget") or "month" in frame.columns:
         return frame
     return frame.with_columns(_local_month("start").alias("month"))
 
@@ -434,7 +436,9 @@ def _time_rows(
     """(db columns, frame in that order) for the insert of one time table."""
     frame = _with_month(table, frame).with_columns(pl.lit(batch_id).alias("batch_id"))
     if "case_id" in frame.columns:
-        cases = _pk_map(m.Case, "case_id", frame.get_column("case_id").drop_nulls().to_list())
+        cases = _pk_map(
+            m.Case, "case_id", frame.get_column("case_id").drop_nulls().unique().to_list()
+        )
         frame = frame.with_columns(
             pl.col("case_id")
             .replace_strict(cases, default=None, return_dtype=pl.Int64)
@@ -442,7 +446,9 @@ def _time_rows(
         )
     if "employee_id" in frame.columns:
         employees = _pk_map(
-            m.Employee, "employee_id", frame.get_column("employee_id").drop_nulls().to_list()
+            m.Employee,
+            "employee_id",
+            frame.get_column("employee_id").drop_nulls().unique().to_list(),
         )
         frame = frame.with_columns(
             pl.col("employee_id")
@@ -551,7 +557,9 @@ def _bulk_insert(db_table: str, quoted_columns: str, frame: pl.DataFrame, *, bat
     row = "(" + ", ".join([str(int(batch_id))] + ["?"] * width) + ")"
     per_insert = max(1, SQLITE_VALUES_PER_INSERT // width)
     # the rows' values in one flat list, row after row: a statement's are one slice of it
-    values = list(chain.from_iterable(frame.drop("batch_id").rows()))
+    # (columns as lists zipped: a third less CPU than polars's rows)
+    columns = [column.to_list() for column in frame.drop("batch_id")]
+    values = list(chain.from_iterable(zip(*columns, strict=True)))
     step = per_insert * width
     full = len(values) // step * step
     insert = f"INSERT INTO {table} ({quoted_columns}) VALUES "  # noqa: S608
