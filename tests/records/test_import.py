@@ -477,3 +477,15 @@ def test_an_open_ended_decision_is_stored_and_read_back(dataset_dir, tmp_path):
     assert m.Decision.objects.get(case__case_id="51470").valid_to is None
     frames = frames_load()
     assert frames.decisions.filter(case_id="51470")["valid_to"].to_list() == [None]
+
+
+def test_stored_time_is_asked_for_only_when_some_time_row_is_stored(dataset_dir, tmp_path):
+    from timbalans.records.selectors import known_references, stored_time_rows
+
+    assert known_references().stored_time is None
+    apply(write_set(tmp_path / "refs", worked=None, ledger=None))
+    assert known_references().stored_time is None
+    first = apply(dataset_dir)
+    assert known_references().stored_time is stored_time_rows
+    import_batch_undo(number=first.pk)
+    assert known_references().stored_time is None
