@@ -60,12 +60,13 @@ CHUNK = 50_000
 # is not worth locking the table for.
 REBUILD_MIN_ROWS = 20_000
 REBUILD_MAX_STORED = 0.5
-# SQLite: bound values per INSERT, as many rows as fit (999 is the lowest limit of SQLite's
-# builds, SQLITE_MAX_VARIABLE_NUMBER before 3.32). One statement of 100-odd rows instead of
-# one per row: executemany's per-statement work (reset, step, row count) is paid once per
+# Bound values per multi-row INSERT (SQLite's time rows, both databases' new reference rows
+# and changes), as many rows as fit: 999 is the lowest limit of SQLite's builds
+# (SQLITE_MAX_VARIABLE_NUMBER before 3.32). One statement of 100-odd rows instead of one
+# per row: executemany's per-statement work (reset, step, row count) is paid once per
 # statement, which took SQLite's inserts of the municipality set from 2.6 to 1.7 s of CPU
 # (docs/operations.md, "Import performance", session 10).
-SQLITE_VALUES_PER_INSERT = 999
+VALUES_PER_INSERT = 999
 SORT_KEYS: dict[str, list[str]] = {
     "shifts": ["month", "case_id", "start"],
     "worked": ["month", "case_id", "start"],
@@ -342,35 +343,65 @@ def _upsert(batch: m.ImportBatch, table: str, frame: pl.DataFrame) -> int:
     for i in range(0, len(values), 5000):
         for obj in model._default_manager.filter(**{f"{first}__in": values[i : i + 5000]}):
             existing[tuple(getattr(obj, a) for a in key_attnames)] = obj
-    to_create: list[models.Model] = []
+    to_create: list[dict[str, Any]] = []
     to_update: list[models.Model] = []
-    changes: list[m.RecordChange] = []
+    changes: list[dict[str, Any]] = []
     update_fields: set[str] = set()
     for vals in incoming:
         k = tuple(vals[a] for a in key_attnames)
         found = existing.get(k)
         if found is None:
-            to_create.append(model(**vals))
+            to_create.append(vals)
             continue
         before = _snapshot(found)
         diff = {a: v for a, v in vals.items() if getattr(found, a) != v}
         if not diff:
             continue
-        changes.append(m.RecordChange(batch=batch, table=table, row_id=found.pk, before=before))
+        changes.append({"batch_id": batch.pk, "table": table, "row_id": found.pk, "before": before})
         for a, v in diff.items():
             setattr(found, a, v)
             update_fields.add(a)
         to_update.append(found)
-    created = model._default_manager.bulk_create(to_create, batch_size=2000)
-    # SQLite ≥ 3.35 and PostgreSQL return the new primary keys from a bulk insert.
-    created_ids = [int(o.pk) for o in created]
+    created_ids = _create_rows(model, to_create)
     changes.extend(
-        m.RecordChange(batch=batch, table=table, row_id=pk, before=None) for pk in created_ids
+        {"batch_id": batch.pk, "table": table, "row_id": pk, "before": None} for pk in created_ids
     )
     if to_update:
         model._default_manager.bulk_update(to_update, sorted(update_fields), batch_size=2000)
-    m.RecordChange.objects.bulk_create(changes, batch_size=5000)
+    _create_rows(m.RecordChange, changes)
     return len(changes)
+
+
+def _create_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows (attname -> value, the same fields in each, the key left to the database)
+    and return their new keys in order: what ``bulk_create`` does, without a model instance
+    and the insert compiler's work per row (a first import's 9,000 reference rows and as
+    many changes: 0.6 s of CPU through the ORM). Each value goes through its field's
+    ``get_db_prep_save``, as the ORM's; SQLite ≥ 3.35 and PostgreSQL return the keys of a
+    multi-row insert in the order of its rows, which ``bulk_create`` relies on too."""
+    if not rows:
+        return []
+    fields_by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    attnames = list(rows[0])
+    fields = [fields_by_attname[a] for a in attnames]
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in fields)
+    insert = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    returning = f" RETURNING {qn(model._meta.pk.column)}"
+    per_insert = max(1, VALUES_PER_INSERT // len(fields))
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), per_insert):
+            part = rows[i : i + per_insert]
+            params = [
+                f.get_db_prep_save(r[a], connection)
+                for r in part
+                for a, f in zip(attnames, fields, strict=True)
+            ]
+            cursor.execute(insert + ", ".join([row] * len(part)) + returning, params)
+            ids.extend(int(pk) for (pk,) in cursor.fetchall())
+    return ids
 
 
 # ---------------------------------------------------------------- time tables
@@ -537,7 +568,7 @@ def _bulk_insert(db_table: str, quoted_columns: str, frame: pl.DataFrame, *, bat
 
     PostgreSQL: COPY in CSV format straight from polars (an unquoted empty field is NULL, a
     quoted one an empty string). SQLite: ``executemany`` of one INSERT with many rows in its
-    VALUES (as many as SQLITE_VALUES_PER_INSERT bound values allow), each row's values bound as
+    VALUES (as many as VALUES_PER_INSERT bound values allow), each row's values bound as
     parameters; the batch (the first column, the same in every row) is written into the
     statement: a value less per row to bind.
     """
@@ -555,7 +586,7 @@ def _bulk_insert(db_table: str, quoted_columns: str, frame: pl.DataFrame, *, bat
     assert frame.columns[0] == "batch_id"
     width = frame.width - 1
     row = "(" + ", ".join([str(int(batch_id))] + ["?"] * width) + ")"
-    per_insert = max(1, SQLITE_VALUES_PER_INSERT // width)
+    per_insert = max(1, VALUES_PER_INSERT // width)
     # the rows' values in one flat list, row after row: a statement's are one slice of it
     # (columns as lists zipped: a third less CPU than polars's rows)
     columns = [column.to_list() for column in frame.drop("batch_id")]
