@@ -23,7 +23,7 @@ from typing import Any
 
 import polars as pl
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 
 from timbalans.ingest import messages as msg
@@ -60,8 +60,8 @@ CHUNK = 50_000
 # is not worth locking the table for.
 REBUILD_MIN_ROWS = 20_000
 REBUILD_MAX_STORED = 0.5
-# Bound values per multi-row INSERT (SQLite's time rows, both databases' new reference rows
-# and changes), as many rows as fit: 999 is the lowest limit of SQLite's builds
+# SQLite: bound values per multi-row INSERT (the time rows, new reference rows and their
+# change records), as many rows as fit: 999 is the lowest limit of SQLite's builds
 # (SQLITE_MAX_VARIABLE_NUMBER before 3.32). One statement of 100-odd rows instead of one
 # per row: executemany's per-statement work (reset, step, row count) is paid once per
 # statement, which took SQLite's inserts of the municipality set from 2.6 to 1.7 s of CPU
@@ -374,28 +374,36 @@ def _upsert(batch: m.ImportBatch, table: str, frame: pl.DataFrame) -> int:
 
 def _create_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> list[int]:
     """Insert rows (attname -> value, the same fields in each, the key left to the database)
-    and return their new keys in order: what ``bulk_create`` does, without a model instance
-    and the insert compiler's work per row (a first import's 9,000 reference rows and as
-    many changes: 0.6 s of CPU through the ORM). Each value goes through its field's
-    ``get_db_prep_save``, as the ORM's; SQLite ≥ 3.35 and PostgreSQL return the keys of a
-    multi-row insert in the order of its rows, which ``bulk_create`` relies on too."""
+    and return their new keys in the order of the rows.
+
+    PostgreSQL: ``bulk_create`` (its insert of arrays through UNNEST is already cheap).
+    SQLite: what ``bulk_create`` does, without a model instance and the insert compiler's
+    work per row (a first municipality import's 9,000 reference rows and as many changes:
+    0.6 s of CPU through the ORM, 0.3 s so): multi-row INSERT ... RETURNING, each value
+    through its field's ``get_db_prep_save`` as the ORM's; SQLite (≥ 3.35) returns the keys
+    in the order of the rows, which ``bulk_create`` relies on too.
+    """
     if not rows:
         return []
+    if connection.vendor != "sqlite":
+        created = model._default_manager.bulk_create([model(**r) for r in rows], batch_size=2000)
+        return [int(o.pk) for o in created]
+    db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: the proxy costs a lookup a value
     fields_by_attname = {f.attname: f for f in model._meta.concrete_fields}
     attnames = list(rows[0])
     fields = [fields_by_attname[a] for a in attnames]
-    qn = connection.ops.quote_name
+    qn = db.ops.quote_name
     columns = ", ".join(qn(f.column) for f in fields)
     insert = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     returning = f" RETURNING {qn(model._meta.pk.column)}"
     per_insert = max(1, VALUES_PER_INSERT // len(fields))
     ids: list[int] = []
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         for i in range(0, len(rows), per_insert):
             part = rows[i : i + per_insert]
             params = [
-                f.get_db_prep_save(r[a], connection)
+                f.get_db_prep_save(r[a], db)
                 for r in part
                 for a, f in zip(attnames, fields, strict=True)
             ]
