@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -187,3 +187,52 @@ def test_the_database_refuses_to_delete_an_employee_with_time_rows(dataset_dir):
         m.Employment.objects.filter(employee__in=employees)._raw_delete(connection.alias)
         employees._raw_delete(connection.alias)
     assert m.Employee.objects.count() == 2
+
+
+def test_many_rows_per_insert_store_every_row_in_order_with_its_values(tmp_path):
+    # 290 worked rows: on SQLite two INSERTs of 142 rows (999 values // 7 columns) and one
+    # of the 6 left over; on PostgreSQL one COPY
+    days = [date(2025, 1, 1) + timedelta(days=i) for i in range(290)]
+    worked = W_HEAD + "".join(
+        f"51470;E{1 + i % 2};{d} 07:00;{d} 08:{i % 60:02d};{i % 3};ordinary\n"
+        for i, d in enumerate(days)
+    )
+    apply(write_set(tmp_path / "set", worked=worked))
+    rows = list(
+        m.Worked.objects.order_by("pk").values_list(
+            "month", "employee__employee_id", "start", "end", "break_minutes"
+        )
+    )
+    assert len(rows) == 290
+    assert rows[0] == (
+        "2025-01",
+        "E1",
+        datetime(2025, 1, 1, 6, tzinfo=UTC),
+        datetime(2025, 1, 1, 7, 0, tzinfo=UTC),
+        0,
+    )
+    # the last of the first INSERT, the first of the second, and the last row of all
+    # (summer time from 30 March: 07:00 is 05:00 UTC)
+    assert rows[141] == (
+        "2025-05",
+        "E2",
+        datetime(2025, 5, 22, 5, tzinfo=UTC),
+        datetime(2025, 5, 22, 6, 21, tzinfo=UTC),
+        0,
+    )
+    assert rows[142] == (
+        "2025-05",
+        "E1",
+        datetime(2025, 5, 23, 5, tzinfo=UTC),
+        datetime(2025, 5, 23, 6, 22, tzinfo=UTC),
+        1,
+    )
+    assert rows[289] == (
+        "2025-10",
+        "E2",
+        datetime(2025, 10, 17, 5, tzinfo=UTC),
+        datetime(2025, 10, 17, 6, 49, tzinfo=UTC),
+        1,
+    )
+    assert [r[2] for r in rows] == sorted(r[2] for r in rows)
+    assert sum(r[4] for r in rows) == 289

@@ -477,3 +477,64 @@ def test_an_open_ended_decision_is_stored_and_read_back(dataset_dir, tmp_path):
     assert m.Decision.objects.get(case__case_id="51470").valid_to is None
     frames = frames_load()
     assert frames.decisions.filter(case_id="51470")["valid_to"].to_list() == [None]
+
+
+def test_stored_time_is_asked_for_only_when_some_time_row_is_stored(dataset_dir, tmp_path):
+    from timbalans.records.selectors import known_references, stored_time_rows
+
+    assert known_references().stored_time is None
+    apply(write_set(tmp_path / "refs", worked=None, ledger=None))
+    assert known_references().stored_time is None
+    first = apply(dataset_dir)
+    assert known_references().stored_time is stored_time_rows
+    import_batch_undo(number=first.pk)
+    assert known_references().stored_time is None
+
+
+def test_reference_rows_and_their_changes_are_written_a_few_rows_per_insert(
+    dataset_dir, tmp_path, monkeypatch
+):
+    # 8 values per INSERT: 2 employees (3 columns) or 2 changes (4 columns) at a time
+    monkeypatch.setattr(services, "VALUES_PER_INSERT", 8)
+    batch = apply(dataset_dir)
+    e1, e2 = (m.Employee.objects.get(employee_id=e) for e in ("E1", "E2"))
+    assert (e1.name, e1.unit.unit_id, e2.name, e2.unit.unit_id) == (
+        "Anna Andersson",
+        "81515",
+        "Bo Berg",
+        "81516",
+    )
+    employment = m.Employment.objects.get(employee=e1)
+    assert (employment.employment_rate, employment.monthly_salary, employment.valid_to) == (
+        Decimal("75.00"),
+        Decimal("30000.00"),
+        None,
+    )
+    decision = m.Decision.objects.get(case__case_id="51470")
+    assert (decision.hours_per_week, decision.double_hours_per_week, decision.period_months) == (
+        Decimal("100.00"),
+        Decimal("10.00"),
+        6,
+    )
+    keys = {
+        "units": [m.Unit.objects.get(unit_id=u).pk for u in ("81515", "81516")],
+        "cases": [m.Case.objects.get(case_id=c).pk for c in ("51470", "51357")],
+        "decisions": [m.Decision.objects.get(case__case_id=c).pk for c in ("51470", "51357")],
+        "employees": [e1.pk, e2.pk],
+        "employments": [m.Employment.objects.get(employee=e).pk for e in (e1, e2)],
+        "accounts": [m.Account.objects.get(account=a).pk for a in ("3010", "5010-5099")],
+    }
+    assert [(c.table, c.row_id, c.before) for c in batch.changes.order_by("pk")] == [
+        (table, pk, None) for table, pks in keys.items() for pk in pks
+    ]
+    renamed = write_set(
+        tmp_path / "renamed",
+        employees="employee_id;name;unit_id\nE1;Anna Berg;81515\nE2;Bo Berg;81516\n",
+        worked=None,
+        ledger=None,
+    )
+    second = apply(renamed)
+    assert [(c.table, c.row_id, c.before) for c in second.changes.order_by("pk")] == [
+        ("employees", e1.pk, {"employee_id": "E1", "name": "Anna Andersson", "unit_id": e1.unit_id})
+    ]
+    assert m.Employee.objects.get(employee_id="E1").name == "Anna Berg"

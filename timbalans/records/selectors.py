@@ -65,7 +65,11 @@ def known_references() -> Known:
             schema={"account": pl.String, "category": pl.String, "structural": pl.Boolean},
             orient="row",
         ),
-        stored_time=stored_time_rows,
+        # No stored shift or worked row at all (a first import): nothing to overlap, and
+        # the overlap check skips building its query (0.3 s of CPU at municipality scale).
+        stored_time=(
+            stored_time_rows if m.Shift.objects.exists() or m.Worked.objects.exists() else None
+        ),
     )
 
 

@@ -18,11 +18,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
+from itertools import chain
 from typing import Any
 
 import polars as pl
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 
 from timbalans.ingest import messages as msg
@@ -59,6 +60,13 @@ CHUNK = 50_000
 # is not worth locking the table for.
 REBUILD_MIN_ROWS = 20_000
 REBUILD_MAX_STORED = 0.5
+# SQLite: bound values per multi-row INSERT (the time rows, new reference rows and their
+# change records), as many rows as fit: 999 is the lowest limit of SQLite's builds
+# (SQLITE_MAX_VARIABLE_NUMBER before 3.32). One statement of 100-odd rows instead of one
+# per row: executemany's per-statement work (reset, step, row count) is paid once per
+# statement, which took SQLite's inserts of the municipality set from 2.6 to 1.7 s of CPU
+# (docs/operations.md, "Import performance", session 10).
+VALUES_PER_INSERT = 999
 SORT_KEYS: dict[str, list[str]] = {
     "shifts": ["month", "case_id", "start"],
     "worked": ["month", "case_id", "start"],
@@ -165,6 +173,7 @@ def import_batch_apply(
             if table in REFERENCE_MODELS:
                 changed[table] = _upsert(batch, table, frame)
             else:
+                frame = _with_month(table, frame)  # once, for the replacement and the rows
                 with _secondary_indexes_off(TIME_MODELS[table], rows=frame.height):
                     replaced[table] = _replace_scope(batch, table, frame)
                     _insert_time_rows(batch, table, frame, progress)
@@ -334,35 +343,75 @@ def _upsert(batch: m.ImportBatch, table: str, frame: pl.DataFrame) -> int:
     for i in range(0, len(values), 5000):
         for obj in model._default_manager.filter(**{f"{first}__in": values[i : i + 5000]}):
             existing[tuple(getattr(obj, a) for a in key_attnames)] = obj
-    to_create: list[models.Model] = []
+    to_create: list[dict[str, Any]] = []
     to_update: list[models.Model] = []
-    changes: list[m.RecordChange] = []
+    changes: list[dict[str, Any]] = []
     update_fields: set[str] = set()
     for vals in incoming:
         k = tuple(vals[a] for a in key_attnames)
         found = existing.get(k)
         if found is None:
-            to_create.append(model(**vals))
+            to_create.append(vals)
             continue
         before = _snapshot(found)
         diff = {a: v for a, v in vals.items() if getattr(found, a) != v}
         if not diff:
             continue
-        changes.append(m.RecordChange(batch=batch, table=table, row_id=found.pk, before=before))
+        changes.append({"batch_id": batch.pk, "table": table, "row_id": found.pk, "before": before})
         for a, v in diff.items():
             setattr(found, a, v)
             update_fields.add(a)
         to_update.append(found)
-    created = model._default_manager.bulk_create(to_create, batch_size=2000)
-    # SQLite ≥ 3.35 and PostgreSQL return the new primary keys from a bulk insert.
-    created_ids = [int(o.pk) for o in created]
+    created_ids = _create_rows(model, to_create)
     changes.extend(
-        m.RecordChange(batch=batch, table=table, row_id=pk, before=None) for pk in created_ids
+        {"batch_id": batch.pk, "table": table, "row_id": pk, "before": None} for pk in created_ids
     )
     if to_update:
         model._default_manager.bulk_update(to_update, sorted(update_fields), batch_size=2000)
-    m.RecordChange.objects.bulk_create(changes, batch_size=5000)
+    _create_rows(m.RecordChange, changes)
     return len(changes)
+
+
+def _create_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows (attname -> value, the same fields in each, the key left to the database)
+    and return their new keys in the order of the rows.
+
+    PostgreSQL: ``bulk_create`` (its insert of arrays through UNNEST is already cheap).
+    SQLite: what ``bulk_create`` does, without a model instance and the insert compiler's
+    work per row (a first municipality import's 9,000 reference rows and as many changes:
+    0.6 s of CPU through the ORM, 0.3 s so): multi-row INSERT ... RETURNING (SQLite ≥ 3.35),
+    each value through its field's ``get_db_prep_save`` as the ORM's. RETURNING may emit
+    the rows in any order (SQLite's documentation), but an INSERT gives its rows ascending
+    keys in the order of its VALUES (AUTOINCREMENT, under the transaction's write lock):
+    each statement's keys, sorted, are in the order of its rows.
+    """
+    if not rows:
+        return []
+    if connection.vendor != "sqlite":
+        created = model._default_manager.bulk_create([model(**r) for r in rows], batch_size=2000)
+        return [int(o.pk) for o in created]
+    db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: the proxy costs a lookup a value
+    fields_by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    attnames = list(rows[0])
+    fields = [fields_by_attname[a] for a in attnames]
+    qn = db.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in fields)
+    insert = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    returning = f" RETURNING {qn(model._meta.pk.column)}"
+    per_insert = max(1, VALUES_PER_INSERT // len(fields))
+    ids: list[int] = []
+    with db.cursor() as cursor:
+        for i in range(0, len(rows), per_insert):
+            part = rows[i : i + per_insert]
+            params = [
+                f.get_db_prep_save(r[a], db)
+                for r in part
+                for a, f in zip(attnames, fields, strict=True)
+            ]
+            cursor.execute(insert + ", ".join([row] * len(part)) + returning, params)
+            ids.extend(sorted(int(pk) for (pk,) in cursor.fetchall()))
+    return ids
 
 
 # ---------------------------------------------------------------- time tables
@@ -373,7 +422,8 @@ def _local_month(col: str) -> pl.Expr:
 
 
 def _with_month(table: str, frame: pl.DataFrame) -> pl.DataFrame:
-    if table in ("ledger", "fk_reports", "budget"):
+    """The frame with its ``month``: the file's, or the local month of the start."""
+    if table in ("ledger", "fk_reports", "budget") or "month" in frame.columns:
         return frame
     return frame.with_columns(_local_month("start").alias("month"))
 
@@ -427,7 +477,9 @@ def _time_rows(
     """(db columns, frame in that order) for the insert of one time table."""
     frame = _with_month(table, frame).with_columns(pl.lit(batch_id).alias("batch_id"))
     if "case_id" in frame.columns:
-        cases = _pk_map(m.Case, "case_id", frame.get_column("case_id").drop_nulls().to_list())
+        cases = _pk_map(
+            m.Case, "case_id", frame.get_column("case_id").drop_nulls().unique().to_list()
+        )
         frame = frame.with_columns(
             pl.col("case_id")
             .replace_strict(cases, default=None, return_dtype=pl.Int64)
@@ -435,7 +487,9 @@ def _time_rows(
         )
     if "employee_id" in frame.columns:
         employees = _pk_map(
-            m.Employee, "employee_id", frame.get_column("employee_id").drop_nulls().to_list()
+            m.Employee,
+            "employee_id",
+            frame.get_column("employee_id").drop_nulls().unique().to_list(),
         )
         frame = frame.with_columns(
             pl.col("employee_id")
@@ -523,8 +577,10 @@ def _bulk_insert(db_table: str, quoted_columns: str, frame: pl.DataFrame, *, bat
     """The fastest plain insert each database offers, inside the current transaction.
 
     PostgreSQL: COPY in CSV format straight from polars (an unquoted empty field is NULL, a
-    quoted one an empty string). SQLite: executemany, with the batch (the first column, the
-    same in every row) written into the statement: a value less per row to bind.
+    quoted one an empty string). SQLite: ``executemany`` of one INSERT with many rows in its
+    VALUES (as many as VALUES_PER_INSERT bound values allow), each row's values bound as
+    parameters; the batch (the first column, the same in every row) is written into the
+    statement: a value less per row to bind.
     """
     connection.ensure_connection()
     raw = connection.connection
@@ -536,17 +592,29 @@ def _bulk_insert(db_table: str, quoted_columns: str, frame: pl.DataFrame, *, bat
             cur.copy(f"COPY {table} ({quoted_columns}) FROM STDIN (FORMAT csv)") as copy,
         ):
             copy.write(frame.write_csv(include_header=False))
-    else:
-        assert frame.columns[0] == "batch_id"
-        placeholders = ", ".join([str(int(batch_id))] + ["?"] * (frame.width - 1))
-        cur = raw.cursor()
-        try:
+        return
+    assert frame.columns[0] == "batch_id"
+    width = frame.width - 1
+    row = "(" + ", ".join([str(int(batch_id))] + ["?"] * width) + ")"
+    per_insert = max(1, VALUES_PER_INSERT // width)
+    # the rows' values in one flat list, row after row: a statement's are one slice of it
+    # (columns as lists zipped: a third less CPU than polars's rows)
+    columns = [column.to_list() for column in frame.drop("batch_id")]
+    values = list(chain.from_iterable(zip(*columns, strict=True)))
+    step = per_insert * width
+    full = len(values) // step * step
+    insert = f"INSERT INTO {table} ({quoted_columns}) VALUES "  # noqa: S608
+    cur = raw.cursor()
+    try:
+        if full:
             cur.executemany(
-                f"INSERT INTO {table} ({quoted_columns}) VALUES ({placeholders})",  # noqa: S608
-                frame.drop("batch_id").iter_rows(),
+                insert + ", ".join([row] * per_insert),
+                (values[i : i + step] for i in range(0, full, step)),
             )
-        finally:
-            cur.close()
+        if full < len(values):
+            cur.execute(insert + ", ".join([row] * ((len(values) - full) // width)), values[full:])
+    finally:
+        cur.close()
 
 
 # ---------------------------------------------------------------- bulk index rebuild
