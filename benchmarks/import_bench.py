@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import tempfile
 import time
 from collections import defaultdict
@@ -242,6 +243,13 @@ def main() -> None:
         return
 
     work = Path(tempfile.mkdtemp(prefix="tb-bench-"))
+    try:
+        _run(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # its databases: 120 MB at 762k rows
+
+
+def _run(args: argparse.Namespace, work: Path) -> None:
     data = args.data
     if data is None:
         data = work / "data"
