@@ -235,9 +235,12 @@ def _stopped(server: subprocess.Popen[str]) -> str:
     return out
 
 
-def test_serve_answers_from_several_worker_processes_and_stops_on_sigterm(tmp_path):
+def test_serve_answers_from_several_worker_processes_and_stops_on_sigterm(
+    tmp_path, migrated_data_dir
+):
     port = _free_port()
-    server = _started(["serve", "--addr", f"127.0.0.1:{port}", *WORKERS], tmp_path, port, 3)
+    data_dir = migrated_data_dir(tmp_path)
+    server = _started(["serve", "--addr", f"127.0.0.1:{port}", *WORKERS], data_dir, port, 3)
     try:
         # Each of the three workers answers; the login page is served without a login.
         for _ in range(6):
@@ -291,16 +294,19 @@ def _logged_in_get(port: int, username: str, password: str, path: str) -> tuple[
         conn.close()
 
 
-def test_the_demo_serves_figures_from_every_worker_after_computing_them_itself(tmp_path):
+def test_the_demo_serves_figures_from_every_worker_after_computing_them_itself(
+    tmp_path, migrated_data_dir
+):
     """The demo computes the figures before it serves (the first page is not cold). Workers
     forked from a process whose polars has run hang on their first figure, so the demo serves
     from a fresh process: every worker comes up and the overview answers with figures."""
     from tests.builders import write_set
 
-    write_set(tmp_path / "demo-2026-11-23-seed1")  # the demo's own place: nothing to generate
+    data_dir = migrated_data_dir(tmp_path)
+    write_set(data_dir / "demo-2026-11-23-seed1")  # the demo's own place: nothing to generate
     port = _free_port()
     args = ["demo", "--until", "2026-11-23", "--password", "Fast-demolösen-7"]
-    server = _started([*args, "--addr", f"127.0.0.1:{port}"], tmp_path, port, default_workers())
+    server = _started([*args, "--addr", f"127.0.0.1:{port}"], data_dir, port, default_workers())
     try:
         for _ in range(default_workers()):
             status, html = _logged_in_get(port, "ledning", "Fast-demolösen-7", "/")

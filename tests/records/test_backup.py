@@ -17,6 +17,7 @@ import pytest
 from django.db import connection
 
 from tests.builders import write_set
+from tests.conftest import _migrated
 from timbalans.records.backup import DATABASE_IN_USE, NOT_A_BACKUP, NOT_EMPTY, UNSAFE_MEMBER
 
 AS_OF = "2025-02-15"
@@ -111,11 +112,16 @@ def migrated(tmp_path_factory, django_db_setup):
     """An installation with its tables and no data, and a backup of it: made once for the
     tests that need a database with tables or a good backup (each migration and command is a
     process of its own). Its environment and the backup's folder; a test copies the folder
-    before changing it."""
+    before changing it. On SQLite its database is a copy of the test database as migrated
+    (tests/conftest.py), as ``timbalans migrate`` would leave it."""
     created: list[str] = []
     path = tmp_path_factory.mktemp("migrated")
     env = _installation(path / "installation", created)
-    _timbalans(env, "migrate", "-v0")
+    if _migrated:
+        (path / "installation").mkdir()
+        shutil.copyfile(_migrated[0], path / "installation" / "timbalans.sqlite3")
+    else:
+        _timbalans(env, "migrate", "-v0")
     _timbalans(env, "backup", str(path / "backup"))
     yield env, path / "backup"
     _dropped(created)
