@@ -10,8 +10,9 @@ the hand-written set of tests/builders.py and the five roles of the pages."""
 from __future__ import annotations
 
 import copy
+import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -101,6 +102,46 @@ def _module_data_ended(request: pytest.FixtureRequest) -> None:
     if _transactional(request):
         while _open:
             _open[-1]()
+
+
+# The test database as migrated, in a SQLite file (``django_db_setup``); none on PostgreSQL.
+_migrated: list[Path] = []
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, django_db_use_migrations, tmp_path_factory):
+    """pytest-django's test database and, on SQLite, a copy of it as migrated, before any test
+    writes to it: what a command leaves in a new data directory (``migrated_data_dir``)."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite" and django_db_use_migrations:
+        path = tmp_path_factory.mktemp("migrated") / "timbalans.sqlite3"
+        with django_db_blocker.unblock():
+            connection.ensure_connection()
+            with closing(sqlite3.connect(path)) as target:
+                connection.connection.backup(target)
+        _migrated.append(path)
+    yield
+
+
+@pytest.fixture
+def migrated_data_dir(django_db_setup) -> Callable[[Path], Path]:
+    """Makes ``directory`` a data directory whose SQLite database is already migrated, as the
+    first command in a new one leaves it (migrating a new file costs a command 1.5 CPU s and
+    a hundred commits written to disk); the tests of that first run start from an empty
+    directory. On PostgreSQL runs the directory is only made and its first command migrates."""
+
+    def make(directory: Path) -> Path:
+        directory.mkdir(parents=True, exist_ok=True)
+        if _migrated:
+            with (
+                closing(sqlite3.connect(_migrated[0])) as source,
+                closing(sqlite3.connect(directory / "timbalans.sqlite3")) as target,
+            ):
+                source.backup(target)
+        return directory
+
+    return make
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,9 @@ from django.db import connection
 
 
 @pytest.mark.django_db(transaction=True)
-def test_parallel_guesses_do_not_get_past_the_limit(tmp_path):
-    env = {**os.environ, "TIMBALANS_DATA_DIR": str(tmp_path), "TIMBALANS_LOGIN_MAX_FAILURES": "5"}
+def test_parallel_guesses_do_not_get_past_the_limit(tmp_path, migrated_data_dir):
+    data_dir = migrated_data_dir(tmp_path)  # SQLite: the other process migrates nothing
+    env = {**os.environ, "TIMBALANS_DATA_DIR": str(data_dir), "TIMBALANS_LOGIN_MAX_FAILURES": "5"}
     env.pop("DATABASE_URL", None)
     if connection.vendor == "postgresql":
         # The test database of this run: the other process writes where this test reads.

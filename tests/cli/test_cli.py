@@ -235,9 +235,12 @@ def _stopped(server: subprocess.Popen[str]) -> str:
     return out
 
 
-def test_serve_answers_from_several_worker_processes_and_stops_on_sigterm(tmp_path):
+def test_serve_answers_from_several_worker_processes_and_stops_on_sigterm(
+    tmp_path, migrated_data_dir
+):
     port = _free_port()
-    server = _started(["serve", "--addr", f"127.0.0.1:{port}", *WORKERS], tmp_path, port, 3)
+    data_dir = migrated_data_dir(tmp_path)
+    server = _started(["serve", "--addr", f"127.0.0.1:{port}", *WORKERS], data_dir, port, 3)
     try:
         # Each of the three workers answers; the login page is served without a login.
         for _ in range(6):
@@ -291,16 +294,19 @@ def _logged_in_get(port: int, username: str, password: str, path: str) -> tuple[
         conn.close()
 
 
-def test_the_demo_serves_figures_from_every_worker_after_computing_them_itself(tmp_path):
+def test_the_demo_serves_figures_from_every_worker_after_computing_them_itself(
+    tmp_path, migrated_data_dir
+):
     """The demo computes the figures before it serves (the first page is not cold). Workers
     forked from a process whose polars has run hang on their first figure, so the demo serves
     from a fresh process: every worker comes up and the overview answers with figures."""
     from tests.builders import write_set
 
-    write_set(tmp_path / "demo-2026-11-23-seed1")  # the demo's own place: nothing to generate
+    data_dir = migrated_data_dir(tmp_path)
+    write_set(data_dir / "demo-2026-11-23-seed1")  # the demo's own place: nothing to generate
     port = _free_port()
     args = ["demo", "--until", "2026-11-23", "--password", "Fast-demolösen-7"]
-    server = _started([*args, "--addr", f"127.0.0.1:{port}"], tmp_path, port, default_workers())
+    server = _started([*args, "--addr", f"127.0.0.1:{port}"], data_dir, port, default_workers())
     try:
         for _ in range(default_workers()):
             status, html = _logged_in_get(port, "ledning", "Fast-demolösen-7", "/")
@@ -312,38 +318,57 @@ def test_the_demo_serves_figures_from_every_worker_after_computing_them_itself(t
     assert len(ready) == default_workers()
 
 
-@pytest.mark.django_db
-def test_demo_with_a_fixed_password_sets_it_for_every_role(monkeypatch, tmp_path, settings):
-    from django.contrib.auth import authenticate
+DEMO = ("demo", "--no-serve", "--password", "Fast-demolösen-7", "--until", "2026-11-23")
 
+
+def _small_demo(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo department itself is generated and imported by the browser tests; here the
+    small hand-made set stands in for it so that the tests are about the demo's logins and
+    plan."""
     from tests.builders import write_set
     from timbalans.records.management.commands import demo
 
-    # The demo department itself is generated and imported by the browser tests; here the
-    # small hand-made set stands in for it so that the test is about the password.
     monkeypatch.setattr(demo, "generate", lambda out, **_: write_set(out))
-    settings.DATA_DIR = tmp_path
-    call_command("demo", "--no-serve", "--password", "Fast-demolösen-7", "--until", "2026-11-23")
+
+
+@pytest.fixture(scope="module")
+def demo_made(django_db_setup, django_db_blocker, tmp_path_factory):
+    """``timbalans demo --no-serve`` run once for the module's demo tests (its import and
+    warm-up are most of their time), inside a transaction kept open while the module runs
+    and rolled back at its end (tests/conftest.py): its output and its data directory."""
+    from django.test import override_settings
+
+    from tests.conftest import _kept_until_the_end
+
+    data_dir = tmp_path_factory.mktemp("demo")
+    out = io.StringIO()
+    with _kept_until_the_end(django_db_blocker):
+        with pytest.MonkeyPatch.context() as monkeypatch, override_settings(DATA_DIR=data_dir):
+            _small_demo(monkeypatch)
+            with django_db_blocker.unblock():
+                call_command(*DEMO, stdout=out)
+        yield out.getvalue(), data_dir
+
+
+@pytest.mark.django_db
+def test_demo_with_a_fixed_password_sets_it_for_every_role(demo_made):
+    from django.contrib.auth import authenticate
+
+    from timbalans.records.management.commands import demo
+
     for username in demo.DEMO_ROLES:
         assert authenticate(username=username, password="Fast-demolösen-7") is not None
 
 
 @pytest.mark.django_db
 def test_demo_ships_unit_81515s_action_plan_with_monthly_follow_ups(
-    monkeypatch, tmp_path, settings
+    demo_made, monkeypatch, settings
 ):
-    from tests.builders import write_set
     from timbalans.plans.models import ActionPlan, FollowUp
-    from timbalans.records.management.commands import demo
 
-    monkeypatch.setattr(demo, "generate", lambda out, **_: write_set(out))
-    settings.DATA_DIR = tmp_path
-    out = io.StringIO()
-    args = ("demo", "--no-serve", "--password", "Fast-demolösen-7", "--until", "2026-11-23")
-    call_command(*args, stdout=out)
-    assert "Handlingsplan: Handlingsplan PA Norr 2026 (enhet 81515), uppföljd per månad." in (
-        out.getvalue()
-    )
+    out, settings.DATA_DIR = demo_made
+    _small_demo(monkeypatch)
+    assert "Handlingsplan: Handlingsplan PA Norr 2026 (enhet 81515), uppföljd per månad." in out
     plan = ActionPlan.objects.get()
     assert (plan.unit_id, plan.period_start, plan.get_status_display()) == (
         "81515",
@@ -353,6 +378,6 @@ def test_demo_ships_unit_81515s_action_plan_with_monthly_follow_ups(
     assert plan.measures.count() == 5
     # April to October 2026: seven month ends before 23 November, for each of five measures.
     assert FollowUp.objects.filter(measure__plan=plan).count() == 35
-    call_command(*args, stdout=io.StringIO())  # again: nothing new
+    call_command(*DEMO, stdout=io.StringIO())  # again: nothing new
     assert ActionPlan.objects.count() == 1
     assert FollowUp.objects.count() == 35

@@ -272,8 +272,10 @@ def read_in_another_process(data_dir: Path) -> dict[str, object]:
     return json.loads(done.stdout.splitlines()[-1])
 
 
-def test_after_the_import_command_another_process_reads_the_overview_from_files(tmp_path):
-    data_dir = tmp_path / "cli-data"
+def test_after_the_import_command_another_process_reads_the_overview_from_files(
+    tmp_path, migrated_data_dir
+):
+    data_dir = migrated_data_dir(tmp_path / "cli-data")
     source = write_set(tmp_path / "base")
     imported = run_cli("import", str(source), "--no-progress", data_dir=data_dir)
     assert imported.returncode == 0, imported.stderr

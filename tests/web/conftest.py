@@ -4,14 +4,12 @@ with one sick spell per employee, and one user per role (``users``, ``imported``
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from tests.builders import write_set
@@ -59,15 +57,6 @@ def _file_database(path: Path, django_db_blocker) -> Iterator[None]:
             ContentType.objects.clear_cache()
 
 
-@pytest.fixture(scope="session")
-def _migrated_file(django_db_setup, django_db_blocker, tmp_path_factory) -> Path:
-    """A migrated SQLite file, made once per process: each ``threads_db`` gets a copy."""
-    path = tmp_path_factory.mktemp("threads") / "migrated.sqlite3"
-    with _file_database(path, django_db_blocker):
-        call_command("migrate", verbosity=0)
-    return path
-
-
 @pytest.fixture
 def threads_db(transactional_db, tmp_path, django_db_blocker, request):
     """A database that threads share, each on a connection of its own, as in production.
@@ -80,10 +69,7 @@ def threads_db(transactional_db, tmp_path, django_db_blocker, request):
     if connection.vendor != "sqlite":
         yield
         return
-    path = tmp_path / "threads.sqlite3"
-    # SQLite's backup copies the whole database, whatever its journal (WAL) holds.
-    migrated = request.getfixturevalue("_migrated_file")  # not on PostgreSQL
-    with closing(sqlite3.connect(migrated)) as source, closing(sqlite3.connect(path)) as copy:
-        source.backup(copy)
+    # the test database as migrated, copied (tests/conftest.py)
+    path = request.getfixturevalue("migrated_data_dir")(tmp_path) / "timbalans.sqlite3"
     with _file_database(path, django_db_blocker):
         yield
