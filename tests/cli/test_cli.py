@@ -20,7 +20,9 @@ from timbalans.records.management.commands.serve import (
     BAD_COUNT,
     PORT_BUSY,
     SERVING,
+    SERVING_WAITRESS,
     SERVING_WITH,
+    WAITRESS_THREADS,
     WORKER_READY,
     default_workers,
     server_kind,
@@ -195,16 +197,19 @@ def _free_port() -> int:
         return free.getsockname()[1]
 
 
-def _started(args: list[str], data_dir: Path, port: int, workers: int) -> subprocess.Popen[str]:
-    """``timbalans *args`` in a new process on data_dir's SQLite database, once /healthz/
-    answers and ``workers`` worker processes run; the test stops it."""
+def _started(
+    args: list[str], data_dir: Path, port: int, workers: int, *, run: tuple[str, ...] = ()
+) -> subprocess.Popen[str]:
+    """``timbalans *args`` in a new process on data_dir's SQLite database (or Python's
+    ``run`` with ``args``), once /healthz/ answers and ``workers`` worker processes run; the
+    test stops it."""
     import time
 
     # polars's own thread pool, as served: it is what a forked worker would hang on
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "POLARS_MAX_THREADS")}
     env["TIMBALANS_DATA_DIR"] = str(data_dir)
     server = subprocess.Popen(
-        [sys.executable, "-m", "timbalans", *args],
+        [sys.executable, *(run or ("-m", "timbalans")), *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -258,6 +263,37 @@ def test_serve_answers_from_several_worker_processes_and_stops_on_sigterm(
     ready = [line for line in out.splitlines() if line.startswith("Serverprocess ")]
     assert len(ready) == 3
     assert ready[0] == WORKER_READY.format(pid=ready[0].split()[1])
+
+
+# ``serve`` as on Windows: Waitress, in this one process.
+_AS_ON_WINDOWS = """
+import os, sys
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "timbalans.config.settings")
+import django
+django.setup()
+from django.core.management import call_command
+from timbalans.records.management.commands import serve
+serve.server_kind = lambda platform=None: "waitress"
+call_command("serve", addr=sys.argv[1])
+"""
+
+
+def test_serve_on_windows_is_waitress_prepared_as_a_gunicorn_worker(tmp_path, migrated_data_dir):
+    port = _free_port()
+    where = f"127.0.0.1:{port}"
+    data_dir = migrated_data_dir(tmp_path)
+    server = _started([where], data_dir, port, 0, run=("-c", _AS_ON_WINDOWS))
+    try:
+        status, html = _get(port, "/logga-in/")
+        assert status == 200 and 'name="password"' in html
+    finally:
+        server.terminate()  # Waitress ends on Ctrl-C, with a traceback: not the test's point
+        out, _ = server.communicate(timeout=60)
+    assert out.splitlines()[:3] == [
+        SERVING_WAITRESS.format(threads=WAITRESS_THREADS),
+        SERVING.format(where=where),
+        WORKER_READY.format(pid=server.pid),
+    ]
 
 
 def _logged_in_get(port: int, username: str, password: str, path: str) -> tuple[int, str]:

@@ -120,6 +120,11 @@ class Command(TimbalansCommand):
             server = create_server(application, host=host, port=port, threads=threads)
             self.stdout.write(SERVING_WAITRESS.format(threads=threads))
             self.stdout.write(SERVING.format(where=where))
+            # The one process is its own worker: prepared as Gunicorn's are, before it
+            # answers (requests wait in the socket's queue meanwhile).
+            worker_prepare()
+            self.stdout.write(WORKER_READY.format(pid=os.getpid()))
+            self.stdout.flush()
             server.run()
             return
         workers = options["workers"] or default_workers()
