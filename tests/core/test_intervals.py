@@ -11,6 +11,7 @@ from timbalans.core.intervals import (
     TZ,
     ZONE,
     cut_off_after,
+    cut_off_before,
     local_date,
     local_dates,
     midnight_after,
@@ -435,6 +436,42 @@ def test_cutting_off_after_d_keeps_what_split_at_as_of_puts_before_it(rows, day)
     as_of = dt.date(2024, 1, 1) + dt.timedelta(days=day)
     general = split_at_as_of(df, as_of).filter(~pl.col("after_as_of"))
     _same_pieces(with_hours(cut_off_after(df, midnight_after(as_of))), general, [])
+
+
+@settings(max_examples=60, deadline=None)
+@given(interval_rows, st.integers(0, 3 * 366))
+def test_cutting_off_before_d_keeps_what_split_at_as_of_puts_after_it(rows, day):
+    df = _frame(rows)
+    as_of = dt.date(2024, 1, 1) + dt.timedelta(days=day)
+    cut = midnight_after(as_of)
+    # An empty interval at the cut itself lies on neither side: only the split flags it.
+    general = split_at_as_of(df, as_of).filter(pl.col("after_as_of") & (pl.col("end") > cut))
+    _same_pieces(with_hours(cut_off_before(df, cut)), general.drop("after_as_of"), [])
+
+
+def test_cutting_off_before_an_instant_cuts_a_row_across_it_with_its_break_in_proportion():
+    at = dt.datetime(2026, 1, 5, tzinfo=ZONE)
+    df = pl.DataFrame(
+        {
+            "start": [dt.datetime(2026, 1, 4, 18, tzinfo=ZONE), at, at],
+            "end": [
+                dt.datetime(2026, 1, 5, 6, tzinfo=ZONE),
+                at,
+                dt.datetime(2026, 1, 5, 2, tzinfo=ZONE),
+            ],
+            "break_minutes": [60, 0, 30],
+        }
+    ).with_columns(pl.col("start", "end").cast(TIMESTAMP))
+    out = with_hours(cut_off_before(df, at))
+    # 18:00-06:00 with an hour's break: its last 6 of 12 hours, with half the break, are kept;
+    # the empty row at the instant is dropped; the row from it is kept whole.
+    assert out["start"].to_list() == [at, at]
+    assert out["end"].to_list() == [
+        dt.datetime(2026, 1, 5, 6, tzinfo=ZONE),
+        dt.datetime(2026, 1, 5, 2, tzinfo=ZONE),
+    ]
+    assert out["break_minutes"].to_list() == [30.0, 30.0]
+    assert out["hours"].to_list() == [5.5, 1.5]
 
 
 def test_local_dates_are_the_local_date_of_each_instant_with_nulls_kept():

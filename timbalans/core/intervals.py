@@ -801,16 +801,31 @@ def cut_off_after(frame: pl.DataFrame, cut: dt.datetime) -> pl.DataFrame:
     """Intervals up to the instant ``cut``: later rows dropped, a row across it cut there with
     its break in proportion: what :func:`split_at_as_of` keeps before the cut, without the
     split (no ``hours`` added)."""
+    return _cut_off(frame, cut, keep="before")
+
+
+def cut_off_before(frame: pl.DataFrame, cut: dt.datetime) -> pl.DataFrame:
+    """Intervals from the instant ``cut`` on: earlier rows (and those ending at it) dropped, a
+    row across it cut there with its break in proportion: what splitting at ``cut`` keeps
+    after it, without the split (no ``hours`` added)."""
+    return _cut_off(frame, cut, keep="after")
+
+
+def _cut_off(frame: pl.DataFrame, cut: dt.datetime, *, keep: str) -> pl.DataFrame:
     at = pl.lit(cut).dt.convert_time_zone(TZ).dt.cast_time_unit("us")
     names = frame.columns
+    start, end = pl.col("start"), pl.col("end")
+    kept = start < at if keep == "before" else end > at
     # Filtered only when it drops a row: a filter copies every column.
-    before = pl.col("start") < at
-    if not frame.select(before.fill_null(False).all()).item():
-        frame = frame.filter(before)
+    if not frame.select(kept.fill_null(False).all()).item():
+        frame = frame.filter(kept)
+    if keep == "before":
+        bounds = (start, pl.when(end > at).then(at).otherwise(end))
+    else:
+        bounds = (pl.when(start < at).then(at).otherwise(start), end)
     return _to_pieces(
         frame,
-        pl.col("start"),
-        pl.when(pl.col("end") > at).then(at).otherwise(pl.col("end")),
+        *bounds,
         start="start",
         end="end",
         scaled=["break_minutes"] if "break_minutes" in names else [],
@@ -823,6 +838,7 @@ __all__ = [
     "TIMESTAMP",
     "TZ",
     "cut_off_after",
+    "cut_off_before",
     "elapsed_hours",
     "hours_expr",
     "last_local_date",

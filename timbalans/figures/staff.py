@@ -54,6 +54,7 @@ import polars as pl
 
 from timbalans.core.intervals import (
     cut_off_after,
+    cut_off_before,
     hours_expr,
     local_date,
     local_dates,
@@ -69,7 +70,6 @@ from timbalans.figures.common import (
     hourly_cost_basis,
     month_first_last,
     month_labels,
-    planned_pieces,
     taken_up_to,
 )
 from timbalans.figures.frames import Frames
@@ -932,25 +932,26 @@ def planned_after_as_of(
 ) -> pl.DataFrame:
     """Booked planned ``assistance`` hours after D 24:00 per employee and month.
 
-    ``employee_id``, ``month``, ``planned_hours`` (only days ``first``..``last``).
+    ``employee_id``, ``month``, ``planned_hours`` (only days ``first``..``last``, whole
+    months: ``first`` a month's first day, ``last`` a month's last).
+
+    The pieces :func:`planned_pieces` makes after D 24:00 in those months: each shift cut
+    off at the later of D 24:00 and ``first`` 00:00 and at ``last`` 24:00 (a month's start,
+    so the same cut as splitting at the months), then split at the months between, its
+    break in proportion throughout.
     """
-    shifts = overlapping(
-        frames.shifts.filter(
-            pl.col("employee_id").is_not_null() & (pl.col("end") > midnight_after(as_of))
-        ),
-        first,
-        last,
+    if first.day != 1 or (last + dt.timedelta(days=1)).day != 1:
+        raise ValueError(f"planned_after_as_of takes whole months, not {first}..{last}")
+    lo = max(midnight_after(as_of), midnight_after(first - dt.timedelta(days=1)))
+    hi = midnight_after(last)
+    shifts = (
+        assistance_shifts(frames)
+        .filter((pl.col("end") > lo) & (pl.col("start") < hi))
+        .select("employee_id", "start", "end", "break_minutes")
+        .collect()
     )
-    pieces = planned_pieces(shifts, as_of)
-    return (
-        pieces.filter(pl.col("after_as_of"))
-        .with_columns(local_date("start").alias("date"))
-        .filter(
-            (pl.col("date") >= pl.lit(first, pl.Date)) & (pl.col("date") <= pl.lit(last, pl.Date))
-        )
-        .group_by("employee_id", "month")
-        .agg(pl.col("hours").sum().alias("planned_hours"))
-    )
+    pieces = split_months_fast(cut_off_before(cut_off_after(shifts, hi), lo))
+    return pieces.group_by("employee_id", "month").agg(pl.col("hours").sum().alias("planned_hours"))
 
 
 def unit_month_grid(frames: Frames, months: Sequence[str]) -> pl.DataFrame:
