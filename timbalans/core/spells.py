@@ -24,7 +24,8 @@ Rules (spec figures.md "absence"; sjuklönelagen):
   calendar day with its number; :func:`day_number_cuts` gives the dates where a given day
   number begins, to cut absence intervals there with :func:`timbalans.core.intervals.split_at`.
 
-Everything is computed with window expressions over the sorted frame; no Python loop over rows.
+Everything is computed with steps over the employees' runs of the sorted frame
+(:mod:`timbalans.core.runs`); no Python loop over rows.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from collections.abc import Sequence
 import polars as pl
 
 from timbalans.core.intervals import last_local_date, local_date
+from timbalans.core.runs import cum_sum_in_runs, latest_date_before_in_runs, shift_in_runs
 
 SICK_TYPES = ("sick",)
 CONTINUATION_DAYS = 5
@@ -93,30 +95,27 @@ def sick_spells(
     ``absences`` may also carry ``start``/``end`` as ``pl.Date`` with an inclusive end.
     """
     rows = _row_dates(absences, types).sort("employee_id", "first", "last")
-    prev_last = pl.col("last").cum_max().shift(1).over("employee_id")
+    emp = "employee_id"
+    prev_last = latest_date_before_in_runs(pl.col("last"), emp)
     merged = (
         rows.with_columns(
             new_spell=(prev_last.is_null() | (pl.col("first") > prev_last + pl.duration(days=1)))
         )
-        .with_columns(spell_no=pl.col("new_spell").cast(pl.Int64).cum_sum().over("employee_id"))
+        .with_columns(spell_no=cum_sum_in_runs(pl.col("new_spell"), emp))
         .group_by("employee_id", "spell_no")
         .agg(pl.col("first").min().alias("start"), pl.col("last").max().alias("end"))
         .sort("employee_id", "start")
         .with_columns(days=(pl.col("end") - pl.col("start")).dt.total_days() + 1)
     )
-    prev_end = pl.col("end").shift(1).over("employee_id")
+    prev_end = shift_in_runs(pl.col("end"), emp)
     gap = (pl.col("start") - prev_end).dt.total_days()
     out = (
         merged.with_columns(
             new_occasion=pl.lit(True),
             new_sick_period=(prev_end.is_null() | (gap > continuation_days)),
         )
-        .with_columns(
-            sick_period_no=pl.col("new_sick_period").cast(pl.Int64).cum_sum().over("employee_id")
-        )
-        .with_columns(
-            last_day_number=pl.col("days").cum_sum().over("employee_id", "sick_period_no")
-        )
+        .with_columns(sick_period_no=cum_sum_in_runs(pl.col("new_sick_period"), emp))
+        .with_columns(last_day_number=cum_sum_in_runs(pl.col("days"), [emp, "sick_period_no"]))
         .with_columns(first_day_number=pl.col("last_day_number") - pl.col("days") + 1)
         .select(list(SPELL_SCHEMA))
         .collect()
