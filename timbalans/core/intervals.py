@@ -50,6 +50,8 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from timbalans.core.runs import shift_in_runs
+
 TZ = "Europe/Stockholm"
 TIMESTAMP = pl.Datetime("us", TZ)
 ZONE = ZoneInfo(TZ)
@@ -235,7 +237,7 @@ def _apply_cuts(
             ]
         )
         .sort(_ROW, _PSTART)
-        .with_columns(pl.col(_PSTART).shift(-1).over(_ROW).fill_null(pl.col(end)).alias(_PEND))
+        .with_columns(shift_in_runs(pl.col(_PSTART), _ROW, -1).fill_null(pl.col(end)).alias(_PEND))
         .select(_ROW, _PSTART, _PEND)
     )
     # "left_right": the rows keep their order and the pieces of a row keep theirs (by time).

@@ -70,6 +70,8 @@ import datetime as dt
 
 import polars as pl
 
+from timbalans.core.runs import latest_date_before_in_runs, run_starts, shift_in_runs
+
 FK = "FK"
 KOMMUN = "KOMMUN"
 MIXED = "mixed"
@@ -244,9 +246,9 @@ def period_boundaries(decisions: pl.DataFrame, *, horizon: dt.date | None = None
     # window expression in them would be computed again each time (30 ms of the 40 ms of a
     # municipality's periods).
     d = d.with_columns(
-        __prev_a=a.shift(1).over("case_id"),
-        __prev_m=m.shift(1).over("case_id"),
-        __first=pl.int_range(pl.len()).over("case_id") == 0,
+        __prev_a=shift_in_runs(a, "case_id"),
+        __prev_m=shift_in_runs(m, "case_id"),
+        __first=run_starts("case_id"),
     )
     prev_a, prev_m, first_of_case = pl.col("__prev_a"), pl.col("__prev_m"), pl.col("__first")
     same_chain = (m == prev_m) & _on_grid(prev_a, m, a) & _on_grid(a, m, prev_a)
@@ -268,9 +270,13 @@ def period_boundaries(decisions: pl.DataFrame, *, horizon: dt.date | None = None
     )
     segments = (
         d.filter("new_chain")
-        .with_columns(begin=pl.col("raw_begin").cum_max().over("case_id"))
         .with_columns(
-            seg_end=pl.col("begin").shift(-1).over("case_id").fill_null(pl.col("coverage_end"))
+            begin=pl.max_horizontal(
+                "raw_begin", latest_date_before_in_runs(pl.col("raw_begin"), "case_id")
+            )
+        )
+        .with_columns(
+            seg_end=shift_in_runs(pl.col("begin"), "case_id", -1).fill_null(pl.col("coverage_end"))
         )
         .with_columns(seg_end=pl.min_horizontal("seg_end", "coverage_end"))
         .filter(pl.col("begin") < pl.col("seg_end"))
@@ -323,7 +329,9 @@ def _real_ends(segments: pl.DataFrame) -> pl.DataFrame:
 def _period_frame(decisions: pl.DataFrame) -> pl.DataFrame:
     return (
         period_boundaries(decisions)
-        .with_columns(period_end=pl.col("boundary").shift(-1).over("case_id") - pl.duration(days=1))
+        .with_columns(
+            period_end=shift_in_runs(pl.col("boundary"), "case_id", -1) - pl.duration(days=1)
+        )
         .drop_nulls("period_end")
         .select("case_id", pl.col("boundary").alias("period_start"), "period_end")
     )

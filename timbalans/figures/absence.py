@@ -61,6 +61,7 @@ import polars as pl
 
 from timbalans.core.ob import ob_split, with_ob_amount
 from timbalans.core.rates import RateSet
+from timbalans.core.runs import cum_sum_in_runs
 from timbalans.core.spells import occasions_in_window, sick_days, sick_spells
 from timbalans.figures.common import month_first_last, months_between, pct, taken_up_to
 from timbalans.figures.frames import Frames
@@ -357,7 +358,7 @@ def lost_shift_blocks(
     prev_end = pl.col("end").cum_max().shift(1).over(group)
     lost = lost.with_columns(
         (prev_end.is_null() | (pl.col("start") > prev_end)).cast(pl.Int64).alias("new")
-    ).with_columns(pl.col("new").cum_sum().over(group).alias("block_no"))
+    ).with_columns(cum_sum_in_runs(pl.col("new"), group).alias("block_no"))
     blocks = (
         lost.group_by(*group, "block_no")
         .agg(pl.col("start").min(), pl.col("end").max())

@@ -64,6 +64,7 @@ from timbalans.core.intervals import (
     split_months_fast,
 )
 from timbalans.core.rates import with_overtime_factor
+from timbalans.core.runs import shift_in_runs
 from timbalans.figures.common import (
     OVERTIME_TYPES,
     counting_factor,
@@ -303,7 +304,7 @@ def employment_segments(frames: Frames) -> pl.DataFrame:
             )
             .unique()
             .sort("employee_id", "at")
-            .with_columns(pl.col("at").shift(-1).over("employee_id").alias("next"))
+            .with_columns(shift_in_runs(pl.col("at"), "employee_id", -1).alias("next"))
             .drop_nulls("next")
             .select(
                 "employee_id",
