@@ -158,7 +158,8 @@ def normalize_decisions(decisions: pl.DataFrame, *, horizon: dt.date | None = No
 
 def _superseded_ends(d: pl.DataFrame) -> pl.DataFrame:
     """``valid_to`` cut to the day before the next decision of the same case and payer."""
-    next_from = pl.col("valid_from").shift(-1).over("case_id", "payer", order_by="valid_from")
+    d = _with_next_from(d)
+    next_from = pl.col("__next_from")
     cut = next_from - pl.duration(days=1)
     return d.with_columns(
         valid_to=pl.when(
@@ -166,6 +167,21 @@ def _superseded_ends(d: pl.DataFrame) -> pl.DataFrame:
         )
         .then(cut)
         .otherwise(pl.col("valid_to"))
+    ).drop("__next_from")
+
+
+def _with_next_from(d: pl.DataFrame) -> pl.DataFrame:
+    """``d`` with ``__next_from``: the ``valid_from`` of the next decision of the same case and
+    payer (null for the last), rows in their order. Found in the frame sorted by case, payer
+    and start (:mod:`timbalans.core.runs`; a window ordered by ``valid_from`` took 5 ms of
+    485 decisions)."""
+    runs = ["case_id", "payer"]
+    return (
+        d.with_row_index("__at")
+        .sort(*runs, "valid_from")
+        .with_columns(__next_from=shift_in_runs(pl.col("valid_from"), runs, -1))
+        .sort("__at")
+        .drop("__at")
     )
 
 
@@ -182,9 +198,9 @@ def superseded_decisions(decisions: pl.DataFrame) -> pl.DataFrame:
         pl.col("valid_from").cast(pl.Date),
         pl.col("valid_to").cast(pl.Date),
     ).drop_nulls(["case_id", "payer", "valid_from"])
-    next_from = pl.col("valid_from").shift(-1).over("case_id", "payer", order_by="valid_from")
     return (
-        d.with_columns(new_valid_from=next_from)
+        _with_next_from(d)
+        .rename({"__next_from": "new_valid_from"})
         .filter(
             pl.col("new_valid_from").is_not_null()
             & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= pl.col("new_valid_from")))
