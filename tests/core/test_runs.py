@@ -42,7 +42,7 @@ def _frame(data: list[tuple]) -> pl.DataFrame:
     ).sort("a", "b", "v", nulls_last=True)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(rows)
 def test_steps_over_runs_give_what_polars_windows_give(data):
     df = _frame(data)
