@@ -11,9 +11,11 @@ tables' sum, everything in the process (load + tables), the process's wall time 
 Python's start, and its peak memory (maximum resident set size), and the CPU time of the
 process (all threads: on a shared, loaded machine the wall times stretch, the CPU times much
 less); after each table, the peak so far, so that the table which raised it is seen.
-Database mode imports the reader's drivers (``frames_prepare``: PostgreSQL's ADBC and
-pyarrow) before the load's clock starts, as a server process does when it starts: the load
-is measured as a started server's first load of a data version would be. The
+Both modes import the tables' modules (the registry imports a figure's module when it is
+first asked for), and database mode the reader's drivers (``frames_prepare``: PostgreSQL's
+ADBC and pyarrow), before the clock starts, as a server process does when it starts
+(``serve.worker_prepare``): the load and the tables are measured as a started server's first
+load of a data version would be; the imports are in the line's ``imports``. The
 floor is the time polars needs just to read the same files (CSV as text, Parquet as stored),
 as a process and in the process (without Python's start and the import of
 polars), to set beside the process wall and the time in process of the tables; each time in
@@ -51,6 +53,8 @@ t_start = time.perf_counter()
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "timbalans.config.settings")
 from timbalans.figures.registry import FigureRequest, figure_function
 mode, data, as_of = {mode!r}, {data!r}, datetime.date.fromisoformat({as_of!r})
+for name in {tables!r}:
+    figure_function(name)  # as a server process does when it starts: not in the tables' time
 if mode != "files":
     import django; django.setup()
     from timbalans.records.frames import frames_prepare
@@ -69,7 +73,8 @@ else:
     from timbalans.records.selectors import figure_settings_load
     frames = frames_load(); settings = figure_settings_load(); how = "database"
 load = time.perf_counter() - t0
-prepared = "" if mode == "files" else " (and the reader's drivers, as a server at its start)"
+drivers = "" if mode == "files" else " and the reader's drivers"
+prepared = f" (and the tables' modules{{drivers}}, as a server at its start)"
 load_cpu = time.process_time()
 rows = sum(f.height for f in frames.as_dict().values())
 req = FigureRequest.make(as_of, settings=settings)

@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from importlib import import_module
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -409,10 +410,15 @@ def test_the_readers_drivers_are_imported_ahead_on_postgresql_only(tmp_path):
 
 
 def test_a_server_worker_prepares_the_reader_before_its_first_request(monkeypatch):
+    from timbalans.figures import registry
     from timbalans.records import frames
     from timbalans.records.management.commands.serve import worker_prepare
 
     prepared = []
     monkeypatch.setattr(frames, "frames_prepare", lambda: prepared.append("frames"))
+    imported = []
+    monkeypatch.setattr(registry, "import_module", lambda m: imported.append(m) or import_module(m))
     worker_prepare()
     assert prepared == ["frames"]
+    # Every figure's module, as the registry names them.
+    assert sorted(set(imported)) == sorted({m for m, _ in registry._FUNCTIONS.values()})
