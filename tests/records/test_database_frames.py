@@ -308,6 +308,28 @@ def test_the_postgresql_readers_share_one_snapshot(tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_the_postgresql_readers_share_one_adbc_database_and_plan_no_workers(monkeypatch):
+    """The second reader is the first's clone: ADBC reads PostgreSQL's catalog of types
+    once per database, not per connection. Neither plans parallel workers, which a table
+    without statistics (right after an import) would otherwise get."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    import adbc_driver_postgresql.dbapi as driver
+
+    connects = []
+    connect = driver.connect
+    monkeypatch.setattr(driver, "connect", lambda *a, **k: connects.append(a) or connect(*a, **k))
+    settings = []
+    with _own_reader(connection.settings_dict, postgres=True) as reader:
+        for conn in [reader.connection, *reader.others]:
+            with conn.cursor() as cursor:
+                cursor.execute("SELECT current_setting('max_parallel_workers_per_gather')")
+                settings.append(cursor.fetchone()[0])
+    assert len(connects) == 1
+    assert settings == ["0", "0"]
+
+
+@pytest.mark.django_db(transaction=True)
 def test_an_error_of_a_postgresql_reader_comes_to_the_load(tmp_path, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
