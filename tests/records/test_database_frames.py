@@ -330,6 +330,47 @@ def test_the_postgresql_readers_share_one_adbc_database_and_plan_no_workers(monk
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_postgresql_table_is_typed_once_it_and_the_tables_it_refers_to_are_read(
+    tmp_path, monkeypatch
+):
+    """The worked time is typed while the shifts are still being read on the other
+    connection (the shifts' read here waits for it); every table is typed after the tables
+    it refers to, and the load gives the tables in the canonical set's order."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    import threading
+
+    from timbalans.records import frames
+
+    _imported_here(write_set(tmp_path / "s"))
+    worked_typed = threading.Event()
+    read, typed = frames._Reader.read, frames._typed
+
+    def shifts_after_worked(self, table):
+        if table == "shifts":
+            assert worked_typed.wait(timeout=30), "the worked time waited for the shifts"
+        return read(self, table)
+
+    order = []
+
+    def noted(table, raw, codes, postgres):
+        order.append(table)
+        if table == "worked":
+            worked_typed.set()
+        return typed(table, raw, codes, postgres)
+
+    monkeypatch.setattr(frames._Reader, "read", shifts_after_worked)
+    monkeypatch.setattr(frames, "_typed", noted)
+    tables = frames._read_all()
+    assert list(tables) == list(frames._QUERIES)
+    assert order.index("worked") < order.index("shifts")
+    assert sorted(order) == sorted(frames._QUERIES)
+    for i, table in enumerate(order):
+        assert frames._references(table) <= set(order[:i]), table
+    assert sorted(tables["worked"]["case_id"].to_list()) == ["51357", "51470", "51470"]
+
+
+@pytest.mark.django_db(transaction=True)
 def test_an_error_of_a_postgresql_reader_comes_to_the_load(tmp_path, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")

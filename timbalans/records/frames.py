@@ -360,8 +360,9 @@ class _Reader:
         self.others = others or []  # PostgreSQL: connections of the same snapshot besides
 
     def read_each(self, take: Callable[[str, pl.DataFrame], None]) -> None:
-        """Every table of ``_QUERIES`` as ``read`` gives it, handed to ``take`` in that order
-        (SQLite: the next read while ``take`` works; PostgreSQL: on every connection)."""
+        """Every table of ``_QUERIES`` as ``read`` gives it, handed to ``take`` after the
+        tables it refers to (SQLite: in that order, the next read while ``take`` works;
+        PostgreSQL: on every connection, each as soon as it is read)."""
         if not self.postgres:
             _sqlite_read_each(self.connection, list(_QUERIES), take)
         elif self.others:
@@ -380,17 +381,26 @@ class _Reader:
         return frame.cast(schema).rechunk()  # type: ignore[arg-type]
 
 
-# Connections that read PostgreSQL at once (``_postgres_read_each``), and the tables read
-# first, the biggest: with two, the shifts on one and the worked time on the other.
+# Connections that read PostgreSQL at once (``_postgres_read_each``), and the order they
+# take the tables in: with two, the shifts on one and, on the other, the tables the rest
+# refer to (milliseconds: the rest is then typed as soon as it is read), the worked time,
+# the ledger and the small ones.
 _POSTGRES_READERS = 2
-_POSTGRES_FIRST = ("shifts", "worked", "ledger")
+_POSTGRES_ORDER = ("shifts", "units", "cases", "employees", "worked", "ledger")
+
+
+def _references(table: str) -> set[str]:
+    """The tables whose codes ``table`` refers to by key (``_typed`` maps them)."""
+    return {_REFERENCED[how] for _, _, how in _QUERIES[table][1] if how.startswith("@")}
 
 
 def _postgres_read_each(readers: list[_Reader], take: Callable[[str, pl.DataFrame], None]) -> None:
     """Every table of ``_QUERIES`` read by the first of ``readers`` free (each in a thread
-    of its own: ADBC lets other threads run while it reads), the biggest first, handed to
-    ``take`` in the order of ``_QUERIES`` (in this thread, while the others read)."""
-    todo = deque(sorted(_QUERIES, key=lambda t: t not in _POSTGRES_FIRST))
+    of its own: ADBC lets other threads run while it reads), in the order of
+    ``_POSTGRES_ORDER``, each handed to ``take`` (in this thread, while the others read) as
+    soon as it is read and the tables it refers to have been taken."""
+    order = [t for t in _POSTGRES_ORDER if t in _QUERIES]
+    todo = deque(order + [t for t in _QUERIES if t not in order])
     done: dict[str, pl.DataFrame] = {}
     failed: list[BaseException] = []
     changed = threading.Condition()
@@ -416,14 +426,17 @@ def _postgres_read_each(readers: list[_Reader], take: Callable[[str, pl.DataFram
     for thread in threads:
         thread.start()
     try:
-        for table in _QUERIES:
+        taken: set[str] = set()
+        while len(taken) < len(_QUERIES):
             with changed:
-                while table not in done and not failed:
+                while not failed and not (ready := [t for t in done if _references(t) <= taken]):
                     changed.wait()
                 if failed:
                     raise failed[0]
+                table = ready[0]
                 frame = done.pop(table)
             take(table, frame)
+            taken.add(table)
     finally:
         with changed:
             todo.clear()
@@ -590,8 +603,8 @@ def _code_key(frame: pl.DataFrame, table: str) -> pl.DataFrame:
 
 def _read_all(reader: AbstractContextManager[_Reader] | None = None) -> dict[str, pl.DataFrame]:
     """Every canonical table in force, typed as in file mode, read by ``reader`` (by
-    default ``_reader()``). Each is typed as soon as it is read (``_Reader.read_each``);
-    the tables that others refer to come first (``_QUERIES``)."""
+    default ``_reader()``), in the order of ``_QUERIES``. Each is typed as soon as it is
+    read and the tables it refers to are (``_Reader.read_each``)."""
     codes: dict[str, pl.DataFrame] = {}
     tables: dict[str, pl.DataFrame] = {}
     with reader or _reader() as r:
@@ -604,7 +617,7 @@ def _read_all(reader: AbstractContextManager[_Reader] | None = None) -> dict[str
             tables[table] = frame
 
         r.read_each(take)
-    return tables
+    return {table: tables[table] for table in _QUERIES}
 
 
 def frames_prepare() -> None:
