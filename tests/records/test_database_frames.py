@@ -179,6 +179,37 @@ def test_sqlite_is_read_in_pieces_of_ids_as_in_one(tmp_path, migrated, monkeypat
     _assert_same(frames_from_files(data).as_dict(), _sqlite_file_frames(path))
 
 
+def test_sqlite_finds_the_pieces_ids_without_reading_the_table(tmp_path, migrated):
+    """The least and the greatest id come from the ends of the table's tree: SQLite runs
+    as many instructions for 3,000 shifts as for one (min and max in one query would scan
+    a whole index)."""
+    from timbalans.records import frames
+
+    path = _sqlite_installation(migrated, write_set(tmp_path / "s"), tmp_path / "sqlite")
+    with sqlite3.connect(path) as db:
+        batch, case = db.execute("SELECT batch_id, case_id FROM records_worked").fetchone()
+        row = (
+            'INSERT INTO records_shift (batch_id, month, shift_id, start, "end",'
+            " break_minutes, kind, case_id) VALUES (?, '2025-01', '', ?, ?, 0, 'assistance', ?)"
+        )
+        db.execute(row, (batch, "2025-01-01 06:00:00", "2025-01-01 07:00:00", case))
+    instructions = []
+
+    def starts() -> range:
+        with sqlite3.connect(path) as db:
+            counted = [0]
+            db.set_progress_handler(lambda: counted.__setitem__(0, counted[0] + 1), 1)
+            found = frames._sqlite_starts(db, "shifts")
+            instructions.append(counted[0])
+            return found
+
+    one = starts()
+    with sqlite3.connect(path) as db:
+        db.executemany(row, [(batch, "2025-01-02 06:00:00", "2025-01-02 07:00:00", case)] * 2999)
+    assert (one, starts()) == (range(1, 2, 1 << 17), range(1, 3001, 1 << 17))
+    assert instructions[0] == instructions[1]
+
+
 def _writer_threads() -> list[str]:
     import threading
 

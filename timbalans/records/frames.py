@@ -264,9 +264,15 @@ _END = b""  # after a table's last piece (``_sqlite_read_each``), whose pieces a
 
 
 def _sqlite_starts(conn: Any, table: str) -> range:
-    """The first ids of the table's pieces (none for an empty table)."""
+    """The first ids of the table's pieces (none for an empty table).
+
+    The least and the greatest id each in a query of its own: SQLite reads either from the
+    end of the table's tree, but both in one query by a scan of a whole index (the shifts
+    and the worked time of a municipality: 60 ms, in the thread the load waits for)."""
     db_table = _QUERIES[table][0]
-    low, high = conn.execute(f"SELECT min(id), max(id) FROM {db_table}").fetchone()  # noqa: S608
+    low, high = conn.execute(
+        f"SELECT (SELECT min(id) FROM {db_table}), (SELECT max(id) FROM {db_table})"  # noqa: S608
+    ).fetchone()
     if low is None:
         return range(0)
     return range(int(low), int(high) + 1, _SQLITE_PIECE_IDS)
