@@ -423,6 +423,15 @@ def test_an_error_of_a_postgresql_reader_comes_to_the_load(tmp_path, monkeypatch
     assert [t for t in threading.enumerate() if t.name == "postgres-frames"] == []
 
 
+def test_a_key_is_mapped_to_its_code_and_an_unknown_or_null_key_to_none():
+    from timbalans.records.frames import _codes_at
+
+    ref = pl.DataFrame({"_pk": [3, 5], "code": ["51470", "51357"]})
+    keys = pl.Series([5, None, 3, 4, 9, 5])
+    assert _codes_at(keys, ref).to_list() == ["51357", None, "51470", None, None, "51357"]
+    assert _codes_at(pl.Series([None], dtype=pl.Int64), ref[:0]).to_list() == [None]
+
+
 def test_the_adbc_connection_string_takes_libpq_settings_only():
     from timbalans.records.frames import _postgres_conninfo
 
