@@ -215,11 +215,11 @@ def _sqlite_csv_sql(table: str, not_null: frozenset[str] = frozenset()) -> str:
     are written the cheaper way, which would write a NULL as text or 0: text by ``%Q``
     rather than ``quote()`` behind a test for NULL, integers by ``%d`` rather than
     ``%s`` (each row's ``printf`` makes fewer values: the shifts' CSV in 0.30 s of CPU
-    instead of 0.39).
+    instead of 0.39). The columns come in the order of ``_sqlite_columns``.
     """
-    db_table, columns = _QUERIES[table]
+    db_table = _QUERIES[table][0]
     cells, fmt = [], []
-    for _, source, how in columns:
+    for _, source, how in _sqlite_columns(table):
         required = source.strip('"') in not_null
         if how == "text" and required:
             fmt.append("%Q")
@@ -244,6 +244,15 @@ def _sqlite_csv_sql(table: str, not_null: frozenset[str] = frozenset()) -> str:
         f"SELECT CAST(group_concat(printf('{','.join(fmt)}' || char(10), {', '.join(cells)}),"  # noqa: S608
         f" '') AS BLOB) AS csv FROM {db_table} WHERE {where}"
     )
+
+
+def _sqlite_columns(table: str) -> list[tuple[str, str, str]]:
+    """The table's columns (``_QUERIES``) in the order SQLite writes them: the instants
+    first. ``printf`` grows a row's text in steps, each a reallocation (and in Python's
+    SQLite each allocation takes a lock), sized by what is written so far: a first value of
+    19 characters, not a key of a few digits, leaves the worked time's row two steps
+    instead of four (its CSV in 15-20 % less CPU)."""
+    return sorted(_QUERIES[table][1], key=lambda column: column[2] != "ts")
 
 
 def _sqlite_not_null(conn: Any, table: str) -> frozenset[str]:
@@ -339,7 +348,8 @@ def _quoted(name: str) -> str:
 
 def _raw_schema(table: str, postgres: bool) -> dict[str, pl.DataType]:
     """The types of the query's columns as polars holds them: PostgreSQL's own types;
-    SQLite's storage classes (dates and instants as text, booleans as 0/1)."""
+    SQLite's storage classes (dates and instants as text, booleans as 0/1), in the order
+    of its CSV (``_sqlite_columns``)."""
     kinds: dict[str, pl.DataType] = {
         "int": pl.Int64(),
         "float": pl.Float64(),
@@ -349,10 +359,8 @@ def _raw_schema(table: str, postgres: bool) -> dict[str, pl.DataType]:
         "ts": pl.Datetime("us", "UTC") if postgres else pl.String(),
         "bool": pl.Boolean() if postgres else pl.Int64(),
     }
-    return {
-        name: pl.Int64() if how.startswith("@") else kinds[how]
-        for name, _, how in _QUERIES[table][1]
-    }
+    columns = _QUERIES[table][1] if postgres else _sqlite_columns(table)
+    return {name: pl.Int64() if how.startswith("@") else kinds[how] for name, _, how in columns}
 
 
 class _Reader:
