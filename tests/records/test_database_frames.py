@@ -161,6 +161,33 @@ def test_sqlite_writes_the_same_csv_for_a_column_that_may_be_null(tmp_path, migr
     _assert_same(frames_from_files(data).as_dict(), cheaper)
 
 
+def test_sqlite_writes_free_text_plain_unless_a_value_holds_a_line_break(
+    tmp_path, migrated, monkeypatch
+):
+    """Free text comes as it is, one value a line; the piece whose text holds a line break
+    (a case's label) is written again with its text in hexadecimal, and the frames are file
+    mode's either way."""
+    from timbalans.records import frames
+
+    data = _tricky_set(tmp_path / "s")
+    path = _sqlite_installation(migrated, data, tmp_path / "sqlite")
+    written = []
+    columns_sql = frames._sqlite_columns_sql
+
+    def noted(table, not_null, plain_text=True):
+        written.append((table, plain_text))
+        return columns_sql(table, not_null, plain_text)
+
+    monkeypatch.setattr(frames, "_sqlite_columns_sql", noted)
+    monkeypatch.setattr(frames, "_SQLITE_PIECE_IDS", 1)  # one piece per row
+    got = _sqlite_file_frames(path)
+    _assert_same(frames_from_files(data).as_dict(), got)
+    assert ("cases", False) in written
+    assert written.count(("cases", False)) == 1  # the label with a line break, not the other
+    assert ("ledger", False) not in written  # quotes, commas and semicolons need no coding
+    assert got["cases"].sort("case_id")["label"].to_list() == ["NULL", 'Tå\'g, "x"; y\nz']
+
+
 def test_sqlite_is_read_in_pieces_of_ids_as_in_one(tmp_path, migrated, monkeypatch):
     """SQLite's CSV of a table comes in pieces of ids (a national table in one would pass
     SQLite's limit on the length of a value): pieces of one id each, half of them rows
@@ -224,18 +251,18 @@ def test_an_error_on_either_side_of_the_sqlite_read_ends_it(tmp_path, migrated, 
 
     path = _sqlite_installation(migrated, write_set(tmp_path / "s"), tmp_path / "sqlite")
     monkeypatch.setattr(frames, "_SQLITE_PIECE_IDS", 1)  # many pieces: the writer is ahead
-    csv_sql = frames._sqlite_csv_sql
+    columns_sql = frames._sqlite_columns_sql
     monkeypatch.setattr(
         frames,
-        "_sqlite_csv_sql",
+        "_sqlite_columns_sql",
         lambda table, *rest: (
-            "SELECT no_such_column" if table == "worked" else csv_sql(table, *rest)
+            "SELECT no_such_column" if table == "worked" else columns_sql(table, *rest)
         ),
     )
     with pytest.raises(sqlite3.OperationalError, match="no such column: no_such_column"):
         _sqlite_file_frames(path)
     assert _writer_threads() == []
-    monkeypatch.setattr(frames, "_sqlite_csv_sql", csv_sql)
+    monkeypatch.setattr(frames, "_sqlite_columns_sql", columns_sql)
 
     taken = []
 
