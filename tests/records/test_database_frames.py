@@ -188,6 +188,22 @@ def test_sqlite_writes_free_text_plain_unless_a_value_holds_a_line_break(
     assert got["cases"].sort("case_id")["label"].to_list() == ["NULL", 'Tå\'g, "x"; y\nz']
 
 
+def test_plain_sqlite_text_keeps_carriage_returns_a_bom_and_empty_values(tmp_path, migrated):
+    """Text written plain is split at its line breaks only: a carriage return at a value's
+    end and a byte order mark at the text's start stay, and an empty value stays empty (a
+    CSV reader would drop the first two and read the last as null)."""
+    path = _sqlite_installation(migrated, write_set(tmp_path / "s"), tmp_path / "sqlite")
+    with sqlite3.connect(path) as db:
+        ids = [i for (i,) in db.execute("SELECT id FROM records_ledgerentry ORDER BY id")]
+        db.execute("UPDATE records_ledgerentry SET text = ? WHERE id = ?", ("\ufeffkonto", ids[0]))
+        db.execute("UPDATE records_ledgerentry SET text = ? WHERE id = ?", ("lön\r", ids[1]))
+        db.execute("UPDATE records_unit SET department = ''")
+    got = _sqlite_file_frames(path)
+    assert got["ledger"].sort("amount")["text"].to_list() == ["\ufeffkonto", "lön\r"]
+    assert got["units"]["department"].to_list() == [None, None]  # optional: "" is None
+    assert got["units"]["name"].to_list() == ["PA Norr", "PA Syd"]
+
+
 def test_sqlite_is_read_in_pieces_of_ids_as_in_one(tmp_path, migrated, monkeypatch):
     """SQLite's CSV of a table comes in pieces of ids (a national table in one would pass
     SQLite's limit on the length of a value): pieces of one id each, half of them rows
