@@ -162,6 +162,49 @@ def test_sqlite_writes_the_same_csv_for_a_column_that_may_be_null(tmp_path, migr
     _assert_same(frames_from_files(data).as_dict(), cheaper)
 
 
+def test_sqlite_writes_free_text_plain_unless_a_value_holds_a_line_break(
+    tmp_path, migrated, monkeypatch
+):
+    """Free text comes as it is, one value a line; the piece whose text holds a line break
+    (a case's label) is written again with its text in hexadecimal, and the frames are file
+    mode's either way."""
+    from timbalans.records import frames
+
+    data = _tricky_set(tmp_path / "s")
+    path = _sqlite_installation(migrated, data, tmp_path / "sqlite")
+    written = []
+    columns_sql = frames._sqlite_columns_sql
+
+    def noted(table, not_null, plain_text=True):
+        written.append((table, plain_text))
+        return columns_sql(table, not_null, plain_text)
+
+    monkeypatch.setattr(frames, "_sqlite_columns_sql", noted)
+    monkeypatch.setattr(frames, "_SQLITE_PIECE_IDS", 1)  # one piece per row
+    got = _sqlite_file_frames(path)
+    _assert_same(frames_from_files(data).as_dict(), got)
+    assert ("cases", False) in written
+    assert written.count(("cases", False)) == 1  # the label with a line break, not the other
+    assert ("ledger", False) not in written  # quotes, commas and semicolons need no coding
+    assert got["cases"].sort("case_id")["label"].to_list() == ["NULL", 'Tå\'g, "x"; y\nz']
+
+
+def test_plain_sqlite_text_keeps_carriage_returns_a_bom_and_empty_values(tmp_path, migrated):
+    """Text written plain is split at its line breaks only: a carriage return at a value's
+    end and a byte order mark at the text's start stay, and an empty value stays empty (a
+    CSV reader would drop the first two and read the last as null)."""
+    path = _sqlite_installation(migrated, write_set(tmp_path / "s"), tmp_path / "sqlite")
+    with sqlite3.connect(path) as db:
+        ids = [i for (i,) in db.execute("SELECT id FROM records_ledgerentry ORDER BY id")]
+        db.execute("UPDATE records_ledgerentry SET text = ? WHERE id = ?", ("\ufeffkonto", ids[0]))
+        db.execute("UPDATE records_ledgerentry SET text = ? WHERE id = ?", ("lön\r", ids[1]))
+        db.execute("UPDATE records_unit SET department = ''")
+    got = _sqlite_file_frames(path)
+    assert got["ledger"].sort("amount")["text"].to_list() == ["\ufeffkonto", "lön\r"]
+    assert got["units"]["department"].to_list() == [None, None]  # optional: "" is None
+    assert got["units"]["name"].to_list() == ["PA Norr", "PA Syd"]
+
+
 def test_sqlite_is_read_in_pieces_of_ids_as_in_one(tmp_path, migrated, monkeypatch):
     """SQLite's CSV of a table comes in pieces of ids (a national table in one would pass
     SQLite's limit on the length of a value): pieces of one id each, half of them rows
@@ -180,6 +223,37 @@ def test_sqlite_is_read_in_pieces_of_ids_as_in_one(tmp_path, migrated, monkeypat
     _assert_same(frames_from_files(data).as_dict(), _sqlite_file_frames(path))
 
 
+def test_sqlite_finds_the_pieces_ids_without_reading_the_table(tmp_path, migrated):
+    """The least and the greatest id come from the ends of the table's tree: SQLite runs
+    as many instructions for 3,000 shifts as for one (min and max in one query would scan
+    a whole index)."""
+    from timbalans.records import frames
+
+    path = _sqlite_installation(migrated, write_set(tmp_path / "s"), tmp_path / "sqlite")
+    with sqlite3.connect(path) as db:
+        batch, case = db.execute("SELECT batch_id, case_id FROM records_worked").fetchone()
+        row = (
+            'INSERT INTO records_shift (batch_id, month, shift_id, start, "end",'
+            " break_minutes, kind, case_id) VALUES (?, '2025-01', '', ?, ?, 0, 'assistance', ?)"
+        )
+        db.execute(row, (batch, "2025-01-01 06:00:00", "2025-01-01 07:00:00", case))
+    instructions = []
+
+    def starts() -> range:
+        with sqlite3.connect(path) as db:
+            counted = [0]
+            db.set_progress_handler(lambda: counted.__setitem__(0, counted[0] + 1), 1)
+            found = frames._sqlite_starts(db, "shifts")
+            instructions.append(counted[0])
+            return found
+
+    one = starts()
+    with sqlite3.connect(path) as db:
+        db.executemany(row, [(batch, "2025-01-02 06:00:00", "2025-01-02 07:00:00", case)] * 2999)
+    assert (one, starts()) == (range(1, 2, 1 << 17), range(1, 3001, 1 << 17))
+    assert instructions[0] == instructions[1]
+
+
 def _writer_threads() -> list[str]:
     import threading
 
@@ -194,18 +268,18 @@ def test_an_error_on_either_side_of_the_sqlite_read_ends_it(tmp_path, migrated, 
 
     path = _sqlite_installation(migrated, write_set(tmp_path / "s"), tmp_path / "sqlite")
     monkeypatch.setattr(frames, "_SQLITE_PIECE_IDS", 1)  # many pieces: the writer is ahead
-    csv_sql = frames._sqlite_csv_sql
+    columns_sql = frames._sqlite_columns_sql
     monkeypatch.setattr(
         frames,
-        "_sqlite_csv_sql",
+        "_sqlite_columns_sql",
         lambda table, *rest: (
-            "SELECT no_such_column" if table == "worked" else csv_sql(table, *rest)
+            "SELECT no_such_column" if table == "worked" else columns_sql(table, *rest)
         ),
     )
     with pytest.raises(sqlite3.OperationalError, match="no such column: no_such_column"):
         _sqlite_file_frames(path)
     assert _writer_threads() == []
-    monkeypatch.setattr(frames, "_sqlite_csv_sql", csv_sql)
+    monkeypatch.setattr(frames, "_sqlite_columns_sql", columns_sql)
 
     taken = []
 
@@ -309,6 +383,69 @@ def test_the_postgresql_readers_share_one_snapshot(tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_the_postgresql_readers_share_one_adbc_database_and_plan_no_workers(monkeypatch):
+    """The second reader is the first's clone: ADBC reads PostgreSQL's catalog of types
+    once per database, not per connection. Neither plans parallel workers, which a table
+    without statistics (right after an import) would otherwise get."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    import adbc_driver_postgresql.dbapi as driver
+
+    connects = []
+    connect = driver.connect
+    monkeypatch.setattr(driver, "connect", lambda *a, **k: connects.append(a) or connect(*a, **k))
+    settings = []
+    with _own_reader(connection.settings_dict, postgres=True) as reader:
+        for conn in [reader.connection, *reader.others]:
+            with conn.cursor() as cursor:
+                cursor.execute("SELECT current_setting('max_parallel_workers_per_gather')")
+                settings.append(cursor.fetchone()[0])
+    assert len(connects) == 1
+    assert settings == ["0", "0"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_postgresql_table_is_typed_once_it_and_the_tables_it_refers_to_are_read(
+    tmp_path, monkeypatch
+):
+    """The worked time is typed while the shifts are still being read on the other
+    connection (the shifts' read here waits for it); every table is typed after the tables
+    it refers to, and the load gives the tables in the canonical set's order."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    import threading
+
+    from timbalans.records import frames
+
+    _imported_here(write_set(tmp_path / "s"))
+    worked_typed = threading.Event()
+    read, typed = frames._Reader.read, frames._typed
+
+    def shifts_after_worked(self, table):
+        if table == "shifts":
+            assert worked_typed.wait(timeout=30), "the worked time waited for the shifts"
+        return read(self, table)
+
+    order = []
+
+    def noted(table, raw, codes, postgres):
+        order.append(table)
+        if table == "worked":
+            worked_typed.set()
+        return typed(table, raw, codes, postgres)
+
+    monkeypatch.setattr(frames._Reader, "read", shifts_after_worked)
+    monkeypatch.setattr(frames, "_typed", noted)
+    tables = frames._read_all()
+    assert list(tables) == list(frames._QUERIES)
+    assert order.index("worked") < order.index("shifts")
+    assert sorted(order) == sorted(frames._QUERIES)
+    for i, table in enumerate(order):
+        assert frames._references(table) <= set(order[:i]), table
+    assert sorted(tables["worked"]["case_id"].to_list()) == ["51357", "51470", "51470"]
+
+
+@pytest.mark.django_db(transaction=True)
 def test_an_error_of_a_postgresql_reader_comes_to_the_load(tmp_path, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
@@ -328,6 +465,15 @@ def test_an_error_of_a_postgresql_reader_comes_to_the_load(tmp_path, monkeypatch
     with pytest.raises(ProgrammingError, match='column "no_such_column" does not exist'):
         frames_load()
     assert [t for t in threading.enumerate() if t.name == "postgres-frames"] == []
+
+
+def test_a_key_is_mapped_to_its_code_and_an_unknown_or_null_key_to_none():
+    from timbalans.records.frames import _codes_at
+
+    ref = pl.DataFrame({"_pk": [3, 5], "code": ["51470", "51357"]})
+    keys = pl.Series([5, None, 3, 4, 9, 5])
+    assert _codes_at(keys, ref).to_list() == ["51357", None, "51470", None, None, "51357"]
+    assert _codes_at(pl.Series([None], dtype=pl.Int64), ref[:0]).to_list() == [None]
 
 
 def test_the_adbc_connection_string_takes_libpq_settings_only():
