@@ -796,7 +796,11 @@ def period_pieces(
     out = out.drop("_ps", "_pe", "_a", "_b")
     if after is not None:
         out = out.select(pl.exclude("hours_after"), "hours_after")
-    return out.collect()
+    # On the streaming engine, though the figures collect in memory (timbalans.figures): the
+    # join repeats each interval for every period of its case before the filter keeps one,
+    # which the streaming engine does a morsel at a time (national hour-balance: peak 3.5 GB
+    # streaming, 3.8 GB in memory).
+    return out.collect(engine="streaming")
 
 
 def cut_off_after(frame: pl.DataFrame, cut: dt.datetime) -> pl.DataFrame:
