@@ -42,7 +42,11 @@ class TestProvider:
         self._tokens: dict[str, dict[str, Any]] = {}
         self._server = make_server("127.0.0.1", 0, self._app, handler_class=_Quiet)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # serve_forever looks for a shutdown every poll_interval (0.5 s by default): each
+        # test's provider would keep its test waiting that long for it to stop.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
 
     def __enter__(self) -> TestProvider:
         self._thread.start()

@@ -135,7 +135,8 @@ def migrated(tmp_path_factory, django_db_setup):
 def test_a_restored_backup_gives_the_same_figures_in_a_fresh_database(tmp_path, installations):
     first, fresh = installations
     data = write_set(tmp_path / "set")
-    _timbalans(first, "migrate", "-v0")
+    if not (connection.vendor == "sqlite" and _migrated):  # else a copy with its tables
+        _timbalans(first, "migrate", "-v0")
     _timbalans(first, "import", str(data), "--no-progress")
     _timbalans(first, "create-user", "chef", "--role", "unit_manager", "--unit", "81515")
     before = json.loads(_run(first, "-m", "tests.records.figures_dump", AS_OF))

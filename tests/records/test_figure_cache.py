@@ -13,6 +13,7 @@ from timbalans.figures.registry import FigureRequest
 from timbalans.records import frames as reader
 from timbalans.records import models as m
 from timbalans.records.figure_cache import data_version_pinned, figure_data_version, figure_table
+from timbalans.records.rates import rate_update
 from timbalans.records.selectors import figure_settings_load
 from timbalans.records.services import (
     import_batch_apply,
@@ -89,6 +90,19 @@ def test_a_setting_change_changes_the_figures(tmp_path):
     setting_update(key="status_under_pct", value=-99.0)
     after = figure_table(name="hour-balance", request=request())
     assert after.filter(after["case_id"] == "51357")["status"].to_list() == ["balanced"]
+
+
+def test_the_settings_are_read_once_per_data_version_and_again_after_a_change(
+    django_assert_num_queries,
+):
+    assert figure_settings_load().status_under_pct == -3.0
+    with data_version_pinned(), django_assert_num_queries(0):  # a page asks again and again
+        assert figure_settings_load().status_under_pct == -3.0
+    setting_update(key="status_under_pct", value=-99.0)
+    assert figure_settings_load().status_under_pct == -99.0
+    rate_update(key="ob_weekend", valid_from=dt.date(2026, 4, 1), value=65, user_name="a")
+    assert figure_settings_load().rates.value("ob_weekend", dt.date(2026, 4, 1)) == 65.0
+    assert figure_settings_load().status_under_pct == -99.0
 
 
 def test_an_edit_in_the_admin_moves_the_data_version(tmp_path, admin_user):

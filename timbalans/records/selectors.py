@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 
 from timbalans.figures.settings import FigureSettings, load_settings, settings_from_mapping
 from timbalans.ingest.validate import STORED_TIME_SCHEMA, Known, StoredTimeQuery
+from timbalans.records import figure_cache
 from timbalans.records import models as m
 
 
@@ -165,7 +166,13 @@ def unit_case_counts() -> list[dict[str, object]]:
 
 
 def figure_settings_load() -> FigureSettings:
-    """The shipped defaults with the department's changes (settings and rates) from the database."""
+    """The shipped defaults with the department's changes (settings and rates) from the
+    database, read once per data version: a setting or rate change moves it
+    (``figure_cache.figure_data_version``), and every figure of a page asks for them."""
+    return figure_cache.figure_result_cached(key=("figure-settings",), compute=_settings_read)
+
+
+def _settings_read() -> FigureSettings:
     from dataclasses import replace
 
     from timbalans.records.rates import rate_set_load
