@@ -154,6 +154,29 @@ def test_a_command_freezes_what_it_started_with_for_the_garbage_collector(
     assert frozen.stdout == "0\nInga importer.\nTrue\n", frozen.stderr
 
 
+def test_an_import_imports_no_figures_until_it_has_written(migrated_data_dir, tmp_path):
+    from tests.builders import write_set
+
+    data = write_set(tmp_path / "set")
+    code = (
+        "import sys; from timbalans.cli import database_prepare, django_setup; django_setup(); "
+        "database_prepare(); "
+        "from timbalans.records.services import import_batch_apply, import_dataset_validate; "
+        f"d = import_dataset_validate(source={str(data)!r}); "
+        "print(import_batch_apply(dataset=d, source='test').rows['worked']); "
+        "print(sorted(m for m in sys.modules if m.startswith(('timbalans.figures', "
+        "'timbalans.records.figure', 'timbalans.core.rates')))); "
+        "from timbalans.records.figure_access import WARMERS; "
+        "print([w.__module__ + '.' + w.__name__ for w in WARMERS])"
+    )
+    imported = run_python(code, migrated_data_dir(tmp_path / "data"))
+    assert imported.stdout == (
+        "3\n"
+        "['timbalans.figures', 'timbalans.figures.key_figures']\n"
+        "['timbalans.web.apps.overview_warm']\n"
+    ), imported.stderr
+
+
 def test_serve_on_a_busy_port_says_so_and_names_addr():
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
