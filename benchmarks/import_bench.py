@@ -58,10 +58,9 @@ def _child(step: str, data: str) -> None:
     backend]; the import's phases are its service functions, the undo's its SQL statements.
     """
     started = time.perf_counter()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "timbalans.config.settings")
-    import django
+    from timbalans.cli import django_setup
 
-    django.setup()
+    django_setup()  # as ``timbalans import`` starts
     from django.db import connection
 
     from timbalans.records import services

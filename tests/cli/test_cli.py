@@ -133,6 +133,50 @@ def test_the_entry_point_lists_commands_migrates_a_fresh_directory_and_refuses_i
     assert checked.stdout == "System check identified no issues (0 silenced).\n", checked.stderr
 
 
+def run_python(code: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    """Python code in a new process on the embedded SQLite database of data_dir."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["TIMBALANS_DATA_DIR"] = str(data_dir)
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+
+
+def test_a_command_freezes_what_it_started_with_for_the_garbage_collector(
+    migrated_data_dir, tmp_path
+):
+    code = (
+        "import gc; from timbalans.cli import main; "
+        "print(gc.get_freeze_count()); main(['timbalans', 'batches']); "
+        "print(gc.get_freeze_count() > 50_000)"
+    )
+    frozen = run_python(code, migrated_data_dir(tmp_path))
+    assert frozen.stdout == "0\nInga importer.\nTrue\n", frozen.stderr
+
+
+def test_an_import_imports_no_figures_until_it_has_written(migrated_data_dir, tmp_path):
+    from tests.builders import write_set
+
+    data = write_set(tmp_path / "set")
+    code = (
+        "import sys; from timbalans.cli import database_prepare, django_setup; django_setup(); "
+        "database_prepare(); "
+        "from timbalans.records.services import import_batch_apply, import_dataset_validate; "
+        f"d = import_dataset_validate(source={str(data)!r}); "
+        "print(import_batch_apply(dataset=d, source='test').rows['worked']); "
+        "print(sorted(m for m in sys.modules if m.startswith(('timbalans.figures', "
+        "'timbalans.records.figure', 'timbalans.core.rates')))); "
+        "from timbalans.records.figure_access import WARMERS; "
+        "print([w.__module__ + '.' + w.__name__ for w in WARMERS])"
+    )
+    imported = run_python(code, migrated_data_dir(tmp_path / "data"))
+    assert imported.stdout == (
+        "3\n"
+        "['timbalans.figures', 'timbalans.figures.key_figures']\n"
+        "['timbalans.web.apps.overview_warm']\n"
+    ), imported.stderr
+
+
 def test_serve_on_a_busy_port_says_so_and_names_addr():
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

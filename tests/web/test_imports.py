@@ -13,6 +13,7 @@ from tests.builders import BASE
 from timbalans.accounts.models import AuditEvent
 from timbalans.ingest.messages import UNDO_NOT_LATEST, ZIP_NOT_ALONE, ZIP_RATIO
 from timbalans.ingest.read import size_text
+from timbalans.records import services
 from timbalans.records.models import ImportBatch, Worked
 from timbalans.web.jobs import BAD_NAME, NO_FILES, import_job_create
 from timbalans.web.models import ImportJob
@@ -68,6 +69,26 @@ def test_a_valid_set_is_checked_then_imported_then_undone(as_user):
     assert ImportBatch.objects.get(pk=n).status == "undone"
     assert Worked.objects.count() == 0
     assert AuditEvent.objects.get(action="undo").username == "controller"
+
+
+def test_a_failure_while_the_rows_are_made_is_shown_and_nothing_is_stored(as_user, monkeypatch):
+    # the time rows are made in a thread of their own (services._TimeRowsAhead); its error
+    # ends the job as any error of the import does
+    client = as_user("controller")
+    client.post("/import/", {"files": _files()})
+    job = ImportJob.objects.get()
+
+    def disk_full(*args):
+        raise OSError("disken är full")
+
+    monkeypatch.setattr(services, "_chunk_make", disk_full)
+    client.post(f"/import/jobb/{job.pk}/")
+    job.refresh_from_db()
+    assert (job.status, job.error) == ("failed", "disken är full")
+    html = client.get(f"/import/jobb/{job.pk}/").content.decode()
+    assert "Importen avbröts: disken är full" in html
+    assert ImportBatch.objects.count() == 0
+    assert Worked.objects.count() == 0
 
 
 def test_an_older_import_cannot_be_undone_and_the_page_says_why(as_user):

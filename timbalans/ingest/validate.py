@@ -1144,7 +1144,7 @@ def _stored_kept(
     after = pl.concat(
         [before, *([frames["cases"].select("case_id", "unit_id")] if "cases" in frames else [])]
     ).unique("case_id", keep="last", maintain_order=True)
-    months = _local_months(frame)
+    months = local_months(frame)
     units = (
         frame.select("case_id").unique().join(after, on="case_id").get_column("unit_id").unique()
     )
@@ -1177,7 +1177,7 @@ def _stored_kept(
     )
 
 
-def _local_months(frame: pl.DataFrame) -> list[str]:
+def local_months(frame: pl.DataFrame) -> list[str]:
     """The months (local YYYY-MM of the start) the import replaces of a time table."""
     return frame.get_column("start").drop_nulls().dt.strftime("%Y-%m").unique().to_list()
 

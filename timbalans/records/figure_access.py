@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -26,6 +25,7 @@ from timbalans.figures.registry import FIGURE_NAMES, FigureRequest
 from timbalans.records import figure_cache
 from timbalans.records import models as m
 from timbalans.records.selectors import figure_settings_load
+from timbalans.records.warmers import WARMERS
 
 log = logging.getLogger(__name__)
 
@@ -188,11 +188,6 @@ WARM_FAILED = (
     "Nyckeltalen för D = {as_of} kunde inte beräknas i förväg ({error}); ändringen står kvar "
     "och nyckeltalen beräknas när någon öppnar en sida."
 )
-
-#: What the apps above warm after the tables, each a function of D (the web app's overview
-#: compositions and charts, registered in its ``AppConfig.ready``): the figure cache is
-#: below them, so they register here rather than this module importing them.
-WARMERS: list[Callable[[dt.date], object]] = []
 
 
 def figures_warm(*, as_of: dt.date | None = None) -> int:

@@ -6,15 +6,17 @@ the process's figure cache is :mod:`timbalans.records.figure_cache`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from django.db.models import Count, Q
 
-from timbalans.figures.settings import FigureSettings, load_settings, settings_from_mapping
 from timbalans.ingest.validate import STORED_TIME_SCHEMA, Known, StoredTimeQuery
 from timbalans.records import figure_cache
 from timbalans.records import models as m
+
+if TYPE_CHECKING:
+    from timbalans.figures.settings import FigureSettings
 
 
 def known_references() -> Known:
@@ -175,6 +177,8 @@ def figure_settings_load() -> FigureSettings:
 def _settings_read() -> FigureSettings:
     from dataclasses import replace
 
+    # here, not at the top: an import reads the references above and needs no figures
+    from timbalans.figures.settings import load_settings, settings_from_mapping
     from timbalans.records.rates import rate_set_load
 
     settings = load_settings()

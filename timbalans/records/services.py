@@ -14,11 +14,14 @@ Guarantees:
 from __future__ import annotations
 
 import getpass
+import queue
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from itertools import chain
 from typing import Any
 
 import polars as pl
@@ -30,7 +33,7 @@ from timbalans.ingest import messages as msg
 from timbalans.ingest.profiles import Profile
 from timbalans.ingest.read import ReadLimits, read_dataset
 from timbalans.ingest.schema import TABLE_ORDER
-from timbalans.ingest.validate import Dataset, validate
+from timbalans.ingest.validate import Dataset, local_months, validate
 from timbalans.records import models as m
 from timbalans.records.selectors import known_references
 
@@ -52,7 +55,12 @@ TIME_MODELS: dict[str, type[models.Model]] = {
     "fk_reports": m.FkReport,
     "budget": m.BudgetEntry,
 }
-CHUNK = 50_000
+# Time rows per chunk: made, inserted and reported to ``progress`` together. AHEAD_CHUNKS is
+# how many chunks are made ahead of the insert at most (_TimeRowsAhead): a chunk of shifts
+# is about 10 MB of Python values, so the import's peak grows by some 40 MB (twice the
+# chunks, or whole tables ahead, were no faster).
+CHUNK = 25_000
+AHEAD_CHUNKS = 4
 # A time table's secondary indexes are dropped and built again around a write of at least
 # REBUILD_MIN_ROWS rows into a table that holds at most REBUILD_MAX_STORED times as many:
 # a first load. Measured (docs/design.md, "Writing"): it takes about a fifth off the
@@ -166,20 +174,28 @@ def import_batch_apply(
         rows: dict[str, int] = {}
         changed: dict[str, int] = {}
         replaced: dict[str, int] = {}
-        for table in TABLE_ORDER:
-            if table not in dataset.frames:
-                continue
-            frame = dataset.frames[table].drop("_row")
-            if table in REFERENCE_MODELS:
-                changed[table] = _upsert(batch, table, frame)
-            else:
-                frame = _with_month(table, frame)  # once, for the replacement and the rows
+        times = {
+            table: dataset.frames[table].drop("_row")
+            for table in TABLE_ORDER
+            if table in TIME_MODELS and table in dataset.frames
+        }
+        # the time rows are made in a thread of their own from here on (_TimeRowsAhead)
+        with _TimeRowsAhead(times, batch_id=int(batch.pk)) as ahead:
+            for table in TABLE_ORDER:
+                if table in REFERENCE_MODELS and table in dataset.frames:
+                    frame = dataset.frames[table].drop("_row")
+                    changed[table] = _upsert(batch, table, frame)
+                    rows[table] = frame.height
+                    if progress:
+                        progress(table, frame.height)
+            ahead.keys_give(_time_row_keys(times))
+            for table, frame in times.items():
                 with _secondary_indexes_off(TIME_MODELS[table], rows=frame.height):
                     replaced[table] = _replace_scope(batch, table, frame)
-                    _insert_time_rows(batch, table, frame, progress)
-            rows[table] = frame.height
-            if progress:
-                progress(table, frame.height)
+                    _insert_time_rows(batch, table, ahead.chunks(table), progress)
+                rows[table] = frame.height
+                if progress:
+                    progress(table, frame.height)
         batch.rows = rows
         batch.changed = changed
         batch.replaced = replaced
@@ -417,22 +433,20 @@ def _create_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> list[
 # ---------------------------------------------------------------- time tables
 
 
-def _local_month(col: str) -> pl.Expr:
-    return pl.col(col).dt.strftime("%Y-%m")
-
-
 def _with_month(table: str, frame: pl.DataFrame) -> pl.DataFrame:
     """The frame with its ``month``: the file's, or the local month of the start."""
-    if table in ("ledger", "fk_reports", "budget") or "month" in frame.columns:
+    if table in ("ledger", "fk_reports", "budget"):
         return frame
-    return frame.with_columns(_local_month("start").alias("month"))
+    return frame.with_columns(pl.col("start").dt.strftime("%Y-%m").alias("month"))
 
 
 def _replace_scope(batch: m.ImportBatch, table: str, frame: pl.DataFrame) -> int:
     """Mark the active rows that this file covers (its months × its units) as replaced."""
     model = TIME_MODELS[table]
-    frame = _with_month(table, frame)
-    months = sorted(frame.get_column("month").unique().to_list())
+    if table in ("ledger", "fk_reports", "budget"):
+        months = sorted(frame.get_column("month").unique().to_list())
+    else:
+        months = sorted(local_months(frame))
     if not months:
         return 0
     active = model._default_manager.filter(replaced_by__isnull=True, month__in=months)
@@ -471,33 +485,46 @@ def _utc_text(col: str, postgres: bool) -> pl.Expr:
     return pl.col(col).dt.convert_time_zone("UTC").dt.strftime(fmt)
 
 
+def _time_row_keys(frames: dict[str, pl.DataFrame]) -> dict[str, dict[str, int]]:
+    """The keys (pks) of the cases and employees the time tables name, by code."""
+    codes: dict[str, set[str]] = {"case_id": set(), "employee_id": set()}
+    for frame in frames.values():
+        for column, wanted in codes.items():
+            if column in frame.columns:
+                wanted.update(frame.get_column(column).drop_nulls().unique().to_list())
+    return {
+        "case_id": _pk_map(m.Case, "case_id", codes["case_id"]),
+        "employee_id": _pk_map(m.Employee, "employee_id", codes["employee_id"]),
+    }
+
+
+def _time_rows_text(table: str, frame: pl.DataFrame, postgres: bool) -> pl.DataFrame:
+    """A time table with its month and its times as the database's text (UTC): what the
+    insert's rows need that depends on no key."""
+    frame = _with_month(table, frame)
+    if table in ("shifts", "worked", "absences"):
+        frame = frame.with_columns(_utc_text("start", postgres), _utc_text("end", postgres))
+    return frame
+
+
 def _time_rows(
-    table: str, frame: pl.DataFrame, batch_id: int, postgres: bool
+    table: str, frame: pl.DataFrame, batch_id: int, keys: dict[str, dict[str, int]]
 ) -> tuple[list[str], pl.DataFrame]:
-    """(db columns, frame in that order) for the insert of one time table."""
-    frame = _with_month(table, frame).with_columns(pl.lit(batch_id).alias("batch_id"))
+    """(db columns, frame in that order) for the insert of one time table, from
+    ``_time_rows_text``; ``keys`` are ``_time_row_keys``."""
+    frame = frame.with_columns(pl.lit(batch_id).alias("batch_id"))
     if "case_id" in frame.columns:
-        cases = _pk_map(
-            m.Case, "case_id", frame.get_column("case_id").drop_nulls().unique().to_list()
-        )
         frame = frame.with_columns(
             pl.col("case_id")
-            .replace_strict(cases, default=None, return_dtype=pl.Int64)
+            .replace_strict(keys["case_id"], default=None, return_dtype=pl.Int64)
             .alias("case_pk")
         )
     if "employee_id" in frame.columns:
-        employees = _pk_map(
-            m.Employee,
-            "employee_id",
-            frame.get_column("employee_id").drop_nulls().unique().to_list(),
-        )
         frame = frame.with_columns(
             pl.col("employee_id")
-            .replace_strict(employees, default=None, return_dtype=pl.Int64)
+            .replace_strict(keys["employee_id"], default=None, return_dtype=pl.Int64)
             .alias("employee_pk")
         )
-    if table in ("shifts", "worked", "absences"):
-        frame = frame.with_columns(_utc_text("start", postgres), _utc_text("end", postgres))
     cols: dict[str, pl.Expr]
     if table == "shifts":
         cols = {
@@ -558,61 +585,173 @@ def _time_rows(
     return out.columns, out.sort(SORT_KEYS[table], nulls_last=True, maintain_order=True)
 
 
+@dataclass(frozen=True)
+class _Chunk:
+    """Up to CHUNK rows of a time table, ready for the database's insert: on SQLite the
+    bound values of each full INSERT (``statements``) and of the one for the rows left over
+    (``rest``), on PostgreSQL the rows as CSV for COPY (``csv``)."""
+
+    table: str
+    columns: list[str]  # the database columns, batch_id first
+    rows: int
+    statements: list[tuple[Any, ...]] = field(default_factory=list)
+    rest: tuple[Any, ...] = ()
+    csv: str = ""
+
+
+_TABLE_END = object()  # put after a table's last chunk
+
+
+class _TimeRowsAhead:
+    """Makes the time tables' rows for the insert in a thread of their own, table after
+    table: the times as text (``_time_rows_text``) while the reference tables are written,
+    then, given the keys of cases and employees (``keys_give``), the rows in order and each
+    chunk's values while the database stores the chunks made before and builds the indexes.
+
+    Making the rows is polars and Python work, storing them and building the indexes the
+    database's: SQLite and polars release the GIL while they work, so on two cores the two
+    overlap. The thread reads nothing from the database (the keys are given) and writes
+    nothing: the import's one transaction is the caller's. At most AHEAD_CHUNKS chunks wait,
+    so the values of a whole table are never in memory at once. An error in the thread is
+    raised in the caller by ``chunks``, so the import fails and rolls back as if the caller
+    had raised it; leaving the block (normally or by an error) stops the thread and waits
+    for it. Measured in docs/operations.md ("Import performance", session 11).
+    """
+
+    def __init__(self, frames: dict[str, pl.DataFrame], *, batch_id: int) -> None:
+        self._frames = frames
+        self._batch_id = batch_id
+        self._postgres = connection.vendor == "postgresql"
+        self._keys: dict[str, dict[str, int]] = {}
+        self._keys_given = threading.Event()
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=AHEAD_CHUNKS)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._make, name="import-rows", daemon=True)
+
+    def __enter__(self) -> _TimeRowsAhead:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def keys_give(self, keys: dict[str, dict[str, int]]) -> None:
+        """The keys of the cases and employees (``_time_row_keys``), once they are written."""
+        self._keys = keys
+        self._keys_given.set()
+
+    def chunks(self, table: str) -> Iterator[_Chunk]:
+        """The chunks of ``table``, the next table of ``frames``, as they are made."""
+        while True:
+            item = self._queue.get()
+            if isinstance(item, BaseException):
+                raise item
+            if item is _TABLE_END:
+                return
+            assert item.table == table, (item.table, table)
+            yield item
+
+    def _make(self) -> None:
+        try:
+            for table, frame in self._frames.items():
+                text = _time_rows_text(table, frame, self._postgres)
+                while not self._keys_given.wait(timeout=0.05):
+                    if self._stop.is_set():
+                        return
+                columns, out = _time_rows(table, text, self._batch_id, self._keys)
+                for offset in range(0, out.height, CHUNK):
+                    chunk = _chunk_make(table, columns, out.slice(offset, CHUNK), self._postgres)
+                    if not self._put(chunk):
+                        return
+                if not self._put(_TABLE_END):
+                    return
+        except BaseException as e:  # raised again in the caller's thread by chunks()
+            self._put(e)
+
+    def _put(self, item: Any) -> bool:
+        """Queue an item; False once the caller has left (nothing more is wanted)."""
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+
+def _chunk_make(table: str, columns: list[str], frame: pl.DataFrame, postgres: bool) -> _Chunk:
+    """The chunk of these rows (``frame``, its columns ``columns``, batch_id first).
+
+    PostgreSQL: CSV straight from polars (an unquoted empty field is NULL, a quoted one an
+    empty string). SQLite: the values but the batch's (the same in every row, written into
+    the statement), row after row, as many rows to an INSERT as VALUES_PER_INSERT bound
+    values allow. Each statement's values are a tuple: Python's garbage collector walks a
+    tuple of strings and numbers once and then no more (lists made ahead, walked at every
+    collection until they were inserted, took it 1.3 s).
+
+    It runs beside the insert, which needs the GIL to bind each statement's values: after
+    each piece of its own work it lets the GIL go (``time.sleep(0)``), so the insert waits
+    for one piece at most instead of Python's switch interval (5 ms) at each statement.
+    """
+    if postgres:
+        return _Chunk(table, columns, frame.height, csv=frame.write_csv(include_header=False))
+    assert columns[0] == "batch_id"
+    width = len(columns) - 1
+    step = max(1, VALUES_PER_INSERT // width) * width
+    # each column's list every width-th place: a third of the CPU of zipping the lists,
+    # which took a third less than polars's rows
+    values: list[Any] = [None] * (frame.height * width)
+    for i, column in enumerate(frame.get_columns()[1:]):
+        values[i::width] = column.to_list()
+        time.sleep(0)
+    full = len(values) // step * step
+    statements = []
+    for i in range(0, full, step):
+        statements.append(tuple(values[i : i + step]))
+        time.sleep(0)
+    return _Chunk(table, columns, frame.height, statements=statements, rest=tuple(values[full:]))
+
+
 def _insert_time_rows(
-    batch: m.ImportBatch, table: str, frame: pl.DataFrame, progress: Progress | None
+    batch: m.ImportBatch, table: str, chunks: Iterable[_Chunk], progress: Progress | None
 ) -> None:
-    model = TIME_MODELS[table]
-    postgres = connection.vendor == "postgresql"
-    columns, out = _time_rows(table, frame, batch.pk, postgres)
-    db_table = model._meta.db_table
-    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-    for offset in range(0, out.height, CHUNK):
-        chunk = out.slice(offset, CHUNK)
-        _bulk_insert(db_table, quoted, chunk, batch_id=int(batch.pk))
+    db_table = TIME_MODELS[table]._meta.db_table
+    for chunk in chunks:
+        _bulk_insert(db_table, chunk, batch_id=int(batch.pk))
         if progress:
-            progress(table + ":rows", chunk.height)
+            progress(table + ":rows", chunk.rows)
 
 
-def _bulk_insert(db_table: str, quoted_columns: str, frame: pl.DataFrame, *, batch_id: int) -> None:
+def _bulk_insert(db_table: str, chunk: _Chunk, *, batch_id: int) -> None:
     """The fastest plain insert each database offers, inside the current transaction.
 
-    PostgreSQL: COPY in CSV format straight from polars (an unquoted empty field is NULL, a
-    quoted one an empty string). SQLite: ``executemany`` of one INSERT with many rows in its
-    VALUES (as many as VALUES_PER_INSERT bound values allow), each row's values bound as
-    parameters; the batch (the first column, the same in every row) is written into the
-    statement: a value less per row to bind.
+    PostgreSQL: COPY of the chunk's CSV. SQLite: ``executemany`` of one INSERT with many
+    rows in its VALUES, each row's values bound as parameters (``_chunk_make``), and one
+    INSERT for the rows left over.
     """
     connection.ensure_connection()
     raw = connection.connection
     assert raw is not None
     table = connection.ops.quote_name(db_table)
+    quoted = ", ".join(connection.ops.quote_name(c) for c in chunk.columns)
     if connection.vendor == "postgresql":
         with (
             raw.cursor() as cur,
-            cur.copy(f"COPY {table} ({quoted_columns}) FROM STDIN (FORMAT csv)") as copy,
+            cur.copy(f"COPY {table} ({quoted}) FROM STDIN (FORMAT csv)") as copy,
         ):
-            copy.write(frame.write_csv(include_header=False))
+            copy.write(chunk.csv)
         return
-    assert frame.columns[0] == "batch_id"
-    width = frame.width - 1
+    width = len(chunk.columns) - 1
     row = "(" + ", ".join([str(int(batch_id))] + ["?"] * width) + ")"
-    per_insert = max(1, VALUES_PER_INSERT // width)
-    # the rows' values in one flat list, row after row: a statement's are one slice of it
-    # (columns as lists zipped: a third less CPU than polars's rows)
-    columns = [column.to_list() for column in frame.drop("batch_id")]
-    values = list(chain.from_iterable(zip(*columns, strict=True)))
-    step = per_insert * width
-    full = len(values) // step * step
-    insert = f"INSERT INTO {table} ({quoted_columns}) VALUES "  # noqa: S608
+    insert = f"INSERT INTO {table} ({quoted}) VALUES "  # noqa: S608
     cur = raw.cursor()
     try:
-        if full:
-            cur.executemany(
-                insert + ", ".join([row] * per_insert),
-                (values[i : i + step] for i in range(0, full, step)),
-            )
-        if full < len(values):
-            cur.execute(insert + ", ".join([row] * ((len(values) - full) // width)), values[full:])
+        if chunk.statements:
+            per_insert = len(chunk.statements[0]) // width
+            cur.executemany(insert + ", ".join([row] * per_insert), chunk.statements)
+        if chunk.rest:
+            cur.execute(insert + ", ".join([row] * (len(chunk.rest) // width)), chunk.rest)
     finally:
         cur.close()
 

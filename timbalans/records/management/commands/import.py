@@ -13,7 +13,6 @@ from timbalans.command import Command as TimbalansCommand
 from timbalans.ingest import messages as msg
 from timbalans.ingest.profiles import profile_from_file
 from timbalans.ingest.schema import TIME_TABLES
-from timbalans.records.figure_access import figures_warm_reported
 from timbalans.records.services import import_batch_apply, import_dataset_validate
 
 PROFILE_USED = "  mappningsprofil {name} ({source}, sha256 {sha256}): {files_text}"
@@ -79,5 +78,8 @@ class Command(TimbalansCommand):
             self.stdout.write(f"  {table}: {rows}{extra}")
         for p in batch.profiles:
             self.stdout.write(PROFILE_USED.format(**p, files_text=", ".join(p["files"])))
-        # The overview's tables into the figure cache every server process reads.
+        # The overview's tables into the figure cache every server process reads (the
+        # figures imported only now: the import needs none of them).
+        from timbalans.records.figure_access import figures_warm_reported
+
         self.stdout.write(figures_warm_reported())

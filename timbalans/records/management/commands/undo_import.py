@@ -8,7 +8,6 @@ from django.core.management.base import CommandError, CommandParser
 
 from timbalans.command import Command as TimbalansCommand
 from timbalans.ingest import messages as msg
-from timbalans.records.figure_access import figures_warm_reported
 from timbalans.records.services import UndoRefused, import_batch_undo
 
 
@@ -24,4 +23,6 @@ class Command(TimbalansCommand):
         except UndoRefused as exc:
             raise CommandError(str(exc), returncode=1) from exc
         self.stdout.write(msg.UNDONE.format(number=batch.pk))
+        from timbalans.records.figure_access import figures_warm_reported  # after the undo
+
         self.stdout.write(figures_warm_reported())
