@@ -12,7 +12,6 @@ import polars as pl
 from django.db.models import Count, Q
 
 from timbalans.ingest.validate import STORED_TIME_SCHEMA, Known, StoredTimeQuery
-from timbalans.records import figure_cache
 from timbalans.records import models as m
 
 if TYPE_CHECKING:
@@ -171,6 +170,10 @@ def figure_settings_load() -> FigureSettings:
     """The shipped defaults with the department's changes (settings and rates) from the
     database, read once per data version: a setting or rate change moves it
     (``figure_cache.figure_data_version``), and every figure of a page asks for them."""
+    # Imported here: an import reads these selectors, and imports no figure modules until it
+    # has written (tests/cli/test_cli.py).
+    from timbalans.records import figure_cache
+
     return figure_cache.figure_result_cached(key=("figure-settings",), compute=_settings_read)
 
 
