@@ -1,4 +1,4 @@
-"""The time rows are made in a thread of their own while the database stores the ones made
+"""The time rows are made in a thread of their own while the database stores the table
 before (``services._TimeRowsAhead``): the same rows in the same order, and an error on
 either side rolls the whole import back and leaves no thread behind."""
 
@@ -53,13 +53,13 @@ def rows_ahead_threads():
     return [t for t in threading.enumerate() if t.name == "import-rows"]
 
 
-def test_rows_made_two_at_a_time_are_stored_as_rows_made_all_at_once(tmp_path, monkeypatch):
+def test_rows_inserted_two_at_a_time_are_stored_as_rows_inserted_all_at_once(tmp_path, monkeypatch):
     path = write_set(tmp_path / "set", worked=WORKED)
     first = apply(path)
     at_once = rows_in_order()
     import_batch_undo(number=first.pk)
     monkeypatch.setattr(services, "CHUNK", 2)
-    monkeypatch.setattr(services, "AHEAD_CHUNKS", 1)
+    monkeypatch.setattr(services, "AHEAD_TABLES", 1)
     steps = []
     import_batch_apply(
         dataset=import_dataset_validate(source=path),
@@ -128,7 +128,7 @@ def test_an_error_in_the_thread_rolls_everything_back_and_is_raised_as_it_was(
 
 def test_a_failed_insert_stops_the_thread_waiting_to_hand_over_rows(tmp_path, monkeypatch):
     monkeypatch.setattr(services, "CHUNK", 1)
-    monkeypatch.setattr(services, "AHEAD_CHUNKS", 1)
+    monkeypatch.setattr(services, "AHEAD_TABLES", 1)
     real = services._bulk_insert
     inserts = []
 

@@ -72,8 +72,8 @@ def test_a_valid_set_is_checked_then_imported_then_undone(as_user):
 
 
 def test_a_failure_while_the_rows_are_made_is_shown_and_nothing_is_stored(as_user, monkeypatch):
-    # the time rows are made in a thread of their own (services._TimeRowsAhead); its error
-    # ends the job as any error of the import does
+    # the values of the time rows are made while the rows are inserted
+    # (services._chunk_make); an error there ends the job as any error of the import does
     client = as_user("controller")
     client.post("/import/", {"files": _files()})
     job = ImportJob.objects.get()

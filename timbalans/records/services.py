@@ -16,7 +16,6 @@ from __future__ import annotations
 import getpass
 import queue
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -55,12 +54,12 @@ TIME_MODELS: dict[str, type[models.Model]] = {
     "fk_reports": m.FkReport,
     "budget": m.BudgetEntry,
 }
-# Time rows per chunk: made, inserted and reported to ``progress`` together. AHEAD_CHUNKS is
-# how many chunks are made ahead of the insert at most (_TimeRowsAhead): a chunk of shifts
-# is about 10 MB of Python values, so the import's peak grows by some 40 MB (twice the
-# chunks, or whole tables ahead, were no faster).
+# Time rows per chunk: their values made, inserted and reported to ``progress`` together.
+# AHEAD_TABLES is how many tables' rows the thread makes ahead of the insert at most
+# (_TimeRowsAhead): a table's rows are a polars frame, some 40 MB for the shifts of a
+# municipality.
 CHUNK = 25_000
-AHEAD_CHUNKS = 4
+AHEAD_TABLES = 1
 # A time table's secondary indexes are dropped and built again around a write of at least
 # REBUILD_MIN_ROWS rows into a table that holds at most REBUILD_MAX_STORED times as many:
 # a first load. Measured (docs/design.md, "Writing"): it takes about a fifth off the
@@ -192,7 +191,7 @@ def import_batch_apply(
             for table, frame in times.items():
                 with _secondary_indexes_off(TIME_MODELS[table], rows=frame.height):
                     replaced[table] = _replace_scope(batch, table, frame)
-                    _insert_time_rows(batch, table, ahead.chunks(table), progress)
+                    _insert_time_rows(batch, table, ahead.rows(table), progress)
                 rows[table] = frame.height
                 if progress:
                     progress(table, frame.height)
@@ -599,23 +598,21 @@ class _Chunk:
     csv: str = ""
 
 
-_TABLE_END = object()  # put after a table's last chunk
-
-
 class _TimeRowsAhead:
     """Makes the time tables' rows for the insert in a thread of their own, table after
     table: the times as text (``_time_rows_text``) while the reference tables are written,
-    then, given the keys of cases and employees (``keys_give``), the rows in order and each
-    chunk's values while the database stores the chunks made before and builds the indexes.
+    then, given the keys of cases and employees (``keys_give``), each table's rows in order
+    as a frame (``_time_rows``) while the database stores the table before.
 
-    Making the rows is polars and Python work, storing them and building the indexes the
-    database's: SQLite and polars release the GIL while they work, so on two cores the two
-    overlap. The thread reads nothing from the database (the keys are given) and writes
-    nothing: the import's one transaction is the caller's. At most AHEAD_CHUNKS chunks wait,
-    so the values of a whole table are never in memory at once. An error in the thread is
-    raised in the caller by ``chunks``, so the import fails and rolls back as if the caller
-    had raised it; leaving the block (normally or by an error) stops the thread and waits
-    for it. Measured in docs/operations.md ("Import performance", session 11).
+    The thread does polars work only, which lets the GIL go while it works; the values the
+    insert binds are made from the frame by the caller's thread (``_chunk_make``) just
+    before each insert. Made in the thread too, a chunk at a time, they held the GIL
+    against the insert's own binding, which waited for them (docs/operations.md, "Import
+    performance", session 12). The thread reads nothing from the database (the keys are
+    given) and writes nothing: the import's one transaction is the caller's. At most
+    AHEAD_TABLES tables' frames wait. An error in the thread is raised in the caller by
+    ``rows``, so the import fails and rolls back as if the caller had raised it; leaving
+    the block (normally or by an error) stops the thread and waits for it.
     """
 
     def __init__(self, frames: dict[str, pl.DataFrame], *, batch_id: int) -> None:
@@ -624,7 +621,7 @@ class _TimeRowsAhead:
         self._postgres = connection.vendor == "postgresql"
         self._keys: dict[str, dict[str, int]] = {}
         self._keys_given = threading.Event()
-        self._queue: queue.Queue[Any] = queue.Queue(maxsize=AHEAD_CHUNKS)
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=AHEAD_TABLES)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._make, name="import-rows", daemon=True)
 
@@ -641,16 +638,14 @@ class _TimeRowsAhead:
         self._keys = keys
         self._keys_given.set()
 
-    def chunks(self, table: str) -> Iterator[_Chunk]:
-        """The chunks of ``table``, the next table of ``frames``, as they are made."""
-        while True:
-            item = self._queue.get()
-            if isinstance(item, BaseException):
-                raise item
-            if item is _TABLE_END:
-                return
-            assert item.table == table, (item.table, table)
-            yield item
+    def rows(self, table: str) -> tuple[list[str], pl.DataFrame]:
+        """(db columns, rows) of ``table``, the next table of ``frames``, once made."""
+        item = self._queue.get()
+        if isinstance(item, BaseException):
+            raise item
+        made, columns, frame = item
+        assert made == table, (made, table)
+        return columns, frame
 
     def _make(self) -> None:
         try:
@@ -660,13 +655,9 @@ class _TimeRowsAhead:
                     if self._stop.is_set():
                         return
                 columns, out = _time_rows(table, text, self._batch_id, self._keys)
-                for offset in range(0, out.height, CHUNK):
-                    chunk = _chunk_make(table, columns, out.slice(offset, CHUNK), self._postgres)
-                    if not self._put(chunk):
-                        return
-                if not self._put(_TABLE_END):
+                if not self._put((table, columns, out)):
                     return
-        except BaseException as e:  # raised again in the caller's thread by chunks()
+        except BaseException as e:  # raised again in the caller's thread by rows()
             self._put(e)
 
     def _put(self, item: Any) -> bool:
@@ -687,12 +678,8 @@ def _chunk_make(table: str, columns: list[str], frame: pl.DataFrame, postgres: b
     empty string). SQLite: the values but the batch's (the same in every row, written into
     the statement), row after row, as many rows to an INSERT as VALUES_PER_INSERT bound
     values allow. Each statement's values are a tuple: Python's garbage collector walks a
-    tuple of strings and numbers once and then no more (lists made ahead, walked at every
-    collection until they were inserted, took it 1.3 s).
-
-    It runs beside the insert, which needs the GIL to bind each statement's values: after
-    each piece of its own work it lets the GIL go (``time.sleep(0)``), so the insert waits
-    for one piece at most instead of Python's switch interval (5 ms) at each statement.
+    tuple of strings and numbers once and then no more (lists, walked at every collection
+    until they were inserted, took it 1.3 s).
     """
     if postgres:
         return _Chunk(table, columns, frame.height, csv=frame.write_csv(include_header=False))
@@ -704,20 +691,23 @@ def _chunk_make(table: str, columns: list[str], frame: pl.DataFrame, postgres: b
     values: list[Any] = [None] * (frame.height * width)
     for i, column in enumerate(frame.get_columns()[1:]):
         values[i::width] = column.to_list()
-        time.sleep(0)
     full = len(values) // step * step
-    statements = []
-    for i in range(0, full, step):
-        statements.append(tuple(values[i : i + step]))
-        time.sleep(0)
+    statements = [tuple(values[i : i + step]) for i in range(0, full, step)]
     return _Chunk(table, columns, frame.height, statements=statements, rest=tuple(values[full:]))
 
 
 def _insert_time_rows(
-    batch: m.ImportBatch, table: str, chunks: Iterable[_Chunk], progress: Progress | None
+    batch: m.ImportBatch,
+    table: str,
+    made: tuple[list[str], pl.DataFrame],
+    progress: Progress | None,
 ) -> None:
+    """Insert a table's rows as made by ``_time_rows``: (db columns, frame)."""
+    columns, rows = made
     db_table = TIME_MODELS[table]._meta.db_table
-    for chunk in chunks:
+    postgres = connection.vendor == "postgresql"
+    for offset in range(0, rows.height, CHUNK):
+        chunk = _chunk_make(table, columns, rows.slice(offset, CHUNK), postgres)
         _bulk_insert(db_table, chunk, batch_id=int(batch.pk))
         if progress:
             progress(table + ":rows", chunk.rows)
