@@ -236,3 +236,33 @@ def test_many_rows_per_insert_store_every_row_in_order_with_its_values(tmp_path)
     )
     assert [r[2] for r in rows] == sorted(r[2] for r in rows)
     assert sum(r[4] for r in rows) == 289
+
+
+def cache_size():
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's page cache")
+@pytest.mark.parametrize("fails", [False, True])
+def test_sqlite_writes_an_import_with_a_page_cache_of_its_own(dataset_dir, monkeypatch, fails):
+    before = cache_size()
+    assert before == -2000  # SQLite's default: 2,000 KiB
+    real = services._insert_time_rows
+    seen = []
+
+    def insert(batch, table, made, progress):
+        seen.append((connection.in_atomic_block, cache_size()))
+        if fails:
+            raise RuntimeError("disk full")
+        real(batch, table, made, progress)
+
+    monkeypatch.setattr(services, "_insert_time_rows", insert)
+    if fails:
+        with pytest.raises(RuntimeError):
+            apply(dataset_dir)
+    else:
+        apply(dataset_dir)
+    assert seen[0] == (True, -262144)
+    assert cache_size() == before
