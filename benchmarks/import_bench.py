@@ -10,10 +10,12 @@ and the rows per table.
 
     .venv/bin/python -m benchmarks.import_bench [--scale municipality] [--data DIR]
         [--pg postgres://postgres@127.0.0.1:5432/postgres] [--skip-pg] [--skip-sqlite]
-        [--first-only]
+        [--first-only] [--rounds N]
 
 ``--first-only`` measures the import into an empty database alone (the target's step; a
-national set's re-import and undos take an hour on a small machine).
+national set's re-import and undos take an hour on a small machine). ``--rounds N`` (with
+``--first-only``) measures it N times, each into a database made afresh, and prints the
+median and the range: one run on a shared machine says little.
 
 Each measured step runs in its own process (``--child``), so its peak memory is its own and the
 time includes starting Python and Django, as ``timbalans import`` does. The PostgreSQL database
@@ -26,6 +28,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import tempfile
 import time
 from collections import defaultdict
@@ -45,7 +48,8 @@ for p in sorted(d.iterdir()):
         n += pl.read_parquet(p).height
 print(n)
 """
-TARGET_SECONDS = 30.0
+# Issue 17's targets for the import of a municipality-year into an empty database.
+TARGET_SECONDS = {"SQLite": 5.0, "PostgreSQL": 8.0}
 
 
 # ---------------------------------------------------------------- child: one measured step
@@ -199,9 +203,8 @@ def _step(step: str, data: Path, env: dict[str, str]) -> dict[str, Any]:
     return {"seconds": secs, "peak_mb": peak, **json.loads(out.strip().splitlines()[-1])}
 
 
-def _print_step(label: str, result: dict[str, Any], total: int) -> None:
+def _print_step(label: str, result: dict[str, Any], total: int, target: str = "") -> None:
     secs = result["seconds"]
-    target = f"(target <= {TARGET_SECONDS:.0f} s)" if label.startswith("import") else ""
     cpu = f"cpu {result['cpu_client']:.1f} s"
     if result["cpu_server"]:
         cpu += f" + server {result['cpu_server']:.1f} s"
@@ -235,6 +238,7 @@ def main() -> None:
     parser.add_argument("--skip-pg", action="store_true")
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--first-only", action="store_true", help="only the first import")
+    parser.add_argument("--rounds", type=int, default=1, help="first imports, each afresh")
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -246,6 +250,19 @@ def main() -> None:
         _run(args, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)  # its databases: 120 MB at 762k rows
+
+
+def _database_afresh(args: argparse.Namespace, env: dict[str, str]) -> None:
+    """An empty, migrated database for ``env``: SQLite's directory or PostgreSQL's database
+    ``--pg-name`` made anew."""
+    if "DATABASE_URL" in env:
+        import psycopg
+
+        with psycopg.connect(args.pg, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {args.pg_name}")
+            conn.execute(f"CREATE DATABASE {args.pg_name}")
+    shutil.rmtree(env["TIMBALANS_DATA_DIR"], ignore_errors=True)
+    run_measured([PYTHON, "-m", "timbalans", "migrate", "-v", "0"], env)
 
 
 def _run(args: argparse.Namespace, work: Path) -> None:
@@ -270,23 +287,32 @@ def _run(args: argparse.Namespace, work: Path) -> None:
     if not args.skip_sqlite:
         targets.append(("SQLite", {"TIMBALANS_DATA_DIR": str(work / "sqlite")}))
     if not args.skip_pg:
-        import psycopg
-
-        with psycopg.connect(args.pg, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {args.pg_name}")
-            conn.execute(f"CREATE DATABASE {args.pg_name}")
         url = args.pg.rsplit("/", 1)[0] + "/" + args.pg_name
         targets.append(
             ("PostgreSQL", {"DATABASE_URL": url, "TIMBALANS_DATA_DIR": str(work / "pg")})
         )
     results: dict[str, Any] = {"rows": rows}
     for label, env in targets:
-        run_measured([PYTHON, "-m", "timbalans", "migrate", "-v", "0"], env)
         print(f"{label}:")
-        first = _step("import", data, env)
-        _print_step("import into an empty database", first, total)
+        target = f"(target <= {TARGET_SECONDS[label]:.0f} s)"
+        firsts = []
+        for _ in range(args.rounds if args.first_only else 1):
+            _database_afresh(args, env)
+            firsts.append(_step("import", data, env))
+            _print_step("import into an empty database", firsts[-1], total, target)
+        first = firsts[0]
         if args.first_only:
             results[label] = {"import": _summary(first, total)}
+            if len(firsts) > 1:
+                walls = sorted(r["seconds"] for r in firsts)
+                cpus = sorted(r["cpu_client"] + r["cpu_server"] for r in firsts)
+                within = sum(w <= TARGET_SECONDS[label] for w in walls)
+                print(
+                    f"  {len(firsts)} rounds: median {statistics.median(walls):.1f} s "
+                    f"(range {walls[0]:.1f}-{walls[-1]:.1f} s), CPU median "
+                    f"{statistics.median(cpus):.1f} s, {within} of {len(walls)} within {target}"
+                )
+                results[label]["rounds"] = [round(w, 2) for w in walls]
             continue
         again = _step("import", data, env)
         replaced = int(again["replaced"])

@@ -54,10 +54,10 @@ TIME_MODELS: dict[str, type[models.Model]] = {
     "fk_reports": m.FkReport,
     "budget": m.BudgetEntry,
 }
-# Time rows per chunk: their values made, inserted and reported to ``progress`` together.
-# AHEAD_TABLES is how many tables' rows the thread makes ahead of the insert at most
-# (_TimeRowsAhead): a table's rows are a polars frame, some 40 MB for the shifts of a
-# municipality.
+# Time rows per chunk: made, inserted and reported to ``progress`` together. AHEAD_TABLES
+# is how many tables' rows the thread makes ahead of the insert at most (_TimeRowsAhead):
+# a table's rows are a polars frame (and on PostgreSQL its CSV), some 40 MB for the shifts
+# of a municipality.
 CHUNK = 25_000
 AHEAD_TABLES = 1
 # A time table's secondary indexes are dropped and built again around a write of at least
@@ -198,7 +198,7 @@ def import_batch_apply(
             for table, frame in times.items():
                 with _secondary_indexes_off(TIME_MODELS[table], rows=frame.height):
                     replaced[table] = _replace_scope(batch, table, frame)
-                    _insert_time_rows(batch, table, ahead.rows(table), progress)
+                    _insert_time_rows(batch, table, ahead.chunks(table), progress)
                 rows[table] = frame.height
                 if progress:
                     progress(table, frame.height)
@@ -627,17 +627,18 @@ class _TimeRowsAhead:
     """Makes the time tables' rows for the insert in a thread of their own, table after
     table: the times as text (``_time_rows_text``) while the reference tables are written,
     then, given the keys of cases and employees (``keys_give``), each table's rows in order
-    as a frame (``_time_rows``) while the database stores the table before.
+    (``_time_rows``) while the database stores the table before.
 
-    The thread does polars work only, which lets the GIL go while it works; the values the
-    insert binds are made from the frame by the caller's thread (``_chunk_make``) just
-    before each insert. Made in the thread too, a chunk at a time, they held the GIL
-    against the insert's own binding, which waited for them (docs/operations.md, "Import
-    performance", session 12). The thread reads nothing from the database (the keys are
-    given) and writes nothing: the import's one transaction is the caller's. At most
-    AHEAD_TABLES tables' frames wait. An error in the thread is raised in the caller by
-    ``rows``, so the import fails and rolls back as if the caller had raised it; leaving
-    the block (normally or by an error) stops the thread and waits for it.
+    The thread does polars work only, which lets the GIL go while it works: on PostgreSQL
+    it also makes each chunk's CSV. SQLite's chunks are Python values, made from the frame
+    by the caller's thread as the insert asks for them (``_chunk_make``): made in the
+    thread, a chunk at a time, they held the GIL against the insert's own binding, which
+    waited for them (docs/operations.md, "Import performance", session 12). The thread
+    reads nothing from the database (the keys are given) and writes nothing: the import's
+    one transaction is the caller's. At most AHEAD_TABLES tables wait. An error in the
+    thread is raised in the caller by ``chunks``, so the import fails and rolls back as if
+    the caller had raised it; leaving the block (normally or by an error) stops the thread
+    and waits for it.
     """
 
     def __init__(self, frames: dict[str, pl.DataFrame], *, batch_id: int) -> None:
@@ -663,14 +664,15 @@ class _TimeRowsAhead:
         self._keys = keys
         self._keys_given.set()
 
-    def rows(self, table: str) -> tuple[list[str], pl.DataFrame]:
-        """(db columns, rows) of ``table``, the next table of ``frames``, once made."""
+    def chunks(self, table: str) -> Iterable[_Chunk]:
+        """The chunks of ``table``, the next table of ``frames``, once its rows are made:
+        on PostgreSQL made in the thread, on SQLite made as they are asked for."""
         item = self._queue.get()
         if isinstance(item, BaseException):
             raise item
-        made, columns, frame = item
+        made, chunks = item
         assert made == table, (made, table)
-        return columns, frame
+        return chunks
 
     def _make(self) -> None:
         try:
@@ -680,7 +682,8 @@ class _TimeRowsAhead:
                     if self._stop.is_set():
                         return
                 columns, out = _time_rows(table, text, self._batch_id, self._keys)
-                if not self._put((table, columns, out)):
+                chunks = _chunks(table, columns, out, self._postgres)
+                if not self._put((table, list(chunks) if self._postgres else chunks)):
                     return
         except BaseException as e:  # raised again in the caller's thread by rows()
             self._put(e)
@@ -694,6 +697,14 @@ class _TimeRowsAhead:
             except queue.Full:
                 continue
         return False
+
+
+def _chunks(
+    table: str, columns: list[str], frame: pl.DataFrame, postgres: bool
+) -> Iterator[_Chunk]:
+    """The chunks of a table's rows (``_time_rows``), each made when it is asked for."""
+    for offset in range(0, frame.height, CHUNK):
+        yield _chunk_make(table, columns, frame.slice(offset, CHUNK), postgres)
 
 
 def _chunk_make(table: str, columns: list[str], frame: pl.DataFrame, postgres: bool) -> _Chunk:
@@ -722,17 +733,10 @@ def _chunk_make(table: str, columns: list[str], frame: pl.DataFrame, postgres: b
 
 
 def _insert_time_rows(
-    batch: m.ImportBatch,
-    table: str,
-    made: tuple[list[str], pl.DataFrame],
-    progress: Progress | None,
+    batch: m.ImportBatch, table: str, chunks: Iterable[_Chunk], progress: Progress | None
 ) -> None:
-    """Insert a table's rows as made by ``_time_rows``: (db columns, frame)."""
-    columns, rows = made
     db_table = TIME_MODELS[table]._meta.db_table
-    postgres = connection.vendor == "postgresql"
-    for offset in range(0, rows.height, CHUNK):
-        chunk = _chunk_make(table, columns, rows.slice(offset, CHUNK), postgres)
+    for chunk in chunks:
         _bulk_insert(db_table, chunk, batch_id=int(batch.pk))
         if progress:
             progress(table + ":rows", chunk.rows)
