@@ -16,6 +16,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 PASSWORD = "Hemligt-lösen-42"
 
@@ -247,3 +248,42 @@ def _figure_cache_empty(request: pytest.FixtureRequest):
     before = _data_version_read()
     yield
     assert _data_version_read() == before, "a test of a figures_shared module changed data"
+
+
+@contextmanager
+def _file_database(path: Path, django_db_blocker) -> Iterator[None]:
+    """The default connection on the SQLite file ``path`` instead of the in-memory test
+    database, which is kept aside: closing its last connection would destroy it."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    with django_db_blocker.unblock():
+        wrapper.ensure_connection()
+        memory, name = wrapper.connection, wrapper.settings_dict["NAME"]
+        wrapper.connection = None
+        wrapper.settings_dict["NAME"] = str(path)
+        try:
+            yield
+        finally:
+            wrapper.close()
+            wrapper.settings_dict["NAME"] = name
+            wrapper.connection = memory
+            from django.contrib.contenttypes.models import ContentType
+
+            ContentType.objects.clear_cache()
+
+
+@pytest.fixture
+def threads_db(transactional_db, tmp_path, django_db_blocker, request):
+    """A database that threads share, each on a connection of its own, as in production.
+
+    On PostgreSQL the test database without a test transaction (``transactional_db``). On
+    SQLite a migrated file with the settings' options, for the test's duration: the
+    in-memory test database is shared-cache, whose table locks fail at once where a file's
+    locks wait, so it cannot show how the real database behaves under concurrent writes.
+    Threads close their connections when they end."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    # the test database as migrated, copied (django_db_setup above)
+    path = request.getfixturevalue("migrated_data_dir")(tmp_path) / "timbalans.sqlite3"
+    with _file_database(path, django_db_blocker):
+        yield

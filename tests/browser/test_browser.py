@@ -122,8 +122,9 @@ def _zip(folder: Path, target: Path) -> Path:
 
 
 def test_an_admin_uploads_a_broken_set_reads_the_errors_then_imports_and_undoes(
-    page, live_server, tmp_path
+    page, live_server, threads_db, tmp_path
 ):
+    # threads_db: the import job's thread writes while the live server reads the job's page
     user_create(username="admin", role="admin", password=PASSWORD)
     login(page, live_server, "admin")
     page.get_by_role("link", name="Import", exact=True).click()

@@ -55,8 +55,9 @@ def type_in(page, label: str, text: str) -> None:
 
 
 def test_an_admin_maps_a_schedule_export_sees_an_error_saves_and_imports(
-    page, live_server, tmp_path
+    page, live_server, threads_db, tmp_path
 ):
+    # threads_db: the import job's thread writes while the live server reads the job's page
     folder = write_set(tmp_path / "set")
     import_batch_apply(dataset=import_dataset_validate(source=folder), source=str(folder))
     sample = tmp_path / "TimeCare_v8.csv"
