@@ -374,28 +374,44 @@ def _logged_in_get(port: int, username: str, password: str, path: str) -> tuple[
         conn.close()
 
 
+DEMO_WORKERS = 2
+
+
 def test_the_demo_serves_figures_from_every_worker_after_computing_them_itself(
     tmp_path, migrated_data_dir
 ):
     """The demo computes the figures before it serves (the first page is not cold). Workers
     forked from a process whose polars has run hang on their first figure, so the demo serves
-    from a fresh process: every worker comes up and the overview answers with figures."""
+    from a fresh process: every worker comes up and the overview answers with figures. Two
+    workers (``--workers``, passed on to ``serve``) show that as well as the default four of
+    two cores, each of which costs the run 1.3 CPU s to prepare and a login."""
     from tests.builders import write_set
 
     data_dir = migrated_data_dir(tmp_path)
     write_set(data_dir / "demo-2026-11-23-seed1")  # the demo's own place: nothing to generate
     port = _free_port()
     args = ["demo", "--until", "2026-11-23", "--password", "Fast-demolösen-7"]
-    server = _started([*args, "--addr", f"127.0.0.1:{port}"], data_dir, port, default_workers())
+    args += ["--workers", str(DEMO_WORKERS)]
+    server = _started([*args, "--addr", f"127.0.0.1:{port}"], data_dir, port, DEMO_WORKERS)
     try:
-        for _ in range(default_workers()):
+        for _ in range(DEMO_WORKERS):
             status, html = _logged_in_get(port, "ledning", "Fast-demolösen-7", "/")
             assert status == 200 and "Övertid hittills i år" in html and "Överkapacitet" in html
     finally:
         out = _stopped(server)
     assert "Inloggning: användare demo (administratör), lösenord Fast-demolösen-7\n" in out
+    assert "Gunicorn: 2 processer med 4 trådar vardera\n" in out
     ready = [line for line in out.splitlines() if line.startswith("Serverprocess ")]
-    assert len(ready) == default_workers()
+    assert len(ready) == DEMO_WORKERS
+
+
+def test_the_demo_refuses_zero_workers_before_it_imports(tmp_path):
+    from django.test import override_settings
+
+    with override_settings(DATA_DIR=tmp_path), pytest.raises(CommandError) as err:
+        call_command("demo", "--workers", "0", "--addr", f"127.0.0.1:{_free_port()}")
+    assert str(err.value) == "--workers måste vara minst 1"
+    assert list(tmp_path.iterdir()) == []  # nothing generated
 
 
 DEMO = ("demo", "--no-serve", "--password", "Fast-demolösen-7", "--until", "2026-11-23")

@@ -393,3 +393,47 @@ def test_nothing_checked_books_nothing(open_in_81515, as_user):
     html = client.post(f"{url}boka/", {}, follow=True).content.decode()
     assert "Välj minst ett pass att boka." in html
     assert not Booking.objects.exists()
+
+
+def test_a_shifts_ranking_is_made_once_per_data_version_and_rule(imported, as_user, monkeypatch):
+    """The shift page's ranking is cached (``staffing_candidates_cached``): asked again, with
+    all candidates or by another user with the same pool, it is not ranked again; a rule of
+    the case (not in the data version), a booking and its undo (new data versions) rank it
+    anew, and the page follows them."""
+    from timbalans.rostering import selectors
+
+    ranked: list[str] = []
+    rank = selectors.staffing_candidates
+
+    def counted(**kwargs):
+        ranked.append(kwargs["shift_id"])
+        return rank(**kwargs)
+
+    monkeypatch.setattr(selectors, "staffing_candidates", counted)
+    client = as_user("samordnare")
+    page = "/bemanning/pass/S2/"
+    offered = re.compile(r'name="employee_id" value="(E\d)"')
+
+    def shown(**query: str) -> list[str]:
+        return offered.findall(client.get(page, {"as_of": AS_OF, **query}).content.decode())
+
+    assert shown() == ["E1", "E2"]
+    assert shown(alla="1") == ["E1", "E2"]
+    assert offered.findall(as_user("admin").get(page, {"as_of": AS_OF}).content.decode()) == [
+        "E1",
+        "E2",
+    ]
+    assert ranked == ["S2"]
+    client.post(f"{page}?as_of={AS_OF}", {"kind": "rule", "known_only": "on"})
+    assert shown() == ["E2"]  # E1 never worked in case 51357
+    assert ranked == ["S2", "S2"]
+    CaseStaffingRule.objects.all().delete()
+    assert shown() == ["E1", "E2"]  # the first key again: the first ranking
+    assert ranked == ["S2", "S2"]
+    client.post(f"{page}?as_of={AS_OF}", {"employee_id": "E2"})
+    assert client.get(page, {"as_of": AS_OF}).status_code == 404  # booked: not open
+    assert ranked == ["S2", "S2", "S2"]  # the booking's data version: asked anew
+    booking = Booking.objects.get()
+    client.post(f"/bemanning/bokningar/{booking.batch_id}/")
+    assert shown() == ["E1", "E2"]
+    assert ranked == ["S2", "S2", "S2", "S2"]  # the undo's: ranked anew

@@ -39,6 +39,7 @@ from dataclasses import replace
 import numpy as np
 import polars as pl
 
+from timbalans.figures.backtest_columns import COLUMNS
 from timbalans.figures.case_economics.bought import BOUGHT, bought_hours
 from timbalans.figures.common import month_first_last, months_between
 from timbalans.figures.frames import Frames
@@ -62,18 +63,6 @@ from timbalans.staffing.rank import REACH_MINUTES
 from timbalans.staffing.rules import HOURS_LIMITS, InARow, Rule, first_breach, rules_for
 from timbalans.staffing.tiers import split_minutes
 
-COLUMNS = (
-    "unit_id",
-    "month",
-    "bought_hours",
-    "actual_cost",
-    "tier1_hours",
-    "tier2_hours",
-    "remaining_bought_hours",
-    "backtest_cost",
-    "saving_sek",
-    "saving_pct",
-)
 _KIND = {"on_call": "on_call", "standby": "standby"}
 _ASKED_FIRST: tuple[type[Rule], ...] = (InARow, *HOURS_LIMITS)
 

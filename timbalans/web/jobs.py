@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -42,11 +42,12 @@ from timbalans.records.mapping_profiles import profile_of_version
 from timbalans.records.models import BackgroundWork
 from timbalans.records.services import ImportRejected, import_batch_apply, import_dataset_validate
 from timbalans.rostering.models import StaffingRun
-from timbalans.rostering.services import staffing_run_compute, staffing_run_create
-from timbalans.staffing.instance import Pool
 from timbalans.web.models import ImportJob
 from timbalans.web.processes import ProcessId, process_gone, this_process
 from timbalans.web.upload_limits import UPLOAD_TOO_BIG
+
+if TYPE_CHECKING:
+    from timbalans.staffing.instance import Pool
 
 log = logging.getLogger(__name__)
 
@@ -373,6 +374,10 @@ def staffing_run_start(
 ) -> StaffingRun:
     """Start a batch proposal for the open shifts of ``unit_ids`` in ``first``..``last``: the
     run and its work are rostering's, the thread is this module's."""
+    # Imported here: the staffing core (numpy, the candidates' models) is not needed by the
+    # processes that import this module only to warm the figures after an import.
+    from timbalans.rostering.services import staffing_run_compute, staffing_run_create
+
     jobs_fail_gone()
     run = staffing_run_create(
         user=user, unit_ids=unit_ids, first=first, last=last, as_of=as_of, worker=_worker()

@@ -24,7 +24,7 @@ from timbalans.figures import key_figures as kf
 from timbalans.figures.absence import COLUMNS as ABSENCE_COLUMNS
 from timbalans.figures.absence import EMPLOYEE_COLUMNS as ABSENCE_EMPLOYEE_COLUMNS
 from timbalans.figures.absence_cases import COLUMNS as ABSENCE_CASES_COLUMNS
-from timbalans.figures.backtest import COLUMNS as BACKTEST_COLUMNS
+from timbalans.figures.backtest_columns import COLUMNS as BACKTEST_COLUMNS
 from timbalans.figures.capacity import COLUMNS as CAPACITY_COLUMNS
 from timbalans.figures.case_economics import COLUMNS as CASE_ECONOMICS_FIGURE_COLUMNS
 from timbalans.figures.case_economics import COST_COLUMNS

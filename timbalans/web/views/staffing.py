@@ -20,7 +20,7 @@ from timbalans.rostering.selectors import (
     StaffingError,
     staffing_booking_get,
     staffing_bookings_recent,
-    staffing_candidates,
+    staffing_candidates_cached,
     staffing_config_load,
     staffing_newest_batch,
     staffing_open_shifts,
@@ -157,7 +157,7 @@ def shift(request: HttpRequest, access: Access, shift_id: str) -> HttpResponse:
     filters = Filters.from_request(request)
     config = _config(access)
     try:
-        ranking = staffing_candidates(shift_id=shift_id, as_of=filters.as_of, config=config)
+        ranking = staffing_candidates_cached(shift_id=shift_id, as_of=filters.as_of, config=config)
     except StaffingError as e:
         raise Http404(str(e)) from e
     if not access.sees_unit(ranking.shift.unit_id):

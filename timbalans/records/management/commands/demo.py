@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import connections
 
 from timbalans.accounts.services import user_access_set
@@ -20,7 +20,12 @@ from timbalans.command import iso_date
 from timbalans.generator import generate
 from timbalans.plans.demo import demo_plan_ensure
 from timbalans.records.figure_access import figures_warm
-from timbalans.records.management.commands.serve import address_parse, port_check, server_kind
+from timbalans.records.management.commands.serve import (
+    BAD_COUNT,
+    address_parse,
+    port_check,
+    server_kind,
+)
 from timbalans.records.selectors import import_batch_list
 from timbalans.records.services import import_batch_apply, import_dataset_validate
 
@@ -54,6 +59,12 @@ class Command(TimbalansCommand):
             "--addr", default="127.0.0.1:8000", help="adress och port (standard 127.0.0.1:8000)"
         )
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="serverprocesser, som för timbalans serve (standard 2 per kärna)",
+        )
+        parser.add_argument(
             "--password",
             default=None,
             help="ett fast lösenord för demoinloggningarna (standard: ett nytt slumpat)",
@@ -61,8 +72,10 @@ class Command(TimbalansCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_serve"]:
-            # a bad or busy address is refused before the import, not after it
+            # a bad address, a busy port or a bad count is refused before the import
             port_check(*address_parse(options["addr"]))
+            if options["workers"] is not None and options["workers"] < 1:
+                raise CommandError(BAD_COUNT.format(option="--workers"))
         call_command("migrate", verbosity=0)
         until = options["until"] or date.today()  # noqa: DTZ011 - the demo runs to today
         out = settings.DATA_DIR / f"demo-{until.isoformat()}-seed{options['seed']}"
@@ -99,17 +112,20 @@ class Command(TimbalansCommand):
         if options["no_serve"]:
             self.stdout.write(f"Webbappen: http://{options['addr']}/")
         else:  # serve says where, once
-            self.serve(options["addr"])
+            self.serve(options["addr"], workers=options["workers"])
 
-    def serve(self, addr: str) -> None:
+    def serve(self, addr: str, *, workers: int | None = None) -> None:
         """``timbalans serve`` in a fresh process in place of this one. Gunicorn forks its
         workers from the process it runs in, and this one has computed figures: polars's
         thread pool does not survive a fork, so workers forked from here hang on their first
-        figure. Waitress (Windows) does not fork and serves from this process."""
+        figure. Waitress (Windows) does not fork and serves from this process (``workers``
+        is then ignored, as ``serve`` ignores it there)."""
         if server_kind() == "waitress":
             call_command("serve", addr=addr)
             return
         self.stdout.flush()
         connections.close_all()
         serve = [sys.executable, "-m", "timbalans", "serve", "--addr", addr]
+        if workers is not None:
+            serve += ["--workers", str(workers)]
         os.execv(sys.executable, serve)  # noqa: S606 - our own command, no shell
