@@ -13,7 +13,7 @@ import xlsxwriter
 
 from tests.builders import write_set
 from timbalans.ingest.read import read_dataset
-from timbalans.ingest.validate import Known, validate
+from timbalans.ingest.validate import Known, local_months, validate
 
 TZ = ZoneInfo("Europe/Stockholm")
 W_HEAD = "case_id;employee_id;start;end;break_minutes;time_type\n"
@@ -822,3 +822,27 @@ def test_a_budget_is_read_with_its_result_rows(tmp_path):
     ]
     ds = validate(read_dataset(write_set(tmp_path / "t", budget=budget.rsplit("2025-01;9", 1)[0])))
     assert ds.frames["budget"]["amount"].to_list() == [-12000.0, 250000.0]
+
+
+def test_local_months_are_the_local_months_of_the_starts():
+    # 2025-01-31 23:30 in Stockholm is 22:30 UTC the same day; 2025-03-01 00:30 is still
+    # February in UTC; 2024-12-31 23:59 is a month of another year; a missing start is none
+    start = pl.Series(
+        "start",
+        [
+            datetime(2025, 1, 31, 23, 30),
+            datetime(2025, 3, 1, 0, 30),
+            datetime(2024, 12, 31, 23, 59),
+            None,
+            datetime(2025, 1, 1, 0, 0),
+            datetime(2025, 10, 26, 2, 30),
+        ],
+        dtype=pl.Datetime("us"),
+    ).dt.replace_time_zone("Europe/Stockholm", ambiguous="earliest")
+    assert sorted(local_months(pl.DataFrame([start]))) == [
+        "2024-12",
+        "2025-01",
+        "2025-03",
+        "2025-10",
+    ]
+    assert local_months(pl.DataFrame({"start": start.clear()})) == []
